@@ -1,0 +1,25 @@
+"""The only errors a user sees: core code raises these, ``cli`` prints them once."""
+
+from __future__ import annotations
+
+
+class StudycardsError(Exception):
+    """A problem the user can fix; its message is one clear line."""
+
+
+class NotesError(StudycardsError):
+    """A mistake at a place in a notes (or source) file, shown as ``FILE:LINE: message``."""
+
+    def __init__(self, path: str, line: int, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.message = message
+        super().__init__(f"{path}:{line}: {message}")
+
+
+class NotesErrors(StudycardsError):
+    """Every mistake found in a run, so the user can fix them all at once."""
+
+    def __init__(self, errors: list[NotesError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))

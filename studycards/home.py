@@ -1,0 +1,74 @@
+"""Where data lives, the user's settings, and the one clock every command uses."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from studycards.errors import StudycardsError
+
+DB_NAME = "studycards.db"
+CONFIG_NAME = "config.toml"
+
+
+def resolve_home(option: str | None = None) -> Path:
+    """``--home`` wins, then ``$STUDYCARDS_HOME``, then the platform's user data folder."""
+    if option:
+        return Path(option).expanduser()
+    env = os.environ.get("STUDYCARDS_HOME")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "studycards"
+
+
+def now() -> datetime:
+    """The one clock: ``$STUDYCARDS_NOW`` (ISO date-time) lets users and tests travel in time."""
+    fixed = os.environ.get("STUDYCARDS_NOW")
+    if not fixed:
+        return datetime.now()
+    try:
+        value = datetime.fromisoformat(fixed)
+    except ValueError:
+        raise StudycardsError(f"STUDYCARDS_NOW is not an ISO date-time: {fixed!r}") from None
+    return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone().replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Settings from ``config.toml`` in the home; every field has a sensible default."""
+
+    day_start: time = time(4, 0)
+    new_per_day: int = 20
+    reviews_per_day: int = 200
+
+
+def load_settings(home: Path) -> Settings:
+    path = home / CONFIG_NAME
+    if not path.exists():
+        return Settings()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise StudycardsError(f"{path}: not valid TOML: {exc}") from None
+    known = {"day_start", "new_per_day", "reviews_per_day"}
+    unknown = set(raw) - known
+    if unknown:
+        raise StudycardsError(f"{path}: unknown setting {sorted(unknown)[0]!r} (known: {', '.join(sorted(known))})")
+    settings = Settings()
+    try:
+        day_start = time.fromisoformat(str(raw.get("day_start", "04:00")))
+        new = int(raw.get("new_per_day", settings.new_per_day))
+        reviews = int(raw.get("reviews_per_day", settings.reviews_per_day))
+    except (TypeError, ValueError) as exc:
+        raise StudycardsError(f"{path}: bad setting: {exc}") from None
+    return Settings(day_start=day_start, new_per_day=new, reviews_per_day=reviews)
+
+
+def study_day(moment: datetime, day_start: time = time(4, 0)) -> date:
+    """The study day a moment belongs to: a session at 01:00 still counts as yesterday."""
+    shift = timedelta(hours=day_start.hour, minutes=day_start.minute)
+    return (moment - shift).date()

@@ -1,0 +1,154 @@
+"""Plain data shared by every layer: frozen dataclasses, no behaviour beyond identity."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import IntEnum
+
+KINDS = ("basic", "reversed", "cloze", "equation")
+KEY_VERSION = "k1"
+
+
+class Grade(IntEnum):
+    """SM-2 quality of an answer, as the user grades it."""
+
+    BLACKOUT = 0
+    WRONG_RECOGNISED = 1
+    WRONG_EASY = 2
+    HARD = 3
+    HESITANT = 4
+    PERFECT = 5
+
+
+def normalise(text: str) -> str:
+    """Collapse whitespace so that re-wrapping a line never changes a card's identity."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def short_hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Note:
+    """One card-making item of a notes file; it yields one card per ``ords`` entry.
+
+    ``identity`` is the deck, kind and normalised front: editing the back keeps the
+    note (and its cards' history); editing the front makes a new one.  For cloze
+    notes the front is the paragraph with its deletions masked, so fixing a typo in
+    an answer keeps history too.
+    """
+
+    deck: str
+    kind: str
+    front: str
+    back: str
+    context: str
+    source: str
+    line: int
+    position: int
+    tags: tuple[str, ...] = ()
+    paper: str | None = None
+    ords: tuple[int, ...] = (0,)
+    identity: str = ""
+
+    @property
+    def key(self) -> str:
+        return f"{KEY_VERSION}:{self.kind}:{self.deck}:{self.identity or normalise(self.front)}"
+
+    def card_key(self, ord_: int) -> str:
+        return f"{self.key}#{ord_}"
+
+
+@dataclass(frozen=True)
+class Question:
+    """An open research question noted while reading: not a card until answered."""
+
+    deck: str
+    text: str
+    context: str
+    source: str
+    line: int
+    paper: str | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{KEY_VERSION}:question:{self.deck}:{normalise(self.text)}"
+
+
+@dataclass(frozen=True)
+class CardState:
+    """SM-2 state; ``ef`` is in exact hundredths (250 means 2.50)."""
+
+    ef: int = 250
+    repetitions: int = 0
+    interval: int = 0
+    due: date | None = None
+
+    @property
+    def is_new(self) -> bool:
+        return self.due is None
+
+
+@dataclass(frozen=True)
+class Card:
+    """A stored card with its schedule, as review, list and export see it."""
+
+    id: int
+    key: str
+    note_key: str
+    deck: str
+    kind: str
+    ord: int
+    front: str
+    back: str
+    context: str
+    source: str
+    line: int
+    position: int
+    tags: tuple[str, ...] = ()
+    paper: str | None = None
+    paper_title: str | None = None
+    retired: bool = False
+    state: CardState = field(default_factory=CardState)
+    front_text: str = ""
+    back_text: str = ""
+
+
+@dataclass(frozen=True)
+class Paper:
+    """An arXiv paper's metadata, as stored after ``fetch``."""
+
+    arxiv_id: str
+    version: int | None
+    title: str
+    authors: tuple[str, ...] = ()
+    abstract: str = ""
+    published: str = ""
+    updated: str = ""
+    categories: tuple[str, ...] = ()
+    doi: str | None = None
+    journal_ref: str | None = None
+    comment: str | None = None
+    pdf_url: str | None = None
+    code_links: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Equation:
+    """A display equation of a paper, numbered as the PDF shows it (``None`` if unnumbered)."""
+
+    latex: str
+    file: str
+    line: int
+    environment: str
+    number: str | None = None
+    label: str | None = None
+    section: str = ""
+    intro: str = ""
+    where: str = ""
+    symbols: tuple[str, ...] = ()
+    pretty: str | None = None

@@ -49,7 +49,6 @@ class Note:
     context: str
     source: str
     line: int
-    position: int
     tags: tuple[str, ...] = ()
     paper: str | None = None
     ords: tuple[int, ...] = (0,)
@@ -108,7 +107,6 @@ class Card:
     context: str
     source: str
     line: int
-    position: int
     tags: tuple[str, ...] = ()
     paper: str | None = None
     paper_title: str | None = None

@@ -1,0 +1,141 @@
+"""The schema as an ordered list of migrations, tracked by ``PRAGMA user_version``.
+
+Each migration runs in its own explicit transaction: Python's sqlite3 does not
+roll back DDL inside ``with conn:``.  Never edit a released migration; append.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+from studycards.errors import StudycardsError
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
+migration = MIGRATIONS.append
+
+
+@migration
+def m001_initial(conn: sqlite3.Connection) -> None:
+    conn.executescript(
+        """
+        CREATE TABLE papers (
+            arxiv_id TEXT PRIMARY KEY,
+            version INTEGER,
+            title TEXT NOT NULL,
+            authors TEXT NOT NULL,
+            abstract TEXT NOT NULL,
+            published TEXT NOT NULL,
+            updated TEXT NOT NULL,
+            categories TEXT NOT NULL,
+            doi TEXT,
+            journal_ref TEXT,
+            comment TEXT,
+            pdf_url TEXT,
+            code_links TEXT NOT NULL,
+            source_dir TEXT,
+            fetched_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE equations (
+            paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            number TEXT,
+            label TEXT,
+            section TEXT NOT NULL,
+            intro TEXT NOT NULL,
+            where_clause TEXT NOT NULL,
+            file TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            environment TEXT NOT NULL,
+            latex TEXT NOT NULL,
+            symbols TEXT NOT NULL,
+            pretty TEXT,
+            PRIMARY KEY (paper_id, seq)
+        ) STRICT;
+        CREATE TABLE files (
+            path TEXT PRIMARY KEY,
+            sha256 TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE cards (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            note_key TEXT NOT NULL,
+            deck TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            ord INTEGER NOT NULL,
+            front TEXT NOT NULL,
+            back TEXT NOT NULL,
+            context TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            source TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            paper TEXT,
+            front_text TEXT NOT NULL,
+            back_text TEXT NOT NULL,
+            retired INTEGER NOT NULL DEFAULT 0,
+            ef INTEGER NOT NULL DEFAULT 250,
+            repetitions INTEGER NOT NULL DEFAULT 0,
+            interval INTEGER NOT NULL DEFAULT 0,
+            due TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX cards_deck_due ON cards (deck, retired, due);
+        CREATE INDEX cards_due ON cards (retired, due);
+        CREATE INDEX cards_source ON cards (source);
+        CREATE INDEX cards_note ON cards (note_key);
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            reviewed_at TEXT NOT NULL,
+            day TEXT NOT NULL,
+            grade INTEGER NOT NULL CHECK (grade BETWEEN 0 AND 5),
+            redrill INTEGER NOT NULL,
+            answer_ms INTEGER NOT NULL,
+            ef_before INTEGER NOT NULL,
+            repetitions_before INTEGER NOT NULL,
+            interval_before INTEGER NOT NULL,
+            due_before TEXT,
+            ef_after INTEGER NOT NULL,
+            repetitions_after INTEGER NOT NULL,
+            interval_after INTEGER NOT NULL,
+            due_after TEXT
+        ) STRICT;
+        CREATE INDEX reviews_day ON reviews (day, card_id);
+        CREATE INDEX reviews_card ON reviews (card_id);
+        CREATE TABLE questions (
+            id INTEGER PRIMARY KEY,
+            key TEXT NOT NULL UNIQUE,
+            deck TEXT NOT NULL,
+            paper TEXT,
+            text TEXT NOT NULL,
+            context TEXT NOT NULL,
+            source TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'answered', 'removed')),
+            answer TEXT,
+            created_at TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX questions_source ON questions (source);
+        """
+    )
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema forward; refuse a database from a newer studycards rather than damage it."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current > len(MIGRATIONS):
+        raise StudycardsError(
+            f"this database has schema version {current}, made by a newer studycards "
+            f"(this one knows up to {len(MIGRATIONS)}); upgrade studycards to open it"
+        )
+    for version in range(current + 1, len(MIGRATIONS) + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            MIGRATIONS[version - 1](conn)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise

@@ -15,9 +15,17 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
 migration = MIGRATIONS.append
 
 
+def run_statements(conn: sqlite3.Connection, script: str) -> None:
+    """Run a schema script statement by statement: ``executescript`` would commit mid-migration."""
+    for statement in script.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
 @migration
 def m001_initial(conn: sqlite3.Connection) -> None:
-    conn.executescript(
+    run_statements(
+        conn,
         """
         CREATE TABLE papers (
             arxiv_id TEXT PRIMARY KEY,

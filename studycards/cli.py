@@ -35,6 +35,13 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             _fail(f"{len(exc.errors)} error(s); nothing was written")
         except StudycardsError as exc:
             _fail(str(exc))
+        except KeyboardInterrupt:
+            click.echo("Interrupted; everything finished before it is kept.", err=True)
+            sys.exit(130)
+        except Exception as exc:
+            if click.get_current_context().find_object(Context).verbose:
+                raise
+            _fail(f"unexpected {type(exc).__name__}: {exc} (run with --verbose for details)")
 
     return wrapper
 
@@ -84,6 +91,123 @@ def main(ctx: click.Context, home: str | None, verbose: bool) -> None:
 
 
 # -- commands: add, status, list, questions (core loop) --
+
+
+def _clock(ctx: Context):
+    """The moment and study day every command works from (``$STUDYCARDS_NOW`` replaces the clock)."""
+    from studycards.home import load_settings, now, study_day
+
+    moment = now()
+    return moment, study_day(moment, load_settings(ctx.home).day_start)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--deck", help="Put every card in this deck (overrides front matter).")
+@click.option("--dry-run", is_flag=True, help="Show what would be added, updated and retired; write nothing.")
+@click.option("--skip-bad", is_flag=True, help="Add the good cards even if some are malformed (they are listed).")
+@pass_ctx
+@handles_errors
+def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, skip_bad: bool) -> None:
+    """Add cards from markdown notes files or folders (all *.md inside).
+
+    Re-adding is safe: unchanged cards keep their history, an edited back
+    updates its card, an edited front retires the old card and adds a new one.
+    Nothing is written if any card is malformed.
+
+    \b
+    Example:
+        studycards add decks/ --dry-run
+        studycards add notes/attention.md
+    """
+    from studycards.importer import apply_plan, plan_import
+    from studycards.views import plan_text
+
+    moment, _ = _clock(ctx)
+    with ctx.open_store() as store:
+        plan = plan_import(store, list(paths), deck=deck, skip_bad=skip_bad)
+        if not dry_run and plan.changes:
+            apply_plan(store, plan, moment)
+        elif not dry_run and plan.hashes:
+            with store.transaction():
+                for source, digest in plan.hashes.items():
+                    store.set_file_hash(source, digest, moment)
+    click.echo(plan_text(plan, dry_run))
+
+
+@main.command()
+@click.option("--deck", help="Only this deck (and its subdecks).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@pass_ctx
+@handles_errors
+def status(ctx: Context, deck: str | None, as_json: bool) -> None:
+    """Per deck: new cards, due today, re-drills pending, learned, retired; and the next 7 days.
+
+    \b
+    Example:
+        studycards status --deck Papers::Transformer
+    """
+    from studycards import views
+
+    _, day = _clock(ctx)
+    with ctx.open_store() as store:
+        statuses, forecast = store.deck_status(day, deck), store.forecast(day, 7, deck)
+    if as_json:
+        echo_json(views.status_json(day, statuses, forecast))
+    else:
+        click.echo(views.status_text(day, statuses, forecast))
+
+
+@main.command(name="list")
+@click.option("--deck", help="Only this deck (and its subdecks).")
+@click.option("--due", is_flag=True, help="Only cards due today.")
+@click.option("--retired", is_flag=True, help="Include retired cards.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@pass_ctx
+@handles_errors
+def list_cards(ctx: Context, deck: str | None, due: bool, retired: bool, as_json: bool) -> None:
+    """List cards with their schedule: id, due day, interval, EF, kind, front.
+
+    \b
+    Example:
+        studycards list --deck Papers::ResNet --due
+    """
+    from studycards import views
+
+    _, day = _clock(ctx)
+    with ctx.open_store() as store:
+        cards = store.cards(deck=deck, due_on=day if due else None, include_retired=retired)
+    if as_json:
+        echo_json({"day": day.isoformat(), "cards": [views.card_json(c) for c in cards]})
+    else:
+        click.echo(views.list_text(cards))
+
+
+@main.group(invoke_without_command=True)
+@click.option("--paper", help="Only questions about this arXiv id.")
+@click.option("--all", "show_all", is_flag=True, help="Include answered questions.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@click.pass_context
+@handles_errors
+def questions(click_ctx: click.Context, paper: str | None, show_all: bool, as_json: bool) -> None:
+    """Open research questions from your notes, grouped by paper.
+
+    \b
+    Example:
+        studycards questions --paper 1706.03762
+    """
+    if click_ctx.invoked_subcommand:
+        return
+    from studycards import views
+
+    ctx: Context = click_ctx.obj
+    with ctx.open_store() as store:
+        found = store.questions(paper=paper, include_answered=show_all)
+    if as_json:
+        echo_json({"questions": [views.question_json(q) for q in found]})
+    else:
+        click.echo(views.questions_text(found))
+
 
 # -- commands: review --
 

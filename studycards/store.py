@@ -188,6 +188,10 @@ class Store:
             [{**r, "tags": json.dumps(list(r["tags"])), "now": stamp} for r in rows],
         )
 
+    def move_cards(self, moves: list[tuple[str, int, int]]) -> None:
+        """Follow a card to its new file or line; content and schedule stay."""
+        self.conn.executemany("UPDATE cards SET source = ?, line = ? WHERE id = ?", moves)
+
     def retire_cards(self, ids: Iterable[int], now: datetime) -> None:
         stamp = now.isoformat(timespec="seconds")
         self.conn.executemany("UPDATE cards SET retired = 1, updated_at = ? WHERE id = ?", [(stamp, i) for i in ids])

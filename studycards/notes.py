@@ -1,0 +1,366 @@
+"""Markdown notes -> notes (card makers) and open questions, with line numbers; pure.
+
+markdown-it gives the block structure (headings, lists, fences, quotes); card
+syntax is then read line by line inside each paragraph, because several
+``front :: back`` lines form one markdown paragraph yet are separate cards, and
+a ``$$`` block does not interrupt a paragraph.  Quoted text and code are prose.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from studycards.errors import NotesError
+from studycards.models import Note, Question, normalise
+
+FRONT_MATTER_KEYS = ("paper", "deck", "tags")
+QUESTION_HEADINGS = ("questions", "open questions")
+CONTEXT_SEPARATOR = " › "
+CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
+HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
+
+
+@dataclass
+class ParsedNotes:
+    """What one notes file holds; ``errors`` lists every mistake, not just the first."""
+
+    path: str
+    deck: str
+    paper: str | None = None
+    tags: tuple[str, ...] = ()
+    notes: list[Note] = field(default_factory=list)
+    questions: list[Question] = field(default_factory=list)
+    errors: list[NotesError] = field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def _markdown():
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    return MarkdownIt("commonmark").use(front_matter_plugin).use(dollarmath_plugin, double_inline=True)
+
+
+def parse_notes(text: str, path: str, deck: str | None = None) -> ParsedNotes:
+    """Parse a notes file; ``deck`` (from ``--deck``) overrides the front matter and the title."""
+    tokens = _markdown().parse(text)
+    result = ParsedNotes(path=path, deck="")
+    meta: dict = {}
+    if tokens and tokens[0].type == "front_matter":
+        meta = _front_matter(tokens[0].content, result)
+    result.paper = meta.get("paper")
+    result.tags = tuple(meta.get("tags", ()))
+    title = next((tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"), "")
+    stem = re.sub(r"\.md$", "", path.replace("\\", "/").rsplit("/", 1)[-1])
+    result.deck = deck or meta.get("deck") or _deck_name(title) or _deck_name(stem) or "Default"
+    _Walker(result).walk(tokens)
+    _check_duplicates(result)
+    return result
+
+
+def _deck_name(text: str) -> str:
+    return "::".join(part.strip() for part in normalise(text).split("::") if part.strip())
+
+
+def _front_matter(content: str, result: ParsedNotes) -> dict:
+    import yaml
+
+    def error(line: int, message: str) -> None:
+        result.errors.append(NotesError(result.path, line, message))
+
+    try:
+        meta = yaml.safe_load(content) if content.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        error(2 + (mark.line if mark else 0), f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}")
+        return {}
+    if not isinstance(meta, dict):
+        error(2, "front matter must be `key: value` lines (paper, deck, tags)")
+        return {}
+    lines = content.splitlines()
+
+    def line_of(key: str) -> int:
+        return next((i + 2 for i, line in enumerate(lines) if line.lstrip().startswith(f"{key}:")), 2)
+
+    clean: dict = {}
+    for key, value in meta.items():
+        if key not in FRONT_MATTER_KEYS:
+            error(line_of(str(key)), f"unknown front-matter key {key!r} (known: {', '.join(FRONT_MATTER_KEYS)})")
+        elif key == "paper":
+            paper = _paper_id(str(value))
+            if paper is None:
+                error(line_of(key), f"paper: {value!r} is not an arXiv id (like 1706.03762 or hep-th/9901001)")
+            clean["paper"] = paper
+        elif key == "deck":
+            if not isinstance(value, str) or not _deck_name(value):
+                error(line_of(key), "deck: must be a name like Papers::Transformer")
+            else:
+                clean["deck"] = _deck_name(value)
+        elif key == "tags":
+            tags = [value] if isinstance(value, str) else value
+            if not isinstance(tags, list) or not all(isinstance(t, (str, int, float)) for t in tags):
+                error(line_of(key), "tags: must be a list of words, like [attention, nlp]")
+            else:
+                clean["tags"] = [re.sub(r"\s+", "_", str(t).strip()) for t in tags if str(t).strip()]
+    return clean
+
+
+def _paper_id(text: str) -> str | None:
+    from studycards.arxiv_api import parse_id
+    from studycards.errors import StudycardsError
+
+    try:
+        return parse_id(text).id
+    except StudycardsError:
+        return None
+
+
+class _Walker:
+    """Walks block tokens keeping the heading path, and turns paragraphs into notes."""
+
+    def __init__(self, result: ParsedNotes) -> None:
+        self.result = result
+        self.headings: list[tuple[int, str]] = []
+        self.pending_prompt: tuple[int, list[str]] | None = None
+
+    @property
+    def context(self) -> str:
+        return CONTEXT_SEPARATOR.join(title for _, title in self.headings)
+
+    def in_questions(self) -> bool:
+        return bool(self.headings) and self.headings[-1][1].strip().lower().rstrip(":") in QUESTION_HEADINGS
+
+    def error(self, line: int, message: str) -> None:
+        self.result.errors.append(NotesError(self.result.path, line, message))
+
+    def walk(self, tokens: list) -> None:
+        quote_depth = list_depth = 0
+        for i, token in enumerate(tokens):
+            prompt = self.pending_prompt
+            self.pending_prompt = prompt if token.type == "paragraph_close" else None
+            if token.type == "heading_open":
+                level = int(token.tag[1])
+                self.headings = [h for h in self.headings if h[0] < level] + [(level, tokens[i + 1].content.strip())]
+            elif token.type == "blockquote_open":
+                quote_depth += 1
+            elif token.type == "blockquote_close":
+                quote_depth -= 1
+            elif token.type in ("bullet_list_open", "ordered_list_open"):
+                list_depth += 1
+            elif token.type in ("bullet_list_close", "ordered_list_close"):
+                list_depth -= 1
+            elif token.type == "math_block" and prompt and token.map:
+                self.add_equation(prompt[0], prompt[1], token.content, token.map[1])
+            elif token.type == "inline" and tokens[i - 1].type == "paragraph_open" and token.map and not quote_depth:
+                lines = [(token.map[0] + 1 + n, text) for n, text in enumerate(token.content.split("\n"))]
+                if list_depth and self.in_questions():
+                    self.add_question(lines)
+                else:
+                    self.paragraph(lines)
+
+    # -- paragraphs ------------------------------------------------------
+
+    def paragraph(self, lines: list[tuple[int, str]]) -> None:
+        first = lines[0][1]
+        if first.startswith("? "):
+            self.add_question([(lines[0][0], first[2:])] + lines[1:])
+        elif re.match(r"Q:\s", first + " "):
+            self.add_qa(lines)
+        elif CLOZE_OPEN.search(" ".join(t for _, t in lines)) or HIGHLIGHT.search(" ".join(t for _, t in lines)):
+            self.add_cloze(lines)
+        else:
+            self.line_cards(lines)
+
+    def line_cards(self, lines: list[tuple[int, str]]) -> None:
+        prose: list[tuple[int, str]] = []
+        index = 0
+        while index < len(lines):
+            line, text = lines[index]
+            if text.strip().startswith("$$"):
+                end = _display_end(lines, index)
+                if end is None:
+                    self.error(line, "unclosed $$: the display math never ends")
+                    return
+                if prose and prose[-1][1].rstrip().endswith(":"):
+                    latex = "\n".join(t for _, t in lines[index:end + 1]).strip()[2:-2]
+                    self.add_equation(prose[0][0], [t for _, t in prose], latex, lines[end][0])
+                prose, index = [], end + 1
+                continue
+            separator = find_separator(text)
+            if separator:
+                kind, start, width = separator
+                self.add_basic(line, kind, text[:start], text[start + width:])
+                prose = []
+            else:
+                prose.append((line, text))
+            index += 1
+        if prose and prose[-1][1].rstrip().endswith(":"):
+            self.pending_prompt = (prose[0][0], [t for _, t in prose])
+
+    def add_basic(self, line: int, kind: str, front: str, back: str) -> None:
+        front, back = front.strip(), back.strip()
+        if not front or not back:
+            self.error(line, f"empty {'front' if not front else 'back'} in `{'::' if kind == 'basic' else ':::'}` card")
+            return
+        if _math_error(line, front + " " + back, self.error):
+            return
+        self.note(kind, front, back, line, ords=(0, 1) if kind == "reversed" else (0,))
+
+    def add_qa(self, lines: list[tuple[int, str]]) -> None:
+        answer_at = next((i for i, (_, t) in enumerate(lines) if re.match(r"A:(\s|$)", t)), None)
+        if answer_at is None:
+            self.error(lines[0][0], "`Q:` without an `A:` (the answer starts with `A:` on its own line)")
+            return
+        question = "\n".join(t for _, t in lines[:answer_at]).strip()[2:].strip()
+        answer = "\n".join(t for _, t in lines[answer_at:]).strip()[2:].strip()
+        if not question or not answer:
+            self.error(lines[0][0], f"empty {'question' if not question else 'answer'} in `Q:`/`A:` card")
+            return
+        if _math_error(lines[0][0], question + " " + answer, self.error):
+            return
+        self.note("basic", question, answer, lines[0][0])
+
+    def add_cloze(self, lines: list[tuple[int, str]]) -> None:
+        text = "\n".join(t for _, t in lines).strip()
+        line = lines[0][0]
+        try:
+            text, masked, numbers = cloze_parts(text)
+        except ValueError as exc:
+            self.error(line, str(exc))
+            return
+        if _math_error(line, text, self.error):
+            return
+        self.note("cloze", text, "", line, ords=tuple(numbers), identity=normalise(masked))
+
+    def add_equation(self, line: int, prompt: list[str], latex: str, end_line: int) -> None:
+        prompt_text = "\n".join(prompt).strip()
+        latex = latex.strip()
+        if not latex:
+            self.error(end_line, "empty $$ block under an equation prompt")
+            return
+        self.note("equation", prompt_text, f"$$\n{latex}\n$$", line)
+
+    def add_question(self, lines: list[tuple[int, str]]) -> None:
+        text = "\n".join(t for _, t in lines).strip()
+        if text:
+            r = self.result
+            r.questions.append(Question(deck=r.deck, text=text, context=self.context, source=r.path, line=lines[0][0],
+                                        paper=r.paper))
+
+    def note(self, kind: str, front: str, back: str, line: int, ords: tuple[int, ...] = (0,), identity: str = "") -> None:
+        r = self.result
+        r.notes.append(Note(deck=r.deck, kind=kind, front=front, back=back, context=self.context, source=r.path,
+                            line=line, tags=r.tags, paper=r.paper, ords=ords, identity=identity))
+
+
+def _display_end(lines: list[tuple[int, str]], start: int) -> int | None:
+    """Index of the line closing the ``$$`` block opened at ``start``."""
+    opening = lines[start][1].strip()
+    if len(opening) > 2 and opening.endswith("$$"):
+        return start
+    for index in range(start + 1, len(lines)):
+        if lines[index][1].strip().endswith("$$"):
+            return index
+    return None
+
+
+def _math_error(line: int, text: str, error) -> bool:
+    unescaped = re.sub(r"\\\$|`[^`]*`", "", text).replace("$$", "")
+    if unescaped.count("$") % 2:
+        error(line, "unclosed $ math: every $ needs a closing $ (write \\$ for a dollar sign)")
+        return True
+    return False
+
+
+def find_separator(text: str) -> tuple[str, int, int] | None:
+    """The first `` :: `` / `` ::: `` outside code, math and cloze: (kind, index, width)."""
+    code = math = False
+    depth = 0
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "`":
+            code = not code
+        elif not code and ch == "$":
+            math = not math
+        elif not code and not math and text.startswith("{{", i):
+            depth += 1
+            i += 2
+            continue
+        elif depth and text.startswith("}}", i):
+            depth -= 1
+            i += 2
+            continue
+        elif not (code or math or depth) and text.startswith("::", i) and (i == 0 or text[i - 1].isspace()):
+            width = 3 if text.startswith(":::", i) else 2
+            if i + width == n or text[i + width].isspace():
+                return ("reversed" if width == 3 else "basic"), i, width
+        i += 1
+    return None
+
+
+def cloze_parts(text: str) -> tuple[str, str, list[int]]:
+    """Normalise ``==…==`` into numbered clozes; return (text, text with deletions masked, numbers).
+
+    Cloze bodies are matched brace-aware, so ``{{c1::\\sqrt{d_k}}}`` is one deletion.
+    """
+    numbers: list[int] = []
+    taken = {int(m.group(1)) for m in CLOZE_OPEN.finditer(text)}
+    counter = iter(n for n in range(1, 10_000) if n not in taken)
+    text = HIGHLIGHT.sub(lambda m: f"{{{{c{next(counter)}::{m.group(1)}}}}}", text)
+    out, masked = [], []
+    pos = 0
+    for match in CLOZE_OPEN.finditer(text):
+        if match.start() < pos:
+            raise ValueError("a cloze inside a cloze is not supported")
+        end = _cloze_end(text, match.end())
+        if end is None:
+            raise ValueError(f"unclosed cloze `{match.group(0)}`: it needs a closing `}}}}`")
+        body = text[match.end():end]
+        if not body.split("::")[0].strip():
+            raise ValueError(f"empty cloze `{match.group(0)}}}}}`")
+        number = int(match.group(1))
+        if number == 0:
+            raise ValueError("cloze numbers start at c1")
+        numbers.append(number)
+        out.append(text[pos:end + 2])
+        masked.append(text[pos:match.start()] + f"{{{{c{number}}}}}")
+        pos = end + 2
+    out.append(text[pos:])
+    masked.append(text[pos:])
+    return "".join(out), "".join(masked), sorted(set(numbers))
+
+
+def _cloze_end(text: str, start: int) -> int | None:
+    depth = 0
+    i = start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            if depth == 0 and text.startswith("}}", i):
+                return i
+            depth = max(0, depth - 1)
+        i += 1
+    return None
+
+
+def _check_duplicates(result: ParsedNotes) -> None:
+    seen: dict[str, int] = {}
+    for note in result.notes:
+        if note.key in seen:
+            result.errors.append(NotesError(
+                result.path, note.line, f"duplicate front in deck {note.deck} (first at line {seen[note.key]})"))
+        else:
+            seen[note.key] = note.line
+    result.notes = [n for n in result.notes if seen.get(n.key) == n.line]
+    result.errors.sort(key=lambda e: e.line)

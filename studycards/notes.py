@@ -90,7 +90,8 @@ def _front_matter(content: str, result: ParsedNotes) -> dict:
         if key not in FRONT_MATTER_KEYS:
             error(line_of(str(key)), f"unknown front-matter key {key!r} (known: {', '.join(FRONT_MATTER_KEYS)})")
         elif key == "paper":
-            paper = _paper_id(str(value))
+            raw = re.search(r"^\s*paper:\s*[\"']?([^\"'#\s]+)", content, re.M)
+            paper = _paper_id(raw.group(1) if raw else str(value))
             if paper is None:
                 error(line_of(key), f"paper: {value!r} is not an arXiv id (like 1706.03762 or hep-th/9901001)")
             clean["paper"] = paper
@@ -190,7 +191,9 @@ class _Walker:
                 prose, index = [], end + 1
                 continue
             separator = find_separator(text)
-            if separator:
+            if separator is None and find_separator(text.replace("$", "")):
+                _math_error(line, text, self.error)
+            elif separator:
                 kind, start, width = separator
                 self.add_basic(line, kind, text[:start], text[start + width:])
                 prose = []

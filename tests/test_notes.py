@@ -1,0 +1,134 @@
+"""The notes syntax of DESIGN §4, table-driven, with the traps a real notes file holds."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from studycards.notes import cloze_parts, find_separator, parse_notes
+from tests.conftest import DECKS, FIXTURES
+
+
+def cards(text: str, deck: str | None = None) -> list[tuple]:
+    parsed = parse_notes(text, "n.md", deck)
+    assert not parsed.errors, parsed.errors
+    return [(n.kind, n.front, n.back, n.ords) for n in parsed.notes]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("a :: b", [("basic", "a", "b", (0,))]),
+        ("a ::: b", [("reversed", "a", "b", (0, 1))]),
+        # consecutive lines form one markdown paragraph but are separate cards
+        ("a :: b\nc ::: d\ne :: f", [("basic", "a", "b", (0,)), ("reversed", "c", "d", (0, 1)),
+                                     ("basic", "e", "f", (0,))]),
+        # `::` inside inline code, math or a cloze is not a separator
+        ("Use `std::vector` :: a growable array", [("basic", "Use `std::vector`", "a growable array", (0,))]),
+        ("The set $a :: b$ here", []),
+        ("No spaces a::b is prose", []),
+        ("Q: Why $\\sqrt{d_k}$?\nA: Large dot products\nsaturate softmax.",
+         [("basic", "Why $\\sqrt{d_k}$?", "Large dot products\nsaturate softmax.", (0,))]),
+        ("{{c1::8}} heads, $d_k =$ {{c2::64}}", [("cloze", "{{c1::8}} heads, $d_k =$ {{c2::64}}", "", (1, 2))]),
+        ("Hint {{c1::answer::the hint}} kept", [("cloze", "Hint {{c1::answer::the hint}} kept", "", (1,))]),
+        ("==Adam== uses ==two== moments", [("cloze", "{{c1::Adam}} uses {{c2::two}} moments", "", (1, 2))]),
+        ("Brace aware {{c1::$\\sqrt{d_k}$}} ok", [("cloze", "Brace aware {{c1::$\\sqrt{d_k}$}} ok", "", (1,))]),
+        ("Scaled attention:\n$$\n\\frac{QK^\\top}{\\sqrt{d_k}}\n$$",
+         [("equation", "Scaled attention:", "$$\n\\frac{QK^\\top}{\\sqrt{d_k}}\n$$", (0,))]),
+        ("Residual:\n\n$$\ny = F(x) + x\n$$", [("equation", "Residual:", "$$\ny = F(x) + x\n$$", (0,))]),
+        ("- in a list :: still a card", [("basic", "in a list", "still a card", (0,))]),
+        ("> quoted :: is prose", []),
+        ("```\ncode :: is prose\n```", []),
+        ("Just prose ending in a colon:\n\nMore prose.", []),
+        ("Math alone\n\n$$\nx\n$$", []),
+    ],
+)
+def test_card_syntax(text, expected):
+    assert cards(text) == expected
+
+
+def test_math_is_kept_verbatim():
+    [(_, front, back, _)] = cards("Update $\\theta_t = \\theta_{t-1} - \\alpha \\hat{m}_t$ :: with $\\epsilon = 10^{-8}$")
+    assert front == "Update $\\theta_t = \\theta_{t-1} - \\alpha \\hat{m}_t$"
+    assert back == "with $\\epsilon = 10^{-8}$"
+
+
+def test_context_deck_tags_and_questions():
+    text = ("---\npaper: 1706.03762\ndeck: Papers::T\ntags: [attention, deep learning]\n---\n# Title\n\n## Understanding\n"
+            "a :: b\n\n? why this\n\n## Questions\n- Why sinusoids?\n- Why 8 heads?\n")
+    parsed = parse_notes(text, "n.md")
+    [note] = parsed.notes
+    assert (note.deck, note.paper, note.tags, note.context, note.line) == (
+        "Papers::T", "1706.03762", ("attention", "deep_learning"), "Title › Understanding", 9)
+    assert [(q.text, q.context, q.line) for q in parsed.questions] == [
+        ("why this", "Title › Understanding", 11), ("Why sinusoids?", "Title › Questions", 14),
+        ("Why 8 heads?", "Title › Questions", 15)]
+
+
+@pytest.mark.parametrize("front_matter, deck", [("deck: A::B", "A::B"), ("", "My Title")])
+def test_deck_comes_from_front_matter_else_title(front_matter, deck):
+    assert parse_notes(f"---\n{front_matter}\n---\n# My Title\na :: b\n", "x/notes.md").deck == deck
+
+
+def test_deck_option_wins_and_file_name_is_last_resort():
+    assert parse_notes("---\ndeck: A\n---\na :: b", "n.md", "Chosen").deck == "Chosen"
+    assert parse_notes("a :: b", "dir/resnet-notes.md").deck == "resnet-notes"
+
+
+def test_every_mistake_is_reported_with_its_line():
+    path = FIXTURES / "notes" / "mistakes.md"
+    parsed = parse_notes(path.read_text(), str(path))
+    assert [(e.line, e.message.split(" ")[0:2]) for e in parsed.errors] == [
+        (3, ["unknown", "front-matter"]),
+        (8, ["empty", "back"]),
+        (9, ["empty", "front"]),
+        (11, ["`Q:`", "without"]),
+        (13, ["duplicate", "front"]),
+        (15, ["unclosed", "cloze"]),
+        (17, ["unclosed", "$"]),
+        (20, ["unclosed", "$$:"]),
+    ]
+    assert "first at line 7" in parsed.errors[4].message
+    assert all(str(e).startswith(f"{path}:{e.line}: ") for e in parsed.errors)
+
+
+@pytest.mark.parametrize("raw", ["paper: not-an-id", "paper: 1706.0376", "tags: {a: 1}", "deck: [x]", "a: [unclosed"])
+def test_bad_front_matter_is_an_error_at_line_2(raw):
+    parsed = parse_notes(f"---\n{raw}\n---\na :: b\n", "n.md")
+    assert [e.line for e in parsed.errors] == [2]
+
+
+def test_paper_id_with_trailing_zero_is_read_as_text():
+    assert parse_notes("---\npaper: 1412.6980\n---\n", "n.md").paper == "1412.6980"
+
+
+def test_cloze_identity_masks_answers_so_a_typo_fix_keeps_the_card():
+    [a] = parse_notes("The base model has {{c1::8}} heads", "n.md").notes
+    [b] = parse_notes("The base model has {{c1::eight}} heads", "n.md").notes
+    assert a.key == b.key and a.front != b.front
+
+
+def test_separator_and_cloze_helpers():
+    assert find_separator("a :: b") == ("basic", 2, 2)
+    assert find_separator("{{c1::x::hint}} and `a :: b`") is None
+    with pytest.raises(ValueError, match="unclosed cloze"):
+        cloze_parts("{{c1::open")
+
+
+def test_sample_decks_parse_cleanly_with_every_kind():
+    for path in sorted(DECKS.glob("*.md")):
+        parsed = parse_notes(path.read_text(), str(path))
+        assert not parsed.errors, parsed.errors
+        assert {n.kind for n in parsed.notes} == {"basic", "reversed", "cloze", "equation"}, path
+        assert 15 <= sum(len(n.ords) for n in parsed.notes) <= 40, path
+        assert parsed.questions and parsed.paper, path
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab :$=?QA{}c1-#>`\n\\")), max_size=200))
+def test_parser_never_crashes_and_is_deterministic(text):
+    first = parse_notes(text, "f.md")
+    second = parse_notes(text, "f.md")
+    assert [n.key for n in first.notes] == [n.key for n in second.notes]
+    assert [str(e) for e in first.errors] == [str(e) for e in second.errors]

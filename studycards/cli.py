@@ -126,12 +126,8 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
     moment, _ = _clock(ctx)
     with ctx.open_store() as store:
         plan = plan_import(store, list(paths), deck=deck, skip_bad=skip_bad)
-        if not dry_run and plan.changes:
+        if not dry_run:
             apply_plan(store, plan, moment)
-        elif not dry_run and plan.hashes:
-            with store.transaction():
-                for source, digest in plan.hashes.items():
-                    store.set_file_hash(source, digest, moment)
     click.echo(plan_text(plan, dry_run))
 
 

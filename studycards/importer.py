@@ -53,6 +53,7 @@ class ImportPlan:
     files: list[str] = field(default_factory=list)
     unchanged_files: list[str] = field(default_factory=list)
     hashes: dict[str, str] = field(default_factory=dict)
+    deck_option: str = ""
     added: list[CardRow] = field(default_factory=list)
     updated: list[CardRow] = field(default_factory=list)
     restored: list[CardRow] = field(default_factory=list)
@@ -104,6 +105,11 @@ def read_notes(path: Path) -> str:
         raise NotesError(str(path), line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from None
 
 
+def content_hash(text: str) -> str:
+    """What ``add`` remembers of a file, to skip it when unchanged and to notice edits since."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def card_rows(note: Note) -> list[CardRow]:
     """The cards a note makes: one per ord (two for ``:::``, one per cloze number)."""
     rows = []
@@ -120,7 +126,7 @@ def card_rows(note: Note) -> list[CardRow]:
 def plan_import(store: Store, paths: list[str], deck: str | None = None, skip_bad: bool = False,
                 force: bool = False) -> ImportPlan:
     """Parse every file and compare with the store; raises ``NotesErrors`` listing every mistake."""
-    plan = ImportPlan()
+    plan = ImportPlan(deck_option=deck or "")
     parsed: list[ParsedNotes] = []
     errors: list[NotesError] = []
     for path in collect_paths(paths):
@@ -131,8 +137,8 @@ def plan_import(store: Store, paths: list[str], deck: str | None = None, skip_ba
         except NotesError as exc:
             errors.append(exc)
             continue
-        digest = hashlib.sha256(f"{deck or ''}\0{data}".encode("utf-8")).hexdigest()
-        if not force and store.file_hash(source) == digest:
+        digest = content_hash(data)
+        if not force and store.file_hash(source) == (digest, plan.deck_option):
             plan.unchanged_files.append(source)
             continue
         plan.hashes[source] = digest
@@ -204,7 +210,7 @@ def apply_plan(store: Store, plan: ImportPlan, now: datetime, render: Callable[[
                                  "source": q.source, "line": q.line} for q in plan.questions], now)
         store.set_question_status(plan.removed_questions, "removed")
         for source, digest in plan.hashes.items():
-            store.set_file_hash(source, digest, now)
+            store.set_file_hash(source, digest, plan.deck_option, now)
 
 
 def render_for_terminal(text: str) -> str:

@@ -63,6 +63,7 @@ def m001_initial(conn: sqlite3.Connection) -> None:
         CREATE TABLE files (
             path TEXT PRIMARY KEY,
             sha256 TEXT NOT NULL,
+            deck_option TEXT NOT NULL DEFAULT '',
             added_at TEXT NOT NULL
         ) STRICT;
         CREATE TABLE cards (

@@ -198,15 +198,17 @@ class Store:
 
     # -- files -------------------------------------------------------------
 
-    def file_hash(self, path: str) -> str | None:
-        row = self.conn.execute("SELECT sha256 FROM files WHERE path = ?", (path,)).fetchone()
-        return row[0] if row else None
+    def file_hash(self, path: str) -> tuple[str, str] | None:
+        """(sha256 of the content, the ``--deck`` it was added with) as of the last ``add``."""
+        row = self.conn.execute("SELECT sha256, deck_option FROM files WHERE path = ?", (path,)).fetchone()
+        return (row[0], row[1]) if row else None
 
-    def set_file_hash(self, path: str, sha256: str, now: datetime) -> None:
+    def set_file_hash(self, path: str, sha256: str, deck_option: str, now: datetime) -> None:
         self.conn.execute(
-            "INSERT INTO files (path, sha256, added_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (path) DO UPDATE SET sha256 = excluded.sha256, added_at = excluded.added_at",
-            (path, sha256, now.isoformat(timespec="seconds")),
+            "INSERT INTO files (path, sha256, deck_option, added_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (path) DO UPDATE SET sha256 = excluded.sha256, deck_option = excluded.deck_option,"
+            " added_at = excluded.added_at",
+            (path, sha256, deck_option, now.isoformat(timespec="seconds")),
         )
 
     # -- reviews -----------------------------------------------------------

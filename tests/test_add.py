@@ -1,0 +1,179 @@
+"""`studycards add`, `status`, `list`, `questions` end to end through the CLI, on a real SQLite home."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from studycards.cli import main
+from studycards.home import study_day
+from studycards.models import CardState
+from studycards.sm2 import schedule
+from studycards.store import open_store
+from tests.conftest import DECKS, FIXTURES
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+
+
+def cards_json(*args: str) -> list[dict]:
+    result = run("list", "--json", "--retired", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)["cards"]
+
+
+def dump(home: Path) -> list:
+    db = home / "studycards.db"
+    if not db.exists():
+        return []
+    with sqlite3.connect(db) as conn:
+        return [conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("cards", "reviews", "questions", "files")]
+
+
+def test_adding_the_sample_decks_then_status():
+    result = run("add", str(DECKS))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Added 134 cards")
+    status = run("status")
+    assert status.exit_code == 0
+    for deck in ("Papers::Transformer", "Papers::ResNet", "Papers::FaceNet", "Papers::Adam"):
+        assert deck in status.stdout
+    doc = json.loads(run("status", "--json").stdout)
+    assert sum(d["new"] for d in doc["decks"]) == 134
+    assert len(doc["forecast"]) == 7
+
+
+@pytest.mark.parametrize("deck", sorted(p.name for p in DECKS.glob("*.md")))
+def test_adding_each_deck_twice_changes_nothing_the_second_time(deck, home):
+    assert run("add", str(DECKS / deck)).exit_code == 0
+    before = dump(home)
+    again = run("add", str(DECKS / deck))
+    assert again.exit_code == 0
+    assert again.stdout.startswith("No changes: 1 file checked")
+    assert dump(home) == before
+
+
+def review(home: Path, front: str, grade: int) -> int:
+    """Grade a card the way a review session does (the session has its own tests)."""
+    with open_store(home) as store:
+        [card] = [c for c in store.cards() if c.front == front]
+        from datetime import datetime
+
+        moment = datetime(2026, 11, 23, 9, 0)
+        after = schedule(card.state, grade, study_day(moment))
+        store.record_review(card.id, grade, study_day(moment), moment, 1200, card.state, after, redrill=False)
+        return card.id
+
+
+def test_edits_keep_history_for_backs_and_retire_edited_fronts(tmp_path, home):
+    notes = tmp_path / "resnet.md"
+    shutil.copy(DECKS / "deep-residual-learning.md", notes)
+    assert run("add", str(notes)).exit_code == 0
+    lines = notes.read_text().splitlines()
+    basic = [i for i, line in enumerate(lines) if " :: " in line and not line.startswith("-")]
+    edit_back, edit_front, delete = basic[0], basic[1], basic[2]
+    back_front = lines[edit_back].split(" :: ")[0]
+    front_front = lines[edit_front].split(" :: ")[0]
+    deleted_front = lines[delete].split(" :: ")[0]
+    back_id = review(home, back_front, 5)
+    front_id = review(home, front_front, 4)
+
+    lines[edit_back] = back_front + " :: a corrected answer"
+    lines[edit_front] = "Reworded: " + lines[edit_front]
+    del lines[delete]
+    notes.write_text("\n".join(lines) + "\n")
+    result = run("add", str(notes))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Added 1 card, updated 1 (history kept), retired 2")
+    assert front_front in result.stdout and deleted_front in result.stdout
+
+    by_id = {c["id"]: c for c in cards_json()}
+    assert by_id[back_id]["back"] == "a corrected answer"
+    assert (by_id[back_id]["repetitions"], by_id[back_id]["retired"]) == (1, False)
+    assert by_id[front_id]["retired"] is True and by_id[front_id]["repetitions"] == 1
+    with open_store(home) as store:
+        assert [r.grade for r in store.reviews(front_id)] == [4]
+    new = [c for c in by_id.values() if c["front"] == "Reworded: " + front_front]
+    assert len(new) == 1 and new[0]["repetitions"] == 0
+
+    # putting the old front back restores the retired card with its history
+    notes.write_text("\n".join(lines).replace("Reworded: ", "") + "\n")
+    result = run("add", str(notes))
+    assert "restored 1 (history kept)" in result.stdout
+    assert {c["id"]: c for c in cards_json()}[front_id]["retired"] is False
+
+
+def test_a_notes_file_with_mistakes_reports_each_and_writes_nothing(home):
+    assert run("add", str(DECKS / "adam.md")).exit_code == 0
+    before = dump(home)
+    path = FIXTURES / "notes" / "mistakes.md"
+    result = run("add", str(DECKS / "facenet.md"), str(path))
+    assert result.exit_code == 1
+    errors = [line for line in result.stderr.splitlines() if line.startswith(str(path.resolve()))]
+    assert [int(line.split(":")[1]) for line in errors] == [3, 8, 9, 11, 13, 15, 17, 20]
+    assert "nothing was written" in result.stderr
+    assert "Traceback" not in result.output
+    assert dump(home) == before
+
+
+def test_dry_run_lists_changes_and_writes_nothing(home):
+    result = run("add", "--dry-run", str(DECKS / "facenet.md"))
+    assert result.exit_code == 0
+    assert result.stdout.startswith("Would add 33 cards")
+    assert "  + " in result.stdout
+    assert dump(home) in ([], [[], [], [], []])
+
+
+def test_list_json_has_the_schedule_and_source(home):
+    run("add", str(DECKS / "adam.md"))
+    [card] = [c for c in cards_json() if c["kind"] == "equation"][:1]
+    assert set(card) >= {"id", "deck", "kind", "front", "back", "context", "tags", "source", "line", "retired",
+                         "ef", "repetitions", "interval", "due"}
+    assert (card["ef"], card["repetitions"], card["interval"], card["due"]) == (2.5, 0, 0, None)
+    assert card["source"].endswith("adam.md") and card["line"] > 1
+
+
+def test_time_travel_with_studycards_now(home):
+    run("add", str(DECKS / "adam.md"))
+    card_id = review(home, cards_json()[0]["front"], 5)  # due the next day
+    due = lambda when: [c["id"] for c in json.loads(run("list", "--due", "--json", env={"STUDYCARDS_NOW": when}).stdout)["cards"]]  # noqa: E731
+    assert card_id not in due("2026-11-23T20:00")
+    assert card_id not in due("2026-11-24T03:59")  # the study day starts at 04:00
+    assert card_id in due("2026-11-24T04:00")
+    bad = run("status", env={"STUDYCARDS_NOW": "yesterday"})
+    assert bad.exit_code == 1 and "STUDYCARDS_NOW" in bad.stderr
+
+
+def test_questions_by_paper(home):
+    run("add", str(DECKS))
+    doc = json.loads(run("questions", "--json").stdout)["questions"]
+    assert len(doc) == 14
+    assert {q["paper"] for q in doc} == {"1706.03762", "1512.03385", "1503.03832", "1412.6980"}
+    text = run("questions", "--paper", "1412.6980").stdout
+    assert text.startswith("Papers::Adam (arXiv:1412.6980)")
+    assert "adam.md:" in text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["add", "no/such/file.md"], "no such file or folder"),
+    (["add", "EMPTY"], "no notes files"),
+])
+def test_bad_paths_get_one_clear_line(args, message, tmp_path):
+    (tmp_path / "empty").mkdir()
+    args = [a.replace("EMPTY", str(tmp_path / "empty")) for a in args]
+    result = run(*args)
+    assert result.exit_code == 1
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_every_command_has_help_with_an_example():
+    for name, command in main.commands.items():
+        result = run(name, "--help")
+        assert result.exit_code == 0, name
+        assert "Example" in result.stdout, name

@@ -1,0 +1,227 @@
+"""Unpacking e-prints: real arXiv archives work, hostile ones are refused and leave nothing behind."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import tarfile
+import tracemalloc
+from pathlib import Path
+
+import pytest
+
+from studycards.archive import find_main_tex, unpack
+from studycards.errors import StudycardsError
+
+# -- real e-prints from the corpus -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "files", "main"),
+    [
+        ("0903.0359.tar.gz", "tar", ["DeltaEMs.bbl", "DeltaEMs.tex"], "DeltaEMs.tex"),
+        ("0903.0179.single-tex.gz", "tex", ["hepth_desitterv3.tex"], "hepth_desitterv3.tex"),
+        # macOS '._*' resource forks beside every file are left out
+        ("1801.03879.tar.gz", "tar", ["accessibilityMeta.sty", "cc-by.pdf", "defective-fpt.bbl",
+                                      "defective-fpt.tex", "lipics-logo-bw.pdf", "lipics-v2016.cls"],
+         "defective-fpt.tex"),
+    ],
+)
+def test_real_eprints_unpack_and_the_main_file_is_found(corpus: Path, tmp_path: Path, name: str, kind: str,
+                                                         files: list[str], main: str) -> None:
+    dest = tmp_path / "paper" / "src"
+    assert unpack(corpus / "eprints" / name, dest) == kind
+    assert sorted(p.name for p in dest.rglob("*")) == files
+    assert find_main_tex(dest) == dest / main
+
+
+def test_a_pdf_only_eprint_has_no_source(tmp_path: Path) -> None:
+    blob = tmp_path / "eprint"
+    blob.write_bytes(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")
+    dest = tmp_path / "src"
+    assert unpack(blob, dest) == "pdf"
+    assert not dest.exists()
+
+
+def test_a_plain_tar_and_an_uncompressed_tex_are_read_too(tmp_path: Path) -> None:
+    tex = b"\\documentclass{article}\n\\begin{document}\n$$x$$\n\\end{document}\n"
+    blob = _tar(tmp_path / "plain.tar", [_file("paper.tex", tex)], compress=False)
+    assert unpack(blob, tmp_path / "a") == "tar"
+    assert (tmp_path / "a" / "paper.tex").read_bytes() == tex
+    single = tmp_path / "single"
+    single.write_bytes(tex)
+    assert unpack(single, tmp_path / "b") == "tex"
+    assert find_main_tex(tmp_path / "b") == tmp_path / "b" / "main.tex"
+
+
+def test_nested_folders_and_the_dot_root_entry(tmp_path: Path) -> None:
+    root = tarfile.TarInfo("./")
+    root.type = tarfile.DIRTYPE
+    blob = _tar(tmp_path / "e.tar.gz", [(root, None), _file("./sec/intro.tex", b"hi"),
+                                        _file("./main.tex", b"\\documentclass{x}\\begin{document}")])
+    dest = tmp_path / "src"
+    assert unpack(blob, dest) == "tar"
+    assert (dest / "sec" / "intro.tex").read_bytes() == b"hi"
+    assert find_main_tex(dest) == dest / "main.tex"
+
+
+def test_find_main_tex_ignores_commented_out_preambles(tmp_path: Path) -> None:
+    (tmp_path / "notes.tex").write_text("% \\documentclass{article}\n% \\begin{document}\n")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "paper.tex").write_text("\\documentclass{article}\n\\begin{document}\n")
+    assert find_main_tex(tmp_path) == tmp_path / "sub" / "paper.tex"
+    (tmp_path / "sub" / "paper.tex").write_text("\\input{x}\n")
+    assert find_main_tex(tmp_path) is None
+
+
+def test_a_refreshed_source_replaces_the_old_one(tmp_path: Path) -> None:
+    dest = tmp_path / "src"
+    unpack(_tar(tmp_path / "one.tar.gz", [_file("old.tex", b"old")]), dest)
+    unpack(_tar(tmp_path / "two.tar.gz", [_file("new.tex", b"new")]), dest)
+    assert [p.name for p in dest.iterdir()] == ["new.tex"]
+
+
+# -- hostile archives ------------------------------------------------------------------
+
+
+def _file(name: str, data: bytes) -> tuple[tarfile.TarInfo, bytes]:
+    info = tarfile.TarInfo(name)
+    info.size = len(data)
+    return info, data
+
+
+def _symlink(name: str, target: str) -> tuple[tarfile.TarInfo, None]:
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname = tarfile.SYMTYPE, target
+    return info, None
+
+
+def _special(name: str, kind: bytes, linkname: str = "") -> tuple[tarfile.TarInfo, None]:
+    info = tarfile.TarInfo(name)
+    info.type, info.linkname, info.devmajor, info.devminor = kind, linkname, 1, 3
+    return info, None
+
+
+HOSTILE = [
+    ("path traversal", [_file("main.tex", b"ok"), _file("../evil.txt", b"pwned")], "points outside its folder"),
+    ("deep traversal", [_file("a/../../evil.txt", b"pwned")], "points outside its folder"),
+    ("absolute path", [_file("/tmp/studycards-evil.txt", b"pwned")], "has an absolute path"),
+    ("symlink", [_symlink("link.tex", "/etc/passwd")], "is a symbolic link"),
+    ("symlink then write through it", [_symlink("d", ".."), _file("d/evil.txt", b"x")], "is a symbolic link"),
+    ("hard link", [_file("a.tex", b"x"), _special("b.tex", tarfile.LNKTYPE, "a.tex")], "is a hard link"),
+    ("hard link outside", [_special("passwd", tarfile.LNKTYPE, "/etc/passwd")], "is a hard link"),
+    ("character device", [_special("null", tarfile.CHRTYPE)], "is a device"),
+    ("block device", [_special("sda", tarfile.BLKTYPE)], "is a device"),
+    ("fifo", [_special("pipe", tarfile.FIFOTYPE)], "is a FIFO"),
+    ("oversized member", [_file("big.tex", b"x" * 5000)], "'big.tex' is 5000 bytes, over the limit of 4096"),
+    ("too many members", [_file(f"f{i}.tex", b"x") for i in range(11)], "more than 10 members"),
+    ("over the total", [_file(f"f{i}.tex", b"x" * 4000) for i in range(6)], "unpacks to more than 20000 bytes"),
+]
+
+
+@pytest.mark.parametrize(("members", "message"), [h[1:] for h in HOSTILE], ids=[h[0] for h in HOSTILE])
+def test_hostile_archives_are_refused_and_nothing_is_written(tmp_path: Path, members: list, message: str) -> None:
+    blob = _tar(tmp_path / "incoming" / "eprint", members)
+    cache = tmp_path / "cache" / "paper"
+    before = _tree(tmp_path)
+    with pytest.raises(StudycardsError, match=message) as caught:
+        unpack(blob, cache / "src", max_members=10, max_total_bytes=20_000, max_member_bytes=4096)
+    assert "\n" not in str(caught.value)
+    assert _tree(tmp_path) == before | {"cache", "cache/paper"}  # no src, no temporary folder, nothing outside
+    assert not Path("/tmp/studycards-evil.txt").exists()
+
+
+def test_a_refused_archive_keeps_the_previous_source(tmp_path: Path) -> None:
+    dest = tmp_path / "src"
+    unpack(_tar(tmp_path / "good.tar.gz", [_file("main.tex", b"good")]), dest)
+    with pytest.raises(StudycardsError):
+        unpack(_tar(tmp_path / "bad.tar.gz", [_file("../evil", b"x")]), dest)
+    assert (dest / "main.tex").read_bytes() == b"good"
+    assert not (tmp_path / "evil").exists()
+
+
+def test_a_gzip_bomb_is_stopped_by_the_bound_not_by_memory(tmp_path: Path) -> None:
+    blob = tmp_path / "eprint"
+    with gzip.open(blob, "wb", compresslevel=9) as out:  # 64 MiB of zeros in ~64 KiB
+        chunk = b"\0" * (1 << 20)
+        for _ in range(64):
+            out.write(chunk)
+    assert blob.stat().st_size < 200_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(StudycardsError, match="over the limit of 1048576 bytes"):
+            unpack(blob, tmp_path / "src", max_total_bytes=1 << 20, max_member_bytes=1 << 20)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 4 << 20
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["eprint"]
+
+
+def test_a_tar_bomb_member_is_refused_from_its_header(tmp_path: Path) -> None:
+    blob = tmp_path / "eprint"
+    info = tarfile.TarInfo("zeros.tex")
+    info.size = 64 << 20
+    with gzip.open(blob, "wb") as zipped, tarfile.open(fileobj=zipped, mode="w") as archive:
+        archive.addfile(info, _Zeros(info.size))
+    with pytest.raises(StudycardsError, match="'zeros.tex' is 67108864 bytes, over the limit"):
+        unpack(blob, tmp_path / "src", max_member_bytes=1 << 20)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["eprint"]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "neither a tar archive"),
+        (b"\x00\x01\x02 binary junk", "neither a tar archive"),
+        (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03garbage", "the e-print is damaged"),
+    ],
+    ids=["empty", "junk", "broken gzip"],
+)
+def test_unreadable_eprints_give_one_clear_line(tmp_path: Path, data: bytes, message: str) -> None:
+    blob = tmp_path / "eprint"
+    blob.write_bytes(data)
+    with pytest.raises(StudycardsError, match=message):
+        unpack(blob, tmp_path / "src")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["eprint"]
+
+
+def test_a_truncated_tar_is_reported_as_damaged(tmp_path: Path) -> None:
+    good = _tar(tmp_path / "good.tar", [_file("main.tex", b"x" * 3000)], compress=False).read_bytes()
+    blob = tmp_path / "eprint"
+    blob.write_bytes(good[:1500])
+    with pytest.raises(StudycardsError, match="damaged"):
+        unpack(blob, tmp_path / "src")
+    assert not (tmp_path / "src").exists()
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+
+def _tar(path: Path, members: list[tuple[tarfile.TarInfo, bytes | None]], compress: bool = True) -> Path:
+    """An archive written member by member, exactly as given: tarfile itself does not sanitise names."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.GNU_FORMAT) as archive:
+        for info, data in members:
+            archive.addfile(info, io.BytesIO(data) if data is not None else None)
+    path.write_bytes(gzip.compress(buffer.getvalue()) if compress else buffer.getvalue())
+    return path
+
+
+def _tree(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*")}
+
+
+class _Zeros(io.RawIOBase):
+    def __init__(self, size: int) -> None:
+        self.left = size
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def]
+        n = min(len(buffer), self.left)
+        buffer[:n] = b"\0" * n
+        self.left -= n
+        return n

@@ -306,6 +306,25 @@ class Store:
         ).fetchone()
         return row[0]
 
+    def reviewed_on(self, day: date, deck: str | None = None) -> int:
+        """How many due reviews (not new cards, not re-drills) were graded on ``day``: they count against ``--limit``."""
+        clause, args = deck_clause(deck)
+        row = self.conn.execute(
+            f"SELECT COUNT(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.day = ? AND r.redrill = 0"
+            f" AND r.due_before IS NOT NULL AND {clause}",
+            [day.isoformat(), *args],
+        ).fetchone()
+        return row[0]
+
+    def count_due(self, day: date, deck: str | None = None) -> int:
+        """Active cards due by ``day`` (overdue ones included): what a session on ``day`` would review."""
+        clause, args = deck_clause(deck)
+        row = self.conn.execute(
+            f"SELECT COUNT(*) FROM cards c WHERE c.retired = 0 AND c.due IS NOT NULL AND c.due <= ? AND {clause}",
+            [day.isoformat(), *args],
+        ).fetchone()
+        return row[0]
+
     def next_due(self, after: date, deck: str | None = None) -> date | None:
         clause, args = deck_clause(deck)
         row = self.conn.execute(

@@ -45,7 +45,7 @@ class _Bounded:
             raise StudycardsError(f"the e-print is damaged: {exc or exc.__class__.__name__}") from None
         self.count += len(data)
         if self.count > self.limit:
-            raise StudycardsError(f"the e-print unpacks to more than {self.limit} bytes; refusing it (a decompression bomb?)")
+            raise StudycardsError(f"refusing the e-print: it unpacks to more than {self.limit} bytes")
         return data
 
 

@@ -1,4 +1,4 @@
-"""arXiv: ids, metadata through the ``arxiv`` package, and e-print downloads — the only network code.
+"""arXiv metadata through the ``arxiv`` package, and e-print downloads: the only network code.
 
 The ``arxiv`` package (v4) sets no request timeout, retries at once with no
 back-off and reads an empty first page as "no results".  This module gives its
@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
 from studycards import __version__
+from studycards.arxiv_ids import ArxivId, find_code_links, parse_id
 from studycards.errors import StudycardsError
 from studycards.models import Paper
 
@@ -38,115 +39,10 @@ MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = f"studycards/{__version__}"
 
+__all__ = ["ArxivId", "Network", "download_source", "fetch_metadata", "find_code_links", "parse_id"]
+
 ProgressFn = Callable[[int, "int | None"], None]
 T = TypeVar("T")
-
-# -- ids ---------------------------------------------------------------------
-
-_NEW_ID = r"(?P<new>(?:[0-9]{2}(?:0[1-9]|1[0-2]))\.[0-9]{4,5})"
-_OLD_ID = r"(?P<archive>[a-z]+(?:-[a-z]+)*)(?:\.[A-Z]{2})?/(?P<number>[0-9]{2}(?:0[1-9]|1[0-2])[0-9]{3})"
-_VERSION = r"(?:v(?P<version>[1-9][0-9]*))?"
-_BARE = re.compile(rf"(?:arxiv:)?(?:{_NEW_ID}|{_OLD_ID}){_VERSION}", re.IGNORECASE)
-_URL = re.compile(
-    rf"(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?P<kind>abs|pdf|html)/(?:{_NEW_ID}|{_OLD_ID}){_VERSION}"
-    r"(?P<pdf>\.pdf)?/?(?:[?#].*)?",
-    re.IGNORECASE,
-)
-
-
-@dataclass(frozen=True)
-class ArxivId:
-    """An arXiv identifier without its version, and the version asked for (``None``: the latest)."""
-
-    id: str
-    version: int | None = None
-
-    @property
-    def versioned(self) -> str:
-        return f"{self.id}v{self.version}" if self.version else self.id
-
-    @property
-    def folder(self) -> str:
-        """A name safe for one path component (old-style ids contain a slash)."""
-        return self.id.replace("/", "_")
-
-    def __str__(self) -> str:
-        return self.versioned
-
-
-def parse_id(text: str) -> ArxivId:
-    """Read an id in any form users paste (see DESIGN §7); anything else is refused, without the network."""
-    cleaned = text.strip()
-    match = _BARE.fullmatch(cleaned) or _URL.fullmatch(cleaned)
-    if match and match.groupdict().get("pdf") and match.group("kind").lower() != "pdf":
-        match = None
-    if match and match.group("archive") and match.group("archive") != match.group("archive").lower():
-        match = None
-    if not match:
-        raise StudycardsError(
-            f"not an arXiv id or URL: {text!r} (expected e.g. 1706.03762, arXiv:1706.03762v7, "
-            "hep-th/9901001 or https://arxiv.org/abs/1706.03762)"
-        )
-    ident = match.group("new") or f"{match.group('archive')}/{match.group('number')}"
-    version = match.group("version")
-    return ArxivId(ident, int(version) if version else None)
-
-
-# -- links to code -------------------------------------------------------------
-
-_REPO_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
-_LINK = re.compile(r"(?:https?://)?(?:www\.)?(?:[a-z0-9-]+\.)*[a-z0-9-]+\.[a-z]{2,}(?:/[^\s{}<>\"'\\()\[\]|]*)?",
-                   re.IGNORECASE)
-_CUE = re.compile(r"(code|project|page|website|homepage|repository|repo|demo|available|released|github)\W*$",
-                  re.IGNORECASE)
-_LATEX_ESCAPES = {r"\_": "_", r"\#": "#", r"\%": "%", r"\&": "&", r"\~{}": "~", r"\textasciitilde{}": "~",
-                  r"\textasciitilde": "~", r"\slash": "/"}
-
-
-def find_code_links(text: str) -> tuple[str, ...]:
-    """Links to code in prose or LaTeX: GitHub, GitLab, Hugging Face, Bitbucket, project pages.
-
-    Repository links are cut to the repository (``https://github.com/owner/repo``);
-    other pages count when they are ``*.github.io`` / Google Sites pages or follow a
-    cue such as "code", "project page" or "available at".
-    """
-    for escape, plain in _LATEX_ESCAPES.items():
-        text = text.replace(escape, plain)
-    text = re.sub(r"(?<!\\)%[^\n]*", "", text)  # LaTeX comments
-    found: dict[str, str] = {}
-    for match in _LINK.finditer(text):
-        link = _code_link(match.group(0), text[max(0, match.start() - 40):match.start()])
-        if link:
-            found.setdefault(link.lower().rstrip("/"), link)
-    return tuple(found.values())
-
-
-def _code_link(raw: str, before: str) -> str | None:
-    raw = raw.rstrip(".,;:!?'\"`")
-    if raw.startswith(("@", ".")) or "@" in raw.split("/")[0]:
-        return None
-    url = raw if re.match(r"https?://", raw, re.IGNORECASE) else "https://" + raw
-    host, _, path = re.sub(r"^https?://(?:www\.)?", "", url, flags=re.IGNORECASE).partition("/")
-    host = host.lower()
-    parts = [p for p in path.split("/") if p]
-    if host in _REPO_HOSTS:
-        if not parts:
-            return None
-        repo = parts[:2]
-        repo[-1] = re.sub(r"\.git$", "", repo[-1])
-        return f"https://{host}/" + "/".join(repo)
-    if host == "huggingface.co":
-        if not parts:
-            return None
-        keep = 3 if parts[0] in ("datasets", "spaces") else 2
-        return "https://huggingface.co/" + "/".join(parts[:keep])
-    has_scheme = raw.lower().startswith(("http://", "https://"))
-    if host.endswith(".github.io") or (host == "sites.google.com" and parts):
-        return url
-    if has_scheme and _CUE.search(before) and not host.endswith("arxiv.org") and not host.endswith("doi.org"):
-        return url
-    return None
-
 
 # -- settings --------------------------------------------------------------------
 
@@ -199,6 +95,7 @@ def _number(name: str, default: float) -> float:
 _client: Any = None
 _client_key: tuple | None = None
 _source_session: Any = None
+_source_timeout: float | None = None
 _last_source_request: float | None = None
 
 
@@ -221,8 +118,7 @@ def _session(timeout: float) -> Any:
         last_response: Any = None
 
         def request(self, *args: Any, **kwargs: Any) -> Any:
-            kwargs.setdefault("timeout", timeout)
-            if kwargs["timeout"] is None:
+            if kwargs.get("timeout") is None:
                 kwargs["timeout"] = timeout
             return super().request(*args, **kwargs)
 
@@ -243,6 +139,8 @@ def _api_client(net: Network) -> Any:
 
     key = (net.api_url, net.delay, net.timeout)
     if _client is None or _client_key != key:
+        if _client is not None:
+            _client._session.close()
         client = arxiv.Client(page_size=100, delay_seconds=net.delay, num_retries=0)
         client.query_url_format = net.api_url + "?{}"
         client._session = _session(net.timeout)
@@ -410,11 +308,13 @@ def download_source(arxiv_id: str, dest: Path, progress: ProgressFn | None = Non
 
 def _download_once(url: str, dest: Path, progress: ProgressFn | None, net: Network,
                    sleep: Callable[[float], None]) -> Path:
-    global _source_session, _last_source_request
+    global _source_session, _source_timeout, _last_source_request
     import urllib3
 
-    if _source_session is None:
-        _source_session = _session(net.timeout)
+    if _source_session is None or _source_timeout != net.timeout:
+        if _source_session is not None:
+            _source_session.close()
+        _source_session, _source_timeout = _session(net.timeout), net.timeout
     if _last_source_request is not None:
         pause = _last_source_request + net.delay - time.monotonic()
         if pause > 0:
@@ -423,7 +323,7 @@ def _download_once(url: str, dest: Path, progress: ProgressFn | None, net: Netwo
     response = _source_session.get(url, stream=True, timeout=net.timeout)
     with response:
         if response.status_code != 200:
-            raise _Status(response.status_code, response.headers.get("Retry-After"), response.content[:4096])
+            raise _Status(response.status_code, response.headers.get("Retry-After"), response.raw.read(4096))
         length = response.headers.get("Content-Length", "")
         total = int(length) if length.isdigit() else None
         if total is not None and total > net.max_download:

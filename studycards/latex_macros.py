@@ -1,0 +1,400 @@
+"""The paper's own macros: read their definitions and expand them, in one bounded pass.
+
+Papers hide their notation behind ``\\newcommand``, ``\\def`` and
+``\\DeclareMathOperator``; an equation card must show the notation itself.  The
+expander reads the text once, left to right, registering definitions as it meets
+them (so a macro defined mid-section counts from there on) and replacing uses of
+the paper's macros by their bodies, expanded again.  Standard LaTeX commands are
+never touched.  A budget bounds the work so that a hostile ``\\def\\a{\\a\\a}``
+ends with a warning instead of a hang.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+MAX_GROUP = 200_000
+MAX_DEPTH = 40
+EXPANSION_BUDGET = 100_000
+SCAN_BUDGET = 50_000_000
+OUTPUT_BUDGET = 4_000_000
+
+_TOKEN = re.compile(r"\\(?:([A-Za-z]+)|([\s\S]))")
+_BRACES = re.compile(r"\\[\s\S]|[{}]")
+_BRACKETS = re.compile(r"\\[\s\S]|[{}\[\]]")
+_SPACES = re.compile(r"(?:[ \t]|%?\n(?![ \t]*\n))*")
+_PARAM = re.compile(r"#(#|[1-9])")
+_VERBATIM_ENVS = ("verbatim", "Verbatim", "lstlisting", "minted", "alltt")
+
+DEFINERS = {"newcommand", "renewcommand", "providecommand", "DeclareRobustCommand"}
+DEFS = {"def", "gdef", "edef", "xdef"}
+ENV_DEFINERS = {"newenvironment", "renewenvironment"}
+PREFIXES = {"long", "global", "protected", "outer"}
+PROTECTED = {
+    "begin", "end", "part", "chapter", "section", "subsection", "subsubsection",
+    "paragraph", "appendix", "label", "tag", "nonumber", "notag", "input",
+    "include", "numberwithin", "title", "documentclass", "\\", "[", "]",
+}
+
+
+@dataclass(frozen=True)
+class Macro:
+    """One definition: ``nargs`` arguments, the first optional when ``default`` is set.
+
+    ``delimiters`` holds the text that must follow each argument of a ``\\def``
+    with delimited parameters (``\\def\\pair(#1,#2){…}``); empty strings mean
+    ordinary undelimited arguments.
+    """
+
+    name: str
+    nargs: int
+    body: str
+    default: str | None = None
+    prefix: str = ""
+    delimiters: tuple[str, ...] = ()
+
+
+def skip_spaces(text: str, pos: int) -> int:
+    """Where the next argument may start: spaces and one line break are skipped, never a blank line."""
+    return _SPACES.match(text, pos).end()
+
+
+def match_group(text: str, pos: int, close: str = "}") -> int:
+    """The index just after the group opening at ``pos`` (``{`` or ``[``), or -1 if it never closes.
+
+    Braces nest; inside ``[…]`` only brackets at brace depth zero count, as in LaTeX.
+    The search is bounded so that an unclosed brace in a huge file stays cheap.
+    """
+    end = min(len(text), pos + MAX_GROUP)
+    depth = 0
+    pattern = _BRACES if close == "}" else _BRACKETS
+    for m in pattern.finditer(text, pos, end):
+        tok = m.group()
+        if tok == "{":
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+            if close == "}" and depth == 0:
+                return m.end()
+            if depth < 0:
+                return -1
+        elif tok == "[" and close == "]" and depth == 0 and m.start() == pos:
+            continue
+        elif tok == "]" and close == "]" and depth == 0:
+            return m.end()
+    return -1
+
+
+def read_argument(text: str, pos: int) -> tuple[str, int]:
+    """One undelimited argument at ``pos``: a braced group, a control sequence or one character."""
+    pos = skip_spaces(text, pos)
+    if pos >= len(text) or text[pos] in "}]" or text.startswith("\n", pos):
+        return "", pos
+    if text[pos] == "{":
+        end = match_group(text, pos)
+        if end < 0:
+            return "", pos
+        return text[pos + 1 : end - 1], end
+    m = _TOKEN.match(text, pos)
+    if m:
+        return m.group(), m.end()
+    return text[pos], pos + 1
+
+
+def read_optional(text: str, pos: int) -> tuple[str | None, int]:
+    """An optional ``[…]`` argument at ``pos``, or ``None`` when there is none."""
+    start = skip_spaces(text, pos)
+    if not text.startswith("[", start):
+        return None, pos
+    end = match_group(text, start, "]")
+    if end < 0:
+        return None, pos
+    return text[start + 1 : end - 1], end
+
+
+def read_name(text: str, pos: int) -> tuple[str | None, int]:
+    """The control sequence being defined: ``\\name`` or ``{\\name}``."""
+    pos = skip_spaces(text, pos)
+    braced = text.startswith("{", pos)
+    if braced:
+        pos = skip_spaces(text, pos + 1)
+    m = _TOKEN.match(text, pos)
+    if not m:
+        return None, pos
+    end = m.end()
+    if braced:
+        end = skip_spaces(text, end)
+        if not text.startswith("}", end):
+            return None, pos
+        end += 1
+    return m.group(1) or m.group(2), end
+
+
+def _parameter(ref: str, args: list[str]) -> str:
+    if ref == "#":
+        return "#"
+    index = int(ref) - 1
+    return args[index] if index < len(args) else ""
+
+
+def _parse_params(params: str) -> tuple[str, tuple[str, ...]]:
+    """Split ``\\def`` parameter text such as ``#1#2`` or ``(#1,#2)`` into a prefix and delimiters."""
+    parts = re.split(r"#[1-9]", params)
+    return parts[0], tuple(parts[1:])
+
+
+class Expander:
+    """Registers definitions and expands uses of them; ``warnings`` says what it gave up on."""
+
+    def __init__(self, budget: int = EXPANSION_BUDGET) -> None:
+        self.macros: dict[str, Macro] = {}
+        self.warnings: list[str] = []
+        self.budget = budget
+        self.scan_budget = SCAN_BUDGET
+        self.output_budget = OUTPUT_BUDGET
+        self.exhausted = False
+        self._memo: dict[str, str] = {}
+
+    @property
+    def names(self) -> frozenset[str]:
+        return frozenset(self.macros)
+
+    def expand(self, text: str) -> str:
+        """``text`` with every macro of the paper expanded (definitions in it are registered)."""
+        return "".join(self._expand(text, 0, None))
+
+    def expand_document(self, text: str) -> tuple[str, "PositionMap"]:
+        """Expand a whole flattened document, keeping where each output character came from."""
+        segments: list[tuple[int, int, bool]] = []
+        self.output_budget = max(self.output_budget, 8 * len(text))
+        out = "".join(self._expand(text, 0, segments))
+        return out, PositionMap(segments)
+
+    # -- the single pass ----------------------------------------------------
+
+    def _expand(self, text: str, depth: int, segments: list | None) -> list[str]:
+        pieces: list[str] = []
+        out_len = 0
+        last = 0
+        skip_to = 0
+
+        def emit(start: int, end: int, replacement: str | None) -> None:
+            nonlocal out_len, last
+            if start > last:
+                if segments is not None:
+                    segments.append((out_len, last, True))
+                pieces.append(text[last:start])
+                out_len += start - last
+            if replacement:
+                if segments is not None:
+                    segments.append((out_len, start, False))
+                pieces.append(replacement)
+                out_len += len(replacement)
+            last = end
+
+        for m in _TOKEN.finditer(text):
+            start = m.start()
+            if start < skip_to:
+                continue
+            name = m.group(1) or m.group(2)
+            end = m.end()
+            if name == "begin" and segments is not None:
+                skip_to = self._verbatim_end(text, end)
+                continue
+            if name == "verb" and m.group(1):
+                if end < len(text):
+                    close = text.find(text[end], end + 1)
+                    skip_to = close + 1 if close > 0 else end
+                continue
+            if name in PREFIXES:
+                emit(start, end, None)
+                continue
+            if name in DEFINERS or name in DEFS or name in ENV_DEFINERS or name == "let" \
+                    or name == "DeclareMathOperator":
+                new_end = self._define(name, text, end)
+                if new_end is not None:
+                    emit(start, new_end, None)
+                    skip_to = new_end
+                continue
+            macro = self.macros.get(name)
+            if macro is None:
+                continue
+            if self.exhausted or depth >= MAX_DEPTH:
+                self._give_up(name)
+                continue
+            replaced = self._use(macro, text, end, depth)
+            if replaced is None:
+                continue
+            replacement, new_end = replaced
+            emit(start, new_end, replacement)
+            skip_to = new_end
+        emit(len(text), len(text), None)
+        return pieces
+
+    def _verbatim_end(self, text: str, pos: int) -> int:
+        for env in _VERBATIM_ENVS:
+            if text.startswith("{" + env + "}", pos):
+                close = text.find("\\end{" + env + "}", pos)
+                return len(text) if close < 0 else close
+        return 0
+
+    def _give_up(self, name: str) -> None:
+        if not self.exhausted:
+            self.exhausted = True
+            self.warnings.append(
+                f"macro expansion stopped at \\{name}: expansion budget exhausted "
+                "(a macro that expands forever?); the rest is kept unexpanded"
+            )
+
+    def _use(self, macro: Macro, text: str, pos: int, depth: int) -> tuple[str, int] | None:
+        """Expand one use of ``macro`` whose arguments start at ``pos``."""
+        self.budget -= 1
+        if self.budget < 0 or self.scan_budget < 0:
+            self._give_up(macro.name)
+            return None
+        if macro.nargs == 0 and not macro.prefix:
+            cached = self._memo.get(macro.name)
+            if cached is None:
+                cached = "".join(self._expand(macro.body, depth + 1, None))
+                if not self.exhausted:
+                    self._memo[macro.name] = cached
+            return self._charge(cached, macro.name), pos
+        args, pos = self._arguments(macro, text, pos)
+        if args is None:
+            return None
+        body = _PARAM.sub(lambda m: _parameter(m.group(1), args), macro.body)
+        return self._charge("".join(self._expand(body, depth + 1, None)), macro.name), pos
+
+    def _charge(self, replacement: str, name: str) -> str:
+        self.output_budget -= len(replacement)
+        if self.output_budget < 0:
+            self._give_up(name)
+        return replacement
+
+    def _arguments(self, macro: Macro, text: str, pos: int) -> tuple[list[str] | None, int]:
+        start = pos
+        if macro.prefix:
+            if not text.startswith(macro.prefix, pos):
+                return None, pos
+            pos += len(macro.prefix)
+        args: list[str] = []
+        for i in range(macro.nargs):
+            delimiter = macro.delimiters[i] if i < len(macro.delimiters) else ""
+            if i == 0 and macro.default is not None:
+                value, pos = read_optional(text, pos)
+                args.append(macro.default if value is None else value)
+            elif delimiter:
+                close = text.find(delimiter, pos, pos + MAX_GROUP)
+                if close < 0:
+                    return None, start
+                args.append(text[pos:close])
+                pos = close + len(delimiter)
+            else:
+                value, pos = read_argument(text, pos)
+                args.append(value)
+        self.scan_budget -= pos - start
+        return args, pos
+
+    # -- definitions ---------------------------------------------------------
+
+    def _define(self, kind: str, text: str, pos: int) -> int | None:
+        """Register the definition starting after ``\\kind``; return where it ends (None: not one)."""
+        if kind == "let":
+            return self._let(text, pos)
+        star = skip_spaces(text, pos)
+        starred = text.startswith("*", star)
+        if starred:
+            pos = star + 1
+        name, pos = read_name(text, pos)
+        if kind in ENV_DEFINERS:
+            return self._skip_environment(text, pos)
+        if name is None:
+            return None
+        if kind == "DeclareMathOperator":
+            body, end = read_argument(text, pos)
+            op = "\\operatorname*" if starred else "\\operatorname"
+            return self._register(Macro(name, 0, f"{op}{{{body}}}"), end)
+        if kind in DEFS:
+            brace = text.find("{", pos, pos + 200)
+            if brace < 0:
+                return None
+            prefix, delimiters = _parse_params(text[pos:brace])
+            end = match_group(text, brace)
+            if end < 0:
+                return None
+            macro = Macro(name, len(delimiters), text[brace + 1 : end - 1],
+                          prefix=prefix.strip() if delimiters or prefix.strip() else "",
+                          delimiters=delimiters)
+            return self._register(macro, end)
+        count, pos = read_optional(text, pos)
+        default, pos = read_optional(text, pos)
+        body_start = skip_spaces(text, pos)
+        if not text.startswith("{", body_start):
+            body, end = read_argument(text, pos)
+        else:
+            end = match_group(text, body_start)
+            if end < 0:
+                return None
+            body = text[body_start + 1 : end - 1]
+        try:
+            nargs = int(count) if count is not None else 0
+        except ValueError:
+            nargs = 0
+        if kind == "providecommand" and name in self.macros:
+            return end
+        return self._register(Macro(name, max(0, min(nargs, 9)), body, default), end)
+
+    def _register(self, macro: Macro, end: int) -> int | None:
+        if macro.name in PROTECTED or macro.name.startswith("the") and macro.name != "the":
+            return None
+        self.macros[macro.name] = macro
+        self._memo.clear()
+        return end
+
+    def _let(self, text: str, pos: int) -> int | None:
+        name, pos = read_name(text, pos)
+        if name is None:
+            return None
+        pos = skip_spaces(text, pos)
+        if text.startswith("=", pos):
+            pos += 1
+        m = _TOKEN.match(text, skip_spaces(text, pos))
+        if not m:
+            return None
+        target = m.group(1) or m.group(2)
+        if target in self.macros:
+            self.macros[name] = Macro(name, self.macros[target].nargs, self.macros[target].body,
+                                      self.macros[target].default, self.macros[target].prefix,
+                                      self.macros[target].delimiters)
+        else:
+            self.macros.pop(name, None)
+        self._memo.clear()
+        return m.end()
+
+    def _skip_environment(self, text: str, pos: int) -> int | None:
+        """Environment definitions are consumed so their code never reaches the text."""
+        _, pos = read_optional(text, pos)
+        _, pos = read_optional(text, pos)
+        for _ in range(2):
+            _, pos = read_argument(text, pos)
+        return pos
+
+
+class PositionMap:
+    """Maps an offset in the expanded text back to the offset in the text that was expanded.
+
+    Copied stretches map one to one; an expansion maps to the macro use it came from.
+    """
+
+    def __init__(self, segments: list[tuple[int, int, bool]]) -> None:
+        self._out = [s[0] for s in segments] or [0]
+        self._src = [s[1] for s in segments] or [0]
+        self._verbatim = [s[2] for s in segments] or [True]
+
+    def source(self, offset: int) -> int:
+        i = max(0, bisect_right(self._out, offset) - 1)
+        if self._verbatim[i]:
+            return self._src[i] + offset - self._out[i]
+        return self._src[i]

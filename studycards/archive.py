@@ -252,19 +252,3 @@ def _write(source: IO[bytes] | _Prefixed | _Bounded, target: Path, name: str, li
     except OSError as exc:
         raise StudycardsError(f"cannot unpack member {name!r}: {exc.strerror or exc}") from None
 
-
-def find_main_tex(folder: Path) -> Path | None:
-    """The file LaTeX would be run on: it has ``\\documentclass`` and ``\\begin{document}`` outside comments.
-
-    When several do, the shallowest wins, then a conventional name (main, ms, paper), then the largest.
-    """
-    candidates = []
-    for path in sorted(folder.rglob("*.tex")):
-        if not path.is_file() or path.is_symlink() or path.name.startswith("._"):
-            continue
-        text = re.sub(r"(?<!\\)%[^\n]*", "", path.read_text(encoding="utf-8", errors="replace"))
-        if re.search(r"\\document(?:class|style)\b", text) and "\\begin{document}" in text:
-            depth = len(path.relative_to(folder).parts)
-            conventional = path.stem.lower() in ("main", "ms", "paper", "article")
-            candidates.append((depth, not conventional, -path.stat().st_size, str(path), path))
-    return min(candidates)[-1] if candidates else None

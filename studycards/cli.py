@@ -209,6 +209,92 @@ def questions(click_ctx: click.Context, paper: str | None, show_all: bool, as_js
 
 # -- commands: fetch, papers --
 
+
+def _check_ids(click_ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Refuse anything that is not an arXiv id or URL before any network use (exit 2, like any bad argument)."""
+    from studycards.arxiv_ids import parse_id
+
+    for value in values:
+        try:
+            parse_id(value)
+        except StudycardsError as exc:
+            raise click.BadParameter(str(exc), click_ctx, param) from None
+    return values
+
+
+class _DownloadProgress:
+    """Download progress on stderr: redrawn in place on a terminal, one line per download otherwise."""
+
+    def __init__(self) -> None:
+        self.current: str | None = None
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, ident: str, done: int, total: int | None) -> None:
+        if ident != self.current:
+            self.finish()
+            self.current = ident
+            if not self.tty:
+                click.echo(f"Downloading the source of {ident} ...", err=True)
+        if self.tty:
+            size = f"{done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
+            click.echo(f"\rDownloading the source of {ident}: {size}", err=True, nl=False)
+
+    def finish(self) -> None:
+        if self.current and self.tty:
+            click.echo("", err=True)
+        self.current = None
+
+
+@main.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID_OR_URL...", callback=_check_ids)
+@click.option("--no-source", is_flag=True, help="Store the metadata only; do not download the LaTeX source.")
+@click.option("--refresh", is_flag=True, help="Ask arXiv again, even for papers already fetched.")
+@pass_ctx
+@handles_errors
+def fetch(ctx: Context, ids: tuple[str, ...], no_source: bool, refresh: bool) -> None:
+    """Fetch papers from arXiv: metadata, links to code, LaTeX source and its equations.
+
+    ID_OR_URL is 1706.03762, 1706.03762v7, arXiv:1706.03762, an arxiv.org/abs
+    or /pdf URL, or an old-style id such as hep-th/9901001.  All ids go to arXiv
+    in one request; papers already fetched come from the store and the cache.
+
+    \b
+    Example:
+        studycards fetch 1706.03762 https://arxiv.org/abs/2412.19437v1
+    """
+    from studycards.fetch import fetch_text, fetch_papers
+
+    moment, _ = _clock(ctx)
+    progress = _DownloadProgress()
+    with ctx.open_store() as store:
+        try:
+            results = fetch_papers(store, ctx.home, list(ids), now=moment, source=not no_source,
+                                   refresh=refresh, progress=progress)
+        finally:
+            progress.finish()
+    click.echo(fetch_text(results, ctx.home, ctx.verbose))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@pass_ctx
+@handles_errors
+def papers(ctx: Context, as_json: bool) -> None:
+    """List fetched papers: whether the source is cached, equations extracted, cards made.
+
+    \b
+    Example:
+        studycards papers --json
+    """
+    from studycards.fetch import papers_text
+
+    with ctx.open_store() as store:
+        rows = store.list_papers()
+    if as_json:
+        echo_json({"papers": rows})
+    else:
+        click.echo(papers_text(rows))
+
 # -- commands: equations --
 
 # -- commands: export --

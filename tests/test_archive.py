@@ -10,29 +10,26 @@ from pathlib import Path
 
 import pytest
 
-from studycards.archive import find_main_tex, unpack
+from studycards.archive import unpack
 from studycards.errors import StudycardsError
 
 # -- real e-prints from the corpus -------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("name", "kind", "files", "main"),
+    ("name", "kind", "files"),
     [
-        ("0903.0359.tar.gz", "tar", ["DeltaEMs.bbl", "DeltaEMs.tex"], "DeltaEMs.tex"),
-        ("0903.0179.single-tex.gz", "tex", ["hepth_desitterv3.tex"], "hepth_desitterv3.tex"),
+        ("0903.0359.tar.gz", "tar", ["DeltaEMs.bbl", "DeltaEMs.tex"]),
+        ("0903.0179.single-tex.gz", "tex", ["hepth_desitterv3.tex"]),  # named as in the gzip header
         # macOS '._*' resource forks beside every file are left out
         ("1801.03879.tar.gz", "tar", ["accessibilityMeta.sty", "cc-by.pdf", "defective-fpt.bbl",
-                                      "defective-fpt.tex", "lipics-logo-bw.pdf", "lipics-v2016.cls"],
-         "defective-fpt.tex"),
+                                      "defective-fpt.tex", "lipics-logo-bw.pdf", "lipics-v2016.cls"]),
     ],
 )
-def test_real_eprints_unpack_and_the_main_file_is_found(corpus: Path, tmp_path: Path, name: str, kind: str,
-                                                         files: list[str], main: str) -> None:
+def test_real_eprints_unpack(corpus: Path, tmp_path: Path, name: str, kind: str, files: list[str]) -> None:
     dest = tmp_path / "paper" / "src"
     assert unpack(corpus / "eprints" / name, dest) == kind
     assert sorted(p.name for p in dest.rglob("*")) == files
-    assert find_main_tex(dest) == dest / main
 
 
 def test_a_pdf_only_eprint_has_no_source(tmp_path: Path) -> None:
@@ -51,7 +48,7 @@ def test_a_plain_tar_and_an_uncompressed_tex_are_read_too(tmp_path: Path) -> Non
     single = tmp_path / "single"
     single.write_bytes(tex)
     assert unpack(single, tmp_path / "b") == "tex"
-    assert find_main_tex(tmp_path / "b") == tmp_path / "b" / "main.tex"
+    assert (tmp_path / "b" / "main.tex").read_bytes() == tex
 
 
 def test_nested_folders_and_the_dot_root_entry(tmp_path: Path) -> None:
@@ -62,16 +59,7 @@ def test_nested_folders_and_the_dot_root_entry(tmp_path: Path) -> None:
     dest = tmp_path / "src"
     assert unpack(blob, dest) == "tar"
     assert (dest / "sec" / "intro.tex").read_bytes() == b"hi"
-    assert find_main_tex(dest) == dest / "main.tex"
-
-
-def test_find_main_tex_ignores_commented_out_preambles(tmp_path: Path) -> None:
-    (tmp_path / "notes.tex").write_text("% \\documentclass{article}\n% \\begin{document}\n")
-    (tmp_path / "sub").mkdir()
-    (tmp_path / "sub" / "paper.tex").write_text("\\documentclass{article}\n\\begin{document}\n")
-    assert find_main_tex(tmp_path) == tmp_path / "sub" / "paper.tex"
-    (tmp_path / "sub" / "paper.tex").write_text("\\input{x}\n")
-    assert find_main_tex(tmp_path) is None
+    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*")) == ["main.tex", "sec", "sec/intro.tex"]
 
 
 def test_a_refreshed_source_replaces_the_old_one(tmp_path: Path) -> None:

@@ -1,0 +1,172 @@
+"""Fetching papers: ids -> metadata, e-print, source and its equations -> the store, in one transaction.
+
+Every id is read before the network is touched; papers already stored are
+taken from the store (and their e-prints from the cache) unless ``refresh``.
+The raw e-print is kept as ``cache/arxiv/ID/eprint`` and unpacked into
+``cache/arxiv/ID/src/``.  Nothing is written to the store until everything
+was fetched, so a failure leaves it as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable
+
+from studycards.arxiv_ids import ArxivId, find_code_links, parse_id
+from studycards.errors import StudycardsError
+from studycards.models import Equation, Paper
+
+if TYPE_CHECKING:
+    from studycards.store import Store
+
+ProgressFn = Callable[[str, int, "int | None"], None]
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What ``fetch`` did for one paper."""
+
+    paper: Paper
+    fetched: bool  # False: it was already stored and nothing was asked of arXiv
+    source: str | None = None  # "tar", "tex", "pdf" (arXiv has no LaTeX), "cached", or None (not asked)
+    source_dir: Path | None = None
+    main: Path | None = None
+    equations: int | None = None  # None: not extracted this time
+    problem: str | None = None  # why there are no equations, in one line
+    warnings: tuple[str, ...] = ()  # what the LaTeX reader could not follow
+
+
+@dataclass
+class _Plan:
+    ident: ArxivId
+    stored: Paper | None
+    stored_source: Path | None
+    paper: Paper | None = None
+    result: FetchResult | None = None
+    equations: tuple[Equation, ...] | None = None
+
+
+def cache_dir(home: Path, ident: ArxivId) -> Path:
+    return home / "cache" / "arxiv" / ident.folder
+
+
+def fetch_papers(store: Store, home: Path, texts: Iterable[str], *, now: datetime, source: bool = True,
+                 refresh: bool = False, progress: ProgressFn | None = None) -> list[FetchResult]:
+    """Fetch the papers named by ``texts`` (ids or URLs) and store them; one API request for all that are new."""
+    from studycards.arxiv_api import fetch_metadata
+
+    plans: dict[str, _Plan] = {}
+    for ident in (parse_id(text) for text in texts):
+        if ident.id not in plans:
+            plans[ident.id] = _Plan(ident, store.get_paper(ident.id), store.paper_source(ident.id))
+    wanted = [p.ident for p in plans.values() if refresh or not _is_current(p)]
+    metadata = fetch_metadata(wanted)
+    for plan in plans.values():
+        plan.paper = metadata.get(plan.ident.id)
+        if plan.paper is None and plan.stored is not None:
+            cached = plan.stored_source if plan.stored_source and plan.stored_source.is_dir() else None
+            if not source or cached:
+                plan.result = FetchResult(plan.stored, False, "cached" if cached else None, cached)
+                continue
+            plan.paper = plan.stored
+        assert plan.paper is not None
+        plan.result = _with_source(plan, home, refresh, progress) if source else FetchResult(
+            plan.paper, True, None, plan.stored_source)
+    with store.transaction():
+        for plan in plans.values():
+            result = plan.result
+            assert result is not None
+            if result.fetched or result.source not in (None, "cached"):
+                store.save_paper(result.paper, str(result.source_dir) if result.source_dir else None, now)
+            if plan.equations is not None:
+                store.save_equations(result.paper.arxiv_id, plan.equations)
+    return [p.result for p in plans.values() if p.result is not None]
+
+
+def _is_current(plan: _Plan) -> bool:
+    return plan.stored is not None and plan.ident.version in (None, plan.stored.version)
+
+
+def _with_source(plan: _Plan, home: Path, refresh: bool, progress: ProgressFn | None) -> FetchResult:
+    """Download (or reuse) the e-print, unpack it, and read its equations and links to code."""
+    from studycards.archive import unpack
+    from studycards.arxiv_api import download_source
+
+    paper = plan.paper
+    assert paper is not None
+    versioned = f"{paper.arxiv_id}v{paper.version}" if paper.version else paper.arxiv_id
+    folder = cache_dir(home, plan.ident)
+    eprint, stamp = folder / "eprint", folder / "eprint.id"
+    reuse = not refresh and eprint.is_file() and stamp.is_file() and stamp.read_text().strip() == versioned
+    if not reuse:
+        report = (lambda done, total: progress(versioned, done, total)) if progress else None
+        download_source(versioned, folder, report)
+        stamp.write_text(versioned + "\n")
+    try:
+        kind = unpack(eprint, folder / "src")
+    except StudycardsError as exc:
+        raise StudycardsError(f"{versioned}: {exc}") from None
+    if kind == "pdf":
+        plan.equations = ()
+        return FetchResult(paper, True, kind, None, equations=0,
+                           problem=f"arXiv has only a PDF of {versioned}, no LaTeX source")
+    src = folder / "src"
+    from studycards.latex import read_document
+
+    try:
+        document = read_document(src)
+    except StudycardsError as exc:
+        plan.equations = ()
+        return FetchResult(paper, True, kind, src, equations=0, problem=str(exc))
+    plan.equations = tuple(document.equations)
+    links = find_code_links("\n".join(document.urls))
+    paper = replace(paper, code_links=tuple(dict.fromkeys(paper.code_links + links)))
+    return FetchResult(paper, True, kind, src, document.main, len(plan.equations), None, tuple(document.warnings))
+
+
+# -- what the user reads ----------------------------------------------------------------
+
+
+def fetch_text(results: list[FetchResult], home: Path, verbose: bool = False) -> str:
+    lines = []
+    for result in results:
+        paper = result.paper
+        version = f"v{paper.version}" if paper.version else ""
+        state = "" if result.fetched else "  (already fetched; --refresh asks arXiv again)"
+        lines.append(f"{paper.arxiv_id}{version}  {paper.title}{state}")
+        if result.source_dir:
+            where = _shown(result.source_dir, home)
+            main = f", main file {result.main.relative_to(result.source_dir)}" if result.main else ""
+            count = "" if result.equations is None else f", {_plural(result.equations, 'equation')}"
+            lines.append(f"  source: {where}{main}{count}")
+        if result.problem:
+            lines.append(f"  {result.problem}")
+        lines += [f"  code: {link}" for link in paper.code_links]
+        if verbose:
+            lines += [f"  warning: {warning}" for warning in result.warnings]
+    return "\n".join(lines)
+
+
+def papers_text(rows: list[dict]) -> str:
+    if not rows:
+        return "No papers yet. Fetch one with: studycards fetch 1706.03762"
+    width = max(len(r["id"]) + len(f"v{r['version']}" if r["version"] else "") for r in rows)
+    lines = [f"{'ID':<{width}}  SOURCE  EQUATIONS  CARDS  TITLE"]
+    for r in rows:
+        ident = r["id"] + (f"v{r['version']}" if r["version"] else "")
+        source = "cached" if r["source_cached"] else "-"
+        lines.append(f"{ident:<{width}}  {source:<6}  {r['equations']:>9}  {r['cards']:>5}  {r['title']}")
+    return "\n".join(lines)
+
+
+def _shown(path: Path, home: Path) -> str:
+    try:
+        return str(path.relative_to(home))
+    except ValueError:
+        return str(path)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"

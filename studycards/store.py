@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable, Iterator, NamedTuple
 
 from studycards.errors import StudycardsError
 from studycards.home import DB_NAME
@@ -51,6 +51,35 @@ def deck_clause(deck: str | None, column: str = "c.deck") -> tuple[str, list]:
     if not deck:
         return "1", []
     return f"({column} = ? OR ({column} >= ? AND {column} < ?))", [deck, deck + "::", deck + ":;"]
+
+
+def decks_clause(decks: Iterable[str], column: str = "c.deck") -> tuple[str, list]:
+    """Any of several decks (with their subdecks); no decks means every deck."""
+    clauses, args = [], []
+    for deck in decks:
+        clause, more = deck_clause(deck, column)
+        clauses.append(clause)
+        args += more
+    return ("(" + " OR ".join(clauses) + ")" if clauses else "1"), args
+
+
+class ExportRow(NamedTuple):
+    """A live card as export needs it, with its note's state at the last export (``None`` if never)."""
+
+    note_key: str
+    deck: str
+    kind: str
+    ord: int
+    front: str
+    back: str
+    context: str
+    tags: str
+    source: str
+    line: int
+    paper: str | None
+    paper_title: str | None
+    exported_hash: str | None
+    exported_mod: int | None
 
 
 @dataclass(frozen=True)
@@ -342,8 +371,10 @@ class Store:
         for card in self.pending_redrills(day, deck):
             redrills[card.deck] = redrills.get(card.deck, 0) + 1
         rows = self.conn.execute(
-            "SELECT c.deck, SUM(c.retired = 0 AND c.due IS NULL), SUM(c.retired = 0 AND c.due <= ?),"
-            " SUM(c.retired = 0 AND c.due > ?), SUM(c.retired) FROM cards c"
+            "SELECT c.deck, COUNT(CASE WHEN c.retired = 0 AND c.due IS NULL THEN 1 END),"
+            " COUNT(CASE WHEN c.retired = 0 AND c.due <= ? THEN 1 END),"
+            " COUNT(CASE WHEN c.retired = 0 AND c.due > ? THEN 1 END), COUNT(CASE WHEN c.retired THEN 1 END)"
+            " FROM cards c"
             f" WHERE {clause} GROUP BY c.deck ORDER BY c.deck",
             [today, today, *args],
         )
@@ -399,6 +430,37 @@ class Store:
     def set_question_status(self, ids: Iterable[int], status: str, answer: str | None = None) -> None:
         self.conn.executemany("UPDATE questions SET status = ?, answer = COALESCE(?, answer) WHERE id = ?",
                               [(status, answer, i) for i in ids])
+
+    def open_questions(self, decks: Iterable[str] = ()) -> list[StoredQuestion]:
+        """Open questions of the chosen decks (and subdecks), every deck if none is chosen."""
+        clause, args = decks_clause(decks, "q.deck")
+        return self.questions(where=clause, params=args)
+
+    # -- export ------------------------------------------------------------
+
+    def export_decks(self, decks: Iterable[str] = ()) -> list[tuple[str, int, int]]:
+        """(deck, notes, cards) of live cards in the chosen decks, so an export knows its size up front."""
+        clause, args = decks_clause(decks)
+        return self.conn.execute(
+            f"SELECT c.deck, COUNT(DISTINCT c.note_key), COUNT(*) FROM cards c WHERE c.retired = 0 AND {clause}"
+            " GROUP BY c.deck ORDER BY c.deck", args).fetchall()
+
+    def export_rows(self, deck: str) -> Iterator[ExportRow]:
+        """One deck's live cards (subdecks excluded), a note's cards together, notes in notes order; streamed."""
+        cursor = self.conn.execute(
+            "SELECT c.note_key, c.deck, c.kind, c.ord, c.front, c.back, c.context, c.tags, c.source, c.line,"
+            " c.paper, p.title, e.content_hash, e.mod FROM cards c LEFT JOIN papers p ON p.arxiv_id = c.paper"
+            " LEFT JOIN exported_notes e ON e.note_key = c.note_key WHERE c.deck = ? AND c.retired = 0"
+            " ORDER BY MIN(c.id) OVER (PARTITION BY c.note_key), c.ord", (deck,))
+        return map(ExportRow._make, cursor)
+
+    def record_export(self, notes: Iterable[tuple[str, str, int]]) -> None:
+        """Remember (note key, content hash, modification time) of notes whose export changed them."""
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO exported_notes (note_key, content_hash, mod) VALUES (?, ?, ?)"
+                " ON CONFLICT (note_key) DO UPDATE SET content_hash = excluded.content_hash, mod = excluded.mod",
+                notes)
 
     # -- papers ------------------------------------------------------------
 

@@ -207,6 +207,46 @@ def questions(click_ctx: click.Context, paper: str | None, show_all: bool, as_js
 
 # -- commands: review --
 
+
+@main.command()
+@click.option("--deck", help="Only this deck (and its subdecks).")
+@click.option("--new", "new", type=click.IntRange(min=0), help="New cards today at most (default 20, or new_per_day).")
+@click.option("--limit", type=click.IntRange(min=0), help="Due reviews today at most (default 200, or reviews_per_day).")
+@pass_ctx
+@handles_errors
+def review(ctx: Context, deck: str | None, new: int | None, limit: int | None) -> None:
+    """Review today's cards: due reviews first, most overdue first, then new cards.
+
+    Keys: space or Enter shows the answer, 0-5 grades it (SM-2: 5 perfect,
+    3 correct with difficulty, below 3 wrong), u undoes the last grade, s skips,
+    e opens the card's notes in $EDITOR, l shows the raw LaTeX, q quits. Cards
+    graded below 4 come back later in the session until graded 4 or 5. Each
+    grade is saved when given; q or Ctrl-C keeps every answer so far. From a
+    pipe, each line is one key (an empty line shows the answer).
+
+    \b
+    Example:
+        studycards review --deck Papers::Transformer --new 10
+        printf '\\n5\\n\\n3\\n' | studycards review
+    """
+    from studycards.home import load_settings, now
+    from studycards.review import Session, idle_text
+    from studycards.terminal import Keys, Screen, summary_text
+
+    settings = load_settings(ctx.home)
+    _, day = _clock(ctx)
+    with ctx.open_store() as store:
+        with Keys(sys.stdin) as keys:
+            session = Session(store, day, now, deck=deck, new=settings.new_per_day if new is None else new,
+                              limit=settings.reviews_per_day if limit is None else limit,
+                              open_editor=keys.open_editor)
+            if not session.queue:
+                click.echo(idle_text(store, day, deck))
+                return
+            summary = session.run(keys, Screen(sys.stdout))
+        click.echo(summary_text(summary))
+
+
 # -- commands: fetch, papers --
 
 

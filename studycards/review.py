@@ -1,0 +1,325 @@
+"""The daily review session: the day's queue, what each key does to it, and the summary.
+
+Keys come from a callable, frames go to a display and time comes from a clock,
+all passed in, so one engine serves a terminal, a pipe and the tests.  The queue
+is built once and kept in memory; every grade is committed as it is given, so a
+killed session loses at most the card on screen.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Callable, Protocol
+
+from studycards.models import Card
+from studycards.sm2 import needs_redrill, schedule
+from studycards.store import Store
+
+REVEAL = (" ", "\n", "\r")
+GRADES = "012345"
+QUIT = ("q", "\x04")
+CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the screen shows of the card in front: ``back`` is None until revealed."""
+
+    context: str
+    position: int
+    total: int
+    front: str
+    back: str | None
+    redrill: bool = False
+    latex: bool = False
+    has_latex: bool = False
+    notice: str = ""
+
+
+class Display(Protocol):
+    def show(self, frame: Frame) -> None: ...
+
+    def say(self, text: str) -> None: ...
+
+
+@dataclass(eq=False)
+class Item:
+    """A card waiting in the queue; ``redrill`` marks a card already graded today."""
+
+    card: Card
+    redrill: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One grade given in this session: what undo needs to take it back."""
+
+    review_id: int
+    item: Item
+    grade: int
+    redrill: bool
+    new: bool
+    again: Item | None
+
+
+@dataclass(frozen=True)
+class Summary:
+    day: date
+    reviewed: int
+    new: int
+    grades: tuple[int, ...]
+    redrills: int
+    pending_redrills: int
+    seconds: int
+    due_tomorrow: int
+    interrupted: bool = False
+
+
+def build_queue(store: Store, day: date, deck: str | None, new: int, limit: int) -> list[Item]:
+    """Due reviews (most overdue first), then new cards in notes order, then today's pending re-drills.
+
+    New cards and reviews already graded today count against ``new`` and ``limit``.
+    """
+    reviews = store.due_cards(day, max(0, limit - store.reviewed_on(day, deck)), deck)
+    fresh = store.new_cards(max(0, new - store.new_seen_on(day, deck)), deck)
+    items, seen = [], set()
+    for cards, redrill in ((reviews, False), (fresh, False), (store.pending_redrills(day, deck), True)):
+        for card in cards:
+            if card.id not in seen:
+                seen.add(card.id)
+                items.append(Item(card, redrill))
+    return items
+
+
+class Session:
+    """One review session over a store; :meth:`run` reads keys until the queue is done or the user quits.
+
+    ``open_editor(path, line)`` is how ``e`` reaches the user's editor; without it ``e`` says so.
+    """
+
+    def __init__(self, store: Store, day: date, clock: Callable[[], datetime], *, deck: str | None = None,
+                 new: int = 20, limit: int = 200,
+                 open_editor: Callable[[str, int], None] | None = None) -> None:
+        self.store, self.day, self.clock, self.deck = store, day, clock, deck
+        self.open_editor = open_editor
+        self.queue: deque[Item] = deque(build_queue(store, day, deck, new, limit))
+        self.answers: list[Answer] = []
+        self.interrupted = False
+        self._revealed = self._latex = False
+        self._shown_at: datetime | None = None
+        self._dirty = True
+        self._notice = ""
+
+    def run(self, keys: Callable[[], str], display: Display) -> Summary:
+        """Ctrl-C and the end of input end the session like ``q``: every grade is already committed."""
+        started = self.clock()
+        try:
+            self._loop(keys, display)
+        except EOFError:
+            pass
+        except KeyboardInterrupt:
+            self.interrupted = True
+        return self.summary(started)
+
+    def _loop(self, keys: Callable[[], str], display: Display) -> None:
+        while True:
+            if not self.queue:
+                if not self.answers:
+                    return
+                display.say("No more cards.  [u] undo   any other key: finish")
+                if keys() != "u":
+                    return
+                self.undo()
+                continue
+            self._present(display)
+            if not self.handle(keys(), display):
+                return
+
+    def handle(self, key: str, display: Display) -> bool:
+        """Apply one key to the card in front; False means quit."""
+        if key in QUIT:
+            return False
+        if key in REVEAL:
+            if not self._revealed:
+                self._revealed = self._dirty = True
+        elif len(key) == 1 and key in GRADES:
+            if self._revealed:
+                self.grade(int(key))
+            else:
+                display.say("Show the answer first: [space] or Enter.")
+        elif key == "u":
+            self.undo()
+        elif key == "s":
+            self.queue.rotate(-1)
+            self._next()
+        elif key == "e":
+            self.edit(display)
+        elif key == "l":
+            if self.frame().has_latex:
+                self._latex, self._dirty = not self._latex, True
+            else:
+                display.say("This card has no LaTeX.")
+        elif key:
+            display.say(f"Unknown key {key!r}: space/Enter reveal, 0-5 grade, u undo, s skip, e edit, l LaTeX, q quit.")
+        return True
+
+    def _present(self, display: Display) -> None:
+        if not self._dirty:
+            return
+        if self._shown_at is None:
+            self._shown_at = self.clock()
+        display.show(self.frame())
+        self._dirty, self._notice = False, ""
+
+    def frame(self) -> Frame:
+        item = self.queue[0]
+        front, back = card_sides(item.card, raw=self._latex)
+        card = item.card
+        return Frame(context=card.context or card.deck, position=len(self.answers) + 1,
+                     total=len(self.answers) + len(self.queue), front=front, back=back if self._revealed else None,
+                     redrill=item.redrill, latex=self._latex, has_latex="$" in card.front + card.back,
+                     notice=self._notice)
+
+    def _next(self, notice: str = "") -> None:
+        self._revealed = self._latex = False
+        self._shown_at = None
+        self._dirty = True
+        self._notice = notice
+
+    def grade(self, grade: int) -> None:
+        """Only the day's first grade schedules; later ones are logged re-drills that leave the state alone."""
+        item = self.queue[0]
+        card = item.card
+        first = not self.store.graded_on(card.id, self.day)
+        after = schedule(card.state, grade, self.day) if first else card.state
+        at = self.clock()
+        answer_ms = max(0, round((at - (self._shown_at or at)).total_seconds() * 1000))
+        review_id = self.store.record_review(card.id, grade, self.day, at, answer_ms, card.state, after,
+                                             redrill=not first)
+        self.queue.popleft()
+        again = Item(replace(card, state=after), redrill=True) if needs_redrill(grade) else None
+        if again is not None:
+            self.queue.append(again)
+        self.answers.append(Answer(review_id, item, grade, not first, first and card.state.is_new, again))
+        self._next()
+
+    def undo(self) -> None:
+        """Take back the last grade: the store restores the card and the log; the card comes back in front."""
+        if not self.answers:
+            self._next("Nothing to undo.")
+            return
+        answer = self.answers.pop()
+        review = self.store.undo_review(answer.review_id)
+        if answer.again is not None and answer.again in self.queue:
+            self.queue.remove(answer.again)
+        answer.item.card = replace(answer.item.card, state=review.before)
+        self.queue.appendleft(answer.item)
+        self._next(f"Undone: grade {answer.grade}.")
+
+    def edit(self, display: Display) -> None:
+        """Open the card's notes file, re-add it, and follow the edit: a changed front retires the card."""
+        if self.open_editor is None:
+            display.say("No editor available here.")
+            return
+        card = self.queue[0].card
+        self.open_editor(card.source, card.line)
+        problems = reimport(self.store, card.source, self.clock())
+        self._refresh(card.source)
+        notice = "\n".join(problems)
+        if not self.queue or self.queue[0].card.id != card.id:
+            notice = "\n".join([*problems, "The card's front changed: the old card is retired; moving on."])
+        self._next(notice)
+
+    def _refresh(self, source: str) -> None:
+        kept: deque[Item] = deque()
+        for item in self.queue:
+            if item.card.source == source:
+                fresh = self.store.card(item.card.id)
+                if fresh is None or fresh.retired:
+                    continue
+                item.card = fresh
+            kept.append(item)
+        self.queue = kept
+
+    def summary(self, started: datetime) -> Summary:
+        first = [a for a in self.answers if not a.redrill]
+        grades = tuple(sum(1 for a in first if a.grade == g) for g in range(6))
+        return Summary(
+            day=self.day, reviewed=len(first), new=sum(1 for a in first if a.new), grades=grades,
+            redrills=len(self.answers) - len(first), pending_redrills=sum(1 for i in self.queue if i.redrill),
+            seconds=max(0, round((self.clock() - started).total_seconds())),
+            due_tomorrow=self.store.count_due(self.day + timedelta(days=1), self.deck), interrupted=self.interrupted,
+        )
+
+
+def reimport(store: Store, path: str, now: datetime) -> list[str]:
+    """Re-add one notes file after an edit; its mistakes come back as lines to show, never as a stop."""
+    from studycards.errors import NotesErrors, StudycardsError
+    from studycards.importer import apply_plan, plan_import
+
+    known = store.file_hash(path)
+    try:
+        plan = plan_import(store, [path], deck=known[1] if known and known[1] else None)
+    except NotesErrors as exc:
+        return [str(error) for error in exc.errors] + ["Not re-added: fix the notes and press e again."]
+    except StudycardsError as exc:
+        return [str(exc)]
+    apply_plan(store, plan, now)
+    return []
+
+
+def card_sides(card: Card, raw: bool = False) -> tuple[str, str]:
+    """Front and back as the user sees them: rendered math (or the raw LaTeX), clozes masked on the front."""
+    front = card.front if raw else card.front_text or card.front
+    back = card.back if raw else card.back_text or card.back
+    if card.kind != "cloze":
+        return front, back
+    if f"{{{{c{card.ord}::" not in front:
+        front = card.front
+    masked, shown = cloze_sides(front, card.ord)
+    return masked, "\n\n".join(part for part in (shown, back) if part.strip())
+
+
+def cloze_sides(text: str, number: int) -> tuple[str, str]:
+    """Cloze ``number`` hidden (its hint, or …) and then revealed; the other deletions read as plain text."""
+    hidden, revealed, pos = [], [], 0
+    for match in CLOZE_OPEN.finditer(text):
+        if match.start() < pos:
+            continue
+        end = _close(text, match.end())
+        if end is None:
+            break
+        answer, _, hint = text[match.end():end].partition("::")
+        mine = int(match.group(1)) == number
+        hidden.append(text[pos:match.start()] + (f"[{hint or '…'}]" if mine else answer))
+        revealed.append(text[pos:match.start()] + (f"[{answer}]" if mine else answer))
+        pos = end + 2
+    hidden.append(text[pos:])
+    revealed.append(text[pos:])
+    return "".join(hidden), "".join(revealed)
+
+
+def _close(text: str, start: int) -> int | None:
+    depth = 0
+    for i in range(start, len(text) - 1):
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            if depth == 0 and text[i + 1] == "}":
+                return i
+            depth -= 1
+    return None
+
+
+def idle_text(store: Store, day: date, deck: str | None = None) -> str:
+    """What to say when the queue is empty from the start: when the next card is due, if any."""
+    upcoming = store.next_due(day, deck)
+    if upcoming is not None:
+        days = (upcoming - day).days
+        return f"Nothing due today.\nNext card due on {upcoming.isoformat()} (in {days} day{'s' if days != 1 else ''})."
+    if store.new_cards(1, deck):
+        return "Nothing due today.\nToday's new cards are done; more come tomorrow."
+    return "Nothing due today.\nNo cards yet. Add notes with: studycards add NOTES.md"

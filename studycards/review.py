@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Callable, Protocol
 
@@ -162,7 +162,7 @@ class Session:
                 self._latex, self._dirty = not self._latex, True
             else:
                 display.say("This card has no LaTeX.")
-        elif key:
+        elif key and key != "\x1b":
             display.say(f"Unknown key {key!r}: space/Enter reveal, 0-5 grade, u undo, s skip, e edit, l LaTeX, q quit.")
         return True
 
@@ -215,7 +215,11 @@ class Session:
         review = self.store.undo_review(answer.review_id)
         if answer.again is not None and answer.again in self.queue:
             self.queue.remove(answer.again)
-        answer.item.card = replace(answer.item.card, state=review.before)
+        card = self.store.card(review.card_id)
+        if card is None or card.retired:
+            self._next(f"Undone: grade {answer.grade} (the card has since been retired).")
+            return
+        answer.item.card = card
         self.queue.appendleft(answer.item)
         self._next(f"Undone: grade {answer.grade}.")
 

@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import Iterator, TextIO
 
 from studycards.review import Frame, Summary

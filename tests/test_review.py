@@ -462,3 +462,14 @@ def test_math_cards_show_the_pretty_printer_drawing_and_fall_back_without_error(
     assert "\\" not in hat and "mₜ" in hat
     assert " \\hat{m}_t = \\frac{m_t}{1 - \\beta_1^t}" in lines  # `l` shows the raw LaTeX
     assert "Traceback" not in result.output and "Reviewed 3 cards" in result.stdout
+
+
+def test_undo_of_a_card_retired_since_restores_it_but_does_not_bring_it_back(store, notes):
+    def editor(path: str, line: int) -> None:
+        notes.write_text(notes.read_text().replace("front 1 ::", "front one ::"))
+
+    s, screen, _ = play(store, *answers(5), "e", "u", "q", open_editor=editor)
+    old = store.card(ids(store)["front 1"])
+    assert old.retired and old.state == CardState() and store.reviews() == []
+    assert screen.frames[-1].notice == "Undone: grade 5 (the card has since been retired)."
+    assert screen.frames[-1].front == "front 2"

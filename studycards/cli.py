@@ -205,6 +205,29 @@ def questions(click_ctx: click.Context, paper: str | None, show_all: bool, as_js
         click.echo(views.questions_text(found))
 
 
+@questions.command()
+@click.argument("question_id", metavar="ID", type=int)
+@click.argument("text")
+@pass_ctx
+@handles_errors
+def answer(ctx: Context, question_id: int, text: str) -> None:
+    """Answer open question ID: the answer is written into its notes file, where it becomes a Q/A card.
+
+    The rest of the notes file is left exactly as it was, and the file is
+    re-added. Refused if the file changed since it was last added.
+
+    \b
+    Example:
+        studycards questions answer 4 "Not beyond about twice the training length."
+    """
+    from studycards.answer import answer_question
+
+    moment, _ = _clock(ctx)
+    with ctx.open_store() as store:
+        done = answer_question(store, question_id, text, moment)
+    click.echo(f"Answered #{question_id}: it is now a Q/A card at {done.path}:{done.line} (deck {done.question.deck}).")
+
+
 # -- commands: review --
 
 
@@ -338,3 +361,40 @@ def papers(ctx: Context, as_json: bool) -> None:
 # -- commands: equations --
 
 # -- commands: export --
+
+
+@main.command()
+@click.option("--deck", "decks", multiple=True, help="Only this deck and its subdecks (repeat for several).")
+@click.option("-o", "--output", default="studycards.apkg", show_default=True, type=click.Path(dir_okay=False),
+              help="The Anki package to write.")
+@click.option("--questions", "questions_path", type=click.Path(dir_okay=False),
+              help="Where to write the open questions (default: questions.md beside the package).")
+@pass_ctx
+@handles_errors
+def export(ctx: Context, decks: tuple[str, ...], output: str, questions_path: str | None) -> None:
+    """Export decks to one Anki package, and the open questions to markdown.
+
+    Import the package in Anki (File > Import). Importing a later export
+    updates the notes Anki already has (edited answers included) instead of
+    adding duplicates; your Anki review history is kept. Retired cards are
+    left out.
+
+    \b
+    Example:
+        studycards export -o ~/papers.apkg
+        studycards export --deck Papers::Transformer --questions todo.md
+    """
+    from contextlib import nullcontext
+
+    from studycards.export import export_collection, export_size, report_text
+
+    moment, _ = _clock(ctx)
+    with ctx.open_store() as store:
+        total = export_size(store, decks)
+        bar = click.progressbar(length=total, label="Exporting notes", file=sys.stderr) if total > 2000 \
+            else nullcontext()
+        with bar as progress:
+            report = export_collection(store, Path(output), moment, decks=decks,
+                                       questions_path=Path(questions_path) if questions_path else None,
+                                       progress=progress.update if progress else None)
+    click.echo(report_text(report))

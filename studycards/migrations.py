@@ -131,6 +131,26 @@ def m001_initial(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m002_exported_notes(conn: sqlite3.Connection) -> None:
+    """What each note looked like when last exported to Anki, and the modification time it was given.
+
+    Anki updates a note on import only when the package's modification time is
+    newer than its own; remembering the content hash lets an unchanged note keep
+    its time and a changed one get a newer one.
+    """
+    run_statements(
+        conn,
+        """
+        CREATE TABLE exported_notes (
+            note_key TEXT PRIMARY KEY,
+            content_hash TEXT NOT NULL,
+            mod INTEGER NOT NULL
+        ) STRICT, WITHOUT ROWID;
+        """
+    )
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     """Bring the schema forward; refuse a database from a newer studycards rather than damage it."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -1,0 +1,269 @@
+"""The store -> one Anki package (through genanki) and the open questions as markdown.
+
+Re-importing a newer export must update the notes Anki already has, never add
+duplicates: note GUIDs come from note keys, deck ids from deck names, note-type
+ids from their shape (``anki_notetypes``).  Anki updates a note only when the
+package's modification time is newer than its own, so each note's content hash
+and the time it was exported with are remembered: a changed note gets the
+export's time (strictly later than before), an unchanged one keeps its old time.
+
+Notes are built while the package is written, one at a time, so that memory
+stays flat however large the collection is.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import itertools
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+from operator import attrgetter
+from pathlib import Path
+from typing import Any, Callable, Iterator, Sequence
+
+from studycards.anki_html import HtmlRenderer
+from studycards.anki_notetypes import NOTE_TYPES, deck_id, genanki_models
+from studycards.errors import StudycardsError
+from studycards.notes import CONTEXT_SEPARATOR
+from studycards.store import ExportRow, Store, StoredQuestion
+
+ARXIV_ABS = "https://arxiv.org/abs/"
+PROGRESS_EVERY = 500
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What an export wrote, for the user to read."""
+
+    path: Path
+    decks: int
+    notes: int
+    cards: int
+    changed: int
+    questions: int
+    questions_path: Path
+
+
+def export_size(store: Store, decks: Sequence[str] = ()) -> int:
+    """How many notes an export of these decks writes; refuses decks that hold no cards."""
+    for deck in decks:
+        if not store.export_decks([deck]):
+            known = sorted({d for d, _, _ in store.export_decks()})
+            hint = f"; decks: {', '.join(known)}" if known else "; add notes first with: studycards add NOTES.md"
+            raise StudycardsError(f"no cards to export in deck {deck!r}{hint}")
+    return sum(notes for _, notes, _ in store.export_decks(decks))
+
+
+def export_collection(store: Store, path: Path, now: datetime, *, decks: Sequence[str] = (),
+                      questions_path: Path | None = None,
+                      progress: Callable[[int], None] | None = None) -> ExportReport:
+    """Write the package and the questions file, then remember what each changed note was exported as.
+
+    ``progress`` is called with the number of notes written since its last call.
+    Both files appear whole or not at all; the store is only told about the export
+    once they are in place.
+    """
+    if not export_size(store, decks):
+        raise StudycardsError("nothing to export: add notes first with: studycards add NOTES.md")
+    questions_path = questions_path or path.with_name("questions.md")
+    for target in (path, questions_path):
+        if not target.parent.is_dir():
+            raise StudycardsError(f"cannot write {target}: folder {target.parent} does not exist")
+    writer = _NoteWriter(int(now.timestamp()))
+    deck_names = [name for name, _, _ in store.export_decks(decks)]
+    questions = store.open_questions(decks)
+    with _replacing(path) as package, _replacing(questions_path) as questions_file:
+        write_package(package, deck_names, writer.notes(store, deck_names, progress), now.timestamp())
+        questions_file.write_text(questions_markdown(questions, questions_path.parent, now), encoding="utf-8")
+    store.record_export(writer.changed)
+    return ExportReport(path=path, decks=len(deck_names), notes=writer.note_count, cards=writer.card_count,
+                        changed=len(writer.changed), questions=len(questions), questions_path=questions_path)
+
+
+def write_package(path: Path, deck_names: list[str], notes: Iterator[tuple[Any, int, int]], timestamp: float) -> None:
+    """genanki's ``Package.write_to_file``, fed one ``(note, deck id, mod)`` at a time.
+
+    genanki gives every note the package's timestamp; here each note is written
+    with its own modification time, which is what Anki compares on import.
+    """
+    import genanki
+
+    decks = [genanki.Deck(deck_id(name), name) for name in deck_names]
+    for model in genanki_models().values():
+        decks[0].add_model(model)
+    handle, db_path = tempfile.mkstemp(suffix=".anki2")
+    os.close(handle)
+    try:
+        conn = sqlite3.connect(db_path)
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        cursor = conn.cursor()
+        ids = itertools.count(int(timestamp * 1000))
+        genanki.Package(decks).write_to_db(cursor, timestamp, ids)
+        for note, note_deck_id, mod in notes:
+            note.write_to_db(cursor, mod, note_deck_id, ids)
+        conn.commit()
+        conn.close()
+        with zipfile.ZipFile(path, "w") as package:
+            package.write(db_path, "collection.anki2")
+            package.writestr("media", "{}")
+    finally:
+        os.remove(db_path)
+
+
+class _NoteWriter:
+    """Turns streamed card rows into genanki notes, counting them and noting which changed."""
+
+    def __init__(self, stamp: int) -> None:
+        self.stamp = stamp
+        self.render = HtmlRenderer()
+        self.models = genanki_models()
+        self.changed: list[tuple[str, str, int]] = []
+        self.note_count = self.card_count = 0
+        self._cache: dict[Any, Any] = {}
+
+    def notes(self, store: Store, deck_names: list[str],
+              progress: Callable[[int], None] | None) -> Iterator[tuple[Any, int, int]]:
+        import genanki
+
+        for name in deck_names:
+            this_deck = deck_id(name)
+            for note_key, group in groupby(store.export_rows(name), attrgetter("note_key")):
+                rows = list(group)
+                fields, tags, model = self.note_content(rows)
+                mod = self.mod_for(note_key, model.model_id, name, fields, tags, rows[0])
+                self.note_count += 1
+                note = genanki.Note(model=model, fields=fields, tags=tags, guid=genanki.guid_for(note_key),
+                                    due=self.note_count)
+                self.card_count += len(note.cards)
+                yield note, this_deck, mod
+                if progress and self.note_count % PROGRESS_EVERY == 0:
+                    progress(PROGRESS_EVERY)
+        if progress and self.note_count % PROGRESS_EVERY:
+            progress(self.note_count % PROGRESS_EVERY)
+
+    def mod_for(self, note_key: str, model_id: int, deck: str, fields: list[str], tags: list[str],
+                row: ExportRow) -> int:
+        """The note's old time if its content is as last exported, else a time newer than Anki has."""
+        content = "\x1f".join([str(model_id), deck, *fields, " ".join(tags)])
+        digest = hashlib.sha1(content.encode("utf-8")).hexdigest()
+        if digest == row.exported_hash and row.exported_mod is not None:
+            return row.exported_mod
+        mod = max(self.stamp, (row.exported_mod or 0) + 1)
+        self.changed.append((note_key, digest, mod))
+        return mod
+
+    def note_content(self, rows: list[ExportRow]) -> tuple[list[str], list[str], Any]:
+        first = rows[0]
+        kind = first.kind
+        shared = [self.cached("context", first.context, self.render), self.paper(first),
+                  html.escape(f"{first.source}:{first.line}", quote=False)]
+        if kind == "cloze":
+            fields = [self.render.cloze(first.front)]
+        else:
+            front, back = (first.back, first.front) if kind == "reversed" and first.ord == 1 else (first.front,
+                                                                                                  first.back)
+            fields = [self.render(front), self.render(back)]
+        tags = self.cached("tags", (first.tags, first.context, first.paper), note_tags)
+        return fields + shared, tags, self.models.get(kind, self.models["basic"])
+
+    def paper(self, row: ExportRow) -> str:
+        if not row.paper:
+            return ""
+        return self.cached("paper", (row.paper, row.paper_title), paper_field)
+
+    def cached(self, kind: str, key: Any, make: Callable[[Any], Any]) -> Any:
+        """Contexts, papers and tag sets repeat across a deck: build each once."""
+        try:
+            return self._cache[kind, key]
+        except KeyError:
+            value = self._cache[kind, key] = make(key)
+            return value
+
+
+def paper_field(paper: tuple[str, str | None]) -> str:
+    """The paper as a link to its arXiv page: its title once fetched, else its id."""
+    arxiv_id, title = paper
+    label = f"{title} (arXiv:{arxiv_id})" if title else f"arXiv:{arxiv_id}"
+    return f'<a href="{ARXIV_ABS}{html.escape(arxiv_id)}">{html.escape(label, quote=False)}</a>'
+
+
+def note_tags(source: tuple[str, str, str | None]) -> list[str]:
+    """The notes' tags, the heading path as one hierarchical tag, and ``arxiv::ID``; never a space."""
+    tags_json, context, paper = source
+    tags = [re.sub(r"\s+", "_", tag) for tag in json.loads(tags_json)]
+    heading = "::".join(part for part in (re.sub(r"\s+", "_", p.strip()) for p in context.split(CONTEXT_SEPARATOR))
+                        if part)
+    if heading:
+        tags.append(heading)
+    if paper:
+        tags.append(f"arxiv::{paper}")
+    return list(dict.fromkeys(tag for tag in tags if tag))
+
+
+def report_text(report: ExportReport) -> str:
+    """What the user reads after an export: counts first, then the questions file."""
+    changed = "none" if not report.changed else "all" if report.changed == report.notes else str(report.changed)
+    return (f"Exported {_count(report.notes, 'note')} ({_count(report.cards, 'card')}) in "
+            f"{_count(report.decks, 'deck')} to {report.path}; "
+            f"{_count(report.questions, 'open question')} to {report.questions_path}\n"
+            f"Notes new or changed since the last export: {changed} (Anki updates those, skips the rest).")
+
+
+def questions_markdown(questions: list[StoredQuestion], folder: Path, now: datetime) -> str:
+    """The open questions as a markdown document, grouped by paper, each with where it was noted."""
+    lines = ["# Open research questions", "",
+             f"{_count(len(questions), 'open question')} from your notes, exported by studycards on "
+             f"{now.date().isoformat()}.",
+             'Answer one with `studycards questions answer ID "TEXT"`: it becomes a card in its notes file.']
+    ordered = sorted(questions, key=lambda q: (q.paper is None, q.paper or q.deck, q.source, q.line))
+    for _, group in groupby(ordered, key=lambda q: q.paper or f"deck:{q.deck}"):
+        group = list(group)
+        first = group[0]
+        title = first.paper_title or first.context.split(CONTEXT_SEPARATOR)[0] or first.deck
+        lines += ["", f"## {title}", ""]
+        if first.paper:
+            lines += [f"[arXiv:{first.paper}]({ARXIV_ABS}{first.paper}) · deck {first.deck}", ""]
+        for question in group:
+            where = f"`{_shown_path(question.source, folder)}:{question.line}`"
+            context = question.context.removeprefix(title).removeprefix(CONTEXT_SEPARATOR)
+            context = f"*{context}*, " if context else ""
+            lines += [f"- {' '.join(question.text.split())}", f"  — {context}{where} (#{question.id})"]
+    return "\n".join(lines) + "\n"
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"
+
+
+def _shown_path(source: str, folder: Path) -> str:
+    """Relative to the questions file when the notes sit below it, so the file can move with them."""
+    try:
+        return Path(source).relative_to(folder.resolve()).as_posix()
+    except ValueError:
+        return source
+
+
+class _replacing:
+    """A temporary file beside ``target`` that replaces it only if the block succeeds."""
+
+    def __init__(self, target: Path) -> None:
+        self.target = target
+        self.temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+
+    def __enter__(self) -> Path:
+        return self.temporary
+
+    def __exit__(self, kind: type | None, *exc: object) -> None:
+        if kind is None:
+            os.replace(self.temporary, self.target)
+        else:
+            self.temporary.unlink(missing_ok=True)

@@ -86,7 +86,7 @@ def rewrite(data: bytes, line: int, answer: str) -> tuple[bytes, int]:
         raise StudycardsError(f"no question at line {line}; run studycards add on the file first")
     start, end = tokens[found].map
     content = tokens[found + 1].content.split("\n")
-    eol = next((_ending(lines[i]) for i in range(start, len(lines)) if _ending(lines[i])), "\n")
+    eol = next((_ending(row) for row in [*lines[start:], *reversed(lines[:start])] if _ending(row)), "\n")
     if found > 0 and tokens[found - 1].type == "list_item_open":
         if tokens[found + 3].type != "list_item_close":
             raise StudycardsError(f"line {line}: the question's list item holds more than the question; "

@@ -1,0 +1,157 @@
+"""Open questions: the exported questions file, and `questions answer` turning a question into a card."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from studycards.cli import main
+from studycards.notes import parse_notes
+from tests.conftest import DECKS
+
+NOW = {"STUDYCARDS_NOW": "2026-11-23T09:00:00"}
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), env=NOW, catch_exceptions=False)
+
+
+def questions(*args: str) -> dict[int, dict]:
+    result = run("questions", "--json", *args)
+    assert result.exit_code == 0, result.output
+    return {q["id"]: q for q in json.loads(result.stdout)["questions"]}
+
+
+def dump(home: Path) -> list:
+    with sqlite3.connect(home / "studycards.db") as conn:
+        return [conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("cards", "questions", "files")]
+
+
+def copy_decks(tmp_path: Path) -> Path:
+    folder = tmp_path / "notes"
+    shutil.copytree(DECKS, folder)
+    assert run("add", str(folder)).exit_code == 0
+    return folder
+
+
+def test_the_questions_file_lists_every_open_question_of_the_notes_by_paper(tmp_path):
+    folder = copy_decks(tmp_path)
+    assert run("export", "-o", str(folder / "papers.apkg")).exit_code == 0
+    text = (folder / "questions.md").read_text()
+    assert text.startswith("# Open research questions\n\n14 open questions from your notes, exported by studycards "
+                           "on 2026-11-23.\n")
+
+    expected = {}
+    for path in sorted(folder.glob("*.md")):
+        if path.name == "questions.md":
+            continue
+        parsed = parse_notes(path.read_text(), str(path.resolve()))
+        for q in parsed.questions:
+            expected[(path.name, q.line)] = (" ".join(q.text.split()), parsed.paper)
+    listed = re.findall(r"^- (.+)\n  — (?:\*.+\*, )?`([^`:]+):(\d+)` \(#(\d+)\)$", text, re.M)
+    assert {(name, int(line)): question for question, name, line, _ in listed} == {
+        key: question for key, (question, _) in expected.items()}
+
+    sections = re.split(r"^## ", text, flags=re.M)[1:]
+    assert [s.splitlines()[0] for s in sections] == [
+        "Adam: A Method for Stochastic Optimization", "FaceNet: A Unified Embedding for Face Recognition and Clustering",
+        "Deep Residual Learning for Image Recognition", "Attention Is All You Need"]
+    for section in sections:
+        link = re.search(r"^\[arXiv:(\S+)\]\(https://arxiv\.org/abs/(\S+)\) · deck Papers::\w+$", section, re.M)
+        assert link and link.group(1) == link.group(2)
+        for name, line in re.findall(r"`([^`:]+):(\d+)`", section):
+            assert expected[(name, int(line))][1] == link.group(1)
+            noted = (folder / name).read_text().splitlines()[int(line) - 1]
+            assert noted.startswith(("- ", "? "))
+
+
+def test_answering_a_list_question_and_a_paragraph_question_makes_cards_and_keeps_the_rest(tmp_path, home):
+    folder = copy_decks(tmp_path)
+    path = folder / "attention-is-all-you-need.md"
+    original = path.read_bytes().decode().splitlines(keepends=True)
+    by_line = {q["line"]: q for q in questions().values() if q["source"] == str(path)}
+    listed, paragraph = by_line[126], by_line[36]
+
+    result = run("questions", "answer", str(listed["id"]), "Not shown;  the paper only\nguesses  it might.")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"Answered #{listed['id']}: it is now a Q/A card at {path}:126 (deck Papers::Transformer).\n"
+    result = run("questions", "answer", str(paragraph["id"]), r"Partly: heads differ, some follow $\mathrm{syntax}$.")
+    assert result.exit_code == 0, result.output
+
+    assert path.read_bytes().decode().splitlines(keepends=True) == [
+        *original[:35],
+        "Q: " + original[35][2:], original[36], "A: Partly: heads differ, some follow $\\mathrm{syntax}$.\n",
+        *original[37:125],
+        "Q: " + original[125][2:], "A: Not shown; the paper only guesses it might.\n", "\n",
+        *original[126:],
+    ]
+    cards = json.loads(run("list", "--json").stdout)["cards"]
+    made = {c["front"]: c for c in cards if c["source"] == str(path) and c["line"] in (36, 127)}
+    assert made[listed["text"]]["back"] == "Not shown; the paper only guesses it might."
+    assert made[paragraph["text"]]["back"] == r"Partly: heads differ, some follow $\mathrm{syntax}$."
+
+    assert listed["id"] not in questions() and paragraph["id"] not in questions()
+    answered = questions("--all")
+    assert (answered[listed["id"]]["status"], answered[listed["id"]]["answer"]) == (
+        "answered", "Not shown; the paper only guesses it might.")
+    assert "[answered]" in run("questions", "--all").stdout
+    assert run("add", str(path)).stdout.startswith("No changes")
+    others = [q for q in questions().values() if q["source"] == str(path)]
+    assert sorted(q["line"] for q in others) == [130, 131]
+
+
+def test_line_endings_and_a_byte_order_mark_are_kept(tmp_path):
+    path = tmp_path / "crlf.md"
+    body = "# Paper\r\n\r\nWhat is it? :: A test\r\n\r\n## Questions\r\n- First?\r\n- Second?\r\n- Third?"
+    path.write_bytes(b"\xef\xbb\xbf" + body.encode())
+    assert run("add", str(path)).exit_code == 0
+    ids = {q["text"]: q["id"] for q in questions().values()}
+    assert run("questions", "answer", str(ids["Second?"]), "Two").exit_code == 0
+    assert run("questions", "answer", str(ids["Third?"]), "Three").exit_code == 0
+    assert path.read_bytes() == b"\xef\xbb\xbf" + (
+        "# Paper\r\n\r\nWhat is it? :: A test\r\n\r\n## Questions\r\n- First?\r\n"
+        "\r\nQ: Second?\r\nA: Two\r\n\r\nQ: Third?\r\nA: Three").encode()
+    assert [q["text"] for q in questions().values()] == ["First?"]
+
+
+def test_a_file_changed_since_it_was_added_is_refused_and_nothing_changes(tmp_path, home):
+    folder = copy_decks(tmp_path)
+    path = folder / "facenet.md"
+    [question] = [q for q in questions().values() if q["source"] == str(path)][:1]
+    path.write_text(path.read_text() + "\nA new line, not added yet.\n")
+    edited, before = path.read_bytes(), dump(home)
+    result = run("questions", "answer", str(question["id"]), "Some answer")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {path} changed since it was added; run studycards add {path} first\n"
+    assert path.read_bytes() == edited and dump(home) == before
+
+
+@pytest.mark.parametrize("answer, message", [
+    ("an unclosed $x math", "unclosed $ math"),
+    ("   ", "the answer is empty"),
+])
+def test_a_bad_answer_leaves_file_and_store_as_they_were(answer, message, tmp_path, home):
+    folder = copy_decks(tmp_path)
+    path = folder / "adam.md"
+    [question] = [q for q in questions().values() if q["source"] == str(path)][:1]
+    original, before = path.read_bytes(), dump(home)
+    result = run("questions", "answer", str(question["id"]), answer)
+    assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.output
+    assert path.read_bytes() == original and dump(home) == before
+    assert not list(folder.glob(".*.tmp"))
+
+
+def test_unknown_and_already_answered_questions(tmp_path):
+    copy_decks(tmp_path)
+    unknown = run("questions", "answer", "999", "x")
+    assert unknown.exit_code == 1 and "no question #999" in unknown.stderr
+    first = min(questions())
+    assert run("questions", "answer", str(first), "Yes").exit_code == 0
+    again = run("questions", "answer", str(first), "Yes")
+    assert again.exit_code == 1 and f"question #{first} is already answered" in again.stderr

@@ -120,14 +120,12 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
         studycards add decks/ --dry-run
         studycards add notes/attention.md
     """
-    from studycards.importer import apply_plan, plan_import
+    from studycards.importer import add_notes
     from studycards.views import plan_text
 
     moment, _ = _clock(ctx)
     with ctx.open_store() as store:
-        plan = plan_import(store, list(paths), deck=deck, skip_bad=skip_bad)
-        if not dry_run:
-            apply_plan(store, plan, moment)
+        plan = add_notes(store, list(paths), moment, deck=deck, skip_bad=skip_bad, dry_run=dry_run)
     click.echo(plan_text(plan, dry_run))
 
 

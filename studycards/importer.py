@@ -16,6 +16,7 @@ from typing import Callable
 from studycards.errors import NotesError, NotesErrors, StudycardsError
 from studycards.models import Card, Note, Question
 from studycards.notes import ParsedNotes, parse_notes
+from studycards.rendering import Renderer
 from studycards.store import Store
 
 MAX_NOTES_BYTES = 20 * 1024 * 1024
@@ -39,11 +40,9 @@ class CardRow:
     paper: str | None
     id: int | None = None
 
-    def as_dict(self, render: Callable[[str], str]) -> dict:
-        row = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        row["front_text"] = render(self.front)
-        row["back_text"] = render(self.back)
-        return row
+    def as_dict(self, front_text: str, back_text: str) -> dict:
+        return {**{k: getattr(self, k) for k in self.__dataclass_fields__}, "front_text": front_text,
+                "back_text": back_text}
 
 
 @dataclass
@@ -124,8 +123,11 @@ def card_rows(note: Note) -> list[CardRow]:
 
 
 def plan_import(store: Store, paths: list[str], deck: str | None = None, skip_bad: bool = False,
-                force: bool = False) -> ImportPlan:
-    """Parse every file and compare with the store; raises ``NotesErrors`` listing every mistake."""
+                force: bool = False, on_display_math: Callable[[], None] | None = None) -> ImportPlan:
+    """Parse every file and compare with the store; raises ``NotesErrors`` listing every mistake.
+
+    ``on_display_math`` is called when a changed file holds ``$$``, so rendering can get ready early.
+    """
     plan = ImportPlan(deck_option=deck or "")
     parsed: list[ParsedNotes] = []
     errors: list[NotesError] = []
@@ -142,6 +144,8 @@ def plan_import(store: Store, paths: list[str], deck: str | None = None, skip_ba
             plan.unchanged_files.append(source)
             continue
         plan.hashes[source] = digest
+        if on_display_math and "$$" in data:
+            on_display_math()
         notes = parse_notes(data, source, deck)
         errors.extend(notes.errors)
         parsed.append(notes)
@@ -198,12 +202,15 @@ def _plan_questions(store: Store, plan: ImportPlan, questions: list[Question], s
     plan.removed_questions = [q.id for q in known.values() if q.key not in keys and q.status == "open"]
 
 
-def apply_plan(store: Store, plan: ImportPlan, now: datetime, render: Callable[[str], str] | None = None) -> None:
+def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer | None = None) -> None:
     """Write the whole plan in one transaction: all of it lands, or none of it."""
-    render = render or render_for_terminal
+    changed = plan.added + plan.updated + plan.restored
+    with renderer or Renderer() as active:
+        texts = active.render_all([text for row in changed for text in (row.front, row.back)])
+    rendered = [row.as_dict(texts[2 * i], texts[2 * i + 1]) for i, row in enumerate(changed)]
     with store.transaction():
-        store.insert_cards([row.as_dict(render) for row in plan.added], now)
-        store.update_cards([row.as_dict(render) for row in plan.updated + plan.restored], now)
+        store.insert_cards(rendered[:len(plan.added)], now)
+        store.update_cards(rendered[len(plan.added):], now)
         store.move_cards([(row.source, row.line, row.id) for row in plan.moved])
         store.retire_cards([card.id for card in plan.retired], now)
         store.upsert_questions([{"key": q.key, "deck": q.deck, "paper": q.paper, "text": q.text, "context": q.context,
@@ -213,10 +220,12 @@ def apply_plan(store: Store, plan: ImportPlan, now: datetime, render: Callable[[
             store.set_file_hash(source, digest, plan.deck_option, now)
 
 
-def render_for_terminal(text: str) -> str:
-    """Math rendered once, at add time, so that review never imports sympy."""
-    if "$" not in text:
-        return text
-    from studycards.mathtext import render_markdown
-
-    return render_markdown(text)
+def add_notes(store: Store, paths: list[str], now: datetime, *, deck: str | None = None, skip_bad: bool = False,
+              dry_run: bool = False) -> ImportPlan:
+    """``studycards add``: plan, then apply unless it is a dry run."""
+    with Renderer() as renderer:
+        plan = plan_import(store, paths, deck=deck, skip_bad=skip_bad,
+                           on_display_math=None if dry_run else renderer.expect_display_math)
+        if not dry_run:
+            apply_plan(store, plan, now, renderer)
+    return plan

@@ -10,6 +10,7 @@ import re
 import unicodedata
 import warnings
 from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:  # sympy is imported lazily: studycards must start fast
@@ -443,8 +444,8 @@ def render(latex: str, display: bool = True) -> str:
     return _render(latex, display, pretty=True)
 
 
-def _render(latex: str, display: bool, pretty: bool) -> str:
-    reading = sympy_reading(latex) if pretty else None
+def _render(latex: str, display: bool, pretty: bool, readings: Mapping[str, SympyReading | None] = {}) -> str:
+    reading = (readings[latex] if latex in readings else sympy_reading(latex)) if pretty else None
     if reading is not None and (display or "\n" not in reading.pretty):
         return reading.pretty
     text = latex_to_unicode(latex)
@@ -457,12 +458,17 @@ _MARKDOWN_SPANS = re.compile(
     r"|\$(?![\s$])(?P<inline>(?:[^$\\]|\\.)+?)(?<!\s)\$(?!\d)", re.S)
 
 
-def render_markdown(text: str, *, pretty: bool = True) -> str:
-    """A card side for the terminal: math spans rendered, code spans and \\$ left alone."""
+def render_markdown(text: str, *, pretty: bool = True, readings: Mapping[str, SympyReading | None] = {}) -> str:
+    """A card side for the terminal: math spans rendered, code spans and \\$ left alone.
+
+    Only display math is offered to sympy: an inline span must stay on its line, and
+    parsing every inline span (about 20 ms each) would make adding a large file slow.
+    ``readings`` holds sympy results already computed elsewhere (see ``rendering``).
+    """
     def one(m: re.Match[str]) -> str:
         if m["display"] is not None:  # a display block sits on lines of its own
             before = "" if m.start() == 0 or text[m.start() - 1] == "\n" else "\n"
             after = "" if m.end() == len(text) or text[m.end()] == "\n" else "\n"
-            return before + _render(m["display"], True, pretty) + after
-        return m[0] if m["inline"] is None else _render(m["inline"], False, pretty)
+            return before + _render(m["display"], True, pretty, readings) + after
+        return m[0] if m["inline"] is None else _render(m["inline"], False, pretty=False)
     return _MARKDOWN_SPANS.sub(one, text)

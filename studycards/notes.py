@@ -41,7 +41,9 @@ def _markdown():
     from mdit_py_plugins.dollarmath import dollarmath_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
 
-    return MarkdownIt("commonmark").use(front_matter_plugin).use(dollarmath_plugin, double_inline=True)
+    md = MarkdownIt("commonmark").use(front_matter_plugin).use(dollarmath_plugin, double_inline=True)
+    md.core.ruler.disable("inline")  # cards are read from each paragraph's raw text: inline tokens are never used
+    return md
 
 
 def parse_notes(text: str, path: str, deck: str | None = None) -> ParsedNotes:

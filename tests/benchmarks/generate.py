@@ -34,7 +34,7 @@ def notes_text(cards: int, seed: int = 7, section_every: int = 40) -> str:
             out += ["", f"Q: Why does thing {made} happen?", f"A: Because of reason {made}", "spanning two lines.", ""]
             made += 1
         elif roll < 0.96:
-            out += ["", f"The {{{{c1::value {made}}}}} and {{{{c2::other {made}}}}} matter.", ""]
+            out += ["", f"In case {made} the {{{{c1::value}}}} and {{{{c2::other}}}} matter.", ""]
             made += 2
         else:
             out += ["", f"Equation {made} of the paper:", "$$", EQUATIONS[made % len(EQUATIONS)], "$$", ""]

@@ -1,0 +1,48 @@
+"""Card sides rendered for the terminal at add time, with sympy's slow start kept off the critical path.
+
+Importing sympy's LaTeX parser takes about half a second.  When a notes file has
+display math, a helper process starts importing it while the notes are still
+being parsed, then pretty-prints each distinct display equation once.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import re
+from concurrent.futures import ProcessPoolExecutor
+
+DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+
+
+def _load_sympy() -> None:
+    import sympy.parsing.latex  # noqa: F401
+
+
+class Renderer:
+    """Renders many card sides at once; use as a context manager so the helper process always ends."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "Renderer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+    def expect_display_math(self) -> None:
+        """Start loading sympy in the background; harmless to call again."""
+        if self._pool is None and "fork" in multiprocessing.get_all_start_methods():
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._pool.submit(_load_sympy)
+
+    def render_all(self, texts: list[str]) -> list[str]:
+        from studycards.mathtext import render_markdown, sympy_reading
+
+        readings = {}
+        equations = sorted({m.group(1) for text in texts if "$$" in text for m in DISPLAY.finditer(text)})
+        if equations and self._pool is not None:
+            readings = dict(zip(equations, self._pool.map(sympy_reading, equations)))
+        return [render_markdown(text, readings=readings) if "$" in text else text for text in texts]

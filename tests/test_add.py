@@ -12,7 +12,6 @@ from click.testing import CliRunner
 
 from studycards.cli import main
 from studycards.home import study_day
-from studycards.models import CardState
 from studycards.sm2 import schedule
 from studycards.store import open_store
 from tests.conftest import DECKS, FIXTURES

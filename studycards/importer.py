@@ -123,10 +123,10 @@ def card_rows(note: Note) -> list[CardRow]:
 
 
 def plan_import(store: Store, paths: list[str], deck: str | None = None, skip_bad: bool = False,
-                force: bool = False, on_display_math: Callable[[], None] | None = None) -> ImportPlan:
+                force: bool = False, on_display_math: Callable[[int], None] | None = None) -> ImportPlan:
     """Parse every file and compare with the store; raises ``NotesErrors`` listing every mistake.
 
-    ``on_display_math`` is called when a changed file holds ``$$``, so rendering can get ready early.
+    ``on_display_math(size)`` is called for each changed file holding ``$$``, so rendering can get ready early.
     """
     plan = ImportPlan(deck_option=deck or "")
     parsed: list[ParsedNotes] = []
@@ -145,7 +145,7 @@ def plan_import(store: Store, paths: list[str], deck: str | None = None, skip_ba
             continue
         plan.hashes[source] = digest
         if on_display_math and "$$" in data:
-            on_display_math()
+            on_display_math(len(data))
         notes = parse_notes(data, source, deck)
         errors.extend(notes.errors)
         parsed.append(notes)

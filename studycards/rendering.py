@@ -1,17 +1,20 @@
 """Card sides rendered for the terminal at add time, with sympy's slow start kept off the critical path.
 
-Importing sympy's LaTeX parser takes about half a second.  When a notes file has
-display math, a helper process starts importing it while the notes are still
-being parsed, then pretty-prints each distinct display equation once.
+Importing sympy's LaTeX parser takes about half a second.  When large notes files
+have display math, a helper process starts importing it while the notes are still
+being parsed, then pretty-prints each distinct display equation once.  Small files
+parse faster than sympy loads, so for them sympy simply runs in this process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import re
+import sys
 from concurrent.futures import ProcessPoolExecutor
 
 DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+HELPER_FROM_BYTES = 256 * 1024
 
 
 def _load_sympy() -> None:
@@ -23,6 +26,7 @@ class Renderer:
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._math_bytes = 0
 
     def __enter__(self) -> "Renderer":
         return self
@@ -32,8 +36,11 @@ class Renderer:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
 
-    def expect_display_math(self) -> None:
-        """Start loading sympy in the background; harmless to call again."""
+    def expect_display_math(self, size: int) -> None:
+        """A file of ``size`` characters with display math is coming: load sympy aside if parsing will be long."""
+        self._math_bytes += size
+        if self._math_bytes < HELPER_FROM_BYTES or "sympy" in sys.modules:
+            return
         if self._pool is None and "fork" in multiprocessing.get_all_start_methods():
             self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
             self._pool.submit(_load_sympy)

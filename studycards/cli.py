@@ -63,10 +63,10 @@ class Context:
 
         return resolve_home(self.home_option)
 
-    def open_store(self):  # -> store.Store
+    def open_store(self, create: bool = True):  # -> store.Store
         from studycards import store
 
-        return store.open_store(self.home)
+        return store.open_store(self.home, create)
 
 
 pass_ctx = click.make_pass_decorator(Context)
@@ -144,7 +144,7 @@ def status(ctx: Context, deck: str | None, as_json: bool) -> None:
     from studycards import views
 
     _, day = _clock(ctx)
-    with ctx.open_store() as store:
+    with ctx.open_store(create=False) as store:
         statuses, forecast = store.deck_status(day, deck), store.forecast(day, 7, deck)
     if as_json:
         echo_json(views.status_json(day, statuses, forecast))
@@ -169,7 +169,7 @@ def list_cards(ctx: Context, deck: str | None, due: bool, retired: bool, as_json
     from studycards import views
 
     _, day = _clock(ctx)
-    with ctx.open_store() as store:
+    with ctx.open_store(create=False) as store:
         cards = store.cards(deck=deck, due_on=day if due else None, include_retired=retired)
     if as_json:
         echo_json({"day": day.isoformat(), "cards": [views.card_json(c) for c in cards]})
@@ -195,7 +195,7 @@ def questions(click_ctx: click.Context, paper: str | None, show_all: bool, as_js
     from studycards import views
 
     ctx: Context = click_ctx.obj
-    with ctx.open_store() as store:
+    with ctx.open_store(create=False) as store:
         found = store.questions(paper=paper, include_answered=show_all)
     if as_json:
         echo_json({"questions": [views.question_json(q) for q in found]})
@@ -349,7 +349,7 @@ def papers(ctx: Context, as_json: bool) -> None:
     """
     from studycards.fetch import papers_text
 
-    with ctx.open_store() as store:
+    with ctx.open_store(create=False) as store:
         rows = store.list_papers()
     if as_json:
         echo_json({"papers": rows})

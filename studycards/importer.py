@@ -11,13 +11,15 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from studycards.errors import NotesError, NotesErrors, StudycardsError
 from studycards.models import Card, Note, Question
 from studycards.notes import ParsedNotes, parse_notes
-from studycards.rendering import Renderer
 from studycards.store import Store
+
+if TYPE_CHECKING:
+    from studycards.rendering import Renderer
 
 MAX_NOTES_BYTES = 20 * 1024 * 1024
 
@@ -204,6 +206,8 @@ def _plan_questions(store: Store, plan: ImportPlan, questions: list[Question], s
 
 def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer | None = None) -> None:
     """Write the whole plan in one transaction: all of it lands, or none of it."""
+    from studycards.rendering import Renderer
+
     changed = plan.added + plan.updated + plan.restored
     with renderer or Renderer() as active:
         texts = active.render_all([text for row in changed for text in (row.front, row.back)])
@@ -223,6 +227,8 @@ def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer
 def add_notes(store: Store, paths: list[str], now: datetime, *, deck: str | None = None, skip_bad: bool = False,
               dry_run: bool = False) -> ImportPlan:
     """``studycards add``: plan, then apply unless it is a dry run."""
+    from studycards.rendering import Renderer
+
     with Renderer() as renderer:
         plan = plan_import(store, paths, deck=deck, skip_bad=skip_bad,
                            on_display_math=None if dry_run else renderer.expect_display_math)

@@ -539,13 +539,21 @@ def busy_error(exc: sqlite3.OperationalError) -> StudycardsError:
     return StudycardsError(f"database error: {exc}")
 
 
-def open_store(home: Path) -> Store:
-    """Open (creating on first use) the home's database and migrate it forward."""
+def open_store(home: Path, create: bool = True) -> Store:
+    """Open (creating on first use) the home's database and migrate it forward.
+
+    With ``create=False`` a home without a database reads as an empty one and is
+    left untouched, so looking at a fresh home writes nothing.
+    """
+    path = home / DB_NAME
+    if not create and not path.exists():
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        migrate(conn)
+        return Store(conn, path)
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StudycardsError(f"cannot create the studycards home {home}: {exc.strerror}") from None
-    path = home / DB_NAME
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")

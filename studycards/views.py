@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
-from studycards.importer import ImportPlan
 from studycards.models import Card
-from studycards.store import DeckStatus, StoredQuestion
+
+if TYPE_CHECKING:
+    from studycards.importer import ImportPlan
+    from studycards.store import DeckStatus, StoredQuestion
 
 
 def short(text: str, width: int) -> str:

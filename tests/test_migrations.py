@@ -1,0 +1,186 @@
+"""Old databases move forward with every card, grade and question; a newer one is refused and left untouched.
+
+The fixtures ``tests/fixtures/db/vN.db`` were made by ``tests/fixtures/db/make.py``
+with plain SQL of schema version N: one per released schema, kept forever.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from studycards import migrations
+from studycards.cli import main
+from studycards.errors import StudycardsError
+from studycards.migrations import MIGRATIONS
+from studycards.models import CardState
+from studycards.review import Session
+from studycards.sm2 import schedule
+from studycards.store import open_store
+from tests.conftest import FIXTURES
+from tests.fixtures.db import make
+
+DB_FIXTURES = FIXTURES / "db"
+VERSIONS = range(1, len(MIGRATIONS) + 1)
+V1_TABLES = {  # every table of schema 1, and the columns that identify a row
+    "papers": "arxiv_id", "equations": "paper_id, seq", "files": "path", "cards": "id", "reviews": "id",
+    "questions": "id",
+}
+
+
+def rows(db: Path, tables: dict[str, str] = V1_TABLES) -> dict[str, list[tuple]]:
+    """Every row of the given tables, in the columns schema 1 had (later columns are new, not lost)."""
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        found = {}
+        for table, order in tables.items():
+            columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+            found[table] = (columns, conn.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall())
+        return found
+    finally:
+        conn.close()
+
+
+def same_rows(old: dict, new: dict) -> None:
+    for table, (columns, records) in old.items():
+        new_columns, new_records = new[table]
+        assert new_columns[:len(columns)] == columns, table
+        assert [r[:len(columns)] for r in new_records] == records, table
+
+
+def install(version: int, home: Path) -> Path:
+    home.mkdir(parents=True, exist_ok=True)
+    return Path(shutil.copy(DB_FIXTURES / f"v{version}.db", home / "studycards.db"))
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_there_is_a_fixture_made_by_every_schema_version():
+    """Adding a migration means adding ``vN`` to make.py and committing the database it builds."""
+    for version in VERSIONS:
+        path = DB_FIXTURES / f"v{version}.db"
+        assert path.is_file(), f"no fixture for schema version {version}: run tests/fixtures/db/make.py"
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            assert conn.execute("PRAGMA user_version").fetchone()[0] == version
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        finally:
+            conn.close()
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_make_py_still_builds_the_committed_fixture(version, tmp_path):
+    assert rows(make.build(version, tmp_path / "again.db")) == rows(DB_FIXTURES / f"v{version}.db")
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_an_old_database_migrates_with_every_card_grade_and_question(version, home):
+    db = install(version, home)
+    before = rows(db)
+    with open_store(home) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        cards = {card.id: card for card in store.cards()}
+        reviews = store.reviews()
+    same_rows(before, rows(db))
+    assert len(cards) == len(make.V1_CARDS) and len(reviews) == len(make.V1_REVIEWS)
+    for card_id, *_, retired, ef, n, interval, due in make.V1_CARDS:
+        assert cards[card_id].state == CardState(ef, n, interval, date.fromisoformat(due) if due else None)
+        assert cards[card_id].retired == bool(retired)
+    for review in reviews:  # the log still explains every schedule
+        expected = review.before if review.redrill else schedule(review.before, review.grade, review.day)
+        assert review.after == expected
+    assert cards[5].back.startswith("$$\n\\mathrm{Attention}") and cards[1].paper_title == "Attention Is All You Need"
+
+
+def test_a_migrated_database_works_for_every_command(home, tmp_path):
+    install(1, home)
+    listed = json.loads(run("list", "--json", "--retired").stdout)["cards"]
+    assert len(listed) == len(make.V1_CARDS)
+    questions = run("questions", "--all")
+    assert "Why does sinusoidal position encoding" in questions.stdout
+    assert "Why share the embedding" in questions.stdout
+    assert "Papers::Transformer" in run("status").stdout
+
+    notes = tmp_path / "moved" / "attention.md"  # the user's notes, since moved to another folder
+    notes.parent.mkdir()
+    shutil.copy(DB_FIXTURES / "v1-notes.md", notes)
+    added = run("add", str(notes))
+    assert added.exit_code == 0, added.output
+    assert added.stdout.startswith("Added 0 cards")  # every card was recognised: history is kept
+    with open_store(home) as store:
+        cards = {c.id: c for c in store.cards()}
+        assert len(cards) == len(make.V1_CARDS)
+        assert {c.source for c in cards.values() if not c.retired} == {str(notes.resolve())}
+        assert cards[1].state == CardState(270, 2, 6, date(2026, 11, 8))
+        assert len(store.reviews(1)) == 2
+        assert sorted((q.id, q.status) for q in store.questions(include_answered=True)) == [(1, "open"), (2, "answered")]
+
+        day = date(2026, 11, 10)
+        session = Session(store, day, lambda: datetime(2026, 11, 10, 9), new=0)
+        assert {item.card.id for item in session.queue} == {1, 2, 4}  # due ones; the retired card is not
+        first = session.queue[0].card
+        session.handle("\n", _Quiet())
+        session.handle("5", _Quiet())
+        assert store.card(first.id).state == schedule(first.state, 5, day)
+        assert len(store.reviews()) == len(make.V1_REVIEWS) + 1
+
+
+class _Quiet:
+    def show(self, frame) -> None:
+        pass
+
+    def say(self, text: str) -> None:
+        pass
+
+
+def test_a_database_from_a_newer_studycards_is_refused_and_left_untouched(home):
+    db = install(len(MIGRATIONS), home)
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA journal_mode = DELETE")  # whatever a newer studycards chose, it stays its choice
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    before = digest(db)
+    for args in (["status"], ["list"], ["add", str(DB_FIXTURES / "v1-notes.md")], ["review"], ["questions"]):
+        result = run(*args)
+        assert result.exit_code == 1, args
+        assert result.stderr.strip() == (
+            f"Error: this database has schema version {len(MIGRATIONS) + 1}, made by a newer studycards "
+            f"(this one knows up to {len(MIGRATIONS)}); upgrade studycards to open it")
+    assert digest(db) == before
+    assert sorted(p.name for p in home.iterdir()) == ["studycards.db"]
+
+
+def test_a_migration_that_fails_leaves_the_database_at_the_version_before(home, monkeypatch):
+    db = install(len(MIGRATIONS), home)
+    before = rows(db)
+
+    def m999_broken(conn: sqlite3.Connection) -> None:
+        conn.execute("CREATE TABLE half_done (x INTEGER) STRICT")
+        conn.execute("UPDATE cards SET ef = 130")
+        raise StudycardsError("migration 999 failed halfway")
+
+    monkeypatch.setattr(migrations, "MIGRATIONS", [*MIGRATIONS, m999_broken])
+    with pytest.raises(StudycardsError, match="halfway"):
+        open_store(home)
+    conn = sqlite3.connect(db)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+        assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'half_done'").fetchall() == []
+    finally:
+        conn.close()
+    same_rows(before, rows(db))

@@ -151,14 +151,20 @@ def m002_exported_notes(conn: sqlite3.Connection) -> None:
     )
 
 
-def migrate(conn: sqlite3.Connection) -> None:
-    """Bring the schema forward; refuse a database from a newer studycards rather than damage it."""
+def check_version(conn: sqlite3.Connection) -> int:
+    """The schema version, or an error for a database from a newer studycards (which must not be touched)."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current > len(MIGRATIONS):
         raise StudycardsError(
             f"this database has schema version {current}, made by a newer studycards "
             f"(this one knows up to {len(MIGRATIONS)}); upgrade studycards to open it"
         )
+    return current
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    """Bring the schema forward; refuse a database from a newer studycards rather than damage it."""
+    current = check_version(conn)
     for version in range(current + 1, len(MIGRATIONS) + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -17,7 +17,7 @@ from typing import Iterable, Iterator, NamedTuple
 
 from studycards.errors import StudycardsError
 from studycards.home import DB_NAME
-from studycards.migrations import migrate
+from studycards.migrations import check_version, migrate
 from studycards.models import Card, CardState, Equation, Paper
 
 BUSY_TIMEOUT_MS = 5000
@@ -554,15 +554,21 @@ def open_store(home: Path, create: bool = True) -> Store:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise StudycardsError(f"cannot create the studycards home {home}: {exc.strerror}") from None
+    conn: sqlite3.Connection | None = None
     try:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        check_version(conn)  # before anything writes: a newer studycards' database stays exactly as it was
         if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
             conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn)
-    except sqlite3.DatabaseError as exc:
+    except BaseException as exc:
+        if conn is not None:
+            conn.close()
+        if not isinstance(exc, sqlite3.DatabaseError):
+            raise
         message = str(exc)
         if "not a database" in message or "malformed" in message:
             raise StudycardsError(f"{path} is damaged or not a studycards database ({message})") from None

@@ -16,9 +16,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from studycards.errors import StudycardsError
-from studycards.latex_macros import Expander, match_group, read_argument, read_optional
-from studycards.latex_number import Numbering, display_equations
-from studycards.latex_text import all_sentences, plain_text
+from studycards.latex_macros import Expander, work_budget
+from studycards.latex_scan import scan
+from studycards.latex_text import plain_text
 from studycards.models import Equation
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -26,10 +26,8 @@ MAX_TOTAL_BYTES = 64 * 1024 * 1024
 MAX_INCLUDES = 1000
 MAX_DEPTH = 30
 MAX_CANDIDATES = 2000
+MAX_WARNINGS = 50
 
-DISPLAY_ENVS = {"equation", "multline", "displaymath", "align", "flalign", "alignat",
-                "gather", "eqnarray", "xalignat", "xxalignat", "dmath", "dgroup"}
-SECTION_LEVELS = {"part": -1, "chapter": 0, "section": 1, "subsection": 2, "subsubsection": 3}
 MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex", "article.tex")
 
 _COMMENTS = re.compile(r"(?<!\\)((?:\\\\)*)%[^\n]*")
@@ -40,18 +38,6 @@ _INPUT = re.compile(
     r"\\(input|include|subfile|import|subimport|includefrom|subincludefrom)(?![A-Za-z])\*?"
     r"[ \t]*(?:\{([^{}\n]*)\}(?:[ \t]*\{([^{}\n]*)\})?|([^\s{}\\%]+))"
 )
-_DOCCLASS = re.compile(r"\\documentclass\s*(?:\[[^\]]*\])?\s*\{\s*([^}\s]+)\s*\}")
-_SCAN = re.compile(
-    r"\\[\\$%]"
-    r"|\\begin\s*\{(?P<begin>[A-Za-z]+\*?)\}"
-    r"|\\end\s*\{(?P<end>[A-Za-z]+\*?)\}"
-    r"|\\(?P<sec>part|chapter|section|subsection|subsubsection)(?![A-Za-z])[ \t]*(?P<star>\*)?"
-    r"|\\(?P<cmd>appendix|numberwithin|counterwithin|counterwithout|setcounter|addtocounter"
-    r"|title|icmltitle|documentclass|renewcommand|label|url|href)(?![A-Za-z])"
-    r"|(?P<open>\\\[|\\\()"
-    r"|(?P<dollar>\$\$?)"
-)
-_URL = re.compile(r"https?://[^\s}{\\]+")
 
 
 @dataclass(frozen=True)
@@ -201,7 +187,8 @@ class _Source:
         self.files: list[str] = []
         self.lines: list[int] = []
         self.length = 0
-        self.includes = 0
+        self.attempts = 0
+        self._cursor = (-1, 0, 0)
         self.total = 0
         self.warnings: list[str] = []
 
@@ -219,9 +206,14 @@ class _Source:
             pos = m.end()
             target = self._resolve(m, path, stack)
             if target is not None:
-                self.includes += 1
                 self.load(target, stack + (path.resolve(),))
         self._add(text[pos:], rel, line)
+
+    def warn(self, message: str) -> None:
+        if len(self.warnings) < MAX_WARNINGS:
+            self.warnings.append(message)
+        elif len(self.warnings) == MAX_WARNINGS:
+            self.warnings.append("… further warnings about inputs left out")
 
     def _add(self, text: str, rel: str, line: int) -> None:
         if text:
@@ -245,37 +237,44 @@ class _Source:
                 if m.group(3) is not None else name
         shown = f"\\{kind}{{{name}}}"
         if not name or name.startswith("|"):
-            self.warnings.append(f"skipped {shown}: not a file name")
+            self.warn(f"skipped {shown}: not a file name")
             return None
-        if self.includes >= MAX_INCLUDES or len(stack) >= MAX_DEPTH or self.total > MAX_TOTAL_BYTES:
-            self.warnings.append(f"skipped {shown}: too many or too deeply nested inputs")
+        self.attempts += 1
+        if self.attempts > MAX_INCLUDES or len(stack) >= MAX_DEPTH or self.total > MAX_TOTAL_BYTES:
+            self.warn(f"skipped {shown}: too many or too deeply nested inputs")
             return None
         if Path(name).is_absolute() or name.startswith("~"):
-            self.warnings.append(f"skipped {shown}: outside the paper's folder")
+            self.warn(f"skipped {shown}: outside the paper's folder")
             return None
         bases = [self.root, current.parent] if kind not in ("subimport",) else [current.parent]
         for base in bases:
             for candidate in (base / name, base / (name + ".tex")):
                 resolved = candidate.resolve()
                 if not resolved.is_relative_to(self.root):
-                    self.warnings.append(f"skipped {shown}: outside the paper's folder")
+                    self.warn(f"skipped {shown}: outside the paper's folder")
                     return None
                 if resolved.is_file():
                     if resolved in stack or resolved == current.resolve():
-                        self.warnings.append(f"skipped {shown}: it inputs itself (a loop)")
+                        self.warn(f"skipped {shown}: it inputs itself (a loop)")
                         return None
                     return resolved
-        self.warnings.append(f"skipped {shown}: file not found")
+        self.warn(f"skipped {shown}: file not found")
         return None
 
     def text(self) -> str:
         return "".join(self.parts)
 
     def where(self, flat: str, offset: int) -> tuple[str, int]:
-        i = max(0, bisect_right(self.starts, offset) - 1)
+        """File and line of a flat offset; asked in document order, so lines are counted once."""
         if not self.files:
             return "", 1
-        return self.files[i], self.lines[i] + flat.count("\n", self.starts[i], offset)
+        i = max(0, bisect_right(self.starts, offset) - 1)
+        last_piece, last_offset, last_line = self._cursor
+        if last_piece != i or offset < last_offset:
+            last_offset, last_line = self.starts[i], self.lines[i]
+        line = last_line + flat.count("\n", last_offset, offset)
+        self._cursor = (i, offset, line)
+        return self.files[i], line
 
 
 def read_document(path: Path) -> Document:
@@ -284,239 +283,59 @@ def read_document(path: Path) -> Document:
     main = find_main(path)
     root = path if path.is_dir() else main.parent
     source = _Source(root)
-    try:
-        source.load(main)
-    except OSError as exc:
-        raise StudycardsError(f"cannot read {main}: {exc.strerror or exc}") from None
-    flat = source.text()
-    expander = Expander()
-    doc, positions = expander.expand_document(flat)
-    scan = _scan(doc)
-    refs = dict(scan.section_labels)
-    equations: list[Equation] = []
-    for display, eq in scan.equations:
-        if eq.label and eq.number:
-            refs[eq.label] = eq.number
-    for display, eq in scan.equations:
-        file, line = source.where(flat, positions.source(eq.line))
-        intro, where = _context(doc, display, scan, refs)
-        equations.append(replace(eq, file=file, line=line, intro=intro, where=where))
-    sections = tuple(
-        Section(title, level, plain_text(_prose(doc, start, end, scan.displays), refs), number)
-        for title, level, number, start, end in scan.section_spans(len(doc))
-    )
-    title = plain_text(expander.expand(scan.title)) if scan.title else ""
-    abstract = plain_text(scan.abstract, refs) if scan.abstract else ""
+    with work_budget() as budget:
+        try:
+            source.load(main)
+        except OSError as exc:
+            raise StudycardsError(f"cannot read {main}: {exc.strerror or exc}") from None
+        flat = source.text()
+        expander = Expander()
+        doc, positions = expander.expand_document(flat)
+        found = scan(doc)
+        refs = dict(found.section_labels)
+        refs.update((eq.label, eq.number) for _, eq in found.equations if eq.label and eq.number)
+        equations = []
+        for span, eq in found.equations:
+            file, line = source.where(flat, positions.source(eq.line))
+            intro, where = found.context(span, refs)
+            equations.append(replace(eq, file=file, line=line, intro=intro, where=where))
+        sections = tuple(
+            Section(title, level, plain_text(found.prose(start, end), refs), number)
+            for title, level, number, start, end in found.section_spans()
+        )
+        title = " ".join(plain_text(expander.expand(found.title)).split()) if found.title else ""
+        abstract = plain_text(found.abstract, refs) if found.abstract else ""
+    warnings = source.warnings + expander.warnings + found.warnings
+    if budget[0] < 0:
+        warnings.append("the source is too large or too unbalanced to read in full: "
+                        "some commands and macros were skipped")
     return Document(
         main=main,
         equations=tuple(equations),
         sections=sections,
-        warnings=tuple(source.warnings + expander.warnings + scan.warnings),
-        title=" ".join(title.split()),
+        warnings=tuple(dict.fromkeys(warnings))[:MAX_WARNINGS],
+        title=title,
         abstract=abstract,
-        urls=tuple(dict.fromkeys(scan.urls)),
+        urls=tuple(dict.fromkeys(found.urls)),
         macros=expander.names,
     )
 
 
-class _Scan:
-    """Everything one pass over the expanded text finds, in document order."""
+def with_sympy(equations: tuple[Equation, ...] | list[Equation]) -> tuple[Equation, ...]:
+    """The same equations with sympy's reading (free symbols, unicode pretty form) where it parses.
 
-    def __init__(self) -> None:
-        self.numbering = Numbering()
-        self.equations: list[tuple[tuple[int, int], Equation]] = []
-        self.displays: list[tuple[int, int]] = []
-        self.headings: list[tuple[str, int, str, int]] = []
-        self.section_labels: dict[str, str] = {}
-        self.warnings: list[str] = []
-        self.urls: list[str] = []
-        self.title = ""
-        self.abstract = ""
-        self.body_start = 0
-        self.current = ["", "", "", "", ""]
+    Separate from extraction because sympy is slow to import and to parse; an
+    equation sympy cannot read keeps ``pretty=None`` and is shown from its LaTeX.
+    """
+    from studycards import mathtext
 
-    def section_spans(self, length: int):
-        for i, (title, level, number, start) in enumerate(self.headings):
-            end = self.headings[i + 1][3] if i + 1 < len(self.headings) else length
-            yield title, level, number, start, end
-
-    def innermost(self) -> str:
-        return next((t for t in reversed(self.current) if t), "")
-
-
-def _scan(doc: str) -> _Scan:
-    scan = _Scan()
-    in_body = "\\begin{document}" not in doc and not re.search(r"\\begin\s*\{document\}", doc)
-    pos = 0
-    while True:
-        m = _SCAN.search(doc, pos)
-        if m is None:
-            break
-        pos = m.end()
-        kind = m.lastgroup
-        if kind is None:
-            continue
-        if kind == "begin":
-            env = m.group("begin")
-            if env == "document":
-                in_body, scan.body_start = True, m.end()
-            elif env == "abstract":
-                close = doc.find("\\end{abstract}", pos)
-                if close > 0 and not scan.abstract:
-                    scan.abstract = doc[pos:close]
-            elif env == "subequations":
-                scan.numbering.begin_subequations()
-            elif env.rstrip("*") in DISPLAY_ENVS and in_body:
-                pos = _display(doc, m, env, doc.find("\\end{" + env + "}", pos), scan)
-        elif kind == "end":
-            if m.group("end") == "subequations":
-                scan.numbering.end_subequations()
-        elif kind == "sec":
-            pos = _heading(doc, m, scan, in_body)
-        elif kind == "cmd":
-            pos = _command(doc, m, scan)
-        elif kind == "open" and in_body:
-            closer = "\\]" if m.group() == "\\[" else "\\)"
-            close = _find_unescaped(doc, closer, pos)
-            if close < 0:
-                continue
-            if closer == "\\]":
-                pos = _display(doc, m, "displaymath", close, scan, len(closer))
-            else:
-                pos = close + 2
-        elif kind == "dollar" and in_body:
-            pos = _dollar(doc, m, scan)
-    return scan
-
-
-def _find_unescaped(doc: str, token: str, pos: int) -> int:
-    while True:
-        close = doc.find(token, pos)
-        if close < 0:
-            return -1
-        backslashes = len(doc[max(0, close - 8) : close]) - len(doc[max(0, close - 8) : close].rstrip("\\"))
-        if backslashes % 2 == 0:
-            return close
-        pos = close + 1
-
-
-def _dollar(doc: str, m: re.Match, scan: _Scan) -> int:
-    """``$$…$$`` is a display; ``$…$`` is skipped whole (if it closes within its paragraph)."""
-    if m.group() == "$$":
-        close = _find_unescaped(doc, "$$", m.end())
-        if close < 0:
-            return m.end()
-        return _display(doc, m, "$$", close, scan, 2)
-    for n in re.finditer(r"\\[\s\S]|\$|\n[ \t]*\n", doc[m.end() : m.end() + 20000]):
-        if n.group() == "$":
-            return m.end() + n.end()
-        if n.group().startswith("\n"):
-            break
-    return m.end()
-
-
-def _display(doc: str, m: re.Match, env: str, close: int, scan: _Scan, closer: int = 0) -> int:
-    if close < 0:
-        scan.warnings.append(f"unclosed display {m.group()} ignored")
-        return m.end()
-    end = close + (closer or len(env) + 6)
-    body_start = m.end()
-    if env.startswith("alignat") or env.startswith("xalignat") or env.startswith("xxalignat"):
-        _, body_start = read_argument(doc, body_start)
-    scan.displays.append((m.start(), end))
-    for eq in display_equations(doc, body_start, close, env, scan.numbering, scan.innermost()):
-        scan.equations.append(((m.start(), end), eq))
-    return end
-
-
-def _heading(doc: str, m: re.Match, scan: _Scan, in_body: bool) -> int:
-    name = m.group("sec")
-    _, pos = read_optional(doc, m.end())
-    title, pos = read_argument(doc, pos)
-    if not in_body:
-        return pos
-    level = SECTION_LEVELS[name]
-    number = "" if m.group("star") else scan.numbering.heading(name)
-    clean = " ".join(plain_text(title).split())
-    scan.current[level + 1 if level >= 0 else 0] = clean
-    for deeper in range(max(level + 2, 1), len(scan.current)):
-        scan.current[deeper] = ""
-    scan.headings.append((clean, level, number, pos))
-    label = re.match(r"\s*\\label\s*\{([^{}]*)\}", doc[pos : pos + 300])
-    if label and number:
-        scan.section_labels[label.group(1)] = number
-    return pos
-
-
-def _command(doc: str, m: re.Match, scan: _Scan) -> int:
-    name = m.group("cmd")
-    pos = m.end()
-    if name == "appendix":
-        scan.numbering.appendix()
-    elif name == "documentclass":
-        cls = _DOCCLASS.match(doc, m.start())
-        if cls:
-            scan.numbering.document_class(cls.group(1))
-            pos = cls.end()
-    elif name in ("numberwithin", "counterwithin", "counterwithout"):
-        if doc.startswith("*", pos):
-            pos += 1
-        counter, pos = read_argument(doc, pos)
-        parent, pos = read_argument(doc, pos)
-        if counter.strip() == "equation":
-            scan.numbering.within(None if name == "counterwithout" else parent.strip())
-    elif name in ("setcounter", "addtocounter"):
-        counter, pos = read_argument(doc, pos)
-        value, pos = read_argument(doc, pos)
-        scan.numbering.set_counter(counter.strip(), value.strip(), name == "addtocounter")
-    elif name == "renewcommand":
-        star = pos + 1 if doc.startswith("*", pos) else pos
-        target, after = read_argument(doc, star)
-        if target.strip() == "\\theequation":
-            template, pos = read_argument(doc, after)
-            scan.numbering.template(template)
-    elif name in ("title", "icmltitle"):
-        _, pos = read_optional(doc, pos)
-        title, pos = read_argument(doc, pos)
-        scan.title = scan.title or title
-    elif name in ("url", "href"):
-        target, pos = read_argument(doc, pos)
-        scan.urls.extend(_URL.findall(target.replace("\\_", "_").replace("\\#", "#").replace("\\%", "%")))
-    return pos
-
-
-def _prose(doc: str, start: int, end: int, displays: list[tuple[int, int]]) -> str:
-    """The source between two offsets with its displays replaced by paragraph breaks."""
-    pieces, pos = [], start
-    i = bisect_right([d[0] for d in displays], start)
-    if i and displays[i - 1][1] > start:
-        pos = displays[i - 1][1]
-    for d_start, d_end in displays[i:]:
-        if d_start >= end:
-            break
-        pieces += [doc[pos:d_start], "\n\n"]
-        pos = d_end
-    pieces.append(doc[pos:end])
-    return "".join(pieces)
-
-
-def _context(doc: str, span: tuple[int, int], scan: _Scan, refs: dict[str, str]) -> tuple[str, str]:
-    """The sentence before a display and the "where …" sentence after it, if there is one."""
-    start, end = span
-    starts = [d[0] for d in scan.displays]
-    heads = [h[3] for h in scan.headings]
-    i = bisect_right(starts, start) - 1
-    before_from = max(scan.displays[i - 1][1] if i > 0 else 0,
-                      heads[bisect_right(heads, start) - 1] if heads and heads[0] <= start else scan.body_start,
-                      start - 3000)
-    before = all_sentences(plain_text(doc[before_from:start], refs))
-    after_to = min(starts[i + 1] if i + 1 < len(starts) else len(doc),
-                   next((h for h in heads if h > end), len(doc)), end + 3000)
-    after = all_sentences(plain_text(doc[end:after_to], refs))
-    intro = before[-1] if before else ""
-    where = ""
-    if after:
-        first = after[0].lstrip(" ,.;:")
-        if re.match(r"where\b", first, re.IGNORECASE):
-            where = first
-    return intro, where
+    result = []
+    for equation in equations:
+        try:
+            reading = mathtext.sympy_reading(equation.latex)
+        except Exception:  # noqa: BLE001 - whatever sympy raises, extraction never fails for it
+            reading = None
+        if reading is not None:
+            equation = replace(equation, symbols=tuple(reading.symbols), pretty=reading.pretty)
+        result.append(equation)
+    return tuple(result)

@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 MAX_GROUP = 200_000
 MAX_DEPTH = 40
 EXPANSION_BUDGET = 100_000
-SCAN_BUDGET = 50_000_000
+WORK_BUDGET = 4_000_000
 OUTPUT_BUDGET = 4_000_000
 
 _TOKEN = re.compile(r"\\(?:([A-Za-z]+)|([\s\S]))")
 _BRACES = re.compile(r"\\[\s\S]|[{}]")
 _BRACKETS = re.compile(r"\\[\s\S]|[{}\[\]]")
 _SPACES = re.compile(r"(?:[ \t]|%?\n(?![ \t]*\n))*")
+_ENDS_WITH_WORD = re.compile(r"\\[A-Za-z]+$")
 _PARAM = re.compile(r"#(#|[1-9])")
 _VERBATIM_ENVS = ("verbatim", "Verbatim", "lstlisting", "minted", "alltt")
 
@@ -56,6 +60,33 @@ class Macro:
     delimiters: tuple[str, ...] = ()
 
 
+_WORK: ContextVar[list[int] | None] = ContextVar("studycards_latex_work", default=None)
+
+
+@contextmanager
+def work_budget(limit: int = WORK_BUDGET) -> Iterator[list[int]]:
+    """Bound the brace-matching work of one document, so hostile input stays linear.
+
+    Every group search charges the tokens it looks at; once the budget is spent,
+    unmatched groups are reported at once instead of being searched for.  The
+    yielded box holds what is left (negative: the budget ran out).
+    """
+    box = [limit]
+    token = _WORK.set(box)
+    try:
+        yield box
+    finally:
+        _WORK.reset(token)
+
+
+def _spend(amount: int) -> bool:
+    box = _WORK.get()
+    if box is None:
+        return True
+    box[0] -= amount
+    return box[0] >= 0
+
+
 def skip_spaces(text: str, pos: int) -> int:
     """Where the next argument may start: spaces and one line break are skipped, never a blank line."""
     return _SPACES.match(text, pos).end()
@@ -67,24 +98,32 @@ def match_group(text: str, pos: int, close: str = "}") -> int:
     Braces nest; inside ``[…]`` only brackets at brace depth zero count, as in LaTeX.
     The search is bounded so that an unclosed brace in a huge file stays cheap.
     """
+    if not _spend(1):
+        return -1
     end = min(len(text), pos + MAX_GROUP)
     depth = 0
+    seen = 0
     pattern = _BRACES if close == "}" else _BRACKETS
+    found = -1
     for m in pattern.finditer(text, pos, end):
+        seen += 1
         tok = m.group()
         if tok == "{":
             depth += 1
         elif tok == "}":
             depth -= 1
             if close == "}" and depth == 0:
-                return m.end()
+                found = m.end()
+                break
             if depth < 0:
-                return -1
+                break
         elif tok == "[" and close == "]" and depth == 0 and m.start() == pos:
             continue
         elif tok == "]" and close == "]" and depth == 0:
-            return m.end()
-    return -1
+            found = m.end()
+            break
+    _spend(seen)
+    return found
 
 
 def read_argument(text: str, pos: int) -> tuple[str, int]:
@@ -152,7 +191,6 @@ class Expander:
         self.macros: dict[str, Macro] = {}
         self.warnings: list[str] = []
         self.budget = budget
-        self.scan_budget = SCAN_BUDGET
         self.output_budget = OUTPUT_BUDGET
         self.exhausted = False
         self._memo: dict[str, str] = {}
@@ -165,10 +203,11 @@ class Expander:
         """``text`` with every macro of the paper expanded (definitions in it are registered)."""
         return "".join(self._expand(text, 0, None))
 
-    def expand_document(self, text: str) -> tuple[str, "PositionMap"]:
+    def expand_document(self, text: str) -> tuple[str, PositionMap]:
         """Expand a whole flattened document, keeping where each output character came from."""
         segments: list[tuple[int, int, bool]] = []
         self.output_budget = max(self.output_budget, 8 * len(text))
+        self.budget = max(self.budget, len(text) // 50)
         out = "".join(self._expand(text, 0, segments))
         return out, PositionMap(segments)
 
@@ -251,7 +290,7 @@ class Expander:
     def _use(self, macro: Macro, text: str, pos: int, depth: int) -> tuple[str, int] | None:
         """Expand one use of ``macro`` whose arguments start at ``pos``."""
         self.budget -= 1
-        if self.budget < 0 or self.scan_budget < 0:
+        if self.budget < 0:
             self._give_up(macro.name)
             return None
         if macro.nargs == 0 and not macro.prefix:
@@ -260,6 +299,12 @@ class Expander:
                 cached = "".join(self._expand(macro.body, depth + 1, None))
                 if not self.exhausted:
                     self._memo[macro.name] = cached
+            if macro.name[:1].isalpha():
+                after = _SPACES.match(text, pos).end()
+                if after > pos and not text.startswith("\n\n", after - 1):
+                    pos = after
+                    if _ENDS_WITH_WORD.search(cached):
+                        cached += " "
             return self._charge(cached, macro.name), pos
         args, pos = self._arguments(macro, text, pos)
         if args is None:
@@ -287,14 +332,13 @@ class Expander:
                 args.append(macro.default if value is None else value)
             elif delimiter:
                 close = text.find(delimiter, pos, pos + MAX_GROUP)
-                if close < 0:
+                if not _spend(1 + (close - pos if close >= 0 else MAX_GROUP) // 64) or close < 0:
                     return None, start
                 args.append(text[pos:close])
                 pos = close + len(delimiter)
             else:
                 value, pos = read_argument(text, pos)
                 args.append(value)
-        self.scan_budget -= pos - start
         return args, pos
 
     # -- definitions ---------------------------------------------------------

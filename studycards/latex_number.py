@@ -25,8 +25,9 @@ _MARK = re.compile(
     r"\\(nonumber|notag)(?![A-Za-z])|\\label\s*\{([^{}]*)\}|\\(tag)(\*?)\s*(?=\{)"
     r"|\\l?eqno(?![A-Za-z])"
 )
+_LEAD = re.compile(r"(?:\s|(?<!\\)%[^\n]*|\\label\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z]))*")
 _COMMENT_MARK = re.compile(r"(?<!\\)%[^\n]*\n?[ \t]*")
-_TRAILING = re.compile(r"(?:\s|\\[,;:! ]|~|\\quad|\\qquad|\\\\)*[,.;]?(?:\s|\\[,;:! ]|~|\\quad|\\qquad|\\\\)*$")
+_TRAILING = ("\\\\", "\\,", "\\;", "\\:", "\\!", "\\ ", "\\quad", "\\qquad")
 
 
 def _letter(n: int) -> str:
@@ -184,13 +185,33 @@ def _marks(row: str) -> tuple[str, bool, str | None, str | None]:
     return "".join(pieces), suppressed, tag, label
 
 
+def _lead(row: str) -> int:
+    """Where a row's formula starts: after blanks, comment marks, labels and number switches."""
+    return _LEAD.match(row).end()
+
+
 def tidy_latex(latex: str) -> str:
     """One display's LaTeX made self-contained: comment marks gone, whitespace collapsed,
     trailing punctuation dropped (the sentence's full stop is not part of the formula)."""
     latex = _COMMENT_MARK.sub("", latex)
     latex = re.sub(r"\s+", " ", latex).strip()
-    latex = _TRAILING.sub("", latex) if len(latex) < 100_000 else latex
+    latex = _strip_spacing(latex)
+    if latex.endswith((",", ".", ";")) and not latex.endswith(("\\,", "\\.", "\\;")):
+        latex = _strip_spacing(latex[:-1])
     return latex.replace(" \\\\ ", " \\\\\n")
+
+
+def _strip_spacing(latex: str) -> str:
+    """Drop trailing spaces, spacing commands and line breaks; none of them is the formula."""
+    while True:
+        stripped = latex.rstrip(" ~")
+        for tail in _TRAILING:
+            if stripped.endswith(tail):
+                stripped = stripped[: -len(tail)]
+                break
+        if stripped == latex:
+            return latex
+        latex = stripped
 
 
 def _join(rows: list[str], env: str) -> str:
@@ -224,7 +245,7 @@ def display_equations(doc: str, start: int, end: int, env: str, numbering: Numbe
     if one_number:
         text, suppressed, tag, label = _marks(body)
         numbered = tag is not None or (not starred and not suppressed)
-        rows = [(offset, _marks(row)[0]) for offset, row in rows]
+        rows = [(offset + _lead(row), _marks(row)[0]) for offset, row in rows]
         rows = [(o, r) for o, r in rows if r.strip()] or [(0, "")]
         groups = [(rows, tag, label, numbered)]
     else:
@@ -233,7 +254,7 @@ def display_equations(doc: str, start: int, end: int, env: str, numbering: Numbe
             text, suppressed, tag, label = _marks(row)
             numbered = tag is not None or (not starred and not suppressed)
             if text.strip():
-                pending.append((offset, text, label))
+                pending.append((offset + _lead(row), text, label))
             if numbered:
                 groups.append(([(o, t) for o, t, _ in pending], tag,
                                label or next((lb for _, _, lb in pending if lb), None), True))
@@ -253,10 +274,8 @@ def display_equations(doc: str, start: int, end: int, env: str, numbering: Numbe
         texts = [t for _, t in group_rows if t.strip()]
         if not texts:
             continue
-        first = group_rows[0][0]
-        lead = len(group_rows[0][1]) - len(group_rows[0][1].lstrip())
         equations.append(Equation(
-            latex=_join(texts, base), file="", line=start + first + lead,
+            latex=_join(texts, base), file="", line=start + group_rows[0][0],
             environment=env, number=number, label=label, section=section,
         ))
     return equations

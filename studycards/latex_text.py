@@ -61,7 +61,9 @@ _STRUCTURAL = re.compile(
                              | {"href", "paragraph", "subparagraph"}, key=len, reverse=True))
     + r")(?![A-Za-z])\*?"
 )
+_LINE_BREAK_OPTION = re.compile(r"\*?(?:\s*\[[^\]\n]{0,20}\])?")
 _BRACE = re.compile(r"(?<!\\)[{}]")
+_LAST_WORD = re.compile(r"([A-Za-z.]+)$")
 _PARAGRAPH = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 _BEFORE_PUNCT = re.compile(r" ([,.;:)])")
 _COMMENT = re.compile(r"(?<!\\)%[^\n]*\n?[ \t]*")
@@ -86,21 +88,30 @@ def math_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _env_pattern(names: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"\\begin\s*\{(" + "|".join(re.escape(n) for n in names) + r")\}")
+
+
+_DROP_ENV = _env_pattern(DROP_ENVS)
+
+
 def drop_environments(text: str, names: tuple[str, ...] = DROP_ENVS) -> str:
     """``text`` without the given environments (figures, tables…), each removed whole."""
     if "\\begin" not in text:
         return text
     out: list[str] = []
     pos = 0
-    pattern = re.compile(r"\\begin\s*\{(" + "|".join(re.escape(n) for n in names) + r")\}")
+    pattern = _DROP_ENV if names == DROP_ENVS else _env_pattern(names)
+    missing: set[str] = set()
     while True:
         m = pattern.search(text, pos)
         if not m:
             break
-        close = text.find("\\end{" + m.group(1) + "}", m.end())
+        close = -1 if m.group(1) in missing else text.find("\\end{" + m.group(1) + "}", m.end())
         out.append(text[pos : m.start()])
         out.append(" ")
         if close < 0:
+            missing.add(m.group(1))
             pos = m.end()
             continue
         pos = close + len(m.group(1)) + 6
@@ -117,13 +128,9 @@ def plain_text(latex: str, refs: dict[str, str] | None = None) -> str:
     pos = 0
     for start, end in math_spans(latex):
         pieces.append(_prose(latex[pos:start]))
-        math = latex[start:end]
-        if math.startswith("\\("):
-            math = "$" + math[2:-2] + "$"
-        elif math.startswith("$$"):
-            math = "$" + math[2:-2] + "$"
-        math = math.replace("\\protect", "").replace("\n", " ")
-        pieces.append(_SPACE.sub(" ", math))
+        inner = latex[start + 2 : end - 2] if latex.startswith(("\\(", "$$"), start) else latex[start + 1 : end - 1]
+        inner = _SPACE.sub(" ", inner.replace("\\protect", "").replace("\n", " ")).strip()
+        pieces.append(f"${inner}$" if inner else "")
         pos = end
     pieces.append(_prose(latex[pos:]))
     return _tidy("".join(pieces))
@@ -183,6 +190,8 @@ def _prose(text: str) -> str:
                     pos = arg_start + 1 + (1 if text.startswith("}", arg_start + 1) else 0)
                 continue
             out.append(SYMBOLS.get(symbol, ""))
+            if symbol == "\\":
+                pos = _LINE_BREAK_OPTION.match(text, pos).end()
             continue
         if name in ACCENTS and len(name) == 1 and pos < len(text) and text[pos] == "{":
             end = match_group(text, pos)
@@ -242,7 +251,7 @@ def sentences(paragraph: str) -> list[str]:
             span_index += 1
         if span_index < len(spans) and spans[span_index][0] <= cut < spans[span_index][1]:
             continue
-        word = re.search(r"([A-Za-z.]+)$", paragraph[start : cut])
+        word = _LAST_WORD.search(paragraph, max(start, cut - 30), cut)
         if paragraph[cut] == "." and word and (
             word.group(1).lower().strip(".") in ABBREVIATIONS or len(word.group(1)) == 1
         ):

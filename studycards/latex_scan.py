@@ -1,0 +1,249 @@
+"""One pass over an expanded LaTeX document: headings, displays, numbering commands, prose.
+
+The scan only stops at the places that matter (a ``\\begin``, a heading, a ``$``…)
+and jumps over whole displays, so it is linear in the size of the document; a
+closer that is missing is remembered as missing, so a thousand unclosed
+``\\[`` cost one search, not a thousand.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterator
+
+from studycards.latex_macros import read_argument, read_optional
+from studycards.latex_number import Numbering, display_equations
+from studycards.latex_text import all_sentences, plain_text
+from studycards.models import Equation
+
+MAX_EQUATIONS = 20_000
+MAX_HEADINGS = 10_000
+WINDOW = 3000
+
+DISPLAY_ENVS = {"equation", "multline", "displaymath", "align", "flalign", "alignat",
+                "gather", "eqnarray", "xalignat", "xxalignat", "dmath"}
+SECTION_LEVELS = {"part": -1, "chapter": 0, "section": 1, "subsection": 2, "subsubsection": 3}
+
+_SCAN = re.compile(
+    r"(?:\\[\\$%])+"
+    r"|\\begin\s*\{(?P<begin>[A-Za-z]+\*?)\}"
+    r"|\\end\s*\{(?P<end>[A-Za-z]+\*?)\}"
+    r"|\\(?P<sec>part|chapter|section|subsection|subsubsection)(?![A-Za-z])[ \t]*(?P<star>\*)?"
+    r"|\\(?P<cmd>appendix|numberwithin|counterwithin|counterwithout|setcounter|addtocounter"
+    r"|title|icmltitle|documentclass|renewcommand|url|href)(?![A-Za-z])"
+    r"|(?P<open>\\\[|\\\()"
+    r"|(?P<dollar>\$\$?)"
+)
+_DOCCLASS = re.compile(r"\\documentclass\s*(?:\[[^\]]{0,500}\])?\s*\{\s*([^}\s]{1,100})\s*\}")
+_INLINE_END = re.compile(r"\\[\s\S]|\$|\n[ \t]*\n")
+_URL = re.compile(r"https?://[^\s}{\\]+")
+_WHERE = re.compile(r"where\b", re.IGNORECASE)
+
+
+class Scan:
+    """Everything one pass finds, in document order; equations carry doc offsets in ``line``."""
+
+    def __init__(self, doc: str) -> None:
+        self.doc = doc
+        self.numbering = Numbering()
+        self.equations: list[tuple[tuple[int, int], Equation]] = []
+        self.displays: list[tuple[int, int]] = []
+        self.headings: list[tuple[str, int, str, int, int]] = []
+        self.section_labels: dict[str, str] = {}
+        self.warnings: list[str] = []
+        self.urls: list[str] = []
+        self.title = ""
+        self.abstract = ""
+        self.body_start = 0
+        self.current = ["", "", "", "", ""]
+        self.capped = False
+        self._missing: dict[str, int] = {}
+
+    def find(self, token: str, pos: int) -> int:
+        """``doc.find(token, pos)``, remembering failures: none can be found further on either."""
+        if self._missing.get(token, len(self.doc) + 1) <= pos:
+            return -1
+        found = self.doc.find(token, pos)
+        if found < 0:
+            self._missing[token] = pos
+        return found
+
+    def find_unescaped(self, token: str, pos: int) -> int:
+        while True:
+            close = self.find(token, pos)
+            if close < 0:
+                return -1
+            before = self.doc[max(0, close - 8) : close]
+            if (len(before) - len(before.rstrip("\\"))) % 2 == 0:
+                return close
+            pos = close + 1
+
+    def innermost(self) -> str:
+        return next((t for t in reversed(self.current) if t), "")
+
+    def section_spans(self) -> Iterator[tuple[str, int, str, int, int]]:
+        for i, (title, level, number, _, start) in enumerate(self.headings):
+            end = self.headings[i + 1][3] if i + 1 < len(self.headings) else len(self.doc)
+            yield title, level, number, start, end
+
+    def prose(self, start: int, end: int) -> str:
+        """The source between two offsets with its displays replaced by paragraph breaks."""
+        starts = self._starts
+        i = bisect_right(starts, start)
+        pos = self.displays[i - 1][1] if i and self.displays[i - 1][1] > start else start
+        pieces = []
+        for d_start, d_end in self.displays[i:]:
+            if d_start >= end:
+                break
+            pieces += [self.doc[pos:d_start], "\n\n"]
+            pos = d_end
+        pieces.append(self.doc[pos:end])
+        return "".join(pieces)
+
+    def finish(self) -> None:
+        self._starts = [d[0] for d in self.displays]
+        self._heading_starts = [h[3] for h in self.headings]
+        self._heading_ends = [h[4] for h in self.headings]
+
+    def context(self, span: tuple[int, int], refs: dict[str, str]) -> tuple[str, str]:
+        """The sentence before a display and the "where …" sentence after it, if there is one."""
+        start, end = span
+        i = bisect_left(self._starts, start)
+        h = bisect_right(self._heading_ends, start) - 1
+        before_from = max(self.displays[i - 1][1] if i > 0 else 0,
+                          self._heading_ends[h] if h >= 0 else self.body_start, start - WINDOW)
+        after_to = min(self._starts[i + 1] if i + 1 < len(self._starts) else len(self.doc),
+                       self._heading_starts[bisect_left(self._heading_starts, end)]
+                       if bisect_left(self._heading_starts, end) < len(self._heading_starts)
+                       else len(self.doc), end + WINDOW)
+        before = all_sentences(plain_text(self.doc[before_from:start], refs))
+        after = all_sentences(plain_text(self.doc[end:max(end, after_to)], refs))
+        where = after[0].lstrip(" ,.;:") if after else ""
+        return (before[-1] if before else ""), (where if _WHERE.match(where) else "")
+
+
+def scan(doc: str) -> Scan:
+    """Walk the expanded document once, numbering equations as LaTeX would."""
+    state = Scan(doc)
+    in_body = not re.search(r"\\begin\s*\{document\}", doc)
+    pos = 0
+    while True:
+        m = _SCAN.search(doc, pos)
+        if m is None:
+            break
+        pos = m.end()
+        kind = m.lastgroup
+        if kind == "begin":
+            env = m.group("begin")
+            if env == "document":
+                in_body, state.body_start = True, m.end()
+            elif env == "abstract" and not state.abstract:
+                close = state.find("\\end{abstract}", pos)
+                state.abstract = doc[pos:close] if close > 0 else ""
+            elif env == "subequations":
+                state.numbering.begin_subequations()
+            elif env.rstrip("*") in DISPLAY_ENVS and in_body:
+                pos = _display(state, m, env, state.find("\\end{" + env + "}", pos))
+        elif kind == "end":
+            if m.group("end") == "subequations":
+                state.numbering.end_subequations()
+        elif kind == "sec":
+            pos = _heading(state, m, in_body)
+        elif kind == "cmd":
+            pos = _command(state, m)
+        elif kind == "open" and in_body:
+            closer = "\\]" if m.group() == "\\[" else "\\)"
+            close = state.find_unescaped(closer, pos)
+            if close >= 0:
+                pos = _display(state, m, "displaymath", close, 2) if closer == "\\]" else close + 2
+        elif kind == "dollar" and in_body:
+            pos = _dollar(state, m)
+    state.finish()
+    return state
+
+
+def _dollar(state: Scan, m: re.Match) -> int:
+    """``$$…$$`` is a display; ``$…$`` is skipped whole (if it closes within its paragraph)."""
+    if m.group() == "$$":
+        close = state.find_unescaped("$$", m.end())
+        return m.end() if close < 0 else _display(state, m, "$$", close, 2)
+    for n in _INLINE_END.finditer(state.doc, m.end(), m.end() + WINDOW):
+        if n.group() == "$":
+            return n.end()
+        if n.group().startswith("\n"):
+            break
+    return m.end()
+
+
+def _display(state: Scan, m: re.Match, env: str, close: int, closer: int = 0) -> int:
+    if close < 0:
+        state.warnings.append(f"unclosed {m.group()} ignored")
+        return m.end()
+    end = close + (closer or len(env) + 6)
+    if len(state.equations) >= MAX_EQUATIONS:
+        if not state.capped:
+            state.capped = True
+            state.warnings.append(f"more than {MAX_EQUATIONS} equations: the rest are skipped")
+        return end
+    body_start = m.end()
+    if env.rstrip("*") in ("alignat", "xalignat", "xxalignat"):
+        _, body_start = read_argument(state.doc, body_start)
+    state.displays.append((m.start(), end))
+    for eq in display_equations(state.doc, body_start, close, env, state.numbering, state.innermost()):
+        state.equations.append(((m.start(), end), eq))
+    return end
+
+
+def _heading(state: Scan, m: re.Match, in_body: bool) -> int:
+    name = m.group("sec")
+    _, pos = read_optional(state.doc, m.end())
+    title, pos = read_argument(state.doc, pos)
+    if not in_body or len(state.headings) >= MAX_HEADINGS:
+        return pos
+    level = SECTION_LEVELS[name]
+    number = "" if m.group("star") else state.numbering.heading(name)
+    clean = " ".join(plain_text(title).split())
+    state.current[level + 1 if level >= 0 else 0] = clean
+    for deeper in range(max(level + 2, 1), len(state.current)):
+        state.current[deeper] = ""
+    state.headings.append((clean, level, number, m.start(), pos))
+    label = re.match(r"\s*\\label\s*\{([^{}]*)\}", state.doc[pos : pos + 300])
+    if label and number:
+        state.section_labels[label.group(1)] = number
+    return pos
+
+
+def _command(state: Scan, m: re.Match) -> int:
+    doc, name, pos = state.doc, m.group("cmd"), m.end()
+    numbering = state.numbering
+    if name == "appendix":
+        numbering.appendix()
+    elif name == "documentclass":
+        cls = _DOCCLASS.match(doc, m.start())
+        if cls:
+            numbering.document_class(cls.group(1))
+            pos = cls.end()
+    elif name in ("numberwithin", "counterwithin", "counterwithout"):
+        counter, pos = read_argument(doc, pos + (1 if doc.startswith("*", pos) else 0))
+        parent, pos = read_argument(doc, pos)
+        if counter.strip() == "equation":
+            numbering.within(None if name == "counterwithout" else parent.strip())
+    elif name in ("setcounter", "addtocounter"):
+        counter, pos = read_argument(doc, pos)
+        value, pos = read_argument(doc, pos)
+        numbering.set_counter(counter.strip(), value.strip(), name == "addtocounter")
+    elif name == "renewcommand":
+        target, after = read_argument(doc, pos + (1 if doc.startswith("*", pos) else 0))
+        if target.strip() == "\\theequation":
+            template, pos = read_argument(doc, after)
+            numbering.template(template)
+    elif name in ("title", "icmltitle"):
+        _, pos = read_optional(doc, pos)
+        title, pos = read_argument(doc, pos)
+        state.title = state.title or title
+    else:
+        target, pos = read_argument(doc, pos)
+        target = target.replace("\\_", "_").replace("\\#", "#").replace("\\%", "%")
+        state.urls.extend(_URL.findall(target))
+    return pos

@@ -83,10 +83,10 @@ def test_labels_sections_intro_where_and_lines():
 
 @pytest.mark.parametrize("preamble, body, expected", [
     ("\\usepackage{amsmath}\\numberwithin{equation}{section}",
-     "\\section{A}\\begin{equation}a\\end{equation}\\begin{equation}b\\end{equation}"
+     ("\\section{A}\\begin{equation}a\\end{equation}\\begin{equation}b\\end{equation}"
      "\\section*{Unnumbered}\\begin{equation}c\\end{equation}"
      "\\section{B}\\subsection{B1}\\begin{align}d\\\\e\\end{align}"
-     "\\appendix\\section{Proofs}\\begin{equation}f\\end{equation}",
+     "\\appendix\\section{Proofs}\\begin{equation}f\\end{equation}"),
      ["1.1", "1.2", "1.3", "2.1", "2.2", "A.1"]),
     ("", "\\section{A}\\begin{equation}a\\end{equation}\\appendix\\section{P}\\begin{equation}b\\end{equation}",
      ["1", "2"]),
@@ -304,8 +304,8 @@ ATTENTION = [
     ("1", "model_architecture.tex", 41, None,
      "\\mathrm{Attention}(Q, K, V) = \\mathrm{softmax}(\\frac{QK^T}{\\sqrt{d_k}})V"),
     ("2", "model_architecture.tex", 118, None, "\\mathrm{FFN}(x)=\\max(0, xW_1 + b_1) W_2 + b_2"),
-    ("3", "training.tex", 15, None, "lrate = d_{\\text{model}}^{-0.5} \\cdot \\min({step\\_num}^{-0.5},"
-     " {step\\_num} \\cdot {warmup\\_steps}^{-1.5})"),
+    ("3", "training.tex", 15, None, ("lrate = d_{\\text{model}}^{-0.5} \\cdot \\min({step\\_num}^{-0.5},"
+     " {step\\_num} \\cdot {warmup\\_steps}^{-1.5})")),
 ]
 DIN = [  # 1706.06978: \[ … \] with a comment inside, eqnarray + split, \bs macro without arguments
     ("1", "ch_approach.tex", 93, "eq:pooling", "\\boldsymbol{e}_i = \\text{pooling}("),

@@ -168,8 +168,9 @@ def migrate(conn: sqlite3.Connection) -> None:
     for version in range(current + 1, len(MIGRATIONS) + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
-            MIGRATIONS[version - 1](conn)
-            conn.execute(f"PRAGMA user_version = {version}")
+            if conn.execute("PRAGMA user_version").fetchone()[0] < version:  # not done meanwhile by another studycards
+                MIGRATIONS[version - 1](conn)
+                conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")

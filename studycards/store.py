@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -539,6 +540,18 @@ def busy_error(exc: sqlite3.OperationalError) -> StudycardsError:
     return StudycardsError(f"database error: {exc}")
 
 
+def _use_wal(conn: sqlite3.Connection) -> None:
+    """Switch a new database to WAL; SQLite refuses at once (no busy wait) while another first use does the same."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def open_store(home: Path, create: bool = True) -> Store:
     """Open (creating on first use) the home's database and migrate it forward.
 
@@ -559,8 +572,7 @@ def open_store(home: Path, create: bool = True) -> Store:
         conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         check_version(conn)  # before anything writes: a newer studycards' database stays exactly as it was
-        if conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-            conn.execute("PRAGMA journal_mode = WAL")
+        _use_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn)

@@ -192,13 +192,14 @@ class Session:
     def grade(self, grade: int) -> None:
         """Only the day's first grade schedules; later ones are logged re-drills that leave the state alone."""
         item = self.queue[0]
-        card = item.card
-        first = not self.store.graded_on(card.id, self.day)
-        after = schedule(card.state, grade, self.day) if first else card.state
-        at = self.clock()
-        answer_ms = max(0, round((at - (self._shown_at or at)).total_seconds() * 1000))
-        review_id = self.store.record_review(card.id, grade, self.day, at, answer_ms, card.state, after,
-                                             redrill=not first)
+        with self.store.transaction():  # read the card where it is written: another session may have graded it
+            card = self.store.card(item.card.id) or item.card
+            first = not self.store.graded_on(card.id, self.day)
+            after = schedule(card.state, grade, self.day) if first else card.state
+            at = self.clock()
+            answer_ms = max(0, round((at - (self._shown_at or at)).total_seconds() * 1000))
+            review_id = self.store.record_review(card.id, grade, self.day, at, answer_ms, card.state, after,
+                                                 redrill=not first)
         self.queue.popleft()
         again = Item(replace(card, state=after), redrill=True) if needs_redrill(grade) else None
         if again is not None:

@@ -7,6 +7,10 @@ class StudycardsError(Exception):
     """A problem the user can fix; its message is one clear line."""
 
 
+class BusyError(StudycardsError):
+    """Another studycards held the collection longer than the busy timeout; trying again later works."""
+
+
 class NotesError(StudycardsError):
     """A mistake at a place in a notes (or source) file, shown as ``FILE:LINE: message``."""
 

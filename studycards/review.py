@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Callable, Protocol
 
+from studycards.errors import BusyError
 from studycards.models import Card
 from studycards.sm2 import needs_redrill, schedule
 from studycards.store import Store
@@ -147,11 +148,11 @@ class Session:
                 self._revealed = self._dirty = True
         elif len(key) == 1 and key in GRADES:
             if self._revealed:
-                self.grade(int(key))
+                self._saving(display, lambda: self.grade(int(key)))
             else:
                 display.say("Show the answer first: [space] or Enter.")
         elif key == "u":
-            self.undo()
+            self._saving(display, self.undo)
         elif key == "s":
             self.queue.rotate(-1)
             self._next()
@@ -165,6 +166,15 @@ class Session:
         elif key and key != "\x1b":
             display.say(f"Unknown key {key!r}: space/Enter reveal, 0-5 grade, u undo, s skip, e edit, l LaTeX, q quit.")
         return True
+
+    @staticmethod
+    def _saving(display: Display, action: Callable[[], None]) -> None:
+        """Run a grade or an undo; if the collection stays busy, nothing changed and the key can be pressed again."""
+        try:
+            action()
+        except BusyError:
+            display.say("The collection is busy: another studycards is writing to it. Nothing was saved;"
+                        " press the key again in a moment.")
 
     def _present(self, display: Display) -> None:
         if not self._dirty:
@@ -212,8 +222,9 @@ class Session:
         if not self.answers:
             self._next("Nothing to undo.")
             return
-        answer = self.answers.pop()
+        answer = self.answers[-1]
         review = self.store.undo_review(answer.review_id)
+        self.answers.pop()
         if answer.again is not None and answer.again in self.queue:
             self.queue.remove(answer.again)
         card = self.store.card(review.card_id)

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
-from studycards.errors import StudycardsError
+from studycards.errors import BusyError, StudycardsError
 from studycards.home import DB_NAME
 from studycards.migrations import check_version, migrate
 from studycards.models import Card, CardState, Equation, Paper
@@ -536,7 +536,7 @@ def _review(row: tuple) -> Review:
 
 def busy_error(exc: sqlite3.OperationalError) -> StudycardsError:
     if "locked" in str(exc) or "busy" in str(exc):
-        return StudycardsError("the collection is busy: another studycards is writing to it; try again in a moment")
+        return BusyError("the collection is busy: another studycards is writing to it; try again in a moment")
     return StudycardsError(f"database error: {exc}")
 
 

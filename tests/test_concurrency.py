@@ -1,0 +1,296 @@
+"""Two studycards on one home at the same moment: no "database is locked" traceback, and no grade lost.
+
+A second writer waits for the first (SQLite's busy timeout); past the timeout it
+says that the collection is busy, in one line, and a review keeps its card on
+screen so the grade can be given again.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterator
+
+import pexpect
+import pytest
+from click.testing import CliRunner
+
+from studycards import store as store_module
+from studycards.cli import main
+from studycards.migrations import MIGRATIONS
+from studycards.models import CardState
+from studycards.review import Frame, Session
+from studycards.sm2 import schedule
+from studycards.store import open_store
+from tests.benchmarks.generate import notes_text
+from tests.conftest import DECKS
+
+NOW = "2026-11-23T09:00"
+DAY = date(2026, 11, 23)
+MORNING = datetime(2026, 11, 23, 9, 0)
+BUSY = "Error: the collection is busy: another studycards is writing to it; try again in a moment"
+
+
+@pytest.fixture
+def adam(home: Path) -> Path:
+    result = CliRunner().invoke(main, ["add", str(DECKS / "adam.md")], env={"STUDYCARDS_NOW": NOW})
+    assert result.exit_code == 0, result.output
+    return home
+
+
+class Quiet:
+    def __init__(self) -> None:
+        self.said: list[str] = []
+
+    def show(self, frame: Frame) -> None:
+        pass
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+
+
+@contextmanager
+def held(home: Path, seconds: float | None = None) -> Iterator[sqlite3.Connection]:
+    """Another writer holding the collection's write lock (for ``seconds``, from a thread, if given)."""
+    conn = sqlite3.connect(home / "studycards.db", isolation_level=None, check_same_thread=False)
+    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("UPDATE cards SET line = line")
+    release = threading.Timer(seconds, lambda: conn.execute("COMMIT")) if seconds else None
+    try:
+        if release:
+            release.start()
+        yield conn
+    finally:
+        if release:
+            release.join()
+        else:
+            conn.execute("COMMIT")
+        conn.close()
+
+
+def log(home: Path) -> dict[int, list[tuple[int, bool]]]:
+    with open_store(home) as store:
+        found: dict[int, list[tuple[int, bool]]] = {}
+        for review in store.reviews():
+            found.setdefault(review.card_id, []).append((review.grade, review.redrill))
+        return found
+
+
+def spawn(*args: str) -> pexpect.spawn:
+    """A review in a pseudo-terminal; ``child.logfile_read`` keeps all it printed."""
+    child = pexpect.spawn(sys.executable, ["-m", "studycards", "review", *args], encoding="utf-8", timeout=15,
+                          dimensions=(40, 100), env={**os.environ, "STUDYCARDS_NOW": NOW})
+    child.logfile_read = io.StringIO()
+    return child
+
+
+# -- first use ------------------------------------------------------------------
+
+
+def test_several_first_uses_at_once_create_the_schema_once(tmp_path):
+    """Four commands starting on a fresh home: each waits for the first to build the schema."""
+    for attempt in range(10):
+        home = tmp_path / f"fresh{attempt}"
+        barrier = threading.Barrier(4)
+        outcomes: list[str] = []
+
+        def first_use() -> None:
+            barrier.wait()
+            try:
+                with open_store(home) as store:
+                    outcomes.append(str(store.conn.execute("PRAGMA user_version").fetchone()[0]))
+            except Exception as exc:  # noqa: BLE001 - the assertion shows it
+                outcomes.append(f"{type(exc).__name__}: {exc}")
+
+        threads = [threading.Thread(target=first_use) for _ in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert outcomes == [str(len(MIGRATIONS))] * 4
+
+
+def test_two_adds_on_a_fresh_home_at_once(home, tmp_path):
+    other = tmp_path / "other.md"
+    other.write_text(notes_text(300), encoding="utf-8")
+    runs = [subprocess.Popen([sys.executable, "-m", "studycards", "add", str(path)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True) for path in (DECKS / "adam.md", other)]
+    for run in runs:
+        out, err = run.communicate(timeout=60)
+        assert run.returncode == 0, err
+        assert err == ""
+    with open_store(home) as store:
+        assert len(store.cards()) == 23 + len([c for c in store.cards() if c.deck == "Bench::Generated"])
+        assert {c.deck for c in store.cards()} == {"Papers::Adam", "Bench::Generated"}
+
+
+# -- two review sessions -----------------------------------------------------------
+
+
+def test_two_sessions_grading_the_same_card_lose_neither_grade(adam):
+    """The day's first grade schedules, wherever it was given; the other session's grade is a logged re-drill."""
+    with open_store(adam) as one, open_store(adam) as two:
+        first, second = Session(one, DAY, lambda: MORNING, new=3), Session(two, DAY, lambda: MORNING, new=3)
+        card = first.queue[0].card
+        assert second.queue[0].card.id == card.id
+        for session, grade in ((first, 5), (second, 3)):
+            session.handle("\n", Quiet())
+            session.handle(str(grade), Quiet())
+        assert one.card(card.id).state == schedule(CardState(), 5, DAY)
+        assert log(adam)[card.id] == [(5, False), (3, True)]
+        assert [c.id for c in one.pending_redrills(DAY)] == [card.id]  # 3 < 4: it comes back today
+
+        second.handle("\n", Quiet())  # the next card: graded by the second session first this time
+        second.handle("2", Quiet())
+        first.handle("\n", Quiet())
+        first.handle("4", Quiet())
+        other = first.answers[-1].item.card
+        assert one.card(other.id).state == schedule(CardState(), 2, DAY)
+        assert log(adam)[other.id] == [(2, False), (4, True)]
+
+
+def test_two_review_processes_at_the_same_moment(adam):
+    a, b = spawn("--new", "4"), spawn("--new", "4")
+    try:
+        for child in (a, b):
+            child.expect_exact("1 / 4")
+            child.expect_exact("[space] show answer")
+        for position, (grade_a, grade_b) in enumerate(((5, 3), (4, 5), (2, 4), (5, 5)), start=2):
+            for child in (a, b):
+                child.send(" ")
+            for child in (a, b):
+                child.expect_exact("grade 0-5")
+            a.send(str(grade_a))  # both grades at once: either may reach the collection first
+            b.send(str(grade_b))
+            for child in (a, b):
+                child.expect(r"(No more cards|%d / \d)" % position if position <= 4 else r"(No more cards|re-drill)")
+        for child in (a, b):
+            child.send("q")
+            child.expect(pexpect.EOF)
+            child.close()
+            assert child.exitstatus == 0
+            printed = child.logfile_read.getvalue()
+            assert "Traceback" not in printed and "locked" not in printed and "Error" not in printed
+    finally:
+        a.close(force=True)
+        b.close(force=True)
+    grades = log(adam)
+    assert len(grades) == 4 and all(len(g) == 2 for g in grades.values())
+    with open_store(adam) as store:
+        for card_id, given in grades.items():
+            [first] = [grade for grade, redrill in given if not redrill]  # exactly one grade schedules
+            assert store.card(card_id).state == schedule(CardState(), first, DAY)
+
+
+def test_review_while_add_writes_a_large_file(adam, tmp_path):
+    big = tmp_path / "big.md"
+    big.write_text(notes_text(6000), encoding="utf-8")
+    child = spawn("--new", "6")
+    child.expect_exact("1 / 6")
+    adding = subprocess.Popen([sys.executable, "-m", "studycards", "add", str(big)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    wal = adam / "studycards.db-wal"
+    start = wal.stat().st_size if wal.exists() else 0
+    deadline = time.monotonic() + 30
+    while adding.poll() is None and time.monotonic() < deadline:  # grade as soon as add starts writing
+        if wal.exists() and wal.stat().st_size > start + 200_000:
+            break
+        time.sleep(0.001)
+    for position in range(2, 6):
+        child.send(" ")
+        child.expect_exact("grade 0-5")
+        child.send("5")
+        child.expect_exact(f"{position} / 6")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    child.close()
+    out, err = adding.communicate(timeout=60)
+    assert adding.returncode == 0 and err == "", err
+    assert child.exitstatus == 0 and "Traceback" not in child.logfile_read.getvalue()
+    assert out.startswith("Added 6000 cards")
+    assert sum(len(g) for g in log(adam).values()) == 4
+
+
+# -- a writer that takes long -------------------------------------------------------
+
+
+def test_a_second_writer_waits_for_the_first(adam):
+    started = time.monotonic()
+    with held(adam, seconds=1.5):
+        result = subprocess.run([sys.executable, "-m", "studycards", "add", str(DECKS / "facenet.md")],
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Added")
+    assert time.monotonic() - started >= 1.5
+
+
+@pytest.fixture
+def short_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A busy timeout of 0.2 s instead of 5 s, so that a lock held longer is quick to test."""
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_MS", 200)
+
+
+def test_add_past_the_busy_timeout_says_the_collection_is_busy(adam, short_timeout):
+    before = log(adam), len(CliRunner().invoke(main, ["list", "--json"]).stdout)
+    with held(adam):
+        result = CliRunner().invoke(main, ["add", str(DECKS / "facenet.md")])
+        assert result.exit_code == 1
+        assert result.stderr.strip() == BUSY
+        reading = CliRunner().invoke(main, ["status"])  # readers never wait for a writer
+        assert reading.exit_code == 0 and "Papers::Adam" in reading.stdout
+    assert (log(adam), len(CliRunner().invoke(main, ["list", "--json"]).stdout)) == before
+
+
+def test_a_grade_past_the_busy_timeout_keeps_the_card_to_grade_again(adam, short_timeout):
+    with open_store(adam) as store:
+        session = Session(store, DAY, lambda: MORNING, new=3)
+        card = session.queue[0].card
+        display = Quiet()
+        session.handle("\n", display)
+        with held(adam):
+            assert session.handle("4", display) is True
+        assert display.said[-1].startswith("The collection is busy")
+        assert session.queue[0].card.id == card.id and session.answers == []
+        assert store.reviews() == []
+        session.handle("4", display)  # the answer is still shown: grading again works once it is free
+        assert [(r.card_id, r.grade) for r in store.reviews()] == [(card.id, 4)]
+        with held(adam):
+            session.handle("u", display)
+        assert display.said[-1].startswith("The collection is busy")
+        assert len(store.reviews()) == 1
+        session.handle("u", display)
+        assert store.reviews() == [] and store.card(card.id).state == CardState()
+
+
+def test_a_review_piped_while_the_collection_is_busy(adam, short_timeout):
+    with held(adam):
+        result = CliRunner().invoke(main, ["review", "--new", "2"], input="\n5\n",
+                                    env={"STUDYCARDS_NOW": NOW})
+    assert result.exit_code == 0, result.output
+    assert "The collection is busy" in result.stdout
+    assert "Traceback" not in result.output
+    assert log(adam) == {}
+
+
+def test_an_exclusive_lock_taken_by_another_program_is_one_clear_line(adam, short_timeout):
+    """A database browser holding an exclusive lock blocks even readers: every command says so."""
+    conn = sqlite3.connect(adam / "studycards.db", isolation_level=None)
+    try:
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("UPDATE cards SET line = line")
+        for args in (["status"], ["list"], ["questions"], ["review"], ["add", str(DECKS / "adam.md")]):
+            result = CliRunner().invoke(main, args, input="")
+            assert result.exit_code == 1, args
+            assert result.stderr.strip() == BUSY, args
+    finally:
+        conn.execute("COMMIT")
+        conn.close()

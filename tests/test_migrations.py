@@ -10,8 +10,11 @@ import hashlib
 import json
 import shutil
 import sqlite3
+import tempfile
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
@@ -35,17 +38,25 @@ V1_TABLES = {  # every table of schema 1, and the columns that identify a row
 }
 
 
+@contextmanager
+def reading(db: Path) -> Iterator[sqlite3.Connection]:
+    """A connection to a copy: even a read-only open of a WAL database leaves -shm and -wal files beside it."""
+    with tempfile.TemporaryDirectory() as folder:
+        conn = sqlite3.connect(shutil.copy(db, Path(folder) / db.name))
+        try:
+            yield conn
+        finally:
+            conn.close()
+
+
 def rows(db: Path, tables: dict[str, str] = V1_TABLES) -> dict[str, list[tuple]]:
     """Every row of the given tables, in the columns schema 1 had (later columns are new, not lost)."""
-    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    try:
+    with reading(db) as conn:
         found = {}
         for table, order in tables.items():
             columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
             found[table] = (columns, conn.execute(f"SELECT * FROM {table} ORDER BY {order}").fetchall())
         return found
-    finally:
-        conn.close()
 
 
 def same_rows(old: dict, new: dict) -> None:
@@ -73,12 +84,9 @@ def test_there_is_a_fixture_made_by_every_schema_version():
     for version in VERSIONS:
         path = DB_FIXTURES / f"v{version}.db"
         assert path.is_file(), f"no fixture for schema version {version}: run tests/fixtures/db/make.py"
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
+        with reading(path) as conn:
             assert conn.execute("PRAGMA user_version").fetchone()[0] == version
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        finally:
-            conn.close()
 
 
 @pytest.mark.parametrize("version", VERSIONS)

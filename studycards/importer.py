@@ -8,6 +8,7 @@ comes back is restored with its history.  Unchanged files are skipped by hash.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -22,6 +23,10 @@ if TYPE_CHECKING:
     from studycards.rendering import Renderer
 
 MAX_NOTES_BYTES = 20 * 1024 * 1024
+
+
+class OutdatedPlan(StudycardsError):
+    """Another studycards wrote the same cards between this plan and its writing."""
 
 
 @dataclass(frozen=True)
@@ -212,16 +217,21 @@ def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer
     with renderer or Renderer() as active:
         texts = active.render_all([text for row in changed for text in (row.front, row.back)])
     rendered = [row.as_dict(texts[2 * i], texts[2 * i + 1]) for i, row in enumerate(changed)]
-    with store.transaction():
-        store.insert_cards(rendered[:len(plan.added)], now)
-        store.update_cards(rendered[len(plan.added):], now)
-        store.move_cards([(row.source, row.line, row.id) for row in plan.moved])
-        store.retire_cards([card.id for card in plan.retired], now)
-        store.upsert_questions([{"key": q.key, "deck": q.deck, "paper": q.paper, "text": q.text, "context": q.context,
-                                 "source": q.source, "line": q.line} for q in plan.questions], now)
-        store.set_question_status(plan.removed_questions, "removed")
-        for source, digest in plan.hashes.items():
-            store.set_file_hash(source, digest, plan.deck_option, now)
+    try:
+        with store.transaction():
+            store.insert_cards(rendered[:len(plan.added)], now)
+            store.update_cards(rendered[len(plan.added):], now)
+            store.move_cards([(row.source, row.line, row.id) for row in plan.moved])
+            store.retire_cards([card.id for card in plan.retired], now)
+            store.upsert_questions([{"key": q.key, "deck": q.deck, "paper": q.paper, "text": q.text,
+                                     "context": q.context, "source": q.source, "line": q.line} for q in plan.questions],
+                                   now)
+            store.set_question_status(plan.removed_questions, "removed")
+            for source, digest in plan.hashes.items():
+                store.set_file_hash(source, digest, plan.deck_option, now)
+    except sqlite3.IntegrityError:
+        raise OutdatedPlan("the collection changed while the notes were read (another studycards added them?);"
+                           " nothing was written: run add again") from None
 
 
 def add_notes(store: Store, paths: list[str], now: datetime, *, deck: str | None = None, skip_bad: bool = False,
@@ -230,8 +240,15 @@ def add_notes(store: Store, paths: list[str], now: datetime, *, deck: str | None
     from studycards.rendering import Renderer
 
     with Renderer() as renderer:
-        plan = plan_import(store, paths, deck=deck, skip_bad=skip_bad,
-                           on_display_math=None if dry_run else renderer.expect_display_math)
-        if not dry_run:
-            apply_plan(store, plan, now, renderer)
+        for attempt in range(2):
+            plan = plan_import(store, paths, deck=deck, skip_bad=skip_bad,
+                               on_display_math=None if dry_run else renderer.expect_display_math)
+            if dry_run:
+                break
+            try:
+                apply_plan(store, plan, now, renderer)
+                break
+            except OutdatedPlan:  # the same notes were added at the same moment: plan again from what is stored
+                if attempt:
+                    raise
     return plan

@@ -25,6 +25,8 @@ from click.testing import CliRunner
 
 from studycards import store as store_module
 from studycards.cli import main
+from studycards.errors import StudycardsError
+from studycards.importer import apply_plan, plan_import
 from studycards.migrations import MIGRATIONS
 from studycards.models import CardState
 from studycards.review import Frame, Session
@@ -294,3 +296,28 @@ def test_an_exclusive_lock_taken_by_another_program_is_one_clear_line(adam, shor
     finally:
         conn.execute("COMMIT")
         conn.close()
+
+
+# -- the same notes added twice at once ---------------------------------------------
+
+
+def test_a_plan_outdated_by_another_add_is_refused_clearly_and_writes_nothing(home):
+    with open_store(home) as one, open_store(home) as two:
+        first = plan_import(one, [str(DECKS / "adam.md")])
+        second = plan_import(two, [str(DECKS / "adam.md")])
+        apply_plan(one, first, MORNING)
+        with pytest.raises(StudycardsError, match="changed while"):
+            apply_plan(two, second, MORNING)
+        assert len(two.cards()) == 23
+
+
+def test_the_same_notes_added_twice_at_once(tmp_path, monkeypatch):
+    notes = tmp_path / "big.md"
+    notes.write_text(notes_text(800), encoding="utf-8")
+    for attempt in range(2):
+        monkeypatch.setenv("STUDYCARDS_HOME", str(tmp_path / f"home{attempt}"))
+        runs = [subprocess.Popen([sys.executable, "-m", "studycards", "add", str(notes)], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        outputs = [run.communicate(timeout=60) for run in runs]
+        assert [run.returncode for run in runs] == [0, 0], outputs
+        assert sorted(out.split(",")[0] for out, _ in outputs) == ["Added 800 cards", "No changes: 1 file checked"]

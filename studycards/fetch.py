@@ -126,6 +126,38 @@ def _with_source(plan: _Plan, home: Path, refresh: bool, progress: ProgressFn | 
     return FetchResult(paper, True, kind, src, document.main, len(plan.equations), None, tuple(document.warnings))
 
 
+def write_guides(results: list[FetchResult], folder: Path) -> list[tuple[Path, bool]]:
+    """Write each paper's reading-guide notes file into ``folder``; an existing file is never overwritten."""
+    from studycards.guide import guide_markdown, slug
+    from studycards.latex import read_document
+
+    written = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StudycardsError(f"cannot create the notes folder {folder}: {exc.strerror}") from None
+    for result in results:
+        path = folder / f"{slug(result.paper)}.md"
+        if path.exists():
+            written.append((path, False))
+            continue
+        document = None
+        if result.source_dir and result.source_dir.is_dir():
+            try:
+                document = read_document(result.source_dir)
+            except StudycardsError:
+                document = None
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(guide_markdown(result.paper, document))
+        written.append((path, True))
+    return written
+
+
+def guides_text(written: list[tuple[Path, bool]]) -> str:
+    return "\n".join(f"Reading guide written: {path}  (edit it, then: studycards add {path})" if new
+                     else f"Reading guide kept: {path} already exists" for path, new in written)
+
+
 # -- what the user reads ----------------------------------------------------------------
 
 

@@ -1,0 +1,39 @@
+"""Issue 5 end to end: fetch from a local arXiv, the reading guide written, `add` on it unedited."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from studycards.cli import main
+from tests.arxiv_server import ArxivServer, arxiv_server  # noqa: F401 (the fixture)
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_fetch_writes_a_guide_that_adds_as_is(arxiv_server: ArxivServer, home: Path, tmp_path: Path) -> None:  # noqa: F811
+    notes = tmp_path / "notes"
+    result = run("fetch", "1706.03762", "--notes", str(notes))
+    assert result.exit_code == 0, result.output
+    guide = notes / "attention-is-all-you-need.md"
+    assert f"Reading guide written: {guide}" in result.stdout
+    text = guide.read_text()
+    assert text.startswith('---\npaper: "1706.03762"\n')
+
+    added = run("add", str(guide))
+    assert added.exit_code == 0, added.output
+    cards = json.loads(run("list", "--json").stdout)["cards"]
+    equations = [c for c in cards if c["kind"] == "equation"]
+    attention = [c for c in equations if "softmax" in c["back"] and "sqrt{d_k}" in c["back"]]
+    assert len(attention) == 1, [c["back"] for c in equations]
+    assert "We compute the matrix of outputs as" in attention[0]["front"]
+    assert attention[0]["paper"] == "1706.03762" and attention[0]["paper_title"] == "Attention Is All You Need"
+
+    again = run("fetch", "1706.03762", "--notes", str(notes))
+    assert again.exit_code == 0
+    assert f"Reading guide kept: {guide} already exists" in again.stdout
+    assert guide.read_text() == text

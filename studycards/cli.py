@@ -310,20 +310,26 @@ class _DownloadProgress:
 @click.argument("ids", nargs=-1, required=True, metavar="ID_OR_URL...", callback=_check_ids)
 @click.option("--no-source", is_flag=True, help="Store the metadata only; do not download the LaTeX source.")
 @click.option("--refresh", is_flag=True, help="Ask arXiv again, even for papers already fetched.")
+@click.option("--notes", type=click.Path(file_okay=False), help="Write a reading-guide notes file per paper here.")
 @pass_ctx
 @handles_errors
-def fetch(ctx: Context, ids: tuple[str, ...], no_source: bool, refresh: bool) -> None:
+def fetch(ctx: Context, ids: tuple[str, ...], no_source: bool, refresh: bool, notes: str | None) -> None:
     """Fetch papers from arXiv: metadata, links to code, LaTeX source and its equations.
 
     ID_OR_URL is 1706.03762, 1706.03762v7, arXiv:1706.03762, an arxiv.org/abs
     or /pdf URL, or an old-style id such as hep-th/9901001.  All ids go to arXiv
     in one request; papers already fetched come from the store and the cache.
 
+    With --notes DIR, each paper gets a reading-guide notes file in DIR (an
+    existing file is never overwritten): abstract, conclusion, the numbered
+    equations ready as cards, hyperparameters, datasets, compute, code links.
+
     \b
     Example:
         studycards fetch 1706.03762 https://arxiv.org/abs/2412.19437v1
+        studycards fetch 1706.03762 --notes notes/
     """
-    from studycards.fetch import fetch_text, fetch_papers
+    from studycards.fetch import fetch_papers, fetch_text, guides_text, write_guides
 
     moment, _ = _clock(ctx)
     progress = _DownloadProgress()
@@ -334,6 +340,8 @@ def fetch(ctx: Context, ids: tuple[str, ...], no_source: bool, refresh: bool) ->
         finally:
             progress.finish()
     click.echo(fetch_text(results, ctx.home, ctx.verbose))
+    if notes:
+        click.echo(guides_text(write_guides(results, Path(notes))))
 
 
 @main.command()
@@ -357,6 +365,54 @@ def papers(ctx: Context, as_json: bool) -> None:
         click.echo(papers_text(rows))
 
 # -- commands: equations --
+
+
+def _paper_source(ctx: Context, target: str) -> Path:
+    """The cached LaTeX source of a fetched paper, for an argument that is not a path."""
+    from studycards.arxiv_ids import parse_id
+
+    try:
+        ident = parse_id(target)
+    except StudycardsError:
+        raise StudycardsError(f"{target}: no such file or folder, and not an arXiv id") from None
+    with ctx.open_store(create=False) as store:
+        stored = store.paper_source(ident.id)
+    folder = stored if stored and stored.is_dir() else ctx.home / "cache" / "arxiv" / ident.folder / "src"
+    if not folder.is_dir():
+        raise StudycardsError(f"paper {ident.id} has no cached source; run: studycards fetch {ident.id}")
+    return folder
+
+
+@main.command()
+@click.argument("target", metavar="ID|FILE.tex|FOLDER")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON list.")
+@click.option("--no-sympy", is_flag=True, help="Do not ask sympy (faster); render math from its LaTeX.")
+@pass_ctx
+@handles_errors
+def equations(ctx: Context, target: str, as_json: bool, no_sympy: bool) -> None:
+    """Show a paper's display equations, numbered as in its PDF.
+
+    TARGET is a LaTeX file, a source folder, or the arXiv id of a fetched
+    paper.  Each equation comes with its section and the sentence that
+    introduces it; the paper's own macros are expanded.
+
+    \b
+    Example:
+        studycards equations 1706.03762
+        studycards equations paper/main.tex --json --no-sympy
+    """
+    from studycards import latex
+
+    source = Path(target) if Path(target).exists() else _paper_source(ctx, target)
+    document = latex.read_document(source)
+    found = document.equations if no_sympy else latex.with_sympy(document.equations)
+    if ctx.verbose:
+        for warning in document.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    if as_json:
+        echo_json(latex.equations_json(found))
+    else:
+        click.echo(latex.equations_text(found, sympy=not no_sympy))
 
 # -- commands: export --
 

@@ -44,7 +44,8 @@ class Numbering:
     def __init__(self) -> None:
         self.parent: str | None = None
         self.bookish = False
-        self.counts = {"chapter": 0, "section": 0, "subsection": 0, "subsubsection": 0, "equation": 0}
+        self.counts = {"chapter": 0, "section": 0, "subsection": 0, "subsubsection": 0, "equation": 0,
+                       "figure": 0, "table": 0}
         self.in_appendix = False
         self.custom: str | None = None
         self.sub: list | None = None
@@ -69,8 +70,12 @@ class Numbering:
         self.counts[name] += 1
         for lower in order[order.index(name) + 1 :]:
             self.counts[lower] = 0
+        if name == "chapter" and self.bookish:
+            self.counts["figure"] = self.counts["table"] = 0
         if self.parent and order.index(self.parent) >= order.index(name):
             self.counts["equation"] = 0
+        if name == "subsubsection":
+            return f"{self.the_subsection()}.{self.counts['subsubsection']}"
         return {"chapter": self.the_chapter, "section": self.the_section,
                 "subsection": self.the_subsection}.get(name, lambda: "")()
 
@@ -86,6 +91,12 @@ class Numbering:
 
     def the_subsection(self) -> str:
         return f"{self.the_section()}.{self.counts['subsection']}"
+
+    def next_float(self, kind: str) -> str:
+        """The number of the next figure or table caption (per chapter in books)."""
+        self.counts[kind] += 1
+        n = self.counts[kind]
+        return f"{self.the_chapter()}.{n}" if self.bookish else str(n)
 
     def set_counter(self, counter: str, value: str, add: bool) -> None:
         if counter not in self.counts:

@@ -23,6 +23,7 @@ WINDOW = 3000
 
 DISPLAY_ENVS = {"equation", "multline", "displaymath", "align", "flalign", "alignat",
                 "gather", "eqnarray", "xalignat", "xxalignat", "dmath"}
+FLOATS = {"figure": "figure", "table": "table", "wrapfigure": "figure", "wraptable": "table"}
 SECTION_LEVELS = {"part": -1, "chapter": 0, "section": 1, "subsection": 2, "subsubsection": 3}
 
 _SCAN = re.compile(
@@ -37,6 +38,7 @@ _SCAN = re.compile(
 )
 _DOCCLASS = re.compile(r"\\documentclass\s*(?:\[[^\]]{0,500}\])?\s*\{\s*([^}\s]{1,100})\s*\}")
 _INLINE_END = re.compile(r"\\[\s\S]|\$|\n[ \t]*\n")
+_CAPTION = re.compile(r"\\caption(?:of\s*\{(figure|table)\})?(?![A-Za-z])|\\label\s*\{([^{}]*)\}")
 _URL = re.compile(r"https?://[^\s}{\\]+")
 _WHERE = re.compile(r"where\b", re.IGNORECASE)
 
@@ -133,7 +135,7 @@ def scan(doc: str) -> Scan:
         if m is None:
             break
         pos = m.end()
-        kind = m.lastgroup
+        kind = "sec" if m.lastgroup == "star" else m.lastgroup
         if kind == "begin":
             env = m.group("begin")
             if env == "document":
@@ -143,6 +145,8 @@ def scan(doc: str) -> Scan:
                 state.abstract = doc[pos:close] if close > 0 else ""
             elif env == "subequations":
                 state.numbering.begin_subequations()
+            elif env.rstrip("*") in FLOATS and in_body:
+                _float(state, env, pos)
             elif env.rstrip("*") in DISPLAY_ENVS and in_body:
                 pos = _display(state, m, env, state.find("\\end{" + env + "}", pos))
         elif kind == "end":
@@ -193,6 +197,17 @@ def _display(state: Scan, m: re.Match, env: str, close: int, closer: int = 0) ->
     for eq in display_equations(state.doc, body_start, close, env, state.numbering, state.innermost()):
         state.equations.append(((m.start(), end), eq))
     return end
+
+
+def _float(state: Scan, env: str, pos: int) -> None:
+    """Number a figure's or table's captions so that references to them read as the PDF does."""
+    close = state.find("\\end{" + env + "}", pos)
+    kind, number = FLOATS[env.rstrip("*")], ""
+    for m in _CAPTION.finditer(state.doc, pos, close if close >= 0 else pos):
+        if m.group(2) is None:
+            number = state.numbering.next_float(m.group(1) or kind)
+        elif number:
+            state.section_labels[m.group(2).strip()] = number
 
 
 def _heading(state: Scan, m: re.Match, in_body: bool) -> int:

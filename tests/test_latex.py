@@ -394,3 +394,36 @@ def test_paper_without_display_math(corpus: Path):
     assert doc.equations == () and doc.warnings == ()
     assert doc.title.startswith("GQA: Training Generalized Multi-Query Transformer Models")
     assert any(s.title == "Conclusion" for s in doc.sections)
+
+
+# -- the equations command -------------------------------------------------------------
+
+
+def test_equations_command_on_a_folder_a_file_and_a_cached_paper(home: Path, tmp_path: Path):
+    from click.testing import CliRunner
+
+    from studycards.cli import main
+
+    runner = CliRunner()
+    result = runner.invoke(main, ["equations", str(FIXTURES / "macros"), "--no-sympy"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("(1)  Method with $\\mathbf{x} \\in \\mathbb{R}^n$ › We minimise the risk")
+    assert "(2)  Method with" in result.output and "\\operatorname" not in result.output
+
+    result = runner.invoke(main, ["equations", str(FIXTURES / "numbering" / "main.tex"), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = __import__("json").loads(result.output)
+    assert rows[0] == {"number": "1", "label": "eq:first", "section": "Single equations",
+                       "intro": "The first equation is plain:", "where": "", "file": "main.tex", "line": 10,
+                       "latex": "a = 1", "symbols": ["a"], "pretty": "a = 1"}
+
+    result = runner.invoke(main, ["equations", "1706.03762"])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: paper 1706.03762 has no cached source; run: studycards fetch 1706.03762"
+    shutil.copytree(FIXTURES / "inputs", home / "cache" / "arxiv" / "1706.03762" / "src")
+    result = runner.invoke(main, ["equations", "arXiv:1706.03762v2", "--no-sympy"])
+    assert result.exit_code == 0, result.output
+    assert "(4)  Loop › and its neighbour, which inputs it back:\n     loop = 1" in result.output
+
+    result = runner.invoke(main, ["equations", str(tmp_path / "nothing")])
+    assert result.exit_code == 1 and "no such file or folder, and not an arXiv id" in result.output

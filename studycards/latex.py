@@ -30,7 +30,7 @@ MAX_WARNINGS = 50
 
 MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex", "article.tex")
 
-_COMMENTS = re.compile(r"(?<!\\)((?:\\\\)*)%[^\n]*")
+_COMMENTS = re.compile(r"(\\\\|\\%)|(%)[^\n]*")
 _CONDITIONAL = re.compile(r"\\(?:(if[A-Za-z]*|fi|else)(?![A-Za-z])|[\s\S])")
 _COMMENT_ENV = re.compile(r"\\begin\s*\{comment\}")
 _END_DOCUMENT = re.compile(r"\\end\s*\{document\}")
@@ -77,7 +77,7 @@ def strip_comments(text: str) -> str:
     """Drop ``%`` comments (not ``\\%``) but keep the ``%`` and the line break, so lines still count."""
     if "%" not in text:
         return text
-    return _COMMENTS.sub(r"\1%", text)
+    return _COMMENTS.sub(r"\1\2", text)
 
 
 def _blank(text: str) -> str:

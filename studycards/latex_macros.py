@@ -16,7 +16,7 @@ from bisect import bisect_right
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 MAX_GROUP = 200_000
 MAX_DEPTH = 40
@@ -35,6 +35,7 @@ _VERBATIM_ENVS = ("verbatim", "Verbatim", "lstlisting", "minted", "alltt")
 DEFINERS = {"newcommand", "renewcommand", "providecommand", "DeclareRobustCommand"}
 DEFS = {"def", "gdef", "edef", "xdef"}
 ENV_DEFINERS = {"newenvironment", "renewenvironment"}
+DEFINING = DEFINERS | DEFS | ENV_DEFINERS | {"let", "DeclareMathOperator"}
 PREFIXES = {"long", "global", "protected", "outer"}
 PROTECTED = {
     "begin", "end", "part", "chapter", "section", "subsection", "subsubsection",
@@ -171,13 +172,6 @@ def read_name(text: str, pos: int) -> tuple[str | None, int]:
     return m.group(1) or m.group(2), end
 
 
-def _parameter(ref: str, args: list[str]) -> str:
-    if ref == "#":
-        return "#"
-    index = int(ref) - 1
-    return args[index] if index < len(args) else ""
-
-
 def _parse_params(params: str) -> tuple[str, tuple[str, ...]]:
     """Split ``\\def`` parameter text such as ``#1#2`` or ``(#1,#2)`` into a prefix and delimiters."""
     parts = re.split(r"#[1-9]", params)
@@ -207,7 +201,6 @@ class Expander:
         """Expand a whole flattened document, keeping where each output character came from."""
         segments: list[tuple[int, int, bool]] = []
         self.output_budget = max(self.output_budget, 8 * len(text))
-        self.budget = max(self.budget, len(text) // 50)
         out = "".join(self._expand(text, 0, segments))
         return out, PositionMap(segments)
 
@@ -250,8 +243,7 @@ class Expander:
             if name in PREFIXES:
                 emit(start, end, None)
                 continue
-            if name in DEFINERS or name in DEFS or name in ENV_DEFINERS or name == "let" \
-                    or name == "DeclareMathOperator":
+            if name in DEFINING:
                 new_end = self._define(name, text, end)
                 if new_end is not None:
                     emit(start, new_end, None)
@@ -309,7 +301,8 @@ class Expander:
         args, pos = self._arguments(macro, text, pos)
         if args is None:
             return None
-        body = _PARAM.sub(lambda m: _parameter(m.group(1), args), macro.body)
+        args += [""] * (9 - len(args))
+        body = _PARAM.sub(lambda m: "#" if m.group(1) == "#" else args[int(m.group(1)) - 1], macro.body)
         return self._charge("".join(self._expand(body, depth + 1, None)), macro.name), pos
 
     def _charge(self, replacement: str, name: str) -> str:
@@ -409,9 +402,7 @@ class Expander:
             return None
         target = m.group(1) or m.group(2)
         if target in self.macros:
-            self.macros[name] = Macro(name, self.macros[target].nargs, self.macros[target].body,
-                                      self.macros[target].default, self.macros[target].prefix,
-                                      self.macros[target].delimiters)
+            self.macros[name] = replace(self.macros[target], name=name)
         else:
             self.macros.pop(name, None)
         self._memo.clear()

@@ -26,7 +26,7 @@ _MARK = re.compile(
     r"|\\l?eqno(?![A-Za-z])"
 )
 _LEAD = re.compile(r"(?:\s|(?<!\\)%[^\n]*|\\label\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z]))*")
-_COMMENT_MARK = re.compile(r"(?<!\\)%[^\n]*\n?[ \t]*")
+_COMMENT_MARK = re.compile(r"%(?<!\\%)[^\n]*\n?[ \t]*")
 _TRAILING = ("\\\\", "\\,", "\\;", "\\:", "\\!", "\\ ", "\\quad", "\\qquad")
 
 

@@ -27,14 +27,14 @@ FLOATS = {"figure": "figure", "table": "table", "wrapfigure": "figure", "wraptab
 SECTION_LEVELS = {"part": -1, "chapter": 0, "section": 1, "subsection": 2, "subsubsection": 3}
 
 _SCAN = re.compile(
-    r"(?:\\[\\$%])+"
+    r"(?=[\\$])(?:(?:\\[\\$%])+"
     r"|\\begin\s*\{(?P<begin>[A-Za-z]+\*?)\}"
     r"|\\end\s*\{(?P<end>[A-Za-z]+\*?)\}"
     r"|\\(?P<sec>part|chapter|section|subsection|subsubsection)(?![A-Za-z])[ \t]*(?P<star>\*)?"
     r"|\\(?P<cmd>appendix|numberwithin|counterwithin|counterwithout|setcounter|addtocounter"
     r"|title|icmltitle|documentclass|renewcommand|url|href)(?![A-Za-z])"
     r"|(?P<open>\\\[|\\\()"
-    r"|(?P<dollar>\$\$?)"
+    r"|(?P<dollar>\$\$?))"
 )
 _DOCCLASS = re.compile(r"\\documentclass\s*(?:\[[^\]]{0,500}\])?\s*\{\s*([^}\s]{1,100})\s*\}")
 _INLINE_END = re.compile(r"\\[\s\S]|\$|\n[ \t]*\n")

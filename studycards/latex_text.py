@@ -55,18 +55,18 @@ ABBREVIATIONS = {"fig", "figs", "eq", "eqs", "sec", "secs", "tab", "al", "e.g", 
 _MATH = re.compile(r"\\[\s\S]|\$\$?|\\\(|\\\)")
 _COMMAND = re.compile(r"\\([A-Za-z]+)\*?|\\([^A-Za-z])")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]”’]*\s+(?=[A-Z0-9$(\[“\"\\])")
-_SPACE = re.compile(r"[ \t\r\f\v]+")
+_SPACE = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")
 _STRUCTURAL = re.compile(
     r"\\(" + "|".join(sorted(set(DROP_COMMANDS) | CITE_COMMANDS | REF_COMMANDS
                              | {"href", "paragraph", "subparagraph"}, key=len, reverse=True))
     + r")(?![A-Za-z])\*?"
 )
 _LINE_BREAK_OPTION = re.compile(r"\*?(?:\s*\[[^\]\n]{0,20}\])?")
-_BRACE = re.compile(r"(?<!\\)[{}]")
+_BRACE = re.compile(r"[{}](?<!\\[{}])")
 _LAST_WORD = re.compile(r"([A-Za-z.]+)$")
 _PARAGRAPH = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 _BEFORE_PUNCT = re.compile(r" ([,.;:)])")
-_COMMENT = re.compile(r"(?<!\\)%[^\n]*\n?[ \t]*")
+_COMMENT = re.compile(r"%(?<!\\%)[^\n]*\n?[ \t]*")
 
 
 def math_spans(text: str) -> list[tuple[int, int]]:

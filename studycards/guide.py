@@ -206,8 +206,8 @@ def _results(sections: list[Section]) -> list[str]:
         for i, section in enumerate(sections):
             if re.search(pattern, section.title, re.IGNORECASE):
                 text = "\n\n".join(_with_children(sections, i))
-                chosen = [s for s in all_sentences(text) if RESULTS.search(s)][:8]
-                return chosen or all_sentences(text)[:5]
+                sentences = [s for s in all_sentences(text) if len(s) > 20]
+                return [s for s in sentences if RESULTS.search(s)][:8] or sentences[:5]
     return []
 
 

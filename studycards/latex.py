@@ -31,7 +31,7 @@ MAX_WARNINGS = 50
 MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex", "article.tex")
 
 _COMMENTS = re.compile(r"(\\\\|\\%)|(%)[^\n]*")
-_CONDITIONAL = re.compile(r"\\(?:(if[A-Za-z]*|fi|else)(?![A-Za-z])|[\s\S])")
+_CONDITIONAL = re.compile(r"(?<!\\)\\(if[A-Za-z]*|fi|else)(?![A-Za-z])")
 _COMMENT_ENV = re.compile(r"\\begin\s*\{comment\}")
 _END_DOCUMENT = re.compile(r"\\end\s*\{document\}")
 _INPUT = re.compile(
@@ -106,14 +106,14 @@ def drop_switched_off(text: str) -> str:
 
 
 def _drop_iffalse(text: str) -> str:
+    """``\\iffalse`` (or ``\\if0``) up to its ``\\fi``, nested conditionals counted; an
+    ``\\else`` at the top keeps what follows it."""
     out: list[str] = []
     pos = 0
     depth = 0
     start = 0
     for m in _CONDITIONAL.finditer(text):
         word = m.group(1)
-        if word is None:
-            continue
         if depth == 0:
             if word in ("iffalse", "if") and (word == "iffalse" or text.startswith("0", m.end())):
                 depth, start = 1, m.start()
@@ -134,8 +134,7 @@ def _drop_iffalse(text: str) -> str:
         out += [text[pos:start], _blank(text[start:])]
         pos = len(text)
     out.append(text[pos:])
-    result = "".join(out)
-    return re.sub(r"\\fi(?![A-Za-z])", "", result) if "\\else" in text else result
+    return "".join(out)
 
 
 def _read(path: Path) -> bytes:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from studycards.errors import StudycardsError
-from studycards.latex import find_main, read_document, strip_comments, with_sympy
+from studycards.latex import drop_switched_off, find_main, read_document, strip_comments, with_sympy
 from studycards.models import Equation
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "latex"
@@ -204,6 +204,19 @@ def test_find_main_prefers_the_document_and_explains_failure(tmp_path: Path):
 ])
 def test_strip_comments(text: str, expected: str):
     assert strip_comments(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("a\\iffalse b \\ifx c\\fi d\\fi e", "a e"),
+    ("a\\iffalse b\\else c\\fi d", "a c\\fi d"),
+    ("a\\if0 x\n\\fi y", "a \n y"),
+    ("a\\iffalse never closed\nb", "a\n"),
+    ("a\\newif\\iffoo\\iffalse x\\fi b", "a\\newif\\iffoo b"),
+    ("a\\begin{comment}\nx\n\\end{comment}b", "a\n\nb"),
+    ("a\\end{document}\n\\begin{equation}", "a"),
+])
+def test_switched_off_text_is_dropped_keeping_line_breaks(text: str, expected: str):
+    assert drop_switched_off(text) == expected
 
 
 def test_non_utf8_source_is_read(tmp_path: Path):

@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from studycards.errors import StudycardsError
-from studycards.latex import drop_switched_off, find_main, read_document, strip_comments, with_sympy
+from studycards.latex import (
+    drop_switched_off,
+    find_main,
+    read_document,
+    strip_comments,
+    with_sympy,
+)
 from studycards.models import Equation
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "latex"
@@ -209,7 +215,7 @@ def test_strip_comments(text: str, expected: str):
 @pytest.mark.parametrize("text, expected", [
     ("a\\iffalse b \\ifx c\\fi d\\fi e", "a e"),
     ("a\\iffalse b\\else c\\fi d", "a c\\fi d"),
-    ("a\\if0 x\n\\fi y", "a \n y"),
+    ("a\\if0 x\n\\fi y", "a\n y"),
     ("a\\iffalse never closed\nb", "a\n"),
     ("a\\newif\\iffoo\\iffalse x\\fi b", "a\\newif\\iffoo b"),
     ("a\\begin{comment}\nx\n\\end{comment}b", "a\n\nb"),

@@ -74,6 +74,12 @@ def _front_matter(content: str, result: ParsedNotes) -> dict:
         result.errors.append(NotesError(result.path, line, message))
 
     try:
+        alias = next((e for e in yaml.parse(content, Loader=yaml.SafeLoader) if isinstance(e, yaml.AliasEvent)), None) \
+            if "*" in content else None
+        if alias is not None:  # aliases let a few lines expand to billions of values ("billion laughs")
+            error(2 + alias.start_mark.line, "front matter uses YAML anchors or aliases (&name, *name); write each"
+                  " value out")
+            return {}
         meta = yaml.safe_load(content) if content.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)

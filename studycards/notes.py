@@ -18,6 +18,7 @@ from studycards.models import Note, Question, normalise
 FRONT_MATTER_KEYS = ("paper", "deck", "tags")
 QUESTION_HEADINGS = ("questions", "open questions")
 CONTEXT_SEPARATOR = " › "
+MAX_NESTING = 100  # markdown-it's block depth (a list level counts two); its default of 20 cut notes at 9 levels
 CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
 HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
 
@@ -43,6 +44,7 @@ def _markdown():
 
     md = MarkdownIt("commonmark").use(front_matter_plugin).use(dollarmath_plugin, double_inline=True)
     md.core.ruler.disable("inline")  # cards are read from each paragraph's raw text: inline tokens are never used
+    md.options["maxNesting"] = MAX_NESTING
     return md
 
 
@@ -59,6 +61,11 @@ def parse_notes(text: str, path: str, deck: str | None = None) -> ParsedNotes:
     stem = re.sub(r"\.md$", "", path.replace("\\", "/").rsplit("/", 1)[-1])
     result.deck = deck or meta.get("deck") or _deck_name(title) or _deck_name(stem) or "Default"
     _Walker(result).walk(tokens)
+    too_deep = next((t for t in tokens if t.type in ("list_item_open", "blockquote_open") and t.map
+                     and t.level + 1 >= MAX_NESTING), None)
+    if too_deep is not None:  # markdown-it reads nothing inside, and after a list nothing below either
+        result.errors.append(NotesError(path, too_deep.map[0] + 1, "lists or quotes nested too deeply: markdown reads"
+                                        " no further here, and cards below would be lost; flatten them"))
     _check_duplicates(result)
     return result
 

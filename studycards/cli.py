@@ -39,8 +39,15 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             click.echo("Interrupted; everything finished before it is kept.", err=True)
             sys.exit(130)
         except Exception as exc:
-            if click.get_current_context().find_object(Context).verbose:
+            import sqlite3
+
+            ctx = click.get_current_context().find_object(Context)
+            if ctx.verbose:
                 raise
+            if isinstance(exc, sqlite3.DatabaseError):  # busy or damaged in the middle of a command
+                from studycards.store import database_error
+
+                _fail(str(database_error(exc, ctx.home)))
             _fail(f"unexpected {type(exc).__name__}: {exc} (run with --verbose for details)")
 
     return wrapper

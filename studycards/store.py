@@ -540,6 +540,15 @@ def busy_error(exc: sqlite3.OperationalError) -> StudycardsError:
     return StudycardsError(f"database error: {exc}")
 
 
+def database_error(exc: sqlite3.DatabaseError, home: Path) -> StudycardsError:
+    """What the user reads when SQLite fails after the database opened: it is busy, or it is damaged."""
+    message = str(exc)
+    if "malformed" in message or "not a database" in message:
+        return StudycardsError(f"{home / DB_NAME} is damaged ({message}): restore it from a backup, or move it away"
+                               " and add your notes again (they hold every card; the review history is in the database)")
+    return busy_error(exc)
+
+
 def _use_wal(conn: sqlite3.Connection) -> None:
     """Switch a new database to WAL; SQLite refuses at once (no busy wait) while another first use does the same."""
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000

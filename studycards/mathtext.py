@@ -7,298 +7,17 @@ import contextlib
 import functools
 import io
 import re
-import unicodedata
 import warnings
-from dataclasses import dataclass
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from studycards.unicode_math import GREEK, RELATIONS, latex_to_unicode
 
 if TYPE_CHECKING:  # sympy is imported lazily: studycards must start fast
     import sympy
     from sympy.printing.pretty.pretty import PrettyPrinter
     from sympy.printing.pretty.stringpict import prettyForm
-
-_LOWER = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa varkappa"
-          " lambda mu nu xi omicron pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega")
-_UPPER = "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
-_GREEK = dict(zip(_LOWER.split() + _UPPER.split(),
-                  "αβγδϵεζηθϑικϰλμνξοπϖρϱσςτυϕφχψωΓΔΘΛΞΠΣΥΦΨΩ"))
-
-_SYMBOLS = dict(zip(
-    "infty partial nabla ell hbar forall exists neg lnot emptyset varnothing top bot ast prime dots ldots"
-    " cdots vdots ddots langle rangle lfloor rfloor lceil rceil lVert rVert Vert lvert rvert vert Re Im"
-    " aleph dagger angle lbrace rbrace colon backslash".split(),
-    "∞∂∇ℓℏ∀∃¬¬∅∅⊤⊥∗′………⋮⋱⟨⟩⌊⌋⌈⌉‖‖‖|||ℜℑℵ†∠{}:∖"))
-_RELATIONS = dict(zip(
-    "leq le geq ge neq ne approx equiv sim simeq cong propto in notin ni subset subseteq supset supseteq"
-    " to rightarrow leftarrow gets Rightarrow Leftarrow Leftrightarrow leftrightarrow implies iff mapsto"
-    " ll gg prec succ perp parallel mid coloneqq triangleq models vdash".split(),
-    "≤≤≥≥≠≠≈≡∼≃≅∝∈∉∋⊂⊆⊃⊇→→←←⇒⇐⇔↔⟹⟺↦≪≫≺≻⊥∥|≔≜⊨⊢"))
-_BINARY = dict(zip("cdot times div circ odot otimes oplus ominus cup cap setminus wedge vee land lor bullet"
-                   " star".split(), "·×÷∘⊙⊗⊕⊖∪∩∖∧∨∧∨∙⋆"))
-_BIG = dict(zip("sum prod coprod int iint iiint oint bigcup bigcap bigoplus bigotimes".split(),
-                "∑∏∐∫∬∭∮⋃⋂⨁⨂"))
-_ACCENTS = dict(zip("hat widehat bar overline tilde widetilde vec overrightarrow dot ddot check breve acute"
-                    " grave mathring underline".split(), "\u0302\u0302\u0304\u0305\u0303\u0303\u20d7\u20d7"
-                    "\u0307\u0308\u030c\u0306\u0301\u0300\u030a\u0332"))  # combining marks
-_ACCENT_NAMES = {"widehat": "hat", "overline": "bar", "widetilde": "tilde", "overrightarrow": "vec"}
-_TEXT_FONTS = frozenset("text textrm textup textit textbf textsf texttt textnormal mbox hbox emph".split())
-_MATH_FONTS = frozenset("mathrm mathbf mathit mathsf mathtt mathnormal mathfrak boldsymbol bm pmb boxed"
-                        " cancel underbrace overbrace".split())
-_IGNORED = frozenset("left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr middle"
-                     " displaystyle textstyle scriptstyle limits nolimits nonumber notag hline".split())
-_DROP_ARG = frozenset("label tag hspace vspace color phantom hphantom vphantom cline".split())
-_ESCAPES = {"|": "‖", ",": " ", ":": " ", ";": " ", ">": " ", " ": " ", "!": ""}
-_BRACKETS = {"pmatrix": "()", "bmatrix": "[]", "Bmatrix": "{}", "vmatrix": "||", "Vmatrix": "‖‖"}
-_MATRICES = frozenset(_BRACKETS) | {"matrix", "smallmatrix", "array"}
-
-_SUP = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyz" "ABDEGHIJKLMNOPRTUVW⊤βγδθφχ′'*∗",
-                "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ" "ᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵀᵝᵞᵟᶿᵠᵡ′′**"))
-# No subscript j: U+2C7C is missing from most terminal fonts, so x_{ij} reads better as x_(ij).
-_SUB = dict(zip("0123456789+-=()aehiklmnoprstuvxβγρφχ", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ"))
-_DOUBLE = dict(zip("CHNPQRZ1", "ℂℍℕℙℚℝℤ𝟙"))
-_SCRIPT = dict(zip("BEFHILMR", "ℬℰℱℋℐℒℳℛ"))
-_OPERATOR_CHARS = (set("+-±∓·×÷/=<>,;:") | set(_RELATIONS.values()) | set(_BINARY.values())) - {"|"}
-_VALUE_END = set(")]}′'!∞⁾₎‖|")
-_VALUE_START = set("√∛∜∑∏∫∮∂∇∞…")
-_TOKEN = re.compile(r"\\([A-Za-z]+)\*?|\\(.)|(\s+)|(.)", re.S)
-_SIMPLE = {**{n: ("text", c) for n, c in {**_GREEK, **_SYMBOLS}.items()},
-           **{n: ("rel", c) for n, c in {**_RELATIONS, **_BINARY, "bmod": "mod", "mod": "mod"}.items()},
-           **{n: ("func", c) for n, c in _BIG.items()}, "pm": ("op", "±"), "mp": ("op", "∓"),
-           **{n: ("space", " ") for n in "quad qquad enspace thinspace medspace thickspace".split()}}
-
-
-def _styled(text: str, holes: dict[str, str], base: int) -> str:
-    """Map capitals to a unicode math alphabet, keeping any letter that has no counterpart."""
-    return "".join(holes.get(c) or (chr(base + ord(c) - 65) if "A" <= c <= "Z" else c) for c in text)
-
-
-def _script(text: str, table: dict[str, str], mark: str) -> str:
-    """Unicode sub/superscripts only when every character has one; mixing would misplace parts."""
-    compact = re.sub(r"\s+", "", text)
-    if compact and all(c in table for c in compact):
-        return "".join(table[c] for c in compact)
-    text = " ".join(text.split())
-    bare = len(text) == 1 or text[:1] == "(" and text[-1:] == ")" and _atomic(text)
-    return "" if not text else mark + text if bare else f"{mark}({text})"
-
-
-def _atomic(text: str) -> bool:
-    """A fraction side or root argument that needs no parentheses: nothing outside brackets."""
-    depth = 0
-    for ch in text:
-        if ch in "([{⟨":
-            depth += 1
-        elif ch in ")]}⟩":
-            depth -= 1
-        elif depth <= 0 and (ch.isspace() or ch in _OPERATOR_CHARS):
-            return False
-    return True
-
-
-def _is_operand(ch: str, extra: set[str]) -> bool:
-    """Letters, digits, accents and closing signs: a neighbour touching them reads as a product."""
-    return bool(ch) and (unicodedata.category(ch)[0] in "LN" or ch in extra or unicodedata.combining(ch) > 0)
-
-
-def _ends_value(text: str) -> bool:
-    return _is_operand(text[-1:], _VALUE_END)
-
-
-def _starts_value(text: str) -> bool:
-    return _is_operand(text[:1], _VALUE_START)
-
-
-class _Piece(NamedTuple):
-    kind: str  # text, func, script, op, rel, punct, space, frac, root, nl, sep
-    text: str
-    extra: str = ""
-
-
-def _join(pieces: list[_Piece], mode: str) -> str:
-    """Glue pieces, spacing operators and parenthesising fractions and roots that touch neighbours."""
-    pad, out, pending = mode == "math", "", False
-    for i, p in enumerate(pieces):
-        kind, text = p.kind, p.text
-        nxt = pieces[i + 1] if i + 1 < len(pieces) else _Piece("", "")
-        glued = (nxt.kind in ("script", "frac", "root") or _starts_value(nxt.text)
-                 or nxt.text[:1] in ("(", "[", "‖", "|", "⟨"))
-        if kind == "script":
-            out += text
-            continue
-        if kind == "frac":
-            text = "/".join(side if _atomic(side) else f"({side})" for side in (text, p.extra))
-            text = f"({text})" if glued or _ends_value(out) else text
-        elif kind == "root":
-            text += f"({p.extra})" if glued or not _atomic(p.extra) else p.extra
-        elif pad and (kind == "rel" or kind == "op" and _ends_value(out)):
-            text = f" {text} "
-        elif pad and kind in ("punct", "sep"):
-            text += " "
-        out += " " + text if pending and _starts_value(text) else text
-        pending = kind == "func"
-    return out
-
-
-_CHARS = {"+": "op", "-": "op", "=": "rel", "<": "rel", ">": "rel", ",": "punct", ";": "punct", "~": "space"}
-_NEGATED = dict(zip("=∈<>≤≥⊂∼", "≠∉≮≯≰≱⊄≁"))
-
-
-class _Parser:
-    """A forgiving reader of LaTeX tokens: unknown or malformed input degrades, never raises.
-
-    Modes: "math" ignores source spaces (as TeX does) and spaces operators; "tight" (scripts,
-    fraction sides, roots) stays compact; "text" (\\text{...}) keeps spaces and reads no math.
-    """
-
-    def __init__(self, latex: str) -> None:
-        self.tokens = [("cmd", m[1]) if m[1] else ("esc", m[2]) if m[2] is not None
-                       else ("space", " ") if m[3] else ("char", m[4]) for m in _TOKEN.finditer(latex)]
-        self.pos = 0
-        self.envs: list[str] = []
-
-    def peek(self) -> tuple[str, str] | None:
-        return self.tokens[self.pos] if self.pos < len(self.tokens) else None
-
-    def skip_spaces(self) -> None:
-        while self.peek() == ("space", " "):
-            self.pos += 1
-
-    def seq(self, stop: str | None, mode: str) -> str:
-        pieces: list[_Piece] = []
-        while (tok := self.peek()) is not None:
-            self.pos += 1
-            if tok in (("char", "}"), ("char", stop)):
-                if stop:
-                    break
-            elif (piece := self.item(tok, mode, pieces)) is not None:
-                pieces.append(piece)
-        return _join(pieces, mode)
-
-    def arg(self, mode: str) -> str:
-        """One macro argument: a braced group or a single token."""
-        self.skip_spaces()
-        tok = self.peek()
-        if tok is None or tok == ("char", "}"):
-            return ""
-        self.pos += 1
-        if tok == ("char", "{"):
-            return self.seq("}", mode)
-        if tok[0] == "char" and tok[1] in "^_&":
-            return tok[1]
-        piece = self.item(tok, mode, [])
-        return _join([piece] if piece else [], mode)
-
-    def optional(self, mode: str) -> str | None:
-        self.skip_spaces()
-        if self.peek() != ("char", "["):
-            return None
-        self.pos += 1
-        return self.seq("]", mode)
-
-    def item(self, tok: tuple[str, str], mode: str, pieces: list[_Piece]) -> _Piece | None:
-        kind, value = tok
-        env = self.envs[-1] if self.envs else ""
-        if kind == "cmd":
-            return self.command(value, mode, pieces)
-        if kind == "esc" and value == "\\":
-            self.optional(mode)
-            return _Piece("sep", ";") if env in _MATRICES else _Piece("nl", "\n")
-        if kind == "esc":
-            return _Piece("space" if value in ",:;> " else "text", _ESCAPES.get(value, value))
-        if kind == "space":
-            return _Piece("space", " ") if mode == "text" else None
-        if value == "{":
-            return _Piece("text", self.seq("}", mode))
-        if value == "\\" or value == "$" and mode == "text":
-            return None
-        if mode == "text":
-            return _Piece("text", value)
-        if value in "^_":
-            table, mark = (_SUP, "^") if value == "^" else (_SUB, "_")
-            return _Piece("script", _script(self.arg("tight"), table, mark))
-        if value == "&":
-            return _Piece("punct", ",") if env in _MATRICES or env.startswith("cases") else _Piece("space", " ")
-        if value == ":" and self.peek() == ("char", "="):
-            self.pos += 1
-            return _Piece("rel", "≔")
-        return _Piece(_CHARS.get(value, "text"), " " if value == "~" else value)
-
-    def command(self, name: str, mode: str, pieces: list[_Piece]) -> _Piece | None:
-        tight = "tight" if mode == "tight" else "math"
-        if name in _SIMPLE:
-            return _Piece(*_SIMPLE[name])
-        if name in ("frac", "dfrac", "tfrac", "cfrac"):
-            num, den = self.arg("tight").strip(), self.arg("tight").strip()
-            return _Piece("frac", num, den) if num or den else None
-        if name == "sqrt":
-            index = (self.optional("tight") or "").strip()
-            sign = {"": "√", "2": "√", "3": "∛", "4": "∜"}.get(index) or _script(index, _SUP, "^") + "√"
-            return _Piece("root", sign, self.arg("tight").strip())
-        if name in ("binom", "dbinom", "tbinom"):
-            top = self.arg("tight")
-            return _Piece("text", f"({top} choose {self.arg('tight')})")
-        if name in _ACCENTS:
-            body, word = self.arg(tight).strip(), _ACCENT_NAMES.get(name, name)
-            single = len(body) == 1 or len(body) == 2 and unicodedata.combining(body[1]) > 0
-            return _Piece("text", body + _ACCENTS[name] if single else f"{word}({body})" if body else word)
-        if name in _TEXT_FONTS or name in _MATH_FONTS:
-            return _Piece("text", self.arg("text" if name in _TEXT_FONTS else tight))
-        if name in ("mathbb", "Bbb"):
-            return _Piece("text", _styled(self.arg(tight), _DOUBLE, 0x1D538))
-        if name in ("mathcal", "mathscr"):
-            return _Piece("text", _styled(self.arg(tight), _SCRIPT, 0x1D49C))
-        if name == "operatorname":
-            return _Piece("func", self.arg(tight).strip())
-        if name in ("overset", "stackrel", "underset"):
-            above = self.arg("tight")
-            table, mark = (_SUB, "_") if name == "underset" else (_SUP, "^")
-            return _Piece("text", self.arg(tight).strip() + _script(above, table, mark))
-        if name == "textcolor":
-            self.arg("text")
-            return _Piece("text", self.arg(mode))
-        if name == "not":
-            body = self.arg("tight").strip()
-            return _Piece("rel", _NEGATED.get(body) or body + "\u0338")
-        if name == "pmod":
-            return _Piece("text", f" (mod {self.arg(tight)})")
-        if name in ("begin", "end"):
-            return self.environment(name, pieces)
-        if name in _DROP_ARG:
-            self.arg("text")
-        elif name in _IGNORED:
-            self.skip_spaces()
-            if self.peek() == ("char", "."):  # \left. is an invisible delimiter
-                self.pos += 1
-        else:
-            return _Piece("func", name)
-        return None
-
-    def environment(self, name: str, pieces: list[_Piece]) -> _Piece | None:
-        """Unwrap environments: rows become lines, matrices become [a, b; c, d]."""
-        env = self.arg("text").strip()
-        brackets = _BRACKETS.get(env, "")
-        if name == "begin":
-            if env == "array":
-                self.arg("text")  # the column specification
-            self.envs.append(env)
-            opening = "{ " if env.startswith("cases") else brackets[:1]
-            return _Piece("text", opening) if opening else None
-        if env in self.envs:
-            del self.envs[self.envs.index(env):]
-        while pieces and pieces[-1].kind in ("sep", "nl", "space"):
-            pieces.pop()
-        return _Piece("text", brackets[1:]) if brackets else None
-
-
-def latex_to_unicode(latex: str) -> str:
-    """Readable unicode for any LaTeX math, without sympy: the fallback must never fail."""
-    try:
-        text = _Parser(latex).seq(None, "math")
-    except Exception:  # deep nesting (RecursionError) or anything unforeseen: degrade, never raise
-        text = re.sub(r"[\\{}]", "", latex)
-    lines = (re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
-    return "\n".join(line for line in lines if line)
 
 
 @dataclass(frozen=True)
@@ -312,12 +31,12 @@ class SympyReading:
 
 # Commands whose sympy reading is faithful; any other command (\hat, \mathrm, \times, \top, ...)
 # sympy either rejects or silently turns into a product of letters, so it is refused up front.
-_SYMPY_COMMANDS = frozenset(_GREEK) | frozenset(
+_SYMPY_COMMANDS = frozenset(GREEK) | frozenset(
     "frac dfrac tfrac sqrt cdot sum prod int lim to infty partial log ln exp sin cos tan sinh cosh"
     " tanh arcsin arccos arctan max min binom lfloor rfloor lceil rceil leq le geq ge neq ne approx"
     " propto equiv".split())
-_SYMPY_GREEK = frozenset(n for n in _GREEK if not n.startswith("var"))
-_SYMPY_VARIANTS = {n: n[3:] for n in _GREEK if n.startswith("var")}
+_SYMPY_GREEK = frozenset(n for n in GREEK if not n.startswith("var"))
+_SYMPY_VARIANTS = {n: n[3:] for n in GREEK if n.startswith("var")}
 _DIRECTIONS = ("+", "-", "+-")  # the side of a Limit, a Symbol that is not the user's
 # Things sympy misreads rather than rejects: ^T and ^\top as powers, x^{(t)} as x^t, W^{-1} drawn
 # as 1/W (wrong for matrices), E[x] as E*x, and floats printed as 0.900000000000000.
@@ -352,7 +71,7 @@ def _split_relations(text: str) -> tuple[list[str], list[str]]:
             depth -= 1
         elif depth == 0:
             sides.append(text[start:m.start()])
-            signs.append(_RELATIONS.get(m[1] or "", m[0]))
+            signs.append(RELATIONS.get(m[1] or "", m[0]))
             start = m.end()
     return sides + [text[start:]], signs
 
@@ -360,12 +79,12 @@ def _split_relations(text: str) -> tuple[list[str], list[str]]:
 def _display_name(name: str) -> str | None:
     """sympy's 'beta_{t - 1}' -> 'beta_t-1' (printed β with subscripts); None for misread names."""
     m = re.fullmatch(r"([A-Za-z]+)('*)(?:_\{([^{}_^*]*)\})?", name)  # sympy sorts products: P_{same}
-    if not m or len(m[1]) > 1 and m[1] not in _GREEK:
+    if not m or len(m[1]) > 1 and m[1] not in GREEK:
         return None
     base = _SYMPY_VARIANTS.get(m[1], m[1]) + m[2]
     if m[3] is None:
         return base
-    sub = "".join(_GREEK.get(part, part) for part in re.split(r"(\W)", m[3]))
+    sub = "".join(GREEK.get(part, part) for part in re.split(r"(\W)", m[3]))
     sub = re.sub(r"\s", "", sub)
     return base + "_" + sub if re.fullmatch(r"[\w+\-()']+", sub) else None
 

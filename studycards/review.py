@@ -188,7 +188,7 @@ class Session:
         item = self.queue[0]
         front, back = card_sides(item.card, raw=self._latex)
         card = item.card
-        return Frame(context=card.context or card.deck, position=len(self.answers) + 1,
+        return Frame(context=card_context(card), position=len(self.answers) + 1,
                      total=len(self.answers) + len(self.queue), front=front, back=back if self._revealed else None,
                      redrill=item.redrill, latex=self._latex, has_latex="$" in card.front + card.back,
                      notice=self._notice)
@@ -285,6 +285,14 @@ def reimport(store: Store, path: str, now: datetime) -> list[str]:
         return [str(exc)]
     apply_plan(store, plan, now)
     return []
+
+
+def card_context(card: Card) -> str:
+    """The heading path, led by the fetched paper's title when the notes' headings do not name it."""
+    context = card.context or card.deck
+    if card.paper_title and card.paper_title.lower() not in context.lower():
+        return f"{card.paper_title} › {context}"
+    return context
 
 
 def card_sides(card: Card, raw: bool = False) -> tuple[str, str]:

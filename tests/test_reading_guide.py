@@ -37,3 +37,15 @@ def test_fetch_writes_a_guide_that_adds_as_is(arxiv_server: ArxivServer, home: P
     assert again.exit_code == 0
     assert f"Reading guide kept: {guide} already exists" in again.stdout
     assert guide.read_text() == text
+
+
+def test_review_names_the_fetched_paper_of_a_notes_file(arxiv_server: ArxivServer, home: Path,  # noqa: F811
+                                                        tmp_path: Path) -> None:
+    notes = tmp_path / "mine.md"
+    notes.write_text("---\npaper: 1706.03762\n---\n# My reading notes\n\nWhat replaces recurrence? :: Attention\n")
+    assert run("add", str(notes)).exit_code == 0
+    before = CliRunner().invoke(main, ["review"], input="q\n")
+    assert " My reading notes " in before.stdout and "Attention Is All You Need" not in before.stdout
+    assert run("fetch", "--no-source", "1706.03762").exit_code == 0
+    after = CliRunner().invoke(main, ["review"], input="q\n")
+    assert " Attention Is All You Need › My reading notes " in after.stdout

@@ -337,7 +337,7 @@ def cloze_parts(text: str) -> tuple[str, str, list[int]]:
     for match in CLOZE_OPEN.finditer(text):
         if match.start() < pos:
             raise ValueError("a cloze inside a cloze is not supported")
-        end = _cloze_end(text, match.end())
+        end = cloze_end(text, match.end())
         if end is None:
             raise ValueError(f"unclosed cloze `{match.group(0)}`: it needs a closing `}}}}`")
         body = text[match.end():end]
@@ -355,7 +355,8 @@ def cloze_parts(text: str) -> tuple[str, str, list[int]]:
     return "".join(out), "".join(masked), sorted(set(numbers))
 
 
-def _cloze_end(text: str, start: int) -> int | None:
+def cloze_end(text: str, start: int) -> int | None:
+    """Where the ``}}`` closing a deletion whose body starts at ``start`` is, counting braces (``\\{`` is text)."""
     depth = 0
     i = start
     while i < len(text):

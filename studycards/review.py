@@ -8,7 +8,6 @@ killed session loses at most the card on screen.
 
 from __future__ import annotations
 
-import re
 from collections import deque
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
@@ -16,13 +15,13 @@ from typing import Callable, Protocol
 
 from studycards.errors import BusyError
 from studycards.models import Card
+from studycards.notes import CLOZE_OPEN, cloze_end
 from studycards.sm2 import needs_redrill, schedule
 from studycards.store import Store
 
 REVEAL = (" ", "\n", "\r")
 GRADES = "012345"
 QUIT = ("q", "\x04")
-CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
 
 
 @dataclass(frozen=True)
@@ -313,7 +312,7 @@ def cloze_sides(text: str, number: int) -> tuple[str, str]:
     for match in CLOZE_OPEN.finditer(text):
         if match.start() < pos:
             continue
-        end = _close(text, match.end())
+        end = cloze_end(text, match.end())
         if end is None:
             break
         answer, _, hint = text[match.end():end].partition("::")
@@ -324,18 +323,6 @@ def cloze_sides(text: str, number: int) -> tuple[str, str]:
     hidden.append(text[pos:])
     revealed.append(text[pos:])
     return "".join(hidden), "".join(revealed)
-
-
-def _close(text: str, start: int) -> int | None:
-    depth = 0
-    for i in range(start, len(text) - 1):
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            if depth == 0 and text[i + 1] == "}":
-                return i
-            depth -= 1
-    return None
 
 
 def idle_text(store: Store, day: date, deck: str | None = None) -> str:

@@ -12,7 +12,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-PLAIN = re.compile(r"[^\W\d_][^\\`*_\[\]<>&!#$~|\r\n\t\x00]*(?<=\S)")
+WORD = r"[^\\`*_\[\]<>&!#$~|\r\n\t\x00]"
+MATH = r"\$(?!\$)[^$\r\n\x00]*[^$\r\n\x00\\]\$"
+LINE = rf"(?:[^\W\d_]|\(|(?=\$))(?:{WORD}|{MATH})*(?<=\S)"
+SIMPLE = re.compile(rf"{LINE}(?:\n{LINE})*")
+INLINE_MATH = re.compile(r"\$([^$]+)\$")
 CLOZE_OPEN = re.compile(r"\{\{c\d+::")
 
 
@@ -33,8 +37,9 @@ class HtmlRenderer:
     def __call__(self, text: str) -> str:
         """A field's HTML; one paragraph loses its ``<p>`` so short answers sit inline like typed ones."""
         text = text.strip()
-        if PLAIN.fullmatch(text):
-            return text.replace('"', "&quot;")
+        html = simple_paragraph(text)
+        if html is not None:
+            return html
         html = self._md.render(text)
         if html.startswith("<p>") and html.endswith("</p>\n") and html.count("<p>") == 1:
             return html[3:-5]
@@ -43,6 +48,25 @@ class HtmlRenderer:
     def cloze(self, text: str) -> str:
         """A cloze field: rendered, then every deletion written so that Anki sees all of it."""
         return cloze_safe(self(text))
+
+
+def simple_paragraph(text: str) -> str | None:
+    """The HTML markdown-it gives a paragraph of words and ``$…$`` math, or ``None`` for anything richer.
+
+    Each line must start where no block can (a letter, ``(`` or math) and end
+    without trailing space; between math spans only characters without markdown
+    meaning may appear, and a span holds no ``$``.  dollarmath reads such text as
+    this does; a property test checks it against markdown-it itself.
+    """
+    if not SIMPLE.fullmatch(text):
+        return None
+    if "$" in text:
+        text = INLINE_MATH.sub(_inline_math, text)
+    return text.replace('"', "&quot;")
+
+
+def _inline_math(match: re.Match[str]) -> str:
+    return r"\(" + match[1].strip().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") + r"\)"
 
 
 def _math(opening: str, closing: str):

@@ -25,18 +25,18 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
-from operator import attrgetter
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from studycards.anki_html import HtmlRenderer
 from studycards.anki_notetypes import NOTE_TYPES, deck_id, genanki_models
 from studycards.errors import StudycardsError
 from studycards.notes import CONTEXT_SEPARATOR
-from studycards.store import ExportRow, Store, StoredQuestion
+from studycards.store import ExportNote, Store, StoredQuestion
 
 ARXIV_ABS = "https://arxiv.org/abs/"
 PROGRESS_EVERY = 500
+BATCH = 1000
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,19 @@ class ExportReport:
 
 def export_size(store: Store, decks: Sequence[str] = ()) -> int:
     """How many notes an export of these decks writes; refuses decks that hold no cards."""
+    return sum(notes for _, notes, _ in _chosen_decks(store, decks))
+
+
+def _chosen_decks(store: Store, decks: Sequence[str]) -> list[tuple[str, int, int]]:
+    found = store.export_decks(decks)
     for deck in decks:
-        if not store.export_decks([deck]):
-            known = sorted({d for d, _, _ in store.export_decks()})
+        if not any(name == deck or name.startswith(deck + "::") for name, _, _ in found):
+            known = sorted(name for name, _, _ in store.export_decks())
             hint = f"; decks: {', '.join(known)}" if known else "; add notes first with: studycards add NOTES.md"
             raise StudycardsError(f"no cards to export in deck {deck!r}{hint}")
-    return sum(notes for _, notes, _ in store.export_decks(decks))
+    if not found:
+        raise StudycardsError("nothing to export: add notes first with: studycards add NOTES.md")
+    return found
 
 
 def export_collection(store: Store, path: Path, now: datetime, *, decks: Sequence[str] = (),
@@ -71,14 +78,12 @@ def export_collection(store: Store, path: Path, now: datetime, *, decks: Sequenc
     Both files appear whole or not at all; the store is only told about the export
     once they are in place.
     """
-    if not export_size(store, decks):
-        raise StudycardsError("nothing to export: add notes first with: studycards add NOTES.md")
+    deck_names = [name for name, _, _ in _chosen_decks(store, decks)]
     questions_path = questions_path or path.with_name("questions.md")
     for target in (path, questions_path):
         if not target.parent.is_dir():
             raise StudycardsError(f"cannot write {target}: folder {target.parent} does not exist")
-    writer = _NoteWriter(int(now.timestamp()))
-    deck_names = [name for name, _, _ in store.export_decks(decks)]
+    writer = _NoteWriter(int(now.timestamp()), store.paper_titles())
     questions = store.open_questions(decks)
     with _replacing(path) as package, _replacing(questions_path) as questions_file:
         write_package(package, deck_names, writer.notes(store, deck_names, progress), now.timestamp())
@@ -88,11 +93,26 @@ def export_collection(store: Store, path: Path, now: datetime, *, decks: Sequenc
                         changed=len(writer.changed), questions=len(questions), questions_path=questions_path)
 
 
-def write_package(path: Path, deck_names: list[str], notes: Iterator[tuple[Any, int, int]], timestamp: float) -> None:
-    """genanki's ``Package.write_to_file``, fed one ``(note, deck id, mod)`` at a time.
+class PackageNote(NamedTuple):
+    """One note as it goes into the package; ``ords`` are Anki's card ordinals (cloze number − 1)."""
 
-    genanki gives every note the package's timestamp; here each note is written
-    with its own modification time, which is what Anki compares on import.
+    guid: str
+    model_id: int
+    deck_id: int
+    mod: int
+    due: int
+    fields: list[str]
+    tags: list[str]
+    ords: tuple[int, ...]
+
+
+def write_package(path: Path, deck_names: list[str], notes: Iterable[PackageNote], timestamp: float) -> None:
+    """genanki writes the collection, decks and note types; the notes follow in genanki's own row format.
+
+    genanki's ``Note.write_to_db`` inserts row by row and stamps every note with
+    the package's time; here each note carries its own modification time (what
+    Anki compares on import) and rows are inserted in batches, as streamed.  A
+    test holds these rows equal to genanki's.
     """
     import genanki
 
@@ -108,8 +128,11 @@ def write_package(path: Path, deck_names: list[str], notes: Iterator[tuple[Any, 
         cursor = conn.cursor()
         ids = itertools.count(int(timestamp * 1000))
         genanki.Package(decks).write_to_db(cursor, timestamp, ids)
-        for note, note_deck_id, mod in notes:
-            note.write_to_db(cursor, mod, note_deck_id, ids)
+        iterator = iter(notes)
+        while batch := list(itertools.islice(iterator, BATCH)):
+            note_rows, card_rows = package_rows(batch, ids)
+            cursor.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
+            cursor.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
         conn.commit()
         conn.close()
         with zipfile.ZipFile(path, "w") as package:
@@ -119,86 +142,95 @@ def write_package(path: Path, deck_names: list[str], notes: Iterator[tuple[Any, 
         os.remove(db_path)
 
 
-class _NoteWriter:
-    """Turns streamed card rows into genanki notes, counting them and noting which changed."""
+def package_rows(notes: Iterable[PackageNote], ids: Iterator[int]) -> tuple[list[tuple], list[tuple]]:
+    """The ``notes`` and ``cards`` rows genanki writes for these notes (new cards, not suspended)."""
+    note_rows, card_rows = [], []
+    for note in notes:
+        note_id = next(ids)
+        note_rows.append((note_id, note.guid, note.model_id, note.mod, -1, f" {' '.join(note.tags)} ",
+                          "\x1f".join(note.fields), note.fields[0], 0, 0, ""))
+        card_rows += [(next(ids), note_id, note.deck_id, ord_, note.mod, -1, 0, 0, note.due, 0, 0, 0, 0, 0, 0, 0, 0, "")
+                      for ord_ in note.ords]
+    return note_rows, card_rows
 
-    def __init__(self, stamp: int) -> None:
+
+class _NoteWriter:
+    """Turns the store's notes into package notes, counting them and noting which changed."""
+
+    def __init__(self, stamp: int, titles: dict[str, str]) -> None:
         self.stamp = stamp
+        self.titles = titles
         self.render = HtmlRenderer()
-        self.models = genanki_models()
+        self.model_ids = {kind: note_type.id for kind, note_type in NOTE_TYPES.items()}
         self.changed: list[tuple[str, str, int]] = []
         self.note_count = self.card_count = 0
-        self._cache: dict[Any, Any] = {}
+        self._contexts: dict[str, str] = {}
+        self._papers: dict[str | None, str] = {None: ""}
+        self._sources: dict[str, str] = {}
+        self._tags: dict[tuple[str, str, str | None], list[str]] = {}
 
     def notes(self, store: Store, deck_names: list[str],
-              progress: Callable[[int], None] | None) -> Iterator[tuple[Any, int, int]]:
-        import genanki
+              progress: Callable[[int], None] | None) -> Iterator[PackageNote]:
+        from genanki import guid_for
 
         for name in deck_names:
             this_deck = deck_id(name)
-            for note_key, group in groupby(store.export_rows(name), attrgetter("note_key")):
-                rows = list(group)
-                fields, tags, model = self.note_content(rows)
-                mod = self.mod_for(note_key, model.model_id, name, fields, tags, rows[0])
+            for note in store.export_notes(name):
+                fields, tags = self.note_content(note)
+                model_id = self.model_ids.get(note.kind, self.model_ids["basic"])
+                ords = sorted(int(o) for o in note.ords.split(","))
+                if note.kind == "cloze":
+                    ords = [o - 1 for o in ords]
+                mod = self.mod_for(note, model_id, fields, tags)
                 self.note_count += 1
-                note = genanki.Note(model=model, fields=fields, tags=tags, guid=genanki.guid_for(note_key),
-                                    due=self.note_count)
-                self.card_count += len(note.cards)
-                yield note, this_deck, mod
+                self.card_count += len(ords)
+                yield PackageNote(guid_for(note.note_key), model_id, this_deck, mod, self.note_count, fields, tags,
+                                  tuple(ords))
                 if progress and self.note_count % PROGRESS_EVERY == 0:
                     progress(PROGRESS_EVERY)
         if progress and self.note_count % PROGRESS_EVERY:
             progress(self.note_count % PROGRESS_EVERY)
 
-    def mod_for(self, note_key: str, model_id: int, deck: str, fields: list[str], tags: list[str],
-                row: ExportRow) -> int:
+    def mod_for(self, note: ExportNote, model_id: int, fields: list[str], tags: list[str]) -> int:
         """The note's old time if its content is as last exported, else a time newer than Anki has."""
-        content = "\x1f".join([str(model_id), deck, *fields, " ".join(tags)])
+        content = "\x1f".join([str(model_id), note.deck, *fields, " ".join(tags)])
         digest = hashlib.sha1(content.encode("utf-8")).hexdigest()
-        if digest == row.exported_hash and row.exported_mod is not None:
-            return row.exported_mod
-        mod = max(self.stamp, (row.exported_mod or 0) + 1)
-        self.changed.append((note_key, digest, mod))
+        if digest == note.exported_hash and note.exported_mod is not None:
+            return note.exported_mod
+        mod = max(self.stamp, (note.exported_mod or 0) + 1)
+        self.changed.append((note.note_key, digest, mod))
         return mod
 
-    def note_content(self, rows: list[ExportRow]) -> tuple[list[str], list[str], Any]:
-        first = rows[0]
-        kind = first.kind
-        shared = [self.cached("context", first.context, self.render), self.paper(first),
-                  html.escape(f"{first.source}:{first.line}", quote=False)]
-        if kind == "cloze":
-            fields = [self.render.cloze(first.front)]
+    def note_content(self, note: ExportNote) -> tuple[list[str], list[str]]:
+        """Fields and tags; contexts, papers, sources and tag sets repeat, so each is built once."""
+        context = self._contexts.get(note.context)
+        if context is None:
+            context = self._contexts[note.context] = self.render(note.context)
+        paper = self._papers.get(note.paper)
+        if paper is None:
+            paper = self._papers[note.paper] = paper_field(note.paper, self.titles.get(note.paper))
+        source = self._sources.get(note.source)
+        if source is None:
+            source = self._sources[note.source] = html.escape(note.source, quote=False)
+        key = (note.tags, note.context, note.paper)
+        tags = self._tags.get(key)
+        if tags is None:
+            tags = self._tags[key] = note_tags(*key)
+        if note.kind == "cloze":
+            sides = [self.render.cloze(note.front)]
         else:
-            front, back = (first.back, first.front) if kind == "reversed" and first.ord == 1 else (first.front,
-                                                                                                  first.back)
-            fields = [self.render(front), self.render(back)]
-        tags = self.cached("tags", (first.tags, first.context, first.paper), note_tags)
-        return fields + shared, tags, self.models.get(kind, self.models["basic"])
-
-    def paper(self, row: ExportRow) -> str:
-        if not row.paper:
-            return ""
-        return self.cached("paper", (row.paper, row.paper_title), paper_field)
-
-    def cached(self, kind: str, key: Any, make: Callable[[Any], Any]) -> Any:
-        """Contexts, papers and tag sets repeat across a deck: build each once."""
-        try:
-            return self._cache[kind, key]
-        except KeyError:
-            value = self._cache[kind, key] = make(key)
-            return value
+            sides = [self.render(note.front), self.render(note.back)]
+        return [*sides, context, paper, f"{source}:{note.line}"], tags
 
 
-def paper_field(paper: tuple[str, str | None]) -> str:
+def paper_field(arxiv_id: str, title: str | None) -> str:
     """The paper as a link to its arXiv page: its title once fetched, else its id."""
-    arxiv_id, title = paper
     label = f"{title} (arXiv:{arxiv_id})" if title else f"arXiv:{arxiv_id}"
     return f'<a href="{ARXIV_ABS}{html.escape(arxiv_id)}">{html.escape(label, quote=False)}</a>'
 
 
-def note_tags(source: tuple[str, str, str | None]) -> list[str]:
+def note_tags(tags_json: str, context: str, paper: str | None) -> list[str]:
     """The notes' tags, the heading path as one hierarchical tag, and ``arxiv::ID``; never a space."""
-    tags_json, context, paper = source
     tags = [re.sub(r"\s+", "_", tag) for tag in json.loads(tags_json)]
     heading = "::".join(part for part in (re.sub(r"\s+", "_", p.strip()) for p in context.split(CONTEXT_SEPARATOR))
                         if part)

@@ -64,13 +64,15 @@ def decks_clause(decks: Iterable[str], column: str = "c.deck") -> tuple[str, lis
     return ("(" + " OR ".join(clauses) + ")" if clauses else "1"), args
 
 
-class ExportRow(NamedTuple):
-    """A live card as export needs it, with its note's state at the last export (``None`` if never)."""
+class ExportNote(NamedTuple):
+    """A note with live cards as export reads it: its first card's content, its cards' ords.
+
+    ``ords`` is comma-separated; ``exported_*`` are ``None`` for a note never exported.
+    """
 
     note_key: str
     deck: str
     kind: str
-    ord: int
     front: str
     back: str
     context: str
@@ -78,9 +80,9 @@ class ExportRow(NamedTuple):
     source: str
     line: int
     paper: str | None
-    paper_title: str | None
     exported_hash: str | None
     exported_mod: int | None
+    ords: str
 
 
 @dataclass(frozen=True)
@@ -446,14 +448,21 @@ class Store:
             f"SELECT c.deck, COUNT(DISTINCT c.note_key), COUNT(*) FROM cards c WHERE c.retired = 0 AND {clause}"
             " GROUP BY c.deck ORDER BY c.deck", args).fetchall()
 
-    def export_rows(self, deck: str) -> Iterator[ExportRow]:
-        """One deck's live cards (subdecks excluded), a note's cards together, notes in notes order; streamed."""
+    def export_notes(self, deck: str) -> Iterator[ExportNote]:
+        """One deck's notes with live cards (subdecks excluded), in notes order; streamed, so memory stays flat.
+
+        Grouped by note with ``MIN(c.ord)``, so the other columns come from the note's first card.
+        """
         cursor = self.conn.execute(
-            "SELECT c.note_key, c.deck, c.kind, c.ord, c.front, c.back, c.context, c.tags, c.source, c.line,"
-            " c.paper, p.title, e.content_hash, e.mod FROM cards c LEFT JOIN papers p ON p.arxiv_id = c.paper"
+            "SELECT c.note_key, c.deck, c.kind, c.front, c.back, c.context, c.tags, c.source, c.line, c.paper,"
+            " e.content_hash, e.mod, group_concat(c.ord), MIN(c.ord) FROM cards c"
             " LEFT JOIN exported_notes e ON e.note_key = c.note_key WHERE c.deck = ? AND c.retired = 0"
-            " ORDER BY MIN(c.id) OVER (PARTITION BY c.note_key), c.ord", (deck,))
-        return map(ExportRow._make, cursor)
+            " GROUP BY c.note_key ORDER BY c.id", (deck,))
+        return (ExportNote._make(row[:-1]) for row in cursor)
+
+    def paper_titles(self) -> dict[str, str]:
+        """Titles of fetched papers by arXiv id: few, so export looks them up instead of joining per card."""
+        return dict(self.conn.execute("SELECT arxiv_id, title FROM papers"))
 
     def record_export(self, notes: Iterable[tuple[str, str, int]]) -> None:
         """Remember (note key, content hash, modification time) of notes whose export changed them."""

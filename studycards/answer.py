@@ -87,10 +87,10 @@ def rewrite(data: bytes, line: int, answer: str) -> tuple[bytes, int]:
     start, end = tokens[found].map
     content = tokens[found + 1].content.split("\n")
     eol = next((_ending(row) for row in [*lines[start:], *reversed(lines[:start])] if _ending(row)), "\n")
+    shared = f"line {line}: the question shares its list item with other text; answer it by editing the file"
     if found > 0 and tokens[found - 1].type == "list_item_open":
         if tokens[found + 3].type != "list_item_close":
-            raise StudycardsError(f"line {line}: the question's list item holds more than the question; "
-                                  "answer it by editing the file")
+            raise StudycardsError(shared)
         card = [f"Q: {content[0].removeprefix('? ')}", *content[1:], f"A: {answer}"]
         before = [eol] if start > 0 and lines[start - 1].strip() else []
         after = [eol] if end < len(lines) and lines[end].strip() else []
@@ -100,8 +100,8 @@ def rewrite(data: bytes, line: int, answer: str) -> tuple[bytes, int]:
     else:
         first = lines[start]
         at = first.find("? ")
-        if at < 0 or first[:at].strip(" -*+0123456789.)"):
-            raise StudycardsError(f"no question at line {line}; run studycards add on the file first")
+        if at < 0 or first[:at].strip():
+            raise StudycardsError(shared)
         last = lines[end - 1]
         last_eol = _ending(last)
         new = [first[:at] + "Q: " + first[at + 2:]] + lines[start + 1:end]

@@ -155,3 +155,14 @@ def test_unknown_and_already_answered_questions(tmp_path):
     assert run("questions", "answer", str(first), "Yes").exit_code == 0
     again = run("questions", "answer", str(first), "Yes")
     assert again.exit_code == 1 and f"question #{first} is already answered" in again.stderr
+
+
+def test_a_question_sharing_its_list_item_is_refused(tmp_path):
+    path = tmp_path / "loose.md"
+    path.write_text("# Paper\n\n## Questions\n\n- First question?\n\n  Second paragraph, also a question?\n")
+    assert run("add", str(path)).exit_code == 0
+    original = path.read_bytes()
+    for question in questions().values():
+        result = run("questions", "answer", str(question["id"]), "An answer")
+        assert result.exit_code == 1 and "shares its list item with other text" in result.stderr
+    assert path.read_bytes() == original

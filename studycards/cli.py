@@ -216,9 +216,10 @@ def questions(click_ctx: click.Context, paper: str | None, show_all: bool, as_js
 @pass_ctx
 @handles_errors
 def answer(ctx: Context, question_id: int, text: str) -> None:
-    """Answer open question ID: the answer is written into its notes file, where it becomes a Q/A card.
+    """Answer question ID: it becomes a Q/A card in its notes file.
 
-    The rest of the notes file is left exactly as it was, and the file is
+    The answer is written under the question, in the notes file where it was
+    noted; the rest of the file is left exactly as it was, and the file is
     re-added. Refused if the file changed since it was last added.
 
     \b

@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from studycards.notes import CLOZE_OPEN, cloze_end
+
 WORD = r"[^\\`*_\[\]<>&!#$~|\r\n\t\x00]"
 MATH = r"\$(?!\$)[^$\r\n\x00]*[^$\r\n\x00\\]\$"
 LINE = rf"(?:[^\W\d_]|\(|(?=\$))(?:{WORD}|{MATH})*(?<=\S)"
 SIMPLE = re.compile(rf"{LINE}(?:\n{LINE})*")
 INLINE_MATH = re.compile(r"\$([^$]+)\$")
-CLOZE_OPEN = re.compile(r"\{\{c\d+::")
 
 
 class HtmlRenderer:
@@ -93,7 +94,7 @@ def cloze_safe(html: str) -> str:
     for match in CLOZE_OPEN.finditer(html):
         if match.start() < pos:
             continue
-        end = _deletion_end(html, match.end())
+        end = cloze_end(html, match.end())
         if end is None:
             break
         body = html[match.end():end]
@@ -106,20 +107,3 @@ def cloze_safe(html: str) -> str:
     out.append(html[pos:])
     return "".join(out)
 
-
-def _deletion_end(text: str, start: int) -> int | None:
-    depth = 0
-    i = start
-    while i < len(text):
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            if depth == 0 and text.startswith("}}", i):
-                return i
-            depth = max(0, depth - 1)
-        i += 1
-    return None

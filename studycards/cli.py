@@ -7,7 +7,6 @@ example.  Core code raises ``StudycardsError``; it is printed once, as one line.
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -54,6 +53,8 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def echo_json(document: Any) -> None:
+    import json
+
     click.echo(json.dumps(document, indent=2, ensure_ascii=False, default=str))
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,10 +25,6 @@ class Grade(IntEnum):
 def normalise(text: str) -> str:
     """Collapse whitespace so that re-wrapping a line never changes a card's identity."""
     return re.sub(r"\s+", " ", text).strip()
-
-
-def short_hash(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ import json
 import sqlite3
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
@@ -85,8 +84,7 @@ class ExportNote(NamedTuple):
     ords: str
 
 
-@dataclass(frozen=True)
-class DeckStatus:
+class DeckStatus(NamedTuple):
     deck: str
     new: int
     due: int
@@ -95,8 +93,7 @@ class DeckStatus:
     retired: int
 
 
-@dataclass(frozen=True)
-class StoredQuestion:
+class StoredQuestion(NamedTuple):
     id: int
     key: str
     deck: str
@@ -110,8 +107,7 @@ class StoredQuestion:
     answer: str | None
 
 
-@dataclass(frozen=True)
-class Review:
+class Review(NamedTuple):
     """One logged grade: enough to undo it exactly and to recompute schedules."""
 
     id: int

@@ -77,7 +77,7 @@ def status_text(day: date, statuses: list[DeckStatus], forecast: list[tuple[date
 def status_json(day: date, statuses: list[DeckStatus], forecast: list[tuple[date, int]]) -> dict:
     return {
         "day": day.isoformat(),
-        "decks": [s.__dict__ for s in statuses],
+        "decks": [s._asdict() for s in statuses],
         "forecast": [{"day": d.isoformat(), "due": n} for d, n in forecast],
     }
 

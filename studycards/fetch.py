@@ -9,7 +9,7 @@ was fetched, so a failure leaves it as it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
@@ -122,7 +122,7 @@ def _with_source(plan: _Plan, home: Path, refresh: bool, progress: ProgressFn | 
         return FetchResult(paper, True, kind, src, equations=0, problem=str(exc))
     plan.equations = tuple(document.equations)
     links = find_code_links("\n".join(document.urls))
-    paper = replace(paper, code_links=tuple(dict.fromkeys(paper.code_links + links)))
+    paper = paper._replace(code_links=tuple(dict.fromkeys(paper.code_links + links)))
     return FetchResult(paper, True, kind, src, document.main, len(plan.equations), None, tuple(document.warnings))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from studycards.errors import StudycardsError
@@ -297,7 +297,7 @@ def read_document(path: Path) -> Document:
         for span, eq in found.equations:
             file, line = source.where(flat, positions.source(eq.line))
             intro, where = found.context(span, refs)
-            equations.append(replace(eq, file=file, line=line, intro=intro, where=where))
+            equations.append(eq._replace(file=file, line=line, intro=intro, where=where))
         sections = tuple(
             Section(title, level, plain_text(found.prose(start, end), refs), number)
             for title, level, number, start, end in found.section_spans()
@@ -335,7 +335,7 @@ def with_sympy(equations: tuple[Equation, ...] | list[Equation]) -> tuple[Equati
         except Exception:  # noqa: BLE001 - whatever sympy raises, extraction never fails for it
             reading = None
         if reading is not None:
-            equation = replace(equation, symbols=tuple(reading.symbols), pretty=reading.pretty)
+            equation = equation._replace(symbols=tuple(reading.symbols), pretty=reading.pretty)
         result.append(equation)
     return tuple(result)
 

@@ -1,11 +1,11 @@
-"""Plain data shared by every layer: frozen dataclasses, no behaviour beyond identity."""
+"""Plain data shared by every layer: immutable records (NamedTuples, cheap to define at start-up) and identity."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
+from typing import NamedTuple
 
 KINDS = ("basic", "reversed", "cloze", "equation")
 KEY_VERSION = "k1"
@@ -27,8 +27,7 @@ def normalise(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     """One card-making item of a notes file; it yields one card per ``ords`` entry.
 
     ``identity`` is the deck, kind and normalised front: editing the back keeps the
@@ -57,8 +56,7 @@ class Note:
         return f"{self.key}#{ord_}"
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(NamedTuple):
     """An open research question noted while reading: not a card until answered."""
 
     deck: str
@@ -73,8 +71,7 @@ class Question:
         return f"{KEY_VERSION}:question:{self.deck}:{normalise(self.text)}"
 
 
-@dataclass(frozen=True)
-class CardState:
+class CardState(NamedTuple):
     """SM-2 state; ``ef`` is in exact hundredths (250 means 2.50)."""
 
     ef: int = 250
@@ -87,8 +84,7 @@ class CardState:
         return self.due is None
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     """A stored card with its schedule, as review, list and export see it."""
 
     id: int
@@ -106,13 +102,12 @@ class Card:
     paper: str | None = None
     paper_title: str | None = None
     retired: bool = False
-    state: CardState = field(default_factory=CardState)
+    state: CardState = CardState()
     front_text: str = ""
     back_text: str = ""
 
 
-@dataclass(frozen=True)
-class Paper:
+class Paper(NamedTuple):
     """An arXiv paper's metadata, as stored after ``fetch``."""
 
     arxiv_id: str
@@ -130,8 +125,7 @@ class Paper:
     code_links: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Equation:
+class Equation(NamedTuple):
     """A display equation of a paper, numbered as the PDF shows it (``None`` if unnumbered)."""
 
     latex: str

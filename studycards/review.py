@@ -9,7 +9,7 @@ killed session loses at most the card on screen.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Callable, Protocol
 
@@ -210,7 +210,7 @@ class Session:
             review_id = self.store.record_review(card.id, grade, self.day, at, answer_ms, card.state, after,
                                                  redrill=not first)
         self.queue.popleft()
-        again = Item(replace(card, state=after), redrill=True) if needs_redrill(grade) else None
+        again = Item(card._replace(state=after), redrill=True) if needs_redrill(grade) else None
         if again is not None:
             self.queue.append(again)
         self.answers.append(Answer(review_id, item, grade, not first, first and card.state.is_new, again))

@@ -364,21 +364,30 @@ class Store:
     # -- status ------------------------------------------------------------
 
     def deck_status(self, day: date, deck: str | None = None) -> list[DeckStatus]:
+        """Counts per deck, each from an index alone (no per-row expressions): fast at 100,000 cards.
+
+        Learned cards are the active ones neither new nor due.
+        """
         clause, args = deck_clause(deck)
         today = day.isoformat()
-        redrills: dict[str, int] = {}
+        counts: dict[str, dict[str, int]] = {}
+
+        def tally(name: str, sql: str, params: list) -> None:
+            for deck_name, count in self.conn.execute(sql, params):
+                counts.setdefault(deck_name, {})[name] = count
+
+        for deck_name, retired, count in self.conn.execute(
+                f"SELECT c.deck, c.retired, COUNT(*) FROM cards c WHERE {clause} GROUP BY c.deck, c.retired", args):
+            counts.setdefault(deck_name, {})["retired" if retired else "total"] = count
+        tally("new", f"SELECT c.deck, COUNT(*) FROM cards c WHERE retired = 0 AND due IS NULL AND {clause}"
+              " GROUP BY c.deck", args)
+        tally("due", f"SELECT c.deck, COUNT(*) FROM cards c WHERE retired = 0 AND due <= ? AND {clause}"
+              " GROUP BY c.deck", [today, *args])
         for card in self.pending_redrills(day, deck):
-            redrills[card.deck] = redrills.get(card.deck, 0) + 1
-        rows = self.conn.execute(
-            "SELECT c.deck, COUNT(CASE WHEN c.retired = 0 AND c.due IS NULL THEN 1 END),"
-            " COUNT(CASE WHEN c.retired = 0 AND c.due <= ? THEN 1 END),"
-            " COUNT(CASE WHEN c.retired = 0 AND c.due > ? THEN 1 END), COUNT(CASE WHEN c.retired THEN 1 END)"
-            " FROM cards c"
-            f" WHERE {clause} GROUP BY c.deck ORDER BY c.deck",
-            [today, today, *args],
-        )
-        return [DeckStatus(deck=r[0], new=r[1], due=r[2], redrills=redrills.get(r[0], 0), learned=r[3], retired=r[4])
-                for r in rows]
+            counts[card.deck]["redrills"] = counts[card.deck].get("redrills", 0) + 1
+        return [DeckStatus(deck=name, new=c.get("new", 0), due=c.get("due", 0), redrills=c.get("redrills", 0),
+                           learned=c.get("total", 0) - c.get("new", 0) - c.get("due", 0), retired=c.get("retired", 0))
+                for name, c in sorted(counts.items())]
 
     def forecast(self, day: date, days: int, deck: str | None = None) -> list[tuple[date, int]]:
         """Cards due on each of the next ``days`` days (overdue ones count for today, not here)."""

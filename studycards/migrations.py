@@ -152,15 +152,9 @@ def m002_exported_notes(conn: sqlite3.Connection) -> None:
 
 
 @migration
-def m003_status_index(conn: sqlite3.Connection) -> None:
-    """Count new and due cards per deck from the index alone: ``status`` stays fast at 100,000 cards."""
-    run_statements(
-        conn,
-        """
-        DROP INDEX cards_due;
-        CREATE INDEX cards_due ON cards (retired, due, deck);
-        """
-    )
+def m003_new_cards_index(conn: sqlite3.Connection) -> None:
+    """New cards per deck counted from a small index alone: ``status`` stays fast at 100,000 cards."""
+    run_statements(conn, "CREATE INDEX cards_new ON cards (deck) WHERE retired = 0 AND due IS NULL")
 
 
 def check_version(conn: sqlite3.Connection) -> int:

@@ -379,8 +379,8 @@ class Store:
         for deck_name, retired, count in self.conn.execute(
                 f"SELECT c.deck, c.retired, COUNT(*) FROM cards c WHERE {clause} GROUP BY c.deck, c.retired", args):
             counts.setdefault(deck_name, {})["retired" if retired else "total"] = count
-        tally("new", f"SELECT c.deck, COUNT(*) FROM cards c WHERE retired = 0 AND due IS NULL AND {clause}"
-              " GROUP BY c.deck", args)
+        tally("new", "SELECT c.deck, COUNT(*) FROM cards c INDEXED BY cards_new WHERE c.retired = 0 AND c.due IS NULL"
+              f" AND {clause} GROUP BY c.deck", args)
         tally("due", f"SELECT c.deck, COUNT(*) FROM cards c WHERE retired = 0 AND due <= ? AND {clause}"
               " GROUP BY c.deck", [today, *args])
         for card in self.pending_redrills(day, deck):

@@ -4,6 +4,7 @@ and the collection is left exactly as it was."""
 from __future__ import annotations
 
 import ctypes
+import json
 import os
 import sqlite3
 import subprocess
@@ -154,10 +155,11 @@ def test_a_10000_character_front_is_kept_whole(collection, tmp_path):
     assert result.exit_code == 0, result.output
     listed = run("list", "--json", "--deck", "Long")
     assert "Traceback" not in listed.output
-    import json
-
     [card] = json.loads(listed.stdout)["cards"]
     assert card["front"] == front
+    reviewed = run("review", "--deck", "Long", input="\n5\n")
+    assert reviewed.exit_code == 0, reviewed.output
+    assert front.split()[-2] in reviewed.stdout and "Reviewed 1 card" in reviewed.stdout
 
 
 @pytest.mark.parametrize("what", ["empty folder", "folder of other files", "missing path", "empty file"])
@@ -265,14 +267,13 @@ def test_a_database_path_that_is_a_folder_is_one_clear_line(home):
 
 
 CLONE_NEWUSER = 0x10000000
+LIBC = ctypes.CDLL(None, use_errno=True)  # loaded here: the child of a fork should not load libraries
 
 
 def _without_root_powers() -> None:
     """In the child: a new user namespace keeps the files' owner but drops root's power over permissions."""
-    if os.geteuid() == 0:
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.unshare(CLONE_NEWUSER) != 0:
-            os._exit(77)
+    if os.geteuid() == 0 and LIBC.unshare(CLONE_NEWUSER) != 0:
+        os._exit(77)
 
 
 def run_unprivileged(home: Path, *args: str) -> subprocess.CompletedProcess:

@@ -150,10 +150,10 @@ def status(ctx: Context, deck: str | None, as_json: bool) -> None:
         studycards status --deck Papers::Transformer
     """
     from studycards import views
+    from studycards.store import collection_status
 
     _, day = _clock(ctx)
-    with ctx.open_store(create=False) as store:
-        statuses, forecast = store.deck_status(day, deck), store.forecast(day, 7, deck)
+    statuses, forecast = collection_status(ctx.home, day, deck)
     if as_json:
         echo_json(views.status_json(day, statuses, forecast))
     else:

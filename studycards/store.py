@@ -11,7 +11,7 @@ import json
 import sqlite3
 import time
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
@@ -391,8 +391,6 @@ class Store:
 
     def forecast(self, day: date, days: int, deck: str | None = None) -> list[tuple[date, int]]:
         """Cards due on each of the next ``days`` days (overdue ones count for today, not here)."""
-        from datetime import timedelta
-
         clause, args = deck_clause(deck)
         end = day + timedelta(days=days)
         counts = dict(self.conn.execute(
@@ -573,6 +571,15 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
+
+
+def collection_status(home: Path, day: date, deck: str | None = None,
+                      days: int = 7) -> tuple[list[DeckStatus], list[tuple[date, int]]]:
+    """Counts per deck and the next days' forecast; a home with no database yet simply has no cards."""
+    if not (home / DB_NAME).exists():
+        return [], [(day + timedelta(days=i), 0) for i in range(1, days + 1)]
+    with open_store(home) as store:
+        return store.deck_status(day, deck), store.forecast(day, days, deck)
 
 
 def open_store(home: Path, create: bool = True) -> Store:

@@ -21,6 +21,7 @@ CONTEXT_SEPARATOR = " › "
 MAX_NESTING = 100  # markdown-it's block depth (a list level counts two); its default of 20 cut notes at 9 levels
 CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
 HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
+SEPARATOR_SCAN = re.compile(r"\\.|`|\$|\{\{|\}\}|:{2,3}", re.S)
 
 
 @dataclass
@@ -185,7 +186,7 @@ class _Walker:
             self.add_question([(lines[0][0], first[2:])] + lines[1:])
         elif re.match(r"Q:\s", first + " "):
             self.add_qa(lines)
-        elif CLOZE_OPEN.search(" ".join(t for _, t in lines)) or HIGHLIGHT.search(" ".join(t for _, t in lines)):
+        elif CLOZE_OPEN.search(joined := " ".join(t for _, t in lines)) or HIGHLIGHT.search(joined):
             self.add_cloze(lines)
         else:
             self.line_cards(lines)
@@ -294,32 +295,34 @@ def _math_error(line: int, text: str, error) -> bool:
 
 
 def find_separator(text: str) -> tuple[str, int, int] | None:
-    """The first `` :: `` / `` ::: `` outside code, math and cloze: (kind, index, width)."""
+    """The first `` :: `` / `` ::: `` outside code, math and cloze: (kind, index, width).
+
+    Only the characters that change the state are visited, found by one regex.
+    """
+    if "::" not in text:
+        return None
     code = math = False
     depth = 0
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\":
-            i += 2
+    for match in SEPARATOR_SCAN.finditer(text):
+        token = match.group()
+        if token[0] == "\\":
             continue
-        if ch == "`":
+        if token == "`":
             code = not code
-        elif not code and ch == "$":
-            math = not math
-        elif not code and not math and text.startswith("{{", i):
-            depth += 1
-            i += 2
-            continue
-        elif depth and text.startswith("}}", i):
+        elif token == "}}" and depth:
             depth -= 1
-            i += 2
+        elif code:
             continue
-        elif not (code or math or depth) and text.startswith("::", i) and (i == 0 or text[i - 1].isspace()):
-            width = 3 if text.startswith(":::", i) else 2
-            if i + width == n or text[i + width].isspace():
-                return ("reversed" if width == 3 else "basic"), i, width
-        i += 1
+        elif token == "$":
+            math = not math
+        elif math:
+            continue
+        elif token == "{{":
+            depth += 1
+        elif token[0] == ":" and not depth:
+            start, end = match.span()
+            if (start == 0 or text[start - 1].isspace()) and (end == len(text) or text[end].isspace()):
+                return ("reversed" if len(token) == 3 else "basic"), start, len(token)
     return None
 
 

@@ -100,11 +100,11 @@ def spawn(*args: str) -> pexpect.spawn:
 def test_several_first_uses_at_once_create_the_schema_once(tmp_path):
     """Four commands starting on a fresh home: each waits for the first to build the schema."""
     for attempt in range(10):
-        home = tmp_path / f"fresh{attempt}"
         barrier = threading.Barrier(4)
         outcomes: list[str] = []
 
-        def first_use() -> None:
+        def first_use(home: Path = tmp_path / f"fresh{attempt}", barrier: threading.Barrier = barrier,
+                      outcomes: list[str] = outcomes) -> None:
             barrier.wait()
             try:
                 with open_store(home) as store:
@@ -126,7 +126,7 @@ def test_two_adds_on_a_fresh_home_at_once(home, tmp_path):
     runs = [subprocess.Popen([sys.executable, "-m", "studycards", "add", str(path)], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True) for path in (DECKS / "adam.md", other)]
     for run in runs:
-        out, err = run.communicate(timeout=60)
+        _, err = run.communicate(timeout=60)
         assert run.returncode == 0, err
         assert err == ""
     with open_store(home) as store:
@@ -173,7 +173,7 @@ def test_two_review_processes_at_the_same_moment(adam):
             a.send(str(grade_a))  # both grades at once: either may reach the collection first
             b.send(str(grade_b))
             for child in (a, b):
-                child.expect(r"(No more cards|%d / \d)" % position if position <= 4 else r"(No more cards|re-drill)")
+                child.expect(rf"(No more cards|{position} / \d)" if position <= 4 else r"(No more cards|re-drill)")
         for child in (a, b):
             child.send("q")
             child.expect(pexpect.EOF)

@@ -20,7 +20,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pexpect
-import pytest
 from click.testing import CliRunner
 
 from studycards.cli import main
@@ -109,11 +108,11 @@ def test_add_killed_at_any_moment_lands_whole_or_not_at_all(tmp_path):
         started = time.monotonic()
         db_size = (home / "studycards.db").stat().st_size
         if how == "delay":
-            killed = kill_when(process, lambda: time.monotonic() - started >= when)
+            killed = kill_when(process, lambda started=started, when=when: time.monotonic() - started >= when)
         elif how == "wal":
-            killed = kill_when(process, lambda: wal_size(home) > start_size + when)
+            killed = kill_when(process, lambda home=home, base=start_size + when: wal_size(home) > base)
         else:
-            killed = kill_when(process, lambda: (home / "studycards.db").stat().st_size > db_size)
+            killed = kill_when(process, lambda db=home / "studycards.db", size=db_size: db.stat().st_size > size)
         mid_write = killed and wal_size(home) > start_size
         after = contents(home / "studycards.db")
         assert after["reviews"] == before["reviews"], (how, when)
@@ -144,8 +143,8 @@ def test_first_use_killed_leaves_a_database_that_opens(tmp_path):
         process = start(home, "add", str(DECKS / "adam.md"))
         appeared: list[float] = []
 
-        def ready() -> bool:
-            if not appeared and (home / "studycards.db").exists():
+        def ready(db: Path = home / "studycards.db", delay: float = delay, appeared: list[float] = appeared) -> bool:
+            if not appeared and db.exists():
                 appeared.append(time.monotonic())
             return bool(appeared) and time.monotonic() - appeared[0] >= delay
 

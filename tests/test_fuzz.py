@@ -22,7 +22,6 @@ from studycards.notes import cloze_parts, find_separator, parse_notes
 from tests.conftest import CORPUS, DECKS, FIXTURES
 
 
-
 def fuzz(examples: int) -> settings:
     """Bounded, so the default run stays quick; no deadline, since a first sympy or regex warm-up varies."""
     return settings(max_examples=examples, deadline=None,
@@ -41,8 +40,8 @@ NOTES_TOKENS = [
 LATEX_SEEDS = sorted({p.read_text(encoding="utf-8", errors="replace") for p in CORPUS.glob("papers/*/*.tex")
                       if p.stat().st_size < 40_000} |
                      {p.read_text(encoding="utf-8", errors="replace") for p in FIXTURES.glob("latex/**/*.tex")}) or [
-    "\\documentclass{article}\n\\newcommand{\\R}{\\mathbb{R}}\n\\begin{document}\n\\section{Method}\nWe minimise:\n"
-    "\\begin{equation}\\label{eq:loss} L = \\sum_i x_i \\in \\R \\end{equation}\nwhere $x$ is data.\n\\end{document}\n"
+    ("\\documentclass{article}\n\\newcommand{\\R}{\\mathbb{R}}\n\\begin{document}\n\\section{Method}\nWe minimise:\n"
+     "\\begin{equation}\\label{eq:loss} L = \\sum_i x_i \\in \\R \\end{equation}\nwhere $x$ is data.\n\\end{document}\n")
 ]
 LATEX_TOKENS = [
     "\\begin{equation}", "\\end{equation}", "\\begin{align}", "\\end{align}", "\\begin{align*}", "&", "\\\\",

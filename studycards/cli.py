@@ -376,22 +376,6 @@ def papers(ctx: Context, as_json: bool) -> None:
 # -- commands: equations --
 
 
-def _paper_source(ctx: Context, target: str) -> Path:
-    """The cached LaTeX source of a fetched paper, for an argument that is not a path."""
-    from studycards.arxiv_ids import parse_id
-
-    try:
-        ident = parse_id(target)
-    except StudycardsError:
-        raise StudycardsError(f"{target}: no such file or folder, and not an arXiv id") from None
-    with ctx.open_store(create=False) as store:
-        stored = store.paper_source(ident.id)
-    folder = stored if stored and stored.is_dir() else ctx.home / "cache" / "arxiv" / ident.folder / "src"
-    if not folder.is_dir():
-        raise StudycardsError(f"paper {ident.id} has no cached source; run: studycards fetch {ident.id}")
-    return folder
-
-
 @main.command()
 @click.argument("target", metavar="ID|FILE.tex|FOLDER")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON list.")
@@ -412,7 +396,13 @@ def equations(ctx: Context, target: str, as_json: bool, no_sympy: bool) -> None:
     """
     from studycards import latex
 
-    source = Path(target) if Path(target).exists() else _paper_source(ctx, target)
+    if Path(target).exists():
+        source = Path(target)
+    else:
+        from studycards.fetch import cached_source
+
+        with ctx.open_store(create=False) as store:
+            source = cached_source(store, ctx.home, target)
     document = latex.read_document(source)
     found = document.equations if no_sympy else latex.with_sympy(document.equations)
     if ctx.verbose:

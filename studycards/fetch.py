@@ -126,6 +126,19 @@ def _with_source(plan: _Plan, home: Path, refresh: bool, progress: ProgressFn | 
     return FetchResult(paper, True, kind, src, document.main, len(plan.equations), None, tuple(document.warnings))
 
 
+def cached_source(store: Store, home: Path, target: str) -> Path:
+    """The cached LaTeX source folder of a fetched paper named by ``target`` (an id or URL)."""
+    try:
+        ident = parse_id(target)
+    except StudycardsError:
+        raise StudycardsError(f"{target}: no such file or folder, and not an arXiv id") from None
+    stored = store.paper_source(ident.id)
+    folder = stored if stored and stored.is_dir() else cache_dir(home, ident) / "src"
+    if not folder.is_dir():
+        raise StudycardsError(f"paper {ident.id} has no cached source; run: studycards fetch {ident.id}")
+    return folder
+
+
 def write_guides(results: list[FetchResult], folder: Path) -> list[tuple[Path, bool]]:
     """Write each paper's reading-guide notes file into ``folder``; an existing file is never overwritten."""
     from studycards.guide import guide_markdown, slug

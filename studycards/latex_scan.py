@@ -185,7 +185,9 @@ def _display(state: Scan, m: re.Match, env: str, close: int, closer: int = 0) ->
         state.warnings.append(f"unclosed {m.group()} ignored")
         return m.end()
     end = close + (closer or len(env) + 6)
-    if len(state.equations) >= MAX_EQUATIONS:
+    if env in ("$$", "displaymath") and not state.doc[m.end():close].strip():
+        return end  # shows nothing and takes no number; a line of `$` is millions of them
+    if len(state.equations) >= MAX_EQUATIONS or len(state.displays) >= MAX_EQUATIONS:
         if not state.capped:
             state.capped = True
             state.warnings.append(f"more than {MAX_EQUATIONS} equations: the rest are skipped")

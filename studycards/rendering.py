@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
 DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
 HELPER_FROM_BYTES = 256 * 1024
+
+
+def _ignore_interrupts() -> None:
+    """Ctrl-C is the parent's to handle (it rolls back and says so); the helper must not print a traceback."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _load_sympy() -> None:
@@ -45,7 +51,8 @@ class Renderer:
         if self._math_bytes < HELPER_FROM_BYTES or "sympy" in sys.modules:
             return
         if self._pool is None and "fork" in multiprocessing.get_all_start_methods():
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"))
+            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
+                                             initializer=_ignore_interrupts)
             self._pool.submit(_load_sympy)
 
     def render_all(self, texts: list[str]) -> list[str]:

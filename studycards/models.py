@@ -4,22 +4,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from enum import IntEnum
 from typing import NamedTuple
 
-KINDS = ("basic", "reversed", "cloze", "equation")
 KEY_VERSION = "k1"
-
-
-class Grade(IntEnum):
-    """SM-2 quality of an answer, as the user grades it."""
-
-    BLACKOUT = 0
-    WRONG_RECOGNISED = 1
-    WRONG_EASY = 2
-    HARD = 3
-    HESITANT = 4
-    PERFECT = 5
 
 
 def normalise(text: str) -> str:

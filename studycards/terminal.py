@@ -135,10 +135,10 @@ class Screen:
 
 def draw(frame: Frame, width: int = 80) -> str:
     """A card as in DESIGN §6: context and position, a rule, the front, then the back once revealed."""
-    lines = _header(frame, width) + _indent(frame.front)
+    lines = _header(frame, width) + _indent(frame.front, width)
     if frame.back is not None:
         lines += _back(frame, width)
-    return "\n".join(lines + _footer(frame)) + "\n"
+    return "\n".join(lines + _footer(frame, width)) + "\n"
 
 
 def draw_change(last: Frame | None, frame: Frame, width: int = 80) -> str:
@@ -148,7 +148,7 @@ def draw_change(last: Frame | None, frame: Frame, width: int = 80) -> str:
     if not same:
         return draw(frame, width)
     if last.back is None and frame.back is not None:
-        return "\n".join(_back(frame, width)[1:] + _footer(frame)) + "\n"
+        return "\n".join(_back(frame, width)[1:] + _footer(frame, width)) + "\n"
     return frame.notice + "\n" if frame.notice else ""
 
 
@@ -165,20 +165,35 @@ def _header(frame: Frame, width: int) -> list[str]:
 
 
 def _back(frame: Frame, width: int) -> list[str]:
-    return ["", " " + "╌" * min(20, width - 2), *_indent(frame.back or "")]
+    return ["", " " + "╌" * min(20, width - 2), *_indent(frame.back or "", width)]
 
 
-def _footer(frame: Frame) -> list[str]:
+def _footer(frame: Frame, width: int) -> list[str]:
     keys = ["grade 0-5"] if frame.back is not None else ["[space] show answer"]
     keys += ["[u] undo", "[s] skip", "[e] edit"]
     if frame.has_latex:
         keys.append("[l] rendered math" if frame.latex else "[l] LaTeX")
     keys.append("[q] quit")
-    return ["", " " + "   ".join(keys)] + ([frame.notice] if frame.notice else [])
+    lines = [""]
+    for key in keys:
+        if len(lines[-1]) > 1 and len(lines[-1]) + 3 + len(key) >= width:
+            lines.append("")
+        lines[-1] += "   " + key if len(lines[-1]) > 1 else " " + key
+    return ["", *lines] + ([frame.notice] if frame.notice else [])
 
 
-def _indent(text: str) -> list[str]:
-    return [(" " + line).rstrip() for line in text.strip("\n").split("\n")]
+def _indent(text: str, width: int) -> list[str]:
+    """Card text one space in, long lines wrapped between words (the terminal would cut words in two)."""
+    import textwrap
+
+    lines = []
+    for line in text.strip("\n").split("\n"):
+        if len(line) < width - 1:
+            lines.append((" " + line).rstrip())
+        else:
+            lines += textwrap.wrap(line, width - 1, initial_indent=" ", subsequent_indent=" ",
+                                   break_long_words=False, break_on_hyphens=False) or [""]
+    return lines
 
 
 def summary_text(summary: Summary) -> str:

@@ -316,6 +316,16 @@ def test_cards_of_every_kind_show_a_front_without_the_answer(home):
                 assert "{{c" not in front and "[" in front, card.key
 
 
+def test_long_text_wraps_between_words_within_the_width():
+    back = "Adaptive moment estimation: per-parameter step sizes computed from running estimates of the moments"
+    screen = draw(Frame("Adam", 1, 1, "Adam", back), width=40)
+    lines = screen.splitlines()
+    assert all(len(line) <= 40 for line in lines)
+    rule = lines.index(" " + "╌" * 20)
+    assert " ".join(line.strip() for line in lines[rule + 1:rule + 4]) == back
+    assert lines[rule + 4] == ""
+
+
 def test_draw_shows_context_position_front_and_keys():
     frame = Frame(context="Attention Is All You Need › Implementation", position=3, total=24,
                   front="Scaled dot-product attention:", back=None, has_latex=True)
@@ -323,7 +333,9 @@ def test_draw_shows_context_position_front_and_keys():
     assert lines[0].startswith(" Attention Is All You Need › Implementation") and lines[0].endswith("3 / 24")
     assert len(lines[0]) == 71 and set(lines[1].strip()) == {"─"}
     assert lines[2] == " Scaled dot-product attention:"
-    assert lines[-1] == " [space] show answer   [u] undo   [s] skip   [e] edit   [l] LaTeX   [q] quit"
+    assert lines[-2:] == [" [space] show answer   [u] undo   [s] skip   [e] edit   [l] LaTeX", " [q] quit"]
+    assert draw(frame, 80).splitlines()[-1] == (
+        " [space] show answer   [u] undo   [s] skip   [e] edit   [l] LaTeX   [q] quit")
     revealed = draw(Frame(**{**frame.__dict__, "back": "softmax(QKᵀ/√dₖ)V", "redrill": True}), 72)
     assert "re-drill   3 / 24" in revealed and " softmax(QKᵀ/√dₖ)V" in revealed
     assert " grade 0-5   [u] undo" in revealed

@@ -1,0 +1,144 @@
+"""Commands on papers: fetch, papers, equations."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from studycards.cli.base import Context, clock, echo_json, handles_errors, main, pass_ctx
+from studycards.errors import StudycardsError
+
+
+def _check_ids(click_ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """Refuse anything that is not an arXiv id or URL before any network use (exit 2, like any bad argument)."""
+    from studycards.arxiv_ids import parse_id
+
+    for value in values:
+        try:
+            parse_id(value)
+        except StudycardsError as exc:
+            raise click.BadParameter(str(exc), click_ctx, param) from None
+    return values
+
+
+class _DownloadProgress:
+    """Download progress on stderr: redrawn in place on a terminal, one line per download otherwise."""
+
+    def __init__(self) -> None:
+        self.current: str | None = None
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, ident: str, done: int, total: int | None) -> None:
+        if ident != self.current:
+            self.finish()
+            self.current = ident
+            if not self.tty:
+                click.echo(f"Downloading the source of {ident} ...", err=True)
+        if self.tty:
+            size = f"{done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
+            click.echo(f"\rDownloading the source of {ident}: {size}", err=True, nl=False)
+
+    def finish(self) -> None:
+        if self.current and self.tty:
+            click.echo("", err=True)
+        self.current = None
+
+
+@main.command()
+@click.argument("ids", nargs=-1, required=True, metavar="ID_OR_URL...", callback=_check_ids)
+@click.option("--no-source", is_flag=True, help="Store the metadata only; do not download the LaTeX source.")
+@click.option("--refresh", is_flag=True, help="Ask arXiv again, even for papers already fetched.")
+@click.option("--notes", type=click.Path(file_okay=False), help="Write a reading-guide notes file per paper here.")
+@pass_ctx
+@handles_errors
+def fetch(ctx: Context, ids: tuple[str, ...], no_source: bool, refresh: bool, notes: str | None) -> None:
+    """Fetch papers from arXiv: metadata, links to code, LaTeX source and its equations.
+
+    ID_OR_URL is 1706.03762, 1706.03762v7, arXiv:1706.03762, an arxiv.org/abs
+    or /pdf URL, or an old-style id such as hep-th/9901001.  All ids go to arXiv
+    in one request; papers already fetched come from the store and the cache.
+
+    With --notes DIR, each paper gets a reading-guide notes file in DIR (an
+    existing file is never overwritten): abstract, conclusion, the numbered
+    equations ready as cards, hyperparameters, datasets, compute, code links.
+
+    \b
+    Example:
+        studycards fetch 1706.03762 https://arxiv.org/abs/2412.19437v1
+        studycards fetch 1706.03762 --notes notes/
+    """
+    from studycards.fetch import fetch_papers, fetch_text, guides_text, write_guides
+
+    moment, _ = clock(ctx)
+    progress = _DownloadProgress()
+    with ctx.open_store() as store:
+        try:
+            results = fetch_papers(store, ctx.home, list(ids), now=moment, source=not no_source,
+                                   refresh=refresh, progress=progress)
+        finally:
+            progress.finish()
+    click.echo(fetch_text(results, ctx.home, ctx.verbose))
+    if notes:
+        click.echo(guides_text(write_guides(results, Path(notes))))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@pass_ctx
+@handles_errors
+def papers(ctx: Context, as_json: bool) -> None:
+    """List fetched papers: whether the source is cached, equations extracted, cards made.
+
+    \b
+    Example:
+        studycards papers --json
+    """
+    from studycards.fetch import papers_text
+
+    with ctx.open_store(create=False) as store:
+        rows = store.list_papers()
+    if as_json:
+        echo_json({"papers": rows})
+    else:
+        click.echo(papers_text(rows))
+
+
+
+@main.command()
+@click.argument("target", metavar="ID|FILE.tex|FOLDER")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON list.")
+@click.option("--no-sympy", is_flag=True, help="Do not ask sympy (faster); render math from its LaTeX.")
+@pass_ctx
+@handles_errors
+def equations(ctx: Context, target: str, as_json: bool, no_sympy: bool) -> None:
+    """Show a paper's display equations, numbered as in its PDF.
+
+    TARGET is a LaTeX file, a source folder, or the arXiv id of a fetched
+    paper.  Each equation comes with its section and the sentence that
+    introduces it; the paper's own macros are expanded.
+
+    \b
+    Example:
+        studycards equations 1706.03762
+        studycards equations paper/main.tex --json --no-sympy
+    """
+    from studycards import latex
+
+    if Path(target).exists():
+        source = Path(target)
+    else:
+        from studycards.fetch import cached_source
+
+        with ctx.open_store(create=False) as store:
+            source = cached_source(store, ctx.home, target)
+    document = latex.read_document(source)
+    found = document.equations if no_sympy else latex.with_sympy(document.equations)
+    if ctx.verbose:
+        for warning in document.warnings:
+            click.echo(f"warning: {warning}", err=True)
+    if as_json:
+        echo_json(latex.equations_json(found))
+    else:
+        click.echo(latex.equations_text(found, sympy=not no_sympy))

@@ -278,11 +278,11 @@ def reimport(store: Store, path: str, now: datetime) -> list[str]:
     known = store.file_hash(path)
     try:
         plan = plan_import(store, [path], deck=known[1] if known and known[1] else None)
+        apply_plan(store, plan, now)
     except NotesErrors as exc:
         return [str(error) for error in exc.errors] + ["Not re-added: fix the notes and press e again."]
-    except StudycardsError as exc:
-        return [str(exc)]
-    apply_plan(store, plan, now)
+    except StudycardsError as exc:  # a busy collection included: the session goes on
+        return [str(exc), "Not re-added: press e again in a moment."]
     return []
 
 

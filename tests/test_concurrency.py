@@ -272,6 +272,28 @@ def test_a_grade_past_the_busy_timeout_keeps_the_card_to_grade_again(adam, short
         assert store.reviews() == [] and store.card(card.id).state == CardState()
 
 
+def test_an_edit_re_added_while_the_collection_is_busy_keeps_the_session(home, tmp_path, short_timeout):
+    notes = tmp_path / "adam.md"
+    notes.write_text((DECKS / "adam.md").read_text())
+    assert CliRunner().invoke(main, ["add", str(notes)], env={"STUDYCARDS_NOW": NOW}).exit_code == 0
+
+    def editor(path: str, line: int) -> None:
+        if "Added while busy" not in notes.read_text():
+            notes.write_text(notes.read_text() + "\nAdded while busy :: a new back\n")
+
+    with open_store(home) as store:
+        session = Session(store, DAY, lambda: MORNING, new=3, open_editor=editor)
+        card = session.queue[0].card
+        display = Quiet()
+        with held(home):
+            assert session.handle("e", display) is True
+        notice = session.frame().notice
+        assert "the collection is busy" in notice and "press e again" in notice
+        assert session.queue[0].card.id == card.id
+        session.handle("e", display)  # free again: the edit lands
+        assert any(c.front == "Added while busy" for c in store.cards())
+
+
 def test_a_review_piped_while_the_collection_is_busy(adam, short_timeout):
     with held(adam):
         result = CliRunner().invoke(main, ["review", "--new", "2"], input="\n5\n",

@@ -11,6 +11,10 @@ class BusyError(StudycardsError):
     """Another studycards held the collection longer than the busy timeout; trying again later works."""
 
 
+class GradedElsewhere(StudycardsError):
+    """An undo refused: another session graded the card since, and putting back an older state would lose that."""
+
+
 class NotesError(StudycardsError):
     """A mistake at a place in a notes (or source) file, shown as ``FILE:LINE: message``."""
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Callable, Protocol
 
-from studycards.errors import BusyError
+from studycards.errors import BusyError, GradedElsewhere
 from studycards.models import Card
 from studycards.notes import CLOZE_OPEN, cloze_end
 from studycards.sm2 import needs_redrill, schedule
@@ -222,7 +222,12 @@ class Session:
             self._next("Nothing to undo.")
             return
         answer = self.answers[-1]
-        review = self.store.undo_review(answer.review_id)
+        try:
+            review = self.store.undo_review(answer.review_id)
+        except GradedElsewhere as exc:
+            self.answers.pop()
+            self._next(f"Not undone: {exc}.")
+            return
         self.answers.pop()
         if answer.again is not None and answer.again in self.queue:
             self.queue.remove(answer.again)

@@ -11,7 +11,7 @@ from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
 from typing import Callable, NamedTuple
 
-from studycards.errors import StudycardsError
+from studycards.errors import GradedElsewhere, StudycardsError
 from studycards.models import Card, CardState
 from studycards.store_sql import CARD_COLUMNS, CARD_FROM, card_from_row, day_of, deck_clause, iso
 
@@ -64,6 +64,10 @@ class ReviewQueries:
             review = self.review(review_id)
             if review is None:
                 raise StudycardsError(f"no review {review_id} to undo")
+            later = self.conn.execute("SELECT 1 FROM reviews WHERE card_id = ? AND id > ? LIMIT 1",
+                                      (review.card_id, review_id)).fetchone()
+            if later:
+                raise GradedElsewhere("the card was graded again since, in another session; that grade stays")
             self.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             self._set_state(review.card_id, review.before)
             return review

@@ -159,6 +159,21 @@ def test_two_sessions_grading_the_same_card_lose_neither_grade(adam):
         assert log(adam)[other.id] == [(2, False), (4, True)]
 
 
+def test_undo_after_another_session_graded_the_card_keeps_both_grades(adam):
+    with open_store(adam) as one, open_store(adam) as two:
+        first, second = Session(one, DAY, lambda: MORNING, new=3), Session(two, DAY, lambda: MORNING, new=3)
+        card = first.queue[0].card
+        for session, grade in ((first, 3), (second, 4)):
+            session.handle("\n", Quiet())
+            session.handle(str(grade), Quiet())
+        first.handle("u", Quiet())
+        assert "Not undone: the card was graded again since, in another session" in first.frame().notice
+        assert one.card(card.id).state == schedule(CardState(), 3, DAY)
+        assert log(adam)[card.id] == [(3, False), (4, True)]
+        second.handle("u", Quiet())  # the latest grade can still be taken back where it was given
+        assert log(adam)[card.id] == [(3, False)]
+
+
 def test_two_review_processes_at_the_same_moment(adam):
     a, b = spawn("--new", "4"), spawn("--new", "4")
     try:

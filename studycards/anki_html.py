@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from studycards.notes import CLOZE_OPEN, cloze_end
+from studycards.notes import deletions
 
 WORD = r"[^\\`*_\[\]<>&!#$~|\r\n\t\x00]"
 MATH = r"\$(?!\$)[^$\r\n\x00]*[^$\r\n\x00\\]\$"
@@ -91,19 +91,14 @@ def cloze_safe(html: str) -> str:
         return html
     out: list[str] = []
     pos = 0
-    for match in CLOZE_OPEN.finditer(html):
-        if match.start() < pos:
-            continue
-        end = cloze_end(html, match.end())
-        if end is None:
-            break
-        body = html[match.end():end]
+    for cloze in deletions(html):
+        body = html[cloze.body:cloze.end]
         while "}}" in body:
             body = body.replace("}}", "} }")
         if body.endswith("}"):
             body += " "
-        out.append(html[pos:match.end()] + body + "}}")
-        pos = end + 2
+        out.append(html[pos:cloze.body] + body + "}}")
+        pos = cloze.end + 2
     out.append(html[pos:])
     return "".join(out)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Iterator, NamedTuple
 
 from studycards.errors import NotesError
 from studycards.models import Note, Question, normalise
@@ -356,6 +357,28 @@ def cloze_parts(text: str) -> tuple[str, str, list[int]]:
     out.append(text[pos:])
     masked.append(text[pos:])
     return "".join(out), "".join(masked), sorted(set(numbers))
+
+
+class Deletion(NamedTuple):
+    """A cloze deletion in a text: ``{{cN::`` at ``start``, its answer from ``body`` up to the ``}}`` at ``end``."""
+
+    start: int
+    body: int
+    end: int
+    number: int
+
+
+def deletions(text: str) -> Iterator[Deletion]:
+    """The deletions of a (valid) cloze text in order, brace-aware; anything after an unclosed one is plain text."""
+    pos = 0
+    for match in CLOZE_OPEN.finditer(text):
+        if match.start() < pos:
+            continue
+        end = cloze_end(text, match.end())
+        if end is None:
+            return
+        yield Deletion(match.start(), match.end(), end, int(match.group(1)))
+        pos = end + 2
 
 
 def cloze_end(text: str, start: int) -> int | None:

@@ -15,7 +15,7 @@ from typing import Callable, Protocol
 
 from studycards.errors import BusyError, GradedElsewhere
 from studycards.models import Card
-from studycards.notes import CLOZE_OPEN, cloze_end
+from studycards.notes import deletions
 from studycards.sm2 import needs_redrill, schedule
 from studycards.store import Store
 
@@ -314,17 +314,12 @@ def card_sides(card: Card, raw: bool = False) -> tuple[str, str]:
 def cloze_sides(text: str, number: int) -> tuple[str, str]:
     """Cloze ``number`` hidden (its hint, or …) and then revealed; the other deletions read as plain text."""
     hidden, revealed, pos = [], [], 0
-    for match in CLOZE_OPEN.finditer(text):
-        if match.start() < pos:
-            continue
-        end = cloze_end(text, match.end())
-        if end is None:
-            break
-        answer, _, hint = text[match.end():end].partition("::")
-        mine = int(match.group(1)) == number
-        hidden.append(text[pos:match.start()] + (f"[{hint or '…'}]" if mine else answer))
-        revealed.append(text[pos:match.start()] + (f"[{answer}]" if mine else answer))
-        pos = end + 2
+    for cloze in deletions(text):
+        answer, _, hint = text[cloze.body:cloze.end].partition("::")
+        mine = cloze.number == number
+        hidden.append(text[pos:cloze.start] + (f"[{hint or '…'}]" if mine else answer))
+        revealed.append(text[pos:cloze.start] + (f"[{answer}]" if mine else answer))
+        pos = cloze.end + 2
     hidden.append(text[pos:])
     revealed.append(text[pos:])
     return "".join(hidden), "".join(revealed)

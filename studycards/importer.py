@@ -210,8 +210,11 @@ def _plan_questions(store: Store, plan: ImportPlan, questions: list[Question], s
 
 
 def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer | None = None) -> None:
-    """Write the whole plan in one transaction: all of it lands, or none of it."""
+    """Write the whole plan in one transaction: all of it lands, or none of it (and nothing, if nothing changed)."""
     from studycards.rendering import Renderer
+
+    if not (plan.changes or plan.moved or plan.hashes):
+        return
 
     changed = plan.added + plan.updated + plan.restored
     with renderer or Renderer() as active:

@@ -266,6 +266,13 @@ def test_add_past_the_busy_timeout_says_the_collection_is_busy(adam, short_timeo
     assert (log(adam), len(CliRunner().invoke(main, ["list", "--json"]).stdout)) == before
 
 
+def test_re_adding_unchanged_notes_does_not_wait_for_a_writer(adam, short_timeout):
+    with held(adam):
+        result = CliRunner().invoke(main, ["add", str(DECKS / "adam.md")])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("No changes")
+
+
 def test_a_grade_past_the_busy_timeout_keeps_the_card_to_grade_again(adam, short_timeout):
     with open_store(adam) as store:
         session = Session(store, DAY, lambda: MORNING, new=3)

@@ -57,17 +57,11 @@ class Renderer:
 
     def render_all(self, texts: list[str]) -> list[str]:
         """Every side rendered; sides without display math go first, while the helper reads the equations."""
-        from studycards.mathtext import render_markdown
+        from studycards.mathtext import render_markdown, sympy_reading
 
         equations = sorted({m.group(1) for text in texts if "$$" in text for m in DISPLAY.finditer(text)})
-        pending = {eq: self._pool.submit(_reading, eq) for eq in equations} if self._pool else {}
+        pending = {eq: self._pool.submit(sympy_reading, eq) for eq in equations} if self._pool else {}
         rendered = [text if "$" not in text else None if "$$" in text else render_markdown(text) for text in texts]
         readings = {eq: future.result() for eq, future in pending.items()}
         return [done if done is not None else render_markdown(text, readings=readings)
                 for done, text in zip(rendered, texts)]
-
-
-def _reading(latex: str):  # noqa: ANN202 - a SympyReading or None, pickled back from the helper
-    from studycards.mathtext import sympy_reading
-
-    return sympy_reading(latex)

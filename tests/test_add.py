@@ -176,3 +176,20 @@ def test_every_command_has_help_with_an_example():
         result = run(name, "--help")
         assert result.exit_code == 0, name
         assert "Example" in result.stdout, name
+
+
+def test_a_large_file_gets_the_same_math_as_a_small_one(home, tmp_path):
+    """Above the size where sympy loads in a helper process, equation cards are drawn exactly as in-process."""
+    from studycards.mathtext import render_markdown
+    from studycards.rendering import HELPER_FROM_BYTES
+    from tests.benchmarks.generate import write_notes
+
+    notes = write_notes(tmp_path / "big", 5_000)
+    assert notes.stat().st_size > HELPER_FROM_BYTES
+    assert run("add", str(notes)).exit_code == 0
+    with open_store(home) as store:
+        equations = store.cards(where="c.kind = 'equation'")
+    assert len({c.back for c in equations}) > 3
+    for card in equations:
+        assert card.back_text == render_markdown(card.back)
+    assert any("⋅" in c.back_text and "\n" in c.back_text.strip() for c in equations)  # a sympy drawing among them

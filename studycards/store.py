@@ -71,11 +71,9 @@ class Store(LibraryQueries, ReviewQueries):
 
     # -- cards -------------------------------------------------------------
 
-    def cards(self, *, deck: str | None = None, due_on: date | None = None, include_retired: bool = True,
-              where: str = "1", params: Iterable = ()) -> list[Card]:
+    def cards(self, *, deck: str | None = None, due_on: date | None = None, include_retired: bool = True) -> list[Card]:
         clause, args = deck_clause(deck)
-        sql = f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE {clause} AND {where}"
-        args += list(params)
+        sql = f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE {clause}"
         if not include_retired:
             sql += " AND c.retired = 0"
         if due_on is not None:

@@ -113,30 +113,36 @@ def _with_source(plan: _Plan, home: Path, refresh: bool, progress: ProgressFn | 
         return FetchResult(paper, True, kind, None, equations=0,
                            problem=f"arXiv has only a PDF of {versioned}, no LaTeX source")
     src = folder / "src"
-    from studycards.latex import read_document
+    from studycards.latex import read_document, with_sympy
 
     try:
         document = read_document(src)
     except StudycardsError as exc:
         plan.equations = ()
         return FetchResult(paper, True, kind, src, equations=0, problem=str(exc))
-    plan.equations = tuple(document.equations)
+    plan.equations = tuple(with_sympy(document.equations))  # sympy's reading: computed once, stored
     links = find_code_links("\n".join(document.urls))
     paper = paper._replace(code_links=tuple(dict.fromkeys(paper.code_links + links)))
     return FetchResult(paper, True, kind, src, document.main, len(plan.equations), None, tuple(document.warnings))
 
 
-def cached_source(store: Store, home: Path, target: str) -> Path:
-    """The cached LaTeX source folder of a fetched paper named by ``target`` (an id or URL)."""
+def paper_equations(store: Store, home: Path, target: str) -> list[Equation]:
+    """A fetched paper's equations as ``fetch`` stored them (sympy's reading included), else read from its cache."""
     try:
         ident = parse_id(target)
     except StudycardsError:
         raise StudycardsError(f"{target}: no such file or folder, and not an arXiv id") from None
-    stored = store.paper_source(ident.id)
-    folder = stored if stored and stored.is_dir() else cache_dir(home, ident) / "src"
+    stored = store.equations(ident.id)
+    if stored:
+        return stored
+    folder = store.paper_source(ident.id)
+    if not (folder and folder.is_dir()):
+        folder = cache_dir(home, ident) / "src"
     if not folder.is_dir():
         raise StudycardsError(f"paper {ident.id} has no cached source; run: studycards fetch {ident.id}")
-    return folder
+    from studycards.latex import read_document, with_sympy
+
+    return list(with_sympy(read_document(folder).equations))
 
 
 def write_guides(results: list[FetchResult], folder: Path) -> list[tuple[Path, bool]]:

@@ -347,20 +347,15 @@ def equations_json(equations: tuple[Equation, ...] | list[Equation]) -> list[dic
              "symbols": list(eq.symbols), "pretty": eq.pretty} for eq in equations]
 
 
-def equations_text(equations: tuple[Equation, ...] | list[Equation], sympy: bool = True) -> str:
+def equations_text(equations: tuple[Equation, ...] | list[Equation]) -> str:
     """Each equation under its number as the PDF shows it, its section and introducing sentence,
-    rendered for the terminal (sympy's drawing where trusted, else unicode from the LaTeX)."""
-    from studycards import mathtext
+    rendered for the terminal (sympy's stored drawing where trusted, else unicode from the LaTeX)."""
+    from studycards.unicode_math import latex_to_unicode
 
     blocks = []
     for eq in equations:
         head = " › ".join(part for part in (eq.section, eq.intro) if part)
-        if eq.pretty:
-            drawn = eq.pretty
-        elif sympy:
-            drawn = mathtext.render(eq.latex)
-        else:
-            drawn = mathtext.latex_to_unicode(eq.latex)
+        drawn = eq.pretty or latex_to_unicode(eq.latex)
         body = "\n".join("     " + line for line in drawn.splitlines())
         blocks.append(f"({eq.number or '–'})  {head}".rstrip() + "\n" + body + "\n")
     return "\n".join(blocks) if blocks else "No display equations found."

@@ -49,3 +49,21 @@ def test_review_names_the_fetched_paper_of_a_notes_file(arxiv_server: ArxivServe
     assert run("fetch", "--no-source", "1706.03762").exit_code == 0
     after = CliRunner().invoke(main, ["review"], input="q\n")
     assert " Attention Is All You Need › My reading notes " in after.stdout
+
+
+def test_sympy_reading_is_stored_at_fetch_and_shown_from_the_store(arxiv_server: ArxivServer,  # noqa: F811
+                                                                   home: Path) -> None:
+    import shutil
+
+    from studycards.store import open_store
+
+    assert run("fetch", "0903.0179").exit_code == 0
+    with open_store(home) as store:
+        equations = store.equations("0903.0179")
+    read = [eq for eq in equations if eq.pretty]
+    assert read and all(eq.symbols for eq in read)
+    shutil.rmtree(home / "cache")  # what `equations ID` shows now can only come from the store
+    shown = run("equations", "0903.0179")
+    assert shown.exit_code == 0, shown.output
+    assert read[0].pretty.splitlines()[0].strip() in shown.stdout
+    assert len([line for line in shown.stdout.splitlines() if line.startswith("(")]) == len(equations)

@@ -127,18 +127,19 @@ def equations(ctx: Context, target: str, as_json: bool, no_sympy: bool) -> None:
     from studycards import latex
 
     if Path(target).exists():
-        source = Path(target)
+        document = latex.read_document(Path(target))
+        found = document.equations if no_sympy else latex.with_sympy(document.equations)
+        if ctx.verbose:
+            for warning in document.warnings:
+                click.echo(f"warning: {warning}", err=True)
     else:
-        from studycards.fetch import cached_source
+        from studycards.fetch import paper_equations
 
         with ctx.open_store(create=False) as store:
-            source = cached_source(store, ctx.home, target)
-    document = latex.read_document(source)
-    found = document.equations if no_sympy else latex.with_sympy(document.equations)
-    if ctx.verbose:
-        for warning in document.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            found = paper_equations(store, ctx.home, target)
+        if no_sympy:
+            found = [eq._replace(pretty=None, symbols=()) for eq in found]
     if as_json:
         echo_json(latex.equations_json(found))
     else:
-        click.echo(latex.equations_text(found, sympy=not no_sympy))
+        click.echo(latex.equations_text(found))

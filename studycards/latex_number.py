@@ -11,6 +11,7 @@ empty (a trailing ``\\\\``) still takes its number, as in LaTeX.
 from __future__ import annotations
 
 import re
+from typing import Iterator
 
 from studycards.latex_macros import match_group
 from studycards.models import Equation
@@ -142,35 +143,32 @@ class Numbering:
         self.sub = None
 
 
-def split_rows(body: str) -> list[tuple[int, str]]:
-    """The rows of an alignment, split at ``\\\\`` outside braces and nested environments."""
-    rows: list[tuple[int, str]] = []
+def _top_level(text: str, token: str) -> Iterator[re.Match]:
+    """Each ``token`` (``\\\\`` or ``&``) outside braces and nested environments."""
     depth = 0
-    start = 0
-    for m in _ROW_TOKENS.finditer(body):
+    for m in _ROW_TOKENS.finditer(text):
         tok = m.group()
         if tok == "{" or tok.startswith("\\begin"):
             depth += 1
         elif tok == "}" or tok.startswith("\\end"):
             depth -= 1
-        elif tok == "\\\\" and depth == 0:
-            rows.append((start, body[start : m.start()]))
-            start = _ROW_OPTION.match(body, m.end()).end()
+        elif tok == token and depth == 0:
+            yield m
+
+
+def split_rows(body: str) -> list[tuple[int, str]]:
+    """The rows of an alignment, split at ``\\\\`` outside braces and nested environments."""
+    rows: list[tuple[int, str]] = []
+    start = 0
+    for m in _top_level(body, "\\\\"):
+        rows.append((start, body[start : m.start()]))
+        start = _ROW_OPTION.match(body, m.end()).end()
     rows.append((start, body[start:]))
     return rows
 
 
 def _top_level_ampersands(row: str) -> list[int]:
-    depth, found = 0, []
-    for m in _ROW_TOKENS.finditer(row):
-        tok = m.group()
-        if tok == "{" or tok.startswith("\\begin"):
-            depth += 1
-        elif tok == "}" or tok.startswith("\\end"):
-            depth -= 1
-        elif tok == "&" and depth == 0:
-            found.append(m.start())
-    return found
+    return [m.start() for m in _top_level(row, "&")]
 
 
 def _marks(row: str) -> tuple[str, bool, str | None, str | None]:

@@ -149,7 +149,8 @@ def guide_markdown(paper: Paper, document: Document | None) -> str:
         "",
         "## Questions",
         "",
-        "- What would you ask the authors? (replace this line with a question you could not answer)",
+        "What would you ask the authors? Note each question you could not answer as a `- ` list item here:",
+        "it stays an open research question until `studycards questions answer` turns it into a card.",
         "",
     ]
     text = "\n".join(out)

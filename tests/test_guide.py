@@ -70,7 +70,7 @@ def test_attention_guide_has_the_equation_cards_and_the_training_details(corpus:
     assert parsed.notes[0].back.startswith("$$\n\\mathrm{Attention}(Q, K, V)")
     assert parsed.notes[0].context == "Attention Is All You Need › Implementation › Equations"
     assert parsed.deck == "Papers::Attention Is All You Need" and parsed.paper == "1706.03762"
-    assert len(parsed.questions) == 1
+    assert parsed.questions == []  # the Questions section is for the reader's own questions
 
     notes_file = tmp_path / f"{slug(ATTENTION)}.md"
     notes_file.write_text(text, encoding="utf-8")
@@ -122,8 +122,7 @@ def test_quoted_text_can_never_read_as_card_syntax():
     assert parsed.errors == []
     assert [n.kind for n in parsed.notes] == ["equation"] * 3
     assert len({n.front for n in parsed.notes}) == 3
-    assert [q.text for q in parsed.questions] == [
-        "What would you ask the authors? (replace this line with a question you could not answer)"]
+    assert parsed.questions == []  # neither the quoted text nor the guide's own prompts become questions
     assert "tags: [cs.LG, weird_category]" in text
     assert 'deck: "Papers::A Paper"' in text
     for line in text.splitlines():

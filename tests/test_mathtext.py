@@ -302,8 +302,7 @@ def deck_blocks() -> list[str]:
 
 def test_every_deck_equation_renders():
     blocks = deck_blocks()
-    if not blocks:
-        pytest.skip("no $$ blocks in decks/*.md yet")
+    assert len(blocks) >= 15  # the sample decks' equation cards
     for latex in blocks:
         fallback = latex_to_unicode(latex)
         assert fallback and not re.search(r"\\[A-Za-z]", fallback), (latex, fallback)

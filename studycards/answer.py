@@ -15,6 +15,7 @@ from pathlib import Path
 
 from studycards.errors import StudycardsError
 from studycards.importer import ImportPlan, apply_plan, content_hash, plan_import, read_notes
+from studycards.notes import block_parser
 from studycards.store import Store, StoredQuestion
 
 BOM = b"\xef\xbb\xbf"
@@ -79,7 +80,7 @@ def rewrite(data: bytes, line: int, answer: str) -> tuple[bytes, int]:
     bom = BOM if data.startswith(BOM) else b""
     text = data[len(bom):].decode("utf-8")
     lines = LINE.findall(text)
-    tokens = _markdown().parse(text)
+    tokens = block_parser().parse(text)
     found = next((i for i, t in enumerate(tokens) if t.type == "paragraph_open" and t.map and t.map[0] == line - 1),
                  None)
     if found is None:
@@ -115,15 +116,6 @@ def rewrite(data: bytes, line: int, answer: str) -> tuple[bytes, int]:
 
 def _ending(line: str) -> str:
     return line[len(line.rstrip("\r\n")):]
-
-
-def _markdown():
-    """Block structure as the notes parser sees it, so line numbers agree."""
-    from markdown_it import MarkdownIt
-    from mdit_py_plugins.dollarmath import dollarmath_plugin
-    from mdit_py_plugins.front_matter import front_matter_plugin
-
-    return MarkdownIt("commonmark").use(front_matter_plugin).use(dollarmath_plugin, double_inline=True)
 
 
 def _replace_bytes(path: Path, data: bytes) -> None:

@@ -39,7 +39,8 @@ class ParsedNotes:
 
 
 @lru_cache(maxsize=1)
-def _markdown():
+def block_parser():  # -> markdown_it.MarkdownIt, imported lazily
+    """The one markdown parser for notes files: whoever needs their line numbers must see the same blocks."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.dollarmath import dollarmath_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
@@ -52,7 +53,7 @@ def _markdown():
 
 def parse_notes(text: str, path: str, deck: str | None = None) -> ParsedNotes:
     """Parse a notes file; ``deck`` (from ``--deck``) overrides the front matter and the title."""
-    tokens = _markdown().parse(text)
+    tokens = block_parser().parse(text)
     result = ParsedNotes(path=path, deck="")
     meta: dict = {}
     if tokens and tokens[0].type == "front_matter":

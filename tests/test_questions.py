@@ -166,3 +166,15 @@ def test_a_question_sharing_its_list_item_is_refused(tmp_path):
         result = run("questions", "answer", str(question["id"]), "An answer")
         assert result.exit_code == 1 and "shares its list item with other text" in result.stderr
     assert path.read_bytes() == original
+
+
+def test_a_question_nested_deeper_than_markdowns_default_limit_is_answered(tmp_path):
+    """`answer` reads the file with the notes parser itself, so it finds what `add` found."""
+    items = "".join("  " * depth + f"- level {depth}\n" for depth in range(12))
+    notes = tmp_path / "deep.md"
+    notes.write_text("# Deep\n\n## Questions\n" + items + "  " * 12 + "- Why so deep?\n")
+    assert run("add", str(notes)).exit_code == 0
+    [found] = [q for q in questions().values() if q["text"] == "Why so deep?"]
+    result = run("questions", "answer", str(found["id"]), "Because.")
+    assert result.exit_code == 0, result.output
+    assert "Q: Why so deep?\nA: Because." in notes.read_text()

@@ -15,7 +15,7 @@ from typing import Callable, Protocol
 
 from studycards.errors import BusyError, GradedElsewhere
 from studycards.models import Card
-from studycards.notes import deletions
+from studycards.notes import CONTEXT_SEPARATOR, deletions
 from studycards.sm2 import needs_redrill, schedule
 from studycards.store import Store
 
@@ -295,7 +295,7 @@ def card_context(card: Card) -> str:
     """The heading path, led by the fetched paper's title when the notes' headings do not name it."""
     context = card.context or card.deck
     if card.paper_title and card.paper_title.lower() not in context.lower():
-        return f"{card.paper_title} › {context}"
+        return card.paper_title + CONTEXT_SEPARATOR + context
     return context
 
 

@@ -128,7 +128,7 @@ def _front_matter(content: str, result: ParsedNotes) -> dict:
 
 
 def _paper_id(text: str) -> str | None:
-    from studycards.arxiv_api import parse_id
+    from studycards.paper.arxiv import parse_id
     from studycards.errors import StudycardsError
 
     try:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from studycards.archive import unpack
+from studycards.paper.archive import unpack
 from studycards.errors import StudycardsError
 
 # -- real e-prints from the corpus -------------------------------------------------

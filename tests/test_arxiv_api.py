@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from studycards.arxiv_api import ArxivId, Network, download_source, fetch_metadata, parse_id
+from studycards.paper.arxiv import ArxivId, Network, download_source, fetch_metadata, parse_id
 from studycards.errors import StudycardsError
 from tests.arxiv_server import Answer, ArxivServer, arxiv_server  # noqa: F401 (the fixture)
 

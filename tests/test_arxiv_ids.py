@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from studycards.arxiv_ids import ArxivId, find_code_links, parse_id
+from studycards.paper.ids import ArxivId, find_code_links, parse_id
 from studycards.errors import StudycardsError
 
 # -- ids: a table --------------------------------------------------------------------

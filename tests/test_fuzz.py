@@ -14,7 +14,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from studycards.arxiv_ids import find_code_links, parse_id
+from studycards.paper.ids import find_code_links, parse_id
 from studycards.errors import NotesError, StudycardsError
 from studycards.importer import read_notes
 from studycards.latex import read_document

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from studycards.cli import main
-from studycards.guide import guide_markdown, slug
+from studycards.paper.guide import guide_markdown, slug
 from studycards.latex import Document, Section, read_document
 from studycards.models import Equation, Paper
 from studycards.notes import parse_notes

@@ -13,7 +13,7 @@ from studycards.errors import StudycardsError
 
 def _check_ids(click_ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
     """Refuse anything that is not an arXiv id or URL before any network use (exit 2, like any bad argument)."""
-    from studycards.arxiv_ids import parse_id
+    from studycards.paper.ids import parse_id
 
     for value in values:
         try:
@@ -69,7 +69,7 @@ def fetch(ctx: Context, ids: tuple[str, ...], no_source: bool, refresh: bool, no
         studycards fetch 1706.03762 https://arxiv.org/abs/2412.19437v1
         studycards fetch 1706.03762 --notes notes/
     """
-    from studycards.fetch import fetch_papers, fetch_text, guides_text, write_guides
+    from studycards.paper.fetch import fetch_papers, fetch_text, guides_text, write_guides
 
     moment, _ = clock(ctx)
     progress = _DownloadProgress()
@@ -95,7 +95,7 @@ def papers(ctx: Context, as_json: bool) -> None:
     Example:
         studycards papers --json
     """
-    from studycards.fetch import papers_text
+    from studycards.paper.fetch import papers_text
 
     with ctx.open_store(create=False) as store:
         rows = store.list_papers()
@@ -133,7 +133,7 @@ def equations(ctx: Context, target: str, as_json: bool, no_sympy: bool) -> None:
             for warning in document.warnings:
                 click.echo(f"warning: {warning}", err=True)
     else:
-        from studycards.fetch import paper_equations
+        from studycards.paper.fetch import paper_equations
 
         with ctx.open_store(create=False) as store:
             found = paper_equations(store, ctx.home, target)

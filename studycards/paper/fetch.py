@@ -14,7 +14,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
-from studycards.arxiv_ids import ArxivId, find_code_links, parse_id
+from studycards.paper.ids import ArxivId, find_code_links, parse_id
 from studycards.errors import StudycardsError
 from studycards.models import Equation, Paper
 
@@ -55,7 +55,7 @@ def cache_dir(home: Path, ident: ArxivId) -> Path:
 def fetch_papers(store: Store, home: Path, texts: Iterable[str], *, now: datetime, source: bool = True,
                  refresh: bool = False, progress: ProgressFn | None = None) -> list[FetchResult]:
     """Fetch the papers named by ``texts`` (ids or URLs) and store them; one API request for all that are new."""
-    from studycards.arxiv_api import fetch_metadata
+    from studycards.paper.arxiv import fetch_metadata
 
     plans: dict[str, _Plan] = {}
     for ident in (parse_id(text) for text in texts):
@@ -91,8 +91,8 @@ def _is_current(plan: _Plan) -> bool:
 
 def _with_source(plan: _Plan, home: Path, refresh: bool, progress: ProgressFn | None) -> FetchResult:
     """Download (or reuse) the e-print, unpack it, and read its equations and links to code."""
-    from studycards.archive import unpack
-    from studycards.arxiv_api import download_source
+    from studycards.paper.archive import unpack
+    from studycards.paper.arxiv import download_source
 
     paper = plan.paper
     assert paper is not None
@@ -147,7 +147,7 @@ def paper_equations(store: Store, home: Path, target: str) -> list[Equation]:
 
 def write_guides(results: list[FetchResult], folder: Path) -> list[tuple[Path, bool]]:
     """Write each paper's reading-guide notes file into ``folder``; an existing file is never overwritten."""
-    from studycards.guide import guide_markdown, slug
+    from studycards.paper.guide import guide_markdown, slug
     from studycards.latex import read_document
 
     written = []

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Sequence, TypeVar
 
 from studycards import __version__
-from studycards.arxiv_ids import ArxivId, find_code_links, parse_id
+from studycards.paper.ids import ArxivId, find_code_links, parse_id
 from studycards.errors import StudycardsError
 from studycards.models import Paper
 

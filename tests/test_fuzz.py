@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from studycards.paper.ids import find_code_links, parse_id
 from studycards.errors import NotesError, StudycardsError
 from studycards.importer import read_notes
-from studycards.latex import read_document
+from studycards.latex.document import read_document
 from studycards.notes import cloze_parts, find_separator, parse_notes
 from tests.conftest import CORPUS, DECKS, FIXTURES
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from studycards.cli import main
 from studycards.paper.guide import guide_markdown, slug
-from studycards.latex import Document, Section, read_document
+from studycards.latex.document import Document, Section, read_document
 from studycards.models import Equation, Paper
 from studycards.notes import parse_notes
 

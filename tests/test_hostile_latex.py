@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from studycards.errors import StudycardsError
-from studycards.latex import read_document
+from studycards.latex.document import read_document
 
 HEAD = "\\documentclass{article}\n\\begin{document}\n\\section{Method}\n"
 TAIL = "\nWe minimise:\n\\begin{equation}\\label{eq:kept} L = \\sum_i \\ell_i \\end{equation}\n\\end{document}\n"
@@ -210,7 +210,7 @@ def test_a_macro_that_expands_forever_stops_with_a_warning(tmp_path, name):
 MEASURE = """
 import json, resource, sys, time
 from pathlib import Path
-from studycards.latex import read_document
+from studycards.latex.document import read_document
 for folder in sys.argv[1:]:
     started = time.monotonic()
     document = read_document(Path(folder))

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from studycards.errors import StudycardsError
-from studycards.latex import (
+from studycards.latex.document import (
     drop_switched_off,
     find_main,
     read_document,

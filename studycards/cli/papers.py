@@ -124,7 +124,7 @@ def equations(ctx: Context, target: str, as_json: bool, no_sympy: bool) -> None:
         studycards equations 1706.03762
         studycards equations paper/main.tex --json --no-sympy
     """
-    from studycards import latex
+    from studycards.latex import document as latex
 
     if Path(target).exists():
         document = latex.read_document(Path(target))

@@ -113,7 +113,7 @@ def _with_source(plan: _Plan, home: Path, refresh: bool, progress: ProgressFn | 
         return FetchResult(paper, True, kind, None, equations=0,
                            problem=f"arXiv has only a PDF of {versioned}, no LaTeX source")
     src = folder / "src"
-    from studycards.latex import read_document, with_sympy
+    from studycards.latex.document import read_document, with_sympy
 
     try:
         document = read_document(src)
@@ -140,7 +140,7 @@ def paper_equations(store: Store, home: Path, target: str) -> list[Equation]:
         folder = cache_dir(home, ident) / "src"
     if not folder.is_dir():
         raise StudycardsError(f"paper {ident.id} has no cached source; run: studycards fetch {ident.id}")
-    from studycards.latex import read_document, with_sympy
+    from studycards.latex.document import read_document, with_sympy
 
     return list(with_sympy(read_document(folder).equations))
 
@@ -148,7 +148,7 @@ def paper_equations(store: Store, home: Path, target: str) -> list[Equation]:
 def write_guides(results: list[FetchResult], folder: Path) -> list[tuple[Path, bool]]:
     """Write each paper's reading-guide notes file into ``folder``; an existing file is never overwritten."""
     from studycards.paper.guide import guide_markdown, slug
-    from studycards.latex import read_document
+    from studycards.latex.document import read_document
 
     written = []
     try:

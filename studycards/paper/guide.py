@@ -15,8 +15,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
-from studycards.latex import Document, Section
-from studycards.latex_text import all_sentences, math_spans
+from studycards.latex.document import Document, Section
+from studycards.latex.prose import all_sentences, math_spans
 from studycards.models import Equation, Paper
 
 TRAINING = re.compile(

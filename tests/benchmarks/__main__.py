@@ -175,7 +175,7 @@ def corpus_sources(tmp: Path) -> list[Path]:
 
 
 def extraction(tmp: Path) -> None:
-    from studycards.latex import read_document, with_sympy
+    from studycards.latex.document import read_document, with_sympy
 
     if not CORPUS.is_dir():
         print(f"(equation extraction skipped: no corpus at {CORPUS})")

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studycards.errors import StudycardsError
-from studycards.latex_macros import Expander, work_budget
-from studycards.latex_scan import scan
-from studycards.latex_text import plain_text
+from studycards.latex.macros import Expander, work_budget
+from studycards.latex.scan import scan
+from studycards.latex.prose import plain_text
 from studycards.models import Equation
 
 MAX_FILE_BYTES = 32 * 1024 * 1024

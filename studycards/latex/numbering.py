@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from studycards.latex_macros import match_group
+from studycards.latex.macros import match_group
 from studycards.models import Equation
 
 BOOKISH = {"book", "report", "scrbook", "scrreprt", "memoir", "amsbook", "thesis"}

@@ -12,9 +12,9 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
-from studycards.latex_macros import read_argument, read_optional
-from studycards.latex_number import Numbering, display_equations
-from studycards.latex_text import all_sentences, plain_text
+from studycards.latex.macros import read_argument, read_optional
+from studycards.latex.numbering import Numbering, display_equations
+from studycards.latex.prose import all_sentences, plain_text
 from studycards.models import Equation
 
 MAX_EQUATIONS = 20_000

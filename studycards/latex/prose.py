@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from studycards.latex_macros import match_group, read_optional, skip_spaces
+from studycards.latex.macros import match_group, read_optional, skip_spaces
 
 DROP_ENVS = (
     "figure", "figure*", "table", "table*", "tabular", "tabular*", "tabularx", "wrapfigure",

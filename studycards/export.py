@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 from studycards.anki_html import HtmlRenderer
 from studycards.anki_notetypes import NOTE_TYPES, deck_id, genanki_models
 from studycards.errors import StudycardsError
-from studycards.notes import CONTEXT_SEPARATOR
+from studycards.notes.parser import CONTEXT_SEPARATOR
 from studycards.store import ExportNote, Store, StoredQuestion
 
 ARXIV_ABS = "https://arxiv.org/abs/"

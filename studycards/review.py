@@ -15,7 +15,7 @@ from typing import Callable, Protocol
 
 from studycards.errors import BusyError, GradedElsewhere
 from studycards.models import Card
-from studycards.notes import CONTEXT_SEPARATOR, deletions
+from studycards.notes.parser import CONTEXT_SEPARATOR, deletions
 from studycards.sm2 import needs_redrill, schedule
 from studycards.store import Store
 
@@ -278,7 +278,7 @@ class Session:
 def reimport(store: Store, path: str, now: datetime) -> list[str]:
     """Re-add one notes file after an edit; its mistakes come back as lines to show, never as a stop."""
     from studycards.errors import NotesErrors, StudycardsError
-    from studycards.importer import apply_plan, plan_import
+    from studycards.notes.importer import apply_plan, plan_import
 
     known = store.file_hash(path)
     try:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Iterable
 from studycards.models import Card
 
 if TYPE_CHECKING:
-    from studycards.importer import ImportPlan
+    from studycards.notes.importer import ImportPlan
     from studycards.store import DeckStatus, StoredQuestion
 
 

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from studycards.cli import main
-from studycards.importer import MAX_NOTES_BYTES
+from studycards.notes.importer import MAX_NOTES_BYTES
 from tests.conftest import DECKS
 
 YAML_BOMB = "\n".join(

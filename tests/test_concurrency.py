@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from studycards import store as store_module
 from studycards.cli import main
 from studycards.errors import StudycardsError
-from studycards.importer import apply_plan, plan_import
+from studycards.notes.importer import apply_plan, plan_import
 from studycards.migrations import MIGRATIONS
 from studycards.models import CardState
 from studycards.review import Frame, Session

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from studycards.paper.ids import find_code_links, parse_id
 from studycards.errors import NotesError, StudycardsError
-from studycards.importer import read_notes
+from studycards.notes.importer import read_notes
 from studycards.latex.document import read_document
-from studycards.notes import cloze_parts, find_separator, parse_notes
+from studycards.notes.parser import cloze_parts, find_separator, parse_notes
 from tests.conftest import CORPUS, DECKS, FIXTURES
 
 

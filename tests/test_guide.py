@@ -12,7 +12,7 @@ from studycards.cli import main
 from studycards.paper.guide import guide_markdown, slug
 from studycards.latex.document import Document, Section, read_document
 from studycards.models import Equation, Paper
-from studycards.notes import parse_notes
+from studycards.notes.parser import parse_notes
 
 HEADINGS = ["# ", "## Abstract", "## Conclusion", "## Understanding", "## Implementation",
             "### Architecture, inputs and outputs", "### Equations", "### Loss",

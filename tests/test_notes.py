@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studycards.notes import cloze_parts, find_separator, parse_notes
+from studycards.notes.parser import cloze_parts, find_separator, parse_notes
 from tests.conftest import DECKS, FIXTURES
 
 

@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from studycards.cli import main
-from studycards.notes import parse_notes
+from studycards.notes.parser import parse_notes
 from tests.conftest import DECKS
 
 NOW = {"STUDYCARDS_NOW": "2026-11-23T09:00:00"}

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from studycards.cli import main
-from studycards.importer import apply_plan, plan_import
+from studycards.notes.importer import apply_plan, plan_import
 from studycards.models import CardState
 from studycards.review import Frame, Session, build_queue, card_sides, cloze_sides, idle_text
 from studycards.sm2 import schedule

@@ -29,7 +29,7 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
         studycards add decks/ --dry-run
         studycards add notes/attention.md
     """
-    from studycards.importer import add_notes
+    from studycards.notes.importer import add_notes
     from studycards.views import plan_text
 
     moment, _ = clock(ctx)
@@ -128,7 +128,7 @@ def answer(ctx: Context, question_id: int, text: str) -> None:
     Example:
         studycards questions answer 4 "Not beyond about twice the training length."
     """
-    from studycards.answer import answer_question
+    from studycards.notes.answer import answer_question
 
     moment, _ = clock(ctx)
     with ctx.open_store() as store:

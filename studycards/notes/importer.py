@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable
 
 from studycards.errors import NotesError, NotesErrors, StudycardsError
 from studycards.models import Card, Note, Question
-from studycards.notes import ParsedNotes, parse_notes
+from studycards.notes.parser import ParsedNotes, parse_notes
 from studycards.store import Store
 
 if TYPE_CHECKING:

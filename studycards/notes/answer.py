@@ -14,8 +14,8 @@ from datetime import datetime
 from pathlib import Path
 
 from studycards.errors import StudycardsError
-from studycards.importer import ImportPlan, apply_plan, content_hash, plan_import, read_notes
-from studycards.notes import block_parser
+from studycards.notes.importer import ImportPlan, apply_plan, content_hash, plan_import, read_notes
+from studycards.notes.parser import block_parser
 from studycards.store import Store, StoredQuestion
 
 BOM = b"\xef\xbb\xbf"

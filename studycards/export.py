@@ -32,7 +32,7 @@ from studycards.anki_html import HtmlRenderer
 from studycards.anki_notetypes import NOTE_TYPES, deck_id, genanki_models
 from studycards.errors import StudycardsError
 from studycards.notes.parser import CONTEXT_SEPARATOR
-from studycards.store import ExportNote, Store, StoredQuestion
+from studycards.store.database import ExportNote, Store, StoredQuestion
 
 ARXIV_ABS = "https://arxiv.org/abs/"
 PROGRESS_EVERY = 500

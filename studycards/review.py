@@ -17,7 +17,7 @@ from studycards.errors import BusyError, GradedElsewhere
 from studycards.models import Card
 from studycards.notes.parser import CONTEXT_SEPARATOR, deletions
 from studycards.sm2 import needs_redrill, schedule
-from studycards.store import Store
+from studycards.store.database import Store
 
 REVEAL = (" ", "\n", "\r")
 GRADES = "012345"

@@ -9,7 +9,7 @@ from studycards.models import Card
 
 if TYPE_CHECKING:
     from studycards.notes.importer import ImportPlan
-    from studycards.store import DeckStatus, StoredQuestion
+    from studycards.store.database import DeckStatus, StoredQuestion
 
 
 def short(text: str, width: int) -> str:

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from studycards.cli import main
 from studycards.home import study_day
 from studycards.sm2 import schedule
-from studycards.store import open_store
+from studycards.store.database import open_store
 from tests.conftest import DECKS, FIXTURES
 
 

@@ -23,15 +23,15 @@ import pexpect
 import pytest
 from click.testing import CliRunner
 
-from studycards import store as store_module
+from studycards.store import database as store_module
 from studycards.cli import main
 from studycards.errors import StudycardsError
 from studycards.notes.importer import apply_plan, plan_import
-from studycards.migrations import MIGRATIONS
+from studycards.store.migrations import MIGRATIONS
 from studycards.models import CardState
 from studycards.review import Frame, Session
 from studycards.sm2 import schedule
-from studycards.store import open_store
+from studycards.store.database import open_store
 from tests.benchmarks.generate import notes_text
 from tests.conftest import DECKS
 

@@ -23,10 +23,10 @@ import pexpect
 from click.testing import CliRunner
 
 from studycards.cli import main
-from studycards.migrations import MIGRATIONS
+from studycards.store.migrations import MIGRATIONS
 from studycards.models import CardState
 from studycards.sm2 import schedule
-from studycards.store import open_store
+from studycards.store.database import open_store
 from tests.benchmarks.generate import notes_text
 from tests.conftest import DECKS
 

@@ -18,7 +18,7 @@ from studycards.anki_notetypes import NOTE_TYPES, NoteType, genanki_models
 from studycards.cli import main
 from studycards.export import PackageNote, export_collection, package_rows
 from studycards.models import Paper
-from studycards.store import open_store
+from studycards.store.database import open_store
 from tests.conftest import DECKS
 
 NOTE_TYPE_NAMES = {"studycards Basic", "studycards Basic and reversed", "studycards Cloze", "studycards Equation"}

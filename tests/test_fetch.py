@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from studycards.cli import main
-from studycards.store import open_store
+from studycards.store.database import open_store
 from tests.arxiv_server import ArxivServer, arxiv_server  # noqa: F401 (the fixture)
 from tests.test_startup import HEAVY, PROBE
 

@@ -19,14 +19,14 @@ from typing import Iterator
 import pytest
 from click.testing import CliRunner
 
-from studycards import migrations
+from studycards.store import migrations
 from studycards.cli import main
 from studycards.errors import StudycardsError
-from studycards.migrations import MIGRATIONS
+from studycards.store.migrations import MIGRATIONS
 from studycards.models import CardState
 from studycards.review import Session
 from studycards.sm2 import schedule
-from studycards.store import open_store
+from studycards.store.database import open_store
 from tests.conftest import FIXTURES
 from tests.fixtures.db import make
 

@@ -18,7 +18,7 @@ from fractions import Fraction
 from click.testing import CliRunner
 
 from studycards.cli import main
-from studycards.store import open_store
+from studycards.store.database import open_store
 from tests.conftest import DECKS
 
 START = date(2026, 11, 2)

@@ -55,7 +55,7 @@ def test_sympy_reading_is_stored_at_fetch_and_shown_from_the_store(arxiv_server:
                                                                    home: Path) -> None:
     import shutil
 
-    from studycards.store import open_store
+    from studycards.store.database import open_store
 
     assert run("fetch", "0903.0179").exit_code == 0
     with open_store(home) as store:

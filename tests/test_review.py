@@ -15,7 +15,7 @@ from studycards.notes.importer import apply_plan, plan_import
 from studycards.models import CardState
 from studycards.review import Frame, Session, build_queue, card_sides, cloze_sides, idle_text
 from studycards.sm2 import schedule
-from studycards.store import Store, open_store
+from studycards.store.database import Store, open_store
 from studycards.terminal import draw, summary_text
 from tests.conftest import DECKS
 

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from studycards.cli import main
 from studycards.models import CardState
 from studycards.sm2 import schedule
-from studycards.store import open_store
+from studycards.store.database import open_store
 from tests.conftest import DECKS
 
 NOW = "2026-11-23T09:00"

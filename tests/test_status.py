@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from studycards.models import CardState
-from studycards.store import DeckStatus, open_store
+from studycards.store.database import DeckStatus, open_store
 
 DAY = date(2026, 11, 23)
 

@@ -40,7 +40,7 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             if ctx.verbose:
                 raise
             if isinstance(exc, sqlite3.DatabaseError):  # busy or damaged in the middle of a command
-                from studycards.store import database_error
+                from studycards.store.database import database_error
 
                 _fail(str(database_error(exc, ctx.home)))
             _fail(f"unexpected {type(exc).__name__}: {exc} (run with --verbose for details)")
@@ -68,7 +68,7 @@ class Context:
         return resolve_home(self.home_option)
 
     def open_store(self, create: bool = True):  # -> store.Store
-        from studycards import store
+        from studycards.store import database as store
 
         return store.open_store(self.home, create)
 

@@ -51,7 +51,7 @@ def status(ctx: Context, deck: str | None, as_json: bool) -> None:
         studycards status --deck Papers::Transformer
     """
     from studycards import views
-    from studycards.store import collection_status
+    from studycards.store.database import collection_status
 
     _, day = clock(ctx)
     statuses, forecast = collection_status(ctx.home, day, deck)

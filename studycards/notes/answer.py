@@ -16,7 +16,7 @@ from pathlib import Path
 from studycards.errors import StudycardsError
 from studycards.notes.importer import ImportPlan, apply_plan, content_hash, plan_import, read_notes
 from studycards.notes.parser import block_parser
-from studycards.store import Store, StoredQuestion
+from studycards.store.database import Store, StoredQuestion
 
 BOM = b"\xef\xbb\xbf"
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")

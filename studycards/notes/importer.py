@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Callable
 from studycards.errors import NotesError, NotesErrors, StudycardsError
 from studycards.models import Card, Note, Question
 from studycards.notes.parser import ParsedNotes, parse_notes
-from studycards.store import Store
+from studycards.store.database import Store
 
 if TYPE_CHECKING:
     from studycards.rendering import Renderer

@@ -19,7 +19,7 @@ from studycards.errors import StudycardsError
 from studycards.models import Equation, Paper
 
 if TYPE_CHECKING:
-    from studycards.store import Store
+    from studycards.store.database import Store
 
 ProgressFn = Callable[[str, int, "int | None"], None]
 

@@ -13,7 +13,7 @@ from typing import Callable, NamedTuple
 
 from studycards.errors import GradedElsewhere, StudycardsError
 from studycards.models import Card, CardState
-from studycards.store_sql import CARD_COLUMNS, CARD_FROM, card_from_row, day_of, deck_clause, iso
+from studycards.store.sql import CARD_COLUMNS, CARD_FROM, card_from_row, day_of, deck_clause, iso
 
 
 class DeckStatus(NamedTuple):

@@ -20,11 +20,11 @@ from typing import Iterable, Iterator
 
 from studycards.errors import BusyError, StudycardsError
 from studycards.home import DB_NAME
-from studycards.migrations import check_version, migrate
+from studycards.store.migrations import check_version, migrate
 from studycards.models import Card
-from studycards.store_library import ExportNote, LibraryQueries, StoredQuestion  # noqa: F401 (re-exported)
-from studycards.store_reviews import DeckStatus, Review, ReviewQueries  # noqa: F401 (re-exported)
-from studycards.store_sql import CARD_COLUMNS, CARD_FROM, card_from_row, deck_clause
+from studycards.store.library import ExportNote, LibraryQueries, StoredQuestion  # noqa: F401 (re-exported)
+from studycards.store.reviews import DeckStatus, Review, ReviewQueries  # noqa: F401 (re-exported)
+from studycards.store.sql import CARD_COLUMNS, CARD_FROM, card_from_row, deck_clause
 
 BUSY_TIMEOUT_MS = 5000
 class Store(LibraryQueries, ReviewQueries):

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 
-from studycards.store_sql import decks_clause
+from studycards.store.sql import decks_clause
 from studycards.models import Equation, Paper
 
 

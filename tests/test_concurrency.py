@@ -29,7 +29,7 @@ from studycards.errors import StudycardsError
 from studycards.notes.importer import apply_plan, plan_import
 from studycards.store.migrations import MIGRATIONS
 from studycards.models import CardState
-from studycards.review import Frame, Session
+from studycards.review.session import Frame, Session
 from studycards.sm2 import schedule
 from studycards.store.database import open_store
 from tests.benchmarks.generate import notes_text

@@ -24,7 +24,7 @@ from studycards.cli import main
 from studycards.errors import StudycardsError
 from studycards.store.migrations import MIGRATIONS
 from studycards.models import CardState
-from studycards.review import Session
+from studycards.review.session import Session
 from studycards.sm2 import schedule
 from studycards.store.database import open_store
 from tests.conftest import FIXTURES

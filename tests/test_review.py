@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from studycards.cli import main
 from studycards.notes.importer import apply_plan, plan_import
 from studycards.models import CardState
-from studycards.review import Frame, Session, build_queue, card_sides, cloze_sides, idle_text
+from studycards.review.session import Frame, Session, build_queue, card_sides, cloze_sides, idle_text
 from studycards.sm2 import schedule
 from studycards.store.database import Store, open_store
-from studycards.terminal import draw, summary_text
+from studycards.review.terminal import draw, summary_text
 from tests.conftest import DECKS
 
 DAY = date(2026, 11, 23)

@@ -160,8 +160,8 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None) -
         printf '\\n5\\n\\n3\\n' | studycards review
     """
     from studycards.home import load_settings, now
-    from studycards.review import Session, idle_text
-    from studycards.terminal import Keys, Screen, summary_text
+    from studycards.review.session import Session, idle_text
+    from studycards.review.terminal import Keys, Screen, summary_text
 
     settings = load_settings(ctx.home)
     _, day = clock(ctx)

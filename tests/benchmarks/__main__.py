@@ -135,9 +135,9 @@ def first_card_time(environ: dict) -> float:
 
 def grade_to_next(home: Path) -> float:
     """Median time from a grade to the next card drawn, in-process, 100,000 cards in the store."""
-    from studycards.review import Session
+    from studycards.review.session import Session
     from studycards.store.database import open_store
-    from studycards.terminal import Screen
+    from studycards.review.terminal import Screen
 
     class Null(io.StringIO):
         pass

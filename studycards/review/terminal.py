@@ -16,7 +16,7 @@ import sys
 from contextlib import contextmanager
 from typing import Iterator, TextIO
 
-from studycards.review import Frame, Summary
+from studycards.review.session import Frame, Summary
 
 CLEAR = "\x1b[H\x1b[2J"
 MAX_WIDTH = 100

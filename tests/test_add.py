@@ -180,8 +180,8 @@ def test_every_command_has_help_with_an_example():
 
 def test_a_large_file_gets_the_same_math_as_a_small_one(home, tmp_path):
     """Above the size where sympy loads in a helper process, equation cards are drawn exactly as in-process."""
-    from studycards.mathtext import render_markdown
-    from studycards.rendering import HELPER_FROM_BYTES
+    from studycards.mathtext.pretty import render_markdown
+    from studycards.mathtext.batch import HELPER_FROM_BYTES
     from tests.benchmarks.generate import write_notes
 
     notes = write_notes(tmp_path / "big", 5_000)

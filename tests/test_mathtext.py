@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studycards.mathtext import (
+from studycards.mathtext.pretty import (
     SympyReading,
     latex_to_unicode,
     render,
@@ -287,7 +287,7 @@ def test_sympy_work_is_memoised():
 
 
 def test_import_does_not_import_sympy():
-    probe = "import sys, studycards.mathtext; print('sympy' in sys.modules)"
+    probe = "import sys, studycards.mathtext.pretty; print('sympy' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"

@@ -326,7 +326,7 @@ def with_sympy(equations: tuple[Equation, ...] | list[Equation]) -> tuple[Equati
     Separate from extraction because sympy is slow to import and to parse; an
     equation sympy cannot read keeps ``pretty=None`` and is shown from its LaTeX.
     """
-    from studycards import mathtext
+    from studycards.mathtext import pretty as mathtext
 
     result = []
     for equation in equations:
@@ -350,7 +350,7 @@ def equations_json(equations: tuple[Equation, ...] | list[Equation]) -> list[dic
 def equations_text(equations: tuple[Equation, ...] | list[Equation]) -> str:
     """Each equation under its number as the PDF shows it, its section and introducing sentence,
     rendered for the terminal (sympy's stored drawing where trusted, else unicode from the LaTeX)."""
-    from studycards.unicode_math import latex_to_unicode
+    from studycards.mathtext.unicode import latex_to_unicode
 
     blocks = []
     for eq in equations:

@@ -20,7 +20,7 @@ from studycards.notes.parser import ParsedNotes, parse_notes
 from studycards.store.database import Store
 
 if TYPE_CHECKING:
-    from studycards.rendering import Renderer
+    from studycards.mathtext.batch import Renderer
 
 MAX_NOTES_BYTES = 20 * 1024 * 1024
 
@@ -211,7 +211,7 @@ def _plan_questions(store: Store, plan: ImportPlan, questions: list[Question], s
 
 def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer | None = None) -> None:
     """Write the whole plan in one transaction: all of it lands, or none of it (and nothing, if nothing changed)."""
-    from studycards.rendering import Renderer
+    from studycards.mathtext.batch import Renderer
 
     if not (plan.changes or plan.moved or plan.hashes):
         return
@@ -240,7 +240,7 @@ def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer
 def add_notes(store: Store, paths: list[str], now: datetime, *, deck: str | None = None, skip_bad: bool = False,
               dry_run: bool = False) -> ImportPlan:
     """``studycards add``: plan, then apply unless it is a dry run."""
-    from studycards.rendering import Renderer
+    from studycards.mathtext.batch import Renderer
 
     with Renderer() as renderer:
         for attempt in range(2):

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from studycards.unicode_math import GREEK, RELATIONS, latex_to_unicode
+from studycards.mathtext.unicode import GREEK, RELATIONS, latex_to_unicode
 
 if TYPE_CHECKING:  # sympy is imported lazily: studycards must start fast
     import sympy

@@ -25,7 +25,7 @@ def _ignore_interrupts() -> None:
 
 def _load_sympy() -> None:
     """Import sympy and run its LaTeX parser once: the first parse alone costs a third of a second."""
-    from studycards.mathtext import sympy_reading
+    from studycards.mathtext.pretty import sympy_reading
 
     sympy_reading("x + 1")
 
@@ -57,7 +57,7 @@ class Renderer:
 
     def render_all(self, texts: list[str]) -> list[str]:
         """Every side rendered; sides without display math go first, while the helper reads the equations."""
-        from studycards.mathtext import render_markdown, sympy_reading
+        from studycards.mathtext.pretty import render_markdown, sympy_reading
 
         equations = sorted({m.group(1) for text in texts if "$$" in text for m in DISPLAY.finditer(text)})
         pending = {eq: self._pool.submit(sympy_reading, eq) for eq in equations} if self._pool else {}

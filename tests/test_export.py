@@ -13,10 +13,10 @@ from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studycards.anki_html import HtmlRenderer, cloze_safe, simple_paragraph
-from studycards.anki_notetypes import NOTE_TYPES, NoteType, genanki_models
+from studycards.anki.html import HtmlRenderer, cloze_safe, simple_paragraph
+from studycards.anki.notetypes import NOTE_TYPES, NoteType, genanki_models
 from studycards.cli import main
-from studycards.export import PackageNote, export_collection, package_rows
+from studycards.anki.export import PackageNote, export_collection, package_rows
 from studycards.models import Paper
 from studycards.store.database import open_store
 from tests.conftest import DECKS

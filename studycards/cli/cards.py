@@ -200,7 +200,7 @@ def export(ctx: Context, decks: tuple[str, ...], output: str, questions_path: st
     """
     from contextlib import nullcontext
 
-    from studycards.export import export_collection, export_size, report_text
+    from studycards.anki.export import export_collection, export_size, report_text
 
     moment, _ = clock(ctx)
     with ctx.open_store() as store:

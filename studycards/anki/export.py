@@ -28,8 +28,8 @@ from itertools import groupby
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from studycards.anki_html import HtmlRenderer
-from studycards.anki_notetypes import NOTE_TYPES, deck_id, genanki_models
+from studycards.anki.html import HtmlRenderer
+from studycards.anki.notetypes import NOTE_TYPES, deck_id, genanki_models
 from studycards.errors import StudycardsError
 from studycards.notes.parser import CONTEXT_SEPARATOR
 from studycards.store.database import ExportNote, Store, StoredQuestion

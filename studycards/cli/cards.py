@@ -30,7 +30,7 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
         studycards add notes/attention.md
     """
     from studycards.notes.importer import add_notes
-    from studycards.views import plan_text
+    from studycards.cli.views import plan_text
 
     moment, _ = clock(ctx)
     with ctx.open_store() as store:
@@ -50,7 +50,7 @@ def status(ctx: Context, deck: str | None, as_json: bool) -> None:
     Example:
         studycards status --deck Papers::Transformer
     """
-    from studycards import views
+    from studycards.cli import views
     from studycards.store.database import collection_status
 
     _, day = clock(ctx)
@@ -75,7 +75,7 @@ def list_cards(ctx: Context, deck: str | None, due: bool, retired: bool, as_json
     Example:
         studycards list --deck Papers::ResNet --due
     """
-    from studycards import views
+    from studycards.cli import views
 
     _, day = clock(ctx)
     with ctx.open_store(create=False) as store:
@@ -101,7 +101,7 @@ def questions(click_ctx: click.Context, paper: str | None, show_all: bool, as_js
     """
     if click_ctx.invoked_subcommand:
         return
-    from studycards import views
+    from studycards.cli import views
 
     ctx: Context = click_ctx.obj
     with ctx.open_store(create=False) as store:

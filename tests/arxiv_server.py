@@ -27,9 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
-import pytest
-
-from tests.conftest import FIXTURES
+from tests.paths import FIXTURES
 
 ARXIV_FIXTURES = FIXTURES / "arxiv"
 _ENTRY = re.compile(r"  <entry>.*?</entry>\n", re.DOTALL)
@@ -144,8 +142,7 @@ class ArxivServer:
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.httpd.daemon_threads = True
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     @property
     def url(self) -> str:
@@ -200,12 +197,12 @@ class ArxivServer:
         if target == "api":
             status, body = self.feeds.answer(params)
             return Answer(status, body, {"Content-Type": "application/atom+xml; charset=utf-8"})
-        data = self.source(path[len("/src/"):]) if target == "src" else None
+        data = self.source(path[len("/src/") :]) if target == "src" else None
         if data is None:
             return Answer(404, b"<html><body>Not found</body></html>", {"Content-Type": "text/html"})
         return Answer(200, data, {"Content-Type": "application/x-eprint-tar"})
 
-    def __enter__(self) -> "ArxivServer":
+    def __enter__(self) -> ArxivServer:
         self.thread.start()
         return self
 
@@ -220,7 +217,7 @@ def _handler(server: ArxivServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
 
-        def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_GET(self) -> None:
             parts = urlsplit(self.path)
             params = {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
             with server.lock:
@@ -241,25 +238,13 @@ def _handler(server: ArxivServer) -> type[BaseHTTPRequestHandler]:
                     self.wfile.flush()
                     if server.released.wait(answer.delay):
                         return
-                    self.wfile.write(answer.body[answer.pause_after:])
+                    self.wfile.write(answer.body[answer.pause_after :])
                 else:
                     self.wfile.write(answer.body)
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up, as a client with a timeout should
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     return Handler
-
-
-@pytest.fixture
-def arxiv_server(corpus: Path, monkeypatch: pytest.MonkeyPatch):
-    """A running local arXiv; ``STUDYCARDS_ARXIV_*`` point at it, with no delay and quick back-off."""
-    with ArxivServer(corpus) as server:
-        monkeypatch.setenv("STUDYCARDS_ARXIV_API_URL", server.api_url)
-        monkeypatch.setenv("STUDYCARDS_ARXIV_SRC_URL", server.src_url)
-        monkeypatch.setenv("STUDYCARDS_ARXIV_DELAY", "0")
-        monkeypatch.setenv("STUDYCARDS_ARXIV_BACKOFF", "0.05")
-        monkeypatch.setenv("STUDYCARDS_ARXIV_TIMEOUT", "2")
-        yield server

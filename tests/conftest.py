@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
-DECKS = REPO / "decks"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-CORPUS = REPO.parent / "shared" / "corpus"
+from tests.arxiv_server import ArxivServer
+from tests.paths import CORPUS
 
 
 @pytest.fixture(autouse=True)
@@ -25,5 +24,17 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def corpus() -> Path:
     """The shared corpus of real papers and arXiv answers; CI has it beside the clone."""
     if not CORPUS.is_dir():
-        pytest.skip(f"shared corpus not found at {CORPUS} (it sits beside the clone in CI)")
+        pytest.skip(f"shared corpus not found at {CORPUS}: set STUDYCARDS_CORPUS (CI has it beside the clone)")
     return CORPUS
+
+
+@pytest.fixture
+def arxiv_server(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[ArxivServer]:
+    """A running local arXiv; ``STUDYCARDS_ARXIV_*`` point at it, with no delay and quick back-off."""
+    with ArxivServer(corpus) as server:
+        monkeypatch.setenv("STUDYCARDS_ARXIV_API_URL", server.api_url)
+        monkeypatch.setenv("STUDYCARDS_ARXIV_SRC_URL", server.src_url)
+        monkeypatch.setenv("STUDYCARDS_ARXIV_DELAY", "0")
+        monkeypatch.setenv("STUDYCARDS_ARXIV_BACKOFF", "0.05")
+        monkeypatch.setenv("STUDYCARDS_ARXIV_TIMEOUT", "2")
+        yield server

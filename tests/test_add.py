@@ -14,7 +14,7 @@ from studycards.cli import main
 from studycards.home import study_day
 from studycards.sm2 import schedule
 from studycards.store.database import open_store
-from tests.conftest import DECKS, FIXTURES
+from tests.paths import DECKS, FIXTURES
 
 
 def run(*args: str, env: dict | None = None):
@@ -32,7 +32,9 @@ def dump(home: Path) -> list:
     if not db.exists():
         return []
     with sqlite3.connect(db) as conn:
-        return [conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("cards", "reviews", "questions", "files")]
+        return [
+            conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("cards", "reviews", "questions", "files")
+        ]
 
 
 def test_adding_the_sample_decks_then_status():
@@ -132,8 +134,22 @@ def test_dry_run_lists_changes_and_writes_nothing(home):
 def test_list_json_has_the_schedule_and_source(home):
     run("add", str(DECKS / "adam.md"))
     [card] = [c for c in cards_json() if c["kind"] == "equation"][:1]
-    assert set(card) >= {"id", "deck", "kind", "front", "back", "context", "tags", "source", "line", "retired",
-                         "ef", "repetitions", "interval", "due"}
+    assert set(card) >= {
+        "id",
+        "deck",
+        "kind",
+        "front",
+        "back",
+        "context",
+        "tags",
+        "source",
+        "line",
+        "retired",
+        "ef",
+        "repetitions",
+        "interval",
+        "due",
+    }
     assert (card["ef"], card["repetitions"], card["interval"], card["due"]) == (2.5, 0, 0, None)
     assert card["source"].endswith("adam.md") and card["line"] > 1
 
@@ -141,7 +157,9 @@ def test_list_json_has_the_schedule_and_source(home):
 def test_time_travel_with_studycards_now(home):
     run("add", str(DECKS / "adam.md"))
     card_id = review(home, cards_json()[0]["front"], 5)  # due the next day
-    due = lambda when: [c["id"] for c in json.loads(run("list", "--due", "--json", env={"STUDYCARDS_NOW": when}).stdout)["cards"]]  # noqa: E731
+    due = lambda when: [
+        c["id"] for c in json.loads(run("list", "--due", "--json", env={"STUDYCARDS_NOW": when}).stdout)["cards"]
+    ]
     assert card_id not in due("2026-11-23T20:00")
     assert card_id not in due("2026-11-24T03:59")  # the study day starts at 04:00
     assert card_id in due("2026-11-24T04:00")
@@ -159,10 +177,13 @@ def test_questions_by_paper(home):
     assert "adam.md:" in text
 
 
-@pytest.mark.parametrize("args, message", [
-    (["add", "no/such/file.md"], "no such file or folder"),
-    (["add", "EMPTY"], "no notes files"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["add", "no/such/file.md"], "no such file or folder"),
+        (["add", "EMPTY"], "no notes files"),
+    ],
+)
 def test_bad_paths_get_one_clear_line(args, message, tmp_path):
     (tmp_path / "empty").mkdir()
     args = [a.replace("EMPTY", str(tmp_path / "empty")) for a in args]
@@ -180,8 +201,8 @@ def test_every_command_has_help_with_an_example():
 
 def test_a_large_file_gets_the_same_math_as_a_small_one(home, tmp_path):
     """Above the size where sympy loads in a helper process, equation cards are drawn exactly as in-process."""
-    from studycards.mathtext.pretty import render_markdown
     from studycards.mathtext.batch import HELPER_FROM_BYTES
+    from studycards.mathtext.pretty import render_markdown
     from tests.benchmarks.generate import write_notes
 
     notes = write_notes(tmp_path / "big", 5_000)

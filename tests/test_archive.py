@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from studycards.paper.archive import unpack
 from studycards.errors import StudycardsError
+from studycards.paper.archive import unpack
 
 # -- real e-prints from the corpus -------------------------------------------------
 
@@ -22,8 +22,18 @@ from studycards.errors import StudycardsError
         ("0903.0359.tar.gz", "tar", ["DeltaEMs.bbl", "DeltaEMs.tex"]),
         ("0903.0179.single-tex.gz", "tex", ["hepth_desitterv3.tex"]),  # named as in the gzip header
         # macOS '._*' resource forks beside every file are left out
-        ("1801.03879.tar.gz", "tar", ["accessibilityMeta.sty", "cc-by.pdf", "defective-fpt.bbl",
-                                      "defective-fpt.tex", "lipics-logo-bw.pdf", "lipics-v2016.cls"]),
+        (
+            "1801.03879.tar.gz",
+            "tar",
+            [
+                "accessibilityMeta.sty",
+                "cc-by.pdf",
+                "defective-fpt.bbl",
+                "defective-fpt.tex",
+                "lipics-logo-bw.pdf",
+                "lipics-v2016.cls",
+            ],
+        ),
     ],
 )
 def test_real_eprints_unpack(corpus: Path, tmp_path: Path, name: str, kind: str, files: list[str]) -> None:
@@ -54,8 +64,10 @@ def test_a_plain_tar_and_an_uncompressed_tex_are_read_too(tmp_path: Path) -> Non
 def test_nested_folders_and_the_dot_root_entry(tmp_path: Path) -> None:
     root = tarfile.TarInfo("./")
     root.type = tarfile.DIRTYPE
-    blob = _tar(tmp_path / "e.tar.gz", [(root, None), _file("./sec/intro.tex", b"hi"),
-                                        _file("./main.tex", b"\\documentclass{x}\\begin{document}")])
+    blob = _tar(
+        tmp_path / "e.tar.gz",
+        [(root, None), _file("./sec/intro.tex", b"hi"), _file("./main.tex", b"\\documentclass{x}\\begin{document}")],
+    )
     dest = tmp_path / "src"
     assert unpack(blob, dest) == "tar"
     assert (dest / "sec" / "intro.tex").read_bytes() == b"hi"

@@ -8,20 +8,27 @@ from pathlib import Path
 
 import pytest
 
-from studycards.paper.arxiv import ArxivId, Network, download_source, fetch_metadata, parse_id
 from studycards.errors import StudycardsError
-from tests.arxiv_server import Answer, ArxivServer, arxiv_server  # noqa: F401 (the fixture)
+from studycards.paper.arxiv import ArxivId, Network, download_source, fetch_metadata, parse_id
+from tests.arxiv_server import Answer, ArxivServer
 
 # -- metadata against the local server ---------------------------------------------------------
 
 
 @pytest.fixture
-def net(arxiv_server: ArxivServer) -> Network:  # noqa: F811
-    return Network(api_url=arxiv_server.api_url, src_url=arxiv_server.src_url, timeout=1.0, retries=2,
-                   backoff=0.01, max_wait=5.0, delay=0.0)
+def net(arxiv_server: ArxivServer) -> Network:
+    return Network(
+        api_url=arxiv_server.api_url,
+        src_url=arxiv_server.src_url,
+        timeout=1.0,
+        retries=2,
+        backoff=0.01,
+        max_wait=5.0,
+        delay=0.0,
+    )
 
 
-def test_one_id(arxiv_server: ArxivServer, net: Network) -> None:  # noqa: F811
+def test_one_id(arxiv_server: ArxivServer, net: Network) -> None:
     papers = fetch_metadata([parse_id("1707.08567")], net=net)
     paper = papers["1707.08567"]
     assert paper.title == "Proceedings of Workshop AEW10: Concepts in Information Theory and Communications"
@@ -30,7 +37,7 @@ def test_one_id(arxiv_server: ArxivServer, net: Network) -> None:  # noqa: F811
     assert [r.ids for r in arxiv_server.api_requests] == [["1707.08567"]]
 
 
-def test_several_ids_in_one_request_with_every_field(arxiv_server: ArxivServer, net: Network) -> None:  # noqa: F811
+def test_several_ids_in_one_request_with_every_field(arxiv_server: ArxivServer, net: Network) -> None:
     ids = [parse_id(t) for t in ("1706.03762", "https://arxiv.org/abs/2103.00001", "arXiv:2609.28534")]
     papers = fetch_metadata(ids, net=net)
     assert [r.ids for r in arxiv_server.api_requests] == [["1706.03762", "2103.00001", "2609.28534"]]
@@ -49,15 +56,20 @@ def test_several_ids_in_one_request_with_every_field(arxiv_server: ArxivServer, 
     assert "$Φ$-entropy" in papers["2609.28534"].abstract
 
 
-def test_a_versioned_id_gets_that_version(arxiv_server: ArxivServer, net: Network) -> None:  # noqa: F811
+def test_a_versioned_id_gets_that_version(arxiv_server: ArxivServer, net: Network) -> None:
     paper = fetch_metadata([parse_id("https://arxiv.org/pdf/1706.03762v2.pdf")], net=net)["1706.03762"]
     assert paper.version == 2 and "41.0" in paper.abstract and paper.comment == "15 pages, 5 figure"
     assert [r.ids for r in arxiv_server.api_requests] == [["1706.03762v2"]]
 
 
-@pytest.mark.parametrize(("text", "title_start"), [
-    ("astro-ph/0601001", None), ("quant-ph/0201082v1", None), ("2104.12255v1", "0"),
-])
+@pytest.mark.parametrize(
+    ("text", "title_start"),
+    [
+        ("astro-ph/0601001", None),
+        ("quant-ph/0201082v1", None),
+        ("2104.12255v1", "0"),
+    ],
+)
 def test_old_style_ids_and_odd_titles(net: Network, text: str, title_start: str | None) -> None:
     wanted = parse_id(text)
     paper = fetch_metadata([wanted], net=net)[wanted.id]
@@ -79,8 +91,11 @@ def test_known_and_unknown_together_names_only_the_unknown(net: Network) -> None
         fetch_metadata([parse_id("2609.99998"), parse_id("1706.03762"), parse_id("2609.99999")], net=net)
 
 
-def test_the_legacy_feed_with_placeholder_entries(arxiv_server: ArxivServer, net: Network,  # noqa: F811
-                                                 corpus: Path) -> None:
+def test_the_legacy_feed_with_placeholder_entries(
+    arxiv_server: ArxivServer,
+    net: Network,
+    corpus: Path,
+) -> None:
     legacy = (corpus / "arxiv-api" / "legacy-2025-08_id-list_4-ids-3-missing.xml").read_bytes()
     arxiv_server.queue("api", Answer(200, legacy))
     ids = [ArxivId(i) for i in ("2201.13455", "2201.13452", "2201.13453", "2201.13454")]
@@ -97,7 +112,7 @@ def test_an_error_feed_is_reported(net: Network) -> None:
         fetch_metadata([ArxivId("abc")], net=net)
 
 
-def test_429_backs_off_honouring_retry_after(arxiv_server: ArxivServer, net: Network) -> None:  # noqa: F811
+def test_429_backs_off_honouring_retry_after(arxiv_server: ArxivServer, net: Network) -> None:
     arxiv_server.fail(429, retry_after="4")
     arxiv_server.fail(503)
     waits: list[float] = []
@@ -107,7 +122,7 @@ def test_429_backs_off_honouring_retry_after(arxiv_server: ArxivServer, net: Net
     assert len(arxiv_server.api_requests) == 3
 
 
-def test_retry_after_as_a_date_and_a_real_wait(arxiv_server: ArxivServer, net: Network) -> None:  # noqa: F811
+def test_retry_after_as_a_date_and_a_real_wait(arxiv_server: ArxivServer, net: Network) -> None:
     arxiv_server.fail(429, retry_after="Wed, 21 Oct 2015 07:28:00 GMT")  # in the past: retry at once
     arxiv_server.fail(429, retry_after="1")
     fetch_metadata([ArxivId("1707.08567")], net=net)
@@ -115,20 +130,25 @@ def test_retry_after_as_a_date_and_a_real_wait(arxiv_server: ArxivServer, net: N
     assert second.at - first.at < 0.5 and third.at - second.at >= 1.0
 
 
-@pytest.mark.parametrize(("status", "message"), [
-    (429, r"is limiting requests \(HTTP 429\) after 2 retries; wait a few minutes and try again$"),
-    (503, r"is unavailable \(HTTP 503\) after 2 retries; try again later$"),
-    (500, r"is unavailable \(HTTP 500\) after 2 retries"),
-])
-def test_retries_are_bounded(arxiv_server: ArxivServer, net: Network, status: int, message: str) -> None:  # noqa: F811
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (429, r"is limiting requests \(HTTP 429\) after 2 retries; wait a few minutes and try again$"),
+        (503, r"is unavailable \(HTTP 503\) after 2 retries; try again later$"),
+        (500, r"is unavailable \(HTTP 500\) after 2 retries"),
+    ],
+)
+def test_retries_are_bounded(arxiv_server: ArxivServer, net: Network, status: int, message: str) -> None:
     arxiv_server.fail(status, times=5)
     with pytest.raises(StudycardsError, match=message):
         fetch_metadata([ArxivId("1707.08567")], net=net, sleep=lambda s: None)
     assert len(arxiv_server.api_requests) == 3
 
 
-def test_a_retry_after_beyond_the_wait_bound_gives_up_at_once(arxiv_server: ArxivServer,  # noqa: F811
-                                                             net: Network) -> None:
+def test_a_retry_after_beyond_the_wait_bound_gives_up_at_once(
+    arxiv_server: ArxivServer,
+    net: Network,
+) -> None:
     arxiv_server.fail(429, retry_after="3600")
     waits: list[float] = []
     with pytest.raises(StudycardsError, match=r"asks to wait 3600 s, longer than studycards waits \(5 s\)"):
@@ -136,11 +156,14 @@ def test_a_retry_after_beyond_the_wait_bound_gives_up_at_once(arxiv_server: Arxi
     assert waits == []
 
 
-def test_a_stalled_server_times_out(arxiv_server: ArxivServer, net: Network) -> None:  # noqa: F811
+def test_a_stalled_server_times_out(arxiv_server: ArxivServer, net: Network) -> None:
     arxiv_server.stall(10)
     started = time.monotonic()
-    with pytest.raises(StudycardsError, match=r"^the arXiv API \(http://127\.0\.0\.1:\d+/api/query\) did not answer "
-                                              r"within 1 s; try again later$"):
+    with pytest.raises(
+        StudycardsError,
+        match=r"^the arXiv API \(http://127\.0\.0\.1:\d+/api/query\) did not answer "
+        r"within 1 s; try again later$",
+    ):
         fetch_metadata([ArxivId("1707.08567")], net=net)
     assert time.monotonic() - started < 3
 
@@ -155,13 +178,13 @@ def test_nothing_listening(net: Network) -> None:
     assert "\n" not in str(caught.value)
 
 
-def test_something_that_is_not_a_feed(arxiv_server: ArxivServer, net: Network) -> None:  # noqa: F811
+def test_something_that_is_not_a_feed(arxiv_server: ArxivServer, net: Network) -> None:
     arxiv_server.queue("api", Answer(200, b"<html><body>Captive portal</body></html>"))
     with pytest.raises(StudycardsError, match="answered with something that is not an Atom feed"):
         fetch_metadata([ArxivId("1707.08567")], net=net)
 
 
-def test_one_client_keeps_its_spacing_between_calls(arxiv_server: ArxivServer, net: Network) -> None:  # noqa: F811
+def test_one_client_keeps_its_spacing_between_calls(arxiv_server: ArxivServer, net: Network) -> None:
     from dataclasses import replace
 
     spaced = replace(net, delay=0.5)
@@ -181,8 +204,12 @@ def test_network_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPa
     monkeypatch.setenv("STUDYCARDS_ARXIV_SRC_URL", "http://localhost:9/src/")
     monkeypatch.setenv("STUDYCARDS_ARXIV_TIMEOUT", "2.5")
     net = Network.from_env()
-    assert (net.api_url, net.src_url, net.timeout, net.delay) == ("http://localhost:9/api/query",
-                                                                  "http://localhost:9/src", 2.5, 0.0)
+    assert (net.api_url, net.src_url, net.timeout, net.delay) == (
+        "http://localhost:9/api/query",
+        "http://localhost:9/src",
+        2.5,
+        0.0,
+    )
     monkeypatch.setenv("STUDYCARDS_ARXIV_RETRIES", "many")
     with pytest.raises(StudycardsError, match="STUDYCARDS_ARXIV_RETRIES must be a number"):
         Network.from_env()
@@ -191,8 +218,12 @@ def test_network_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPa
 # -- e-prints ---------------------------------------------------------------------------------------
 
 
-def test_download_streams_into_the_cache_with_progress(arxiv_server: ArxivServer, net: Network,  # noqa: F811
-                                                      corpus: Path, tmp_path: Path) -> None:
+def test_download_streams_into_the_cache_with_progress(
+    arxiv_server: ArxivServer,
+    net: Network,
+    corpus: Path,
+    tmp_path: Path,
+) -> None:
     seen: list[tuple[int, int | None]] = []
     path = download_source("0903.0359v1", tmp_path / "paper", lambda done, total: seen.append((done, total)), net=net)
     expected = (corpus / "eprints" / "0903.0359.tar.gz").read_bytes()
@@ -202,13 +233,13 @@ def test_download_streams_into_the_cache_with_progress(arxiv_server: ArxivServer
     assert sorted(p.name for p in (tmp_path / "paper").iterdir()) == ["eprint"]
 
 
-def test_download_of_an_old_style_id(arxiv_server: ArxivServer, net: Network, tmp_path: Path) -> None:  # noqa: F811
+def test_download_of_an_old_style_id(arxiv_server: ArxivServer, net: Network, tmp_path: Path) -> None:
     arxiv_server.add_source("hep-th/9901001", b"%PDF-1.4 tiny")
     assert download_source("hep-th/9901001v1", tmp_path, net=net).read_bytes() == b"%PDF-1.4 tiny"
     assert arxiv_server.src_requests[0].path == "/src/hep-th/9901001v1"
 
 
-def test_download_retries_a_429(arxiv_server: ArxivServer, net: Network, tmp_path: Path) -> None:  # noqa: F811
+def test_download_retries_a_429(arxiv_server: ArxivServer, net: Network, tmp_path: Path) -> None:
     arxiv_server.fail(429, target="src", retry_after="2")
     waits: list[float] = []
     download_source("0903.0179", tmp_path, net=net, sleep=waits.append)
@@ -221,8 +252,11 @@ def test_missing_source(net: Network, tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-def test_an_oversized_download_is_cut_off(arxiv_server: ArxivServer, net: Network,  # noqa: F811
-                                          tmp_path: Path) -> None:
+def test_an_oversized_download_is_cut_off(
+    arxiv_server: ArxivServer,
+    net: Network,
+    tmp_path: Path,
+) -> None:
     from dataclasses import replace
 
     arxiv_server.add_source("2609.28534", b"x" * 5000)
@@ -231,8 +265,11 @@ def test_an_oversized_download_is_cut_off(arxiv_server: ArxivServer, net: Networ
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_download_that_stalls_midway_times_out(arxiv_server: ArxivServer, net: Network,  # noqa: F811
-                                                 tmp_path: Path) -> None:
+def test_a_download_that_stalls_midway_times_out(
+    arxiv_server: ArxivServer,
+    net: Network,
+    tmp_path: Path,
+) -> None:
     arxiv_server.queue("src", Answer(200, b"\x1f\x8b" + b"x" * 200_000, delay=10, pause_after=100_000))
     started = time.monotonic()
     with pytest.raises(StudycardsError, match=r"did not answer within 1 s; try again later$"):

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from studycards.paper.ids import ArxivId, find_code_links, parse_id
 from studycards.errors import StudycardsError
+from studycards.paper.ids import ArxivId, find_code_links, parse_id
 
 # -- ids: a table --------------------------------------------------------------------
 
@@ -91,16 +91,26 @@ def test_ids_print_with_their_version_and_fold_into_a_folder_name() -> None:
 @pytest.mark.parametrize(
     ("text", "links"),
     [
-        ("19 pages; associated formalization available at https://github.com/roos-j/lean-weakhellinger",
-         ("https://github.com/roos-j/lean-weakhellinger",)),
-        ("Code: github.com/a/b/tree/main/src. Weights: https://huggingface.co/org/model-7b/blob/main/x",
-         ("https://github.com/a/b", "https://huggingface.co/org/model-7b")),
-        ("Data at https://huggingface.co/datasets/org/set and demo https://huggingface.co/spaces/org/demo/",
-         ("https://huggingface.co/datasets/org/set", "https://huggingface.co/spaces/org/demo")),
-        ("see https://gitlab.com/group/proj.git and https://GitHub.com/A/B and https://github.com/a/b.",
-         ("https://gitlab.com/group/proj", "https://github.com/A/B")),
-        ("Project page: https://example.org/ours/. Accepted at ICML 2024 (https://icml.cc).",
-         ("https://example.org/ours/",)),
+        (
+            "19 pages; associated formalization available at https://github.com/roos-j/lean-weakhellinger",
+            ("https://github.com/roos-j/lean-weakhellinger",),
+        ),
+        (
+            "Code: github.com/a/b/tree/main/src. Weights: https://huggingface.co/org/model-7b/blob/main/x",
+            ("https://github.com/a/b", "https://huggingface.co/org/model-7b"),
+        ),
+        (
+            "Data at https://huggingface.co/datasets/org/set and demo https://huggingface.co/spaces/org/demo/",
+            ("https://huggingface.co/datasets/org/set", "https://huggingface.co/spaces/org/demo"),
+        ),
+        (
+            "see https://gitlab.com/group/proj.git and https://GitHub.com/A/B and https://github.com/a/b.",
+            ("https://gitlab.com/group/proj", "https://github.com/A/B"),
+        ),
+        (
+            "Project page: https://example.org/ours/. Accepted at ICML 2024 (https://icml.cc).",
+            ("https://example.org/ours/",),
+        ),
         ("Videos on https://someone.github.io/project.", ("https://someone.github.io/project",)),
         ("15 pages, 5 figures", ()),
         ("Improves by 5% (see https://doi.org/10.1/x). Code: https://arxiv.org/abs/1706.03762", ()),

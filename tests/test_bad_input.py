@@ -18,11 +18,13 @@ from click.testing import CliRunner
 
 from studycards.cli import main
 from studycards.notes.importer import MAX_NOTES_BYTES
-from tests.conftest import DECKS
+from tests.paths import DECKS
 
 YAML_BOMB = "\n".join(
-    [f"{a}: &{a} [" + ", ".join([f"*{p}"] * 9 if p else ['"lol"'] * 9) + "]"
-     for p, a in zip([None, *"abcdefgh"], "abcdefghi")]
+    [
+        f"{a}: &{a} [" + ", ".join([f"*{p}"] * 9 if p else ['"lol"'] * 9) + "]"
+        for p, a in zip([None, *"abcdefgh"], "abcdefghi")
+    ]
 )
 
 
@@ -36,8 +38,10 @@ def dump(home: Path) -> list:
         return []
     conn = sqlite3.connect(db)
     try:
-        return [conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
-                for t in ("cards", "reviews", "questions", "files", "papers")]
+        return [
+            conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+            for t in ("cards", "reviews", "questions", "files", "papers")
+        ]
     finally:
         conn.close()
 
@@ -77,25 +81,52 @@ def refused(collection: Path, path: Path, *expected: str, elapsed: float = 30) -
 NOTES_HEAD = "# Bad notes\n\nA good card :: stays out while the file has a mistake\n\n"
 
 BAD_NOTES = [  # (name, content, the error after the file name, its line)
-    ("latin1.md", NOTES_HEAD.encode() + "Café :: bien\n".encode("latin-1"),
-     "5: not UTF-8 text (byte 0xe9); save the file as UTF-8"),
+    (
+        "latin1.md",
+        NOTES_HEAD.encode() + "Café :: bien\n".encode("latin-1"),
+        "5: not UTF-8 text (byte 0xe9); save the file as UTF-8",
+    ),
     ("utf16.md", NOTES_HEAD.encode("utf-16"), "1: not a text file (it contains NUL bytes)"),
-    ("picture.md", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8,
-     "1: not a text file (it contains NUL bytes)"),
-    ("cloze.md", NOTES_HEAD + "The base model uses {{c1::8 heads and never closes.\n",
-     "5: unclosed cloze `{{c1::`: it needs a closing `}}`"),
-    ("cloze-nested.md", NOTES_HEAD + "A {{c1::cloze {{c2::inside}} another}} one.\n",
-     "5: a cloze inside a cloze is not supported"),
-    ("display.md", NOTES_HEAD + "The loss:\n$$\nL = \\sum_i \\ell_i\n\nand the text goes on.\n",
-     "6: unclosed $$: the display math never ends"),
-    ("inline.md", NOTES_HEAD + "What is $\\alpha? :: the learning rate\n",
-     "5: unclosed $ math: every $ needs a closing $ (write \\$ for a dollar sign)"),
-    ("yaml.md", "---\ndeck: [Papers, Transformer\ntags: : :\n---\n" + NOTES_HEAD,
-     "3: front matter is not valid YAML: expected ',' or ']', but got ':'"),
-    ("yaml-list.md", "---\n- deck\n- tags\n---\n" + NOTES_HEAD,
-     "2: front matter must be `key: value` lines (paper, deck, tags)"),
-    ("qa.md", NOTES_HEAD + "Q: A question without its answer?\n",
-     "5: `Q:` without an `A:` (the answer starts with `A:` on its own line)"),
+    (
+        "picture.md",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 8,
+        "1: not a text file (it contains NUL bytes)",
+    ),
+    (
+        "cloze.md",
+        NOTES_HEAD + "The base model uses {{c1::8 heads and never closes.\n",
+        "5: unclosed cloze `{{c1::`: it needs a closing `}}`",
+    ),
+    (
+        "cloze-nested.md",
+        NOTES_HEAD + "A {{c1::cloze {{c2::inside}} another}} one.\n",
+        "5: a cloze inside a cloze is not supported",
+    ),
+    (
+        "display.md",
+        NOTES_HEAD + "The loss:\n$$\nL = \\sum_i \\ell_i\n\nand the text goes on.\n",
+        "6: unclosed $$: the display math never ends",
+    ),
+    (
+        "inline.md",
+        NOTES_HEAD + "What is $\\alpha? :: the learning rate\n",
+        "5: unclosed $ math: every $ needs a closing $ (write \\$ for a dollar sign)",
+    ),
+    (
+        "yaml.md",
+        "---\ndeck: [Papers, Transformer\ntags: : :\n---\n" + NOTES_HEAD,
+        "3: front matter is not valid YAML: expected ',' or ']', but got ':'",
+    ),
+    (
+        "yaml-list.md",
+        "---\n- deck\n- tags\n---\n" + NOTES_HEAD,
+        "2: front matter must be `key: value` lines (paper, deck, tags)",
+    ),
+    (
+        "qa.md",
+        NOTES_HEAD + "Q: A question without its answer?\n",
+        "5: `Q:` without an `A:` (the answer starts with `A:` on its own line)",
+    ),
 ]
 
 
@@ -113,12 +144,18 @@ def test_a_yaml_bomb_is_refused_in_bounded_memory(collection, tmp_path):
     """Nine lines of aliases make 387 million values: run where running out of memory fails only this test."""
     path = write(tmp_path, "yaml-bomb.md", f"---\n{YAML_BOMB}\npaper: *i\n---\n" + NOTES_HEAD)
     before = dump(collection)
-    result = subprocess.run([sys.executable, "-m", "studycards", "add", str(path)], capture_output=True, text=True,
-                            timeout=60, preexec_fn=_at_most_2_gb)
+    result = subprocess.run(
+        [sys.executable, "-m", "studycards", "add", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_at_most_2_gb,
+    )
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"{path.resolve()}:3: front matter uses YAML anchors or aliases (&name, *name); write each value out",
-        "Error: 1 error(s); nothing was written"]
+        "Error: 1 error(s); nothing was written",
+    ]
     assert dump(collection) == before
 
 
@@ -130,8 +167,13 @@ def test_a_50_mb_notes_file_is_refused_at_once(collection, tmp_path):
         while handle.tell() < 50 * 2**20:
             handle.write(chunk)
     assert path.stat().st_size > MAX_NOTES_BYTES
-    refused(collection, path, f"{path.resolve()}:1: file is larger than 20 MB; split it",
-            "Error: 1 error(s); nothing was written", elapsed=3)
+    refused(
+        collection,
+        path,
+        f"{path.resolve()}:1: file is larger than 20 MB; split it",
+        "Error: 1 error(s); nothing was written",
+        elapsed=3,
+    )
 
 
 @pytest.mark.parametrize("shape", ["list", "quote", "list-in-quote"])
@@ -235,7 +277,7 @@ def damage(collection: Path, how: str) -> Path:
         [root] = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'cards'").fetchone()
         conn.close()
         start = (root - 1) * page_size
-        db.write_bytes(data[:start] + b"\xff" * page_size + data[start + page_size:])
+        db.write_bytes(data[:start] + b"\xff" * page_size + data[start + page_size :])
     return db
 
 
@@ -272,7 +314,8 @@ def test_a_home_that_is_a_file_is_one_clear_line(tmp_path, monkeypatch):
     monkeypatch.setenv("STUDYCARDS_HOME", str(inside))
     result = run("add", str(DECKS / "adam.md"))
     assert result.exit_code == 1 and result.stderr.strip() == (
-        f"Error: cannot create the studycards home {inside}: Not a directory")
+        f"Error: cannot create the studycards home {inside}: Not a directory"
+    )
 
 
 def test_a_database_path_that_is_a_folder_is_one_clear_line(home):
@@ -293,9 +336,15 @@ def _without_root_powers() -> None:
 
 
 def run_unprivileged(home: Path, *args: str) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, "-m", "studycards", *args], capture_output=True, text=True, timeout=60,
-                            env={**os.environ, "STUDYCARDS_HOME": str(home)}, preexec_fn=_without_root_powers,
-                            stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [sys.executable, "-m", "studycards", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "STUDYCARDS_HOME": str(home)},
+        preexec_fn=_without_root_powers,
+        stdin=subprocess.DEVNULL,
+    )
     if result.returncode == 77:
         pytest.skip("running as root and user namespaces are not available: chmod cannot stop root here")
     return result

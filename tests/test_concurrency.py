@@ -14,26 +14,26 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator
 
 import pexpect
 import pytest
 from click.testing import CliRunner
 
-from studycards.store import database as store_module
 from studycards.cli import main
 from studycards.errors import StudycardsError
-from studycards.notes.importer import apply_plan, plan_import
-from studycards.store.migrations import MIGRATIONS
 from studycards.models import CardState
+from studycards.notes.importer import apply_plan, plan_import
 from studycards.review.session import Frame, Session
 from studycards.sm2 import schedule
+from studycards.store import database as store_module
 from studycards.store.database import open_store
+from studycards.store.migrations import MIGRATIONS
 from tests.benchmarks.generate import notes_text
-from tests.conftest import DECKS
+from tests.paths import DECKS
 
 NOW = "2026-11-23T09:00"
 DAY = date(2026, 11, 23)
@@ -88,8 +88,14 @@ def log(home: Path) -> dict[int, list[tuple[int, bool]]]:
 
 def spawn(*args: str) -> pexpect.spawn:
     """A review in a pseudo-terminal; ``child.logfile_read`` keeps all it printed."""
-    child = pexpect.spawn(sys.executable, ["-m", "studycards", "review", *args], encoding="utf-8", timeout=15,
-                          dimensions=(40, 100), env={**os.environ, "STUDYCARDS_NOW": NOW})
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "studycards", "review", *args],
+        encoding="utf-8",
+        timeout=15,
+        dimensions=(40, 100),
+        env={**os.environ, "STUDYCARDS_NOW": NOW},
+    )
     child.logfile_read = io.StringIO()
     return child
 
@@ -103,13 +109,16 @@ def test_several_first_uses_at_once_create_the_schema_once(tmp_path):
         barrier = threading.Barrier(4)
         outcomes: list[str] = []
 
-        def first_use(home: Path = tmp_path / f"fresh{attempt}", barrier: threading.Barrier = barrier,
-                      outcomes: list[str] = outcomes) -> None:
+        def first_use(
+            home: Path = tmp_path / f"fresh{attempt}",
+            barrier: threading.Barrier = barrier,
+            outcomes: list[str] = outcomes,
+        ) -> None:
             barrier.wait()
             try:
                 with open_store(home) as store:
                     outcomes.append(str(store.conn.execute("PRAGMA user_version").fetchone()[0]))
-            except Exception as exc:  # noqa: BLE001 - the assertion shows it
+            except Exception as exc:
                 outcomes.append(f"{type(exc).__name__}: {exc}")
 
         threads = [threading.Thread(target=first_use) for _ in range(4)]
@@ -123,8 +132,15 @@ def test_several_first_uses_at_once_create_the_schema_once(tmp_path):
 def test_two_adds_on_a_fresh_home_at_once(home, tmp_path):
     other = tmp_path / "other.md"
     other.write_text(notes_text(300), encoding="utf-8")
-    runs = [subprocess.Popen([sys.executable, "-m", "studycards", "add", str(path)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True) for path in (DECKS / "adam.md", other)]
+    runs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "studycards", "add", str(path)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for path in (DECKS / "adam.md", other)
+    ]
     for run in runs:
         _, err = run.communicate(timeout=60)
         assert run.returncode == 0, err
@@ -212,8 +228,9 @@ def test_review_while_add_writes_a_large_file(adam, tmp_path):
     big.write_text(notes_text(3000), encoding="utf-8")
     child = spawn("--new", "6")
     child.expect_exact("1 / 6")
-    adding = subprocess.Popen([sys.executable, "-m", "studycards", "add", str(big)], stdout=subprocess.PIPE,
-                              stderr=subprocess.PIPE, text=True)
+    adding = subprocess.Popen(
+        [sys.executable, "-m", "studycards", "add", str(big)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     wal = adam / "studycards.db-wal"
     start = wal.stat().st_size if wal.exists() else 0
     deadline = time.monotonic() + 30
@@ -242,8 +259,12 @@ def test_review_while_add_writes_a_large_file(adam, tmp_path):
 def test_a_second_writer_waits_for_the_first(adam):
     started = time.monotonic()
     with held(adam, seconds=1.5):
-        result = subprocess.run([sys.executable, "-m", "studycards", "add", str(DECKS / "facenet.md")],
-                                capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-m", "studycards", "add", str(DECKS / "facenet.md")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Added")
     assert time.monotonic() - started >= 1.5
@@ -318,8 +339,7 @@ def test_an_edit_re_added_while_the_collection_is_busy_keeps_the_session(home, t
 
 def test_a_review_piped_while_the_collection_is_busy(adam, short_timeout):
     with held(adam):
-        result = CliRunner().invoke(main, ["review", "--new", "2"], input="\n5\n",
-                                    env={"STUDYCARDS_NOW": NOW})
+        result = CliRunner().invoke(main, ["review", "--new", "2"], input="\n5\n", env={"STUDYCARDS_NOW": NOW})
     assert result.exit_code == 0, result.output
     assert "The collection is busy" in result.stdout
     assert "Traceback" not in result.output
@@ -360,8 +380,15 @@ def test_the_same_notes_added_twice_at_once(tmp_path, monkeypatch):
     notes.write_text(notes_text(800), encoding="utf-8")
     for attempt in range(2):
         monkeypatch.setenv("STUDYCARDS_HOME", str(tmp_path / f"home{attempt}"))
-        runs = [subprocess.Popen([sys.executable, "-m", "studycards", "add", str(notes)], stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True) for _ in range(2)]
+        runs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "studycards", "add", str(notes)],
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
         outputs = [run.communicate(timeout=60) for run in runs]
         assert [run.returncode for run in runs] == [0, 0], outputs
         assert sorted(out.split(",")[0] for out, _ in outputs) == ["Added 800 cards", "No changes: 1 file checked"]

@@ -23,12 +23,12 @@ import pexpect
 from click.testing import CliRunner
 
 from studycards.cli import main
-from studycards.store.migrations import MIGRATIONS
 from studycards.models import CardState
 from studycards.sm2 import schedule
 from studycards.store.database import open_store
+from studycards.store.migrations import MIGRATIONS
 from tests.benchmarks.generate import notes_text
-from tests.conftest import DECKS
+from tests.paths import DECKS
 
 NOW = "2026-11-23T09:00"
 DAY = date(2026, 11, 23)
@@ -37,8 +37,9 @@ BIG = 5000  # cards in the large notes file: a write of about 3 MB
 
 def make_template(home: Path) -> None:
     """A collection with history: the Adam deck, three cards graded yesterday."""
-    result = CliRunner().invoke(main, ["--home", str(home), "add", str(DECKS / "adam.md")],
-                                env={"STUDYCARDS_NOW": "2026-11-22T09:00"})
+    result = CliRunner().invoke(
+        main, ["--home", str(home), "add", str(DECKS / "adam.md")], env={"STUDYCARDS_NOW": "2026-11-22T09:00"}
+    )
     assert result.exit_code == 0, result.output
     with open_store(home) as store:
         for card, grade in zip(store.cards()[:3], (5, 3, 1)):
@@ -54,8 +55,9 @@ def contents(db: Path) -> dict[str, list[tuple]]:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         return {
-            "cards": conn.execute("SELECT id, key, deck, front, back, retired, ef, repetitions, interval, due"
-                                  " FROM cards ORDER BY id").fetchall(),
+            "cards": conn.execute(
+                "SELECT id, key, deck, front, back, retired, ef, repetitions, interval, due FROM cards ORDER BY id"
+            ).fetchall(),
             "reviews": conn.execute("SELECT * FROM reviews ORDER BY id").fetchall(),
             "questions": conn.execute("SELECT id, key, status FROM questions ORDER BY id").fetchall(),
             "files": conn.execute("SELECT path, sha256 FROM files ORDER BY path").fetchall(),
@@ -65,8 +67,12 @@ def contents(db: Path) -> dict[str, list[tuple]]:
 
 
 def start(home: Path, *args: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "studycards", *args], env={**os.environ, "STUDYCARDS_HOME": str(home)},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "studycards", *args],
+        env={**os.environ, "STUDYCARDS_HOME": str(home)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def kill_when(process: subprocess.Popen, ready, timeout: float = 60) -> bool:
@@ -97,8 +103,11 @@ def test_add_killed_at_any_moment_lands_whole_or_not_at_all(tmp_path):
     rng = random.Random(20261123)
     # (how, when): after a random delay; once the log holds that many bytes of the import (mid-write); or
     # once the database file itself grows (the import is committed and being copied in from the log)
-    kills = [("delay", rng.uniform(0.05, 1.5)) for _ in range(4)] + \
-            [("wal", size) for size in (1, 64_000, 500_000, 1_200_000, 2_000_000, 2_800_000)] + [("checkpoint", 1)]
+    kills = (
+        [("delay", rng.uniform(0.05, 1.5)) for _ in range(4)]
+        + [("wal", size) for size in (1, 64_000, 500_000, 1_200_000, 2_000_000, 2_800_000)]
+        + [("checkpoint", 1)]
+    )
     outcomes = []
     for number, (how, when) in enumerate(kills):
         home = tmp_path / f"home{number}"
@@ -116,7 +125,7 @@ def test_add_killed_at_any_moment_lands_whole_or_not_at_all(tmp_path):
         mid_write = killed and wal_size(home) > start_size
         after = contents(home / "studycards.db")
         assert after["reviews"] == before["reviews"], (how, when)
-        assert after["cards"][:len(before["cards"])] == before["cards"], (how, when)
+        assert after["cards"][: len(before["cards"])] == before["cards"], (how, when)
         added = len(after["cards"]) - len(before["cards"])
         assert added in (0, BIG), (how, when, added)
         assert len(after["questions"]) - len(before["questions"]) == (1 if added else 0)
@@ -128,8 +137,13 @@ def test_add_killed_at_any_moment_lands_whole_or_not_at_all(tmp_path):
         with open_store(home) as store:  # and studycards itself carries on
             assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         if number == 0:
-            again = subprocess.run([sys.executable, "-m", "studycards", "add", str(big)], capture_output=True,
-                                   text=True, env={**os.environ, "STUDYCARDS_HOME": str(home)}, timeout=120)
+            again = subprocess.run(
+                [sys.executable, "-m", "studycards", "add", str(big)],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "STUDYCARDS_HOME": str(home)},
+                timeout=120,
+            )
             assert again.returncode == 0, again.stderr
             assert len(contents(home / "studycards.db")["cards"]) == len(before["cards"]) + BIG
     assert any(added == 0 for *_, added in outcomes), outcomes
@@ -171,9 +185,14 @@ def test_review_killed_right_after_a_grade_keeps_every_grade_given(tmp_path):
         home = tmp_path / f"home{number}"
         shutil.copytree(template, home)
         before = contents(home / "studycards.db")
-        child = pexpect.spawn(sys.executable, ["-m", "studycards", "review", "--new", "8"], encoding="utf-8",
-                              timeout=15, dimensions=(40, 100),
-                              env={**os.environ, "STUDYCARDS_HOME": str(home), "STUDYCARDS_NOW": NOW})
+        child = pexpect.spawn(
+            sys.executable,
+            ["-m", "studycards", "review", "--new", "8"],
+            encoding="utf-8",
+            timeout=15,
+            dimensions=(40, 100),
+            env={**os.environ, "STUDYCARDS_HOME": str(home), "STUDYCARDS_NOW": NOW},
+        )
         try:
             grades = [rng.randint(0, 5) for _ in range(confirmed + 1)]
             child.expect_exact("[space] show answer")
@@ -188,8 +207,8 @@ def test_review_killed_right_after_a_grade_keeps_every_grade_given(tmp_path):
         finally:
             child.close(force=True)
         after = contents(home / "studycards.db")
-        assert after["reviews"][:len(before["reviews"])] == before["reviews"]
-        new_reviews = after["reviews"][len(before["reviews"]):]
+        assert after["reviews"][: len(before["reviews"])] == before["reviews"]
+        new_reviews = after["reviews"][len(before["reviews"]) :]
         assert [r[4] for r in new_reviews] in (grades[:confirmed], grades), (grades, new_reviews)
         with open_store(home) as store:  # each card is exactly where its logged grades put it
             for card in store.cards():

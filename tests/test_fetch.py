@@ -17,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from studycards.cli import main
 from studycards.store.database import open_store
-from tests.arxiv_server import ArxivServer, arxiv_server  # noqa: F401 (the fixture)
+from tests.arxiv_server import ArxivServer
 from tests.test_startup import HEAVY, PROBE
 
 TINY_PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
@@ -34,7 +34,7 @@ def stored(home: Path) -> list[dict]:
         return store.list_papers()
 
 
-def test_one_paper_with_its_source_and_equations(arxiv_server: ArxivServer, home: Path) -> None:  # noqa: F811
+def test_one_paper_with_its_source_and_equations(arxiv_server: ArxivServer, home: Path) -> None:
     result = run("fetch", "1706.03762")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
@@ -55,16 +55,26 @@ def test_one_paper_with_its_source_and_equations(arxiv_server: ArxivServer, home
     assert paper is not None and paper.authors[0] == "Ashish Vaswani" and paper.categories == ("cs.CL", "cs.LG")
 
 
-def test_several_ids_in_every_form_go_in_one_request(arxiv_server: ArxivServer, home: Path) -> None:  # noqa: F811
-    result = run("fetch", "--no-source", "https://arxiv.org/abs/2103.00001", "1706.03762v2",
-                 "arXiv:2609.28534", "https://arxiv.org/pdf/1801.00862.pdf")
+def test_several_ids_in_every_form_go_in_one_request(arxiv_server: ArxivServer, home: Path) -> None:
+    result = run(
+        "fetch",
+        "--no-source",
+        "https://arxiv.org/abs/2103.00001",
+        "1706.03762v2",
+        "arXiv:2609.28534",
+        "https://arxiv.org/pdf/1801.00862.pdf",
+    )
     assert result.exit_code == 0, result.output
     assert [r.ids for r in arxiv_server.api_requests] == [["2103.00001", "1706.03762v2", "2609.28534", "1801.00862"]]
     assert arxiv_server.src_requests == []
     assert "  code: https://github.com/roos-j/lean-weakhellinger" in result.stdout
     papers = {p["id"]: p for p in json.loads(run("papers", "--json").stdout)["papers"]}
-    assert {k: p["version"] for k, p in papers.items()} == {"2103.00001": 3, "1706.03762": 2, "2609.28534": 1,
-                                                             "1801.00862": 3}
+    assert {k: p["version"] for k, p in papers.items()} == {
+        "2103.00001": 3,
+        "1706.03762": 2,
+        "2609.28534": 1,
+        "1801.00862": 3,
+    }
     assert not any(p["source_cached"] for p in papers.values())
     assert papers["2609.28534"]["code_links"] == ["https://github.com/roos-j/lean-weakhellinger"]
     with open_store(home) as store:
@@ -72,10 +82,13 @@ def test_several_ids_in_every_form_go_in_one_request(arxiv_server: ArxivServer, 
     assert cdi is not None and cdi.doi == "10.1038/s41524-021-00644-z" and cdi.journal_ref
 
 
-@pytest.mark.parametrize(("ident", "main_file"), [("0903.0359", "DeltaEMs.tex"),
-                                                  ("0903.0179", "hepth_desitterv3.tex")])
-def test_real_eprints_a_tar_gz_and_a_gzipped_single_tex(arxiv_server: ArxivServer, home: Path,  # noqa: F811
-                                                        ident: str, main_file: str) -> None:
+@pytest.mark.parametrize(("ident", "main_file"), [("0903.0359", "DeltaEMs.tex"), ("0903.0179", "hepth_desitterv3.tex")])
+def test_real_eprints_a_tar_gz_and_a_gzipped_single_tex(
+    arxiv_server: ArxivServer,
+    home: Path,
+    ident: str,
+    main_file: str,
+) -> None:
     result = run("fetch", ident)
     assert result.exit_code == 0, result.output
     assert f"main file {main_file}, " in result.stdout
@@ -83,13 +96,13 @@ def test_real_eprints_a_tar_gz_and_a_gzipped_single_tex(arxiv_server: ArxivServe
     assert row["source_cached"] and row["equations"] > 5
 
 
-def test_code_links_found_in_the_source(arxiv_server: ArxivServer) -> None:  # noqa: F811
+def test_code_links_found_in_the_source(arxiv_server: ArxivServer) -> None:
     result = run("fetch", "2202.00665")
     assert result.exit_code == 0, result.output
     assert "  code: https://github.com/facebookresearch/amortized-optimization-tutorial" in result.stdout
 
 
-def test_a_pdf_only_eprint(arxiv_server: ArxivServer, home: Path) -> None:  # noqa: F811
+def test_a_pdf_only_eprint(arxiv_server: ArxivServer, home: Path) -> None:
     arxiv_server.add_source("1801.00862", TINY_PDF)
     result = run("fetch", "1801.00862")
     assert result.exit_code == 0, result.output
@@ -99,13 +112,13 @@ def test_a_pdf_only_eprint(arxiv_server: ArxivServer, home: Path) -> None:  # no
     assert (home / "cache" / "arxiv" / "1801.00862" / "eprint").read_bytes() == TINY_PDF
 
 
-def test_an_old_style_id(arxiv_server: ArxivServer, home: Path) -> None:  # noqa: F811
+def test_an_old_style_id(arxiv_server: ArxivServer, home: Path) -> None:
     result = run("fetch", "--no-source", "https://arxiv.org/abs/astro-ph/0601001")
     assert result.exit_code == 0, result.output
     assert [r["id"] for r in stored(home)] == ["astro-ph/0601001"]
 
 
-def test_a_second_fetch_uses_the_store_and_the_cache(arxiv_server: ArxivServer, home: Path) -> None:  # noqa: F811
+def test_a_second_fetch_uses_the_store_and_the_cache(arxiv_server: ArxivServer, home: Path) -> None:
     assert run("fetch", "0903.0359").exit_code == 0
     again = run("fetch", "0903.0359", "https://arxiv.org/abs/0903.0359v1")
     assert again.exit_code == 0, again.output
@@ -117,8 +130,10 @@ def test_a_second_fetch_uses_the_store_and_the_cache(arxiv_server: ArxivServer, 
     assert len(arxiv_server.src_requests) == 2
 
 
-def test_the_source_of_a_paper_stored_without_it_is_fetched_later(arxiv_server: ArxivServer,  # noqa: F811
-                                                                  home: Path) -> None:
+def test_the_source_of_a_paper_stored_without_it_is_fetched_later(
+    arxiv_server: ArxivServer,
+    home: Path,
+) -> None:
     assert run("fetch", "--no-source", "0903.0179").exit_code == 0
     result = run("fetch", "0903.0179")
     assert result.exit_code == 0, result.output
@@ -126,7 +141,7 @@ def test_the_source_of_a_paper_stored_without_it_is_fetched_later(arxiv_server: 
     assert stored(home)[0]["source_cached"]
 
 
-def test_an_invalid_id_is_refused_before_the_network(arxiv_server: ArxivServer, home: Path) -> None:  # noqa: F811
+def test_an_invalid_id_is_refused_before_the_network(arxiv_server: ArxivServer, home: Path) -> None:
     result = run("fetch", "1706.03762", "attention-is-all-you-need")
     assert result.exit_code == 2
     assert "not an arXiv id or URL: 'attention-is-all-you-need'" in result.stderr
@@ -134,20 +149,30 @@ def test_an_invalid_id_is_refused_before_the_network(arxiv_server: ArxivServer, 
 
 
 @pytest.mark.parametrize("ids", [["2609.99999"], ["1706.03762", "2609.99999"]])
-def test_an_unknown_id_fails_and_stores_nothing(arxiv_server: ArxivServer, home: Path,  # noqa: F811
-                                                ids: list[str]) -> None:
+def test_an_unknown_id_fails_and_stores_nothing(
+    arxiv_server: ArxivServer,
+    home: Path,
+    ids: list[str],
+) -> None:
     result = run("fetch", *ids)
     assert result.exit_code == 1
     assert result.stderr == "Error: arXiv does not know 2609.99999; check the id\n"
     assert arxiv_server.src_requests == [] and stored(home) == []
 
 
-@pytest.mark.parametrize(("status", "message"), [
-    (429, "is limiting requests (HTTP 429) after 3 retries; wait a few minutes and try again"),
-    (503, "is unavailable (HTTP 503) after 3 retries; try again later"),
-])
-def test_api_errors_give_one_line_and_leave_the_store_alone(arxiv_server: ArxivServer, home: Path,  # noqa: F811
-                                                            status: int, message: str) -> None:
+@pytest.mark.parametrize(
+    ("status", "message"),
+    [
+        (429, "is limiting requests (HTTP 429) after 3 retries; wait a few minutes and try again"),
+        (503, "is unavailable (HTTP 503) after 3 retries; try again later"),
+    ],
+)
+def test_api_errors_give_one_line_and_leave_the_store_alone(
+    arxiv_server: ArxivServer,
+    home: Path,
+    status: int,
+    message: str,
+) -> None:
     assert run("fetch", "--no-source", "2103.00001").exit_code == 0
     arxiv_server.fail(status, times=10, retry_after="0")
     result = run("fetch", "--refresh", "1706.03762", "2103.00001")
@@ -157,7 +182,7 @@ def test_api_errors_give_one_line_and_leave_the_store_alone(arxiv_server: ArxivS
     assert [r["id"] for r in stored(home)] == ["2103.00001"]
 
 
-def test_429_then_success(arxiv_server: ArxivServer, home: Path) -> None:  # noqa: F811
+def test_429_then_success(arxiv_server: ArxivServer, home: Path) -> None:
     arxiv_server.fail(429, times=2)
     arxiv_server.fail(503, target="src")
     result = run("fetch", "0903.0359")
@@ -165,31 +190,44 @@ def test_429_then_success(arxiv_server: ArxivServer, home: Path) -> None:  # noq
     assert len(arxiv_server.api_requests) == 3 and len(arxiv_server.src_requests) == 2
 
 
-def test_a_stalled_api_times_out(arxiv_server: ArxivServer, home: Path,  # noqa: F811
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_stalled_api_times_out(
+    arxiv_server: ArxivServer,
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("STUDYCARDS_ARXIV_TIMEOUT", "1")
     arxiv_server.stall(30)
     started = time.monotonic()
     result = run("fetch", "1706.03762")
     assert time.monotonic() - started < 5
     assert result.exit_code == 1
-    assert result.stderr == f"Error: the arXiv API ({arxiv_server.api_url}) did not answer within 1 s; try again later\n"
+    assert (
+        result.stderr == f"Error: the arXiv API ({arxiv_server.api_url}) did not answer within 1 s; try again later\n"
+    )
     assert stored(home) == []
 
 
-def test_a_failed_download_stores_nothing(arxiv_server: ArxivServer, home: Path,  # noqa: F811
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_download_stores_nothing(
+    arxiv_server: ArxivServer,
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setenv("STUDYCARDS_ARXIV_RETRIES", "1")
     arxiv_server.fail(503, target="src", times=2)
     result = run("fetch", "1706.03762", "0903.0359")
     assert result.exit_code == 1
-    assert result.stderr.endswith(f"Error: arXiv ({arxiv_server.src_url}/1706.03762v7) is unavailable (HTTP 503) "
-                                  "after 1 retries; try again later\n")
+    assert result.stderr.endswith(
+        f"Error: arXiv ({arxiv_server.src_url}/1706.03762v7) is unavailable (HTTP 503) "
+        "after 1 retries; try again later\n"
+    )
     assert stored(home) == []
 
 
-def test_a_hostile_eprint_is_refused_and_nothing_escapes(arxiv_server: ArxivServer, home: Path,  # noqa: F811
-                                                        tmp_path: Path) -> None:
+def test_a_hostile_eprint_is_refused_and_nothing_escapes(
+    arxiv_server: ArxivServer,
+    home: Path,
+    tmp_path: Path,
+) -> None:
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w") as archive:
         for name in ("main.tex", "../../../../evil.tex"):
@@ -199,8 +237,9 @@ def test_a_hostile_eprint_is_refused_and_nothing_escapes(arxiv_server: ArxivServ
     arxiv_server.add_source("1801.00862", gzip.compress(buffer.getvalue()))
     result = run("fetch", "1801.00862")
     assert result.exit_code == 1
-    assert result.stderr.endswith("Error: 1801.00862v3: refusing the e-print: member '../../../../evil.tex' "
-                                  "points outside its folder ('..')\n")
+    assert result.stderr.endswith(
+        "Error: 1801.00862v3: refusing the e-print: member '../../../../evil.tex' points outside its folder ('..')\n"
+    )
     assert stored(home) == []
     assert sorted(p.name for p in (home / "cache" / "arxiv" / "1801.00862").iterdir()) == ["eprint", "eprint.id"]
     assert [p for p in tmp_path.rglob("evil.tex")] == [] and not (home.parent.parent / "evil.tex").exists()
@@ -218,15 +257,18 @@ def test_nothing_listening(home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert result.stderr.count("\n") == 1
 
 
-def test_papers_lists_what_was_fetched(arxiv_server: ArxivServer) -> None:  # noqa: F811
+def test_papers_lists_what_was_fetched(arxiv_server: ArxivServer) -> None:
     assert run("papers").stdout == "No papers yet. Fetch one with: studycards fetch 1706.03762\n"
     assert run("fetch", "0903.0359").exit_code == 0
     assert run("fetch", "--no-source", "1706.03762v2").exit_code == 0
     lines = run("papers").stdout.splitlines()
     assert lines[0].split() == ["ID", "SOURCE", "EQUATIONS", "CARDS", "TITLE"]
     first, second = (line.split(None, 4) for line in lines[1:])
-    assert first[:2] == ["0903.0359v1", "cached"] and int(first[2]) > 0 and first[3:] == [
-        "0", "Connected Parts of Decuplet Electromagnetic Properties"]
+    assert (
+        first[:2] == ["0903.0359v1", "cached"]
+        and int(first[2]) > 0
+        and first[3:] == ["0", "Connected Parts of Decuplet Electromagnetic Properties"]
+    )
     assert second == ["1706.03762v2", "-", "0", "0", "Attention Is All You Need"]
     document = json.loads(run("papers", "--json").stdout)
     assert [p["id"] for p in document["papers"]] == ["0903.0359", "1706.03762"]
@@ -235,7 +277,8 @@ def test_papers_lists_what_was_fetched(arxiv_server: ArxivServer) -> None:  # no
 
 @pytest.mark.parametrize("args", [["papers"], ["papers", "--json"], ["fetch", "--help"]])
 def test_papers_and_fetch_help_import_no_heavy_library(args: list[str], home: Path) -> None:
-    result = subprocess.run([sys.executable, "-c", PROBE.format(heavy=set(HEAVY)), *args],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=set(HEAVY)), *args], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stderr.strip().splitlines()[-1]) == []

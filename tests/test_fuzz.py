@@ -14,54 +14,209 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from studycards.paper.ids import find_code_links, parse_id
 from studycards.errors import NotesError, StudycardsError
-from studycards.notes.importer import read_notes
 from studycards.latex.document import read_document
+from studycards.notes.importer import read_notes
 from studycards.notes.parser import cloze_parts, find_separator, parse_notes
-from tests.conftest import CORPUS, DECKS, FIXTURES
+from studycards.paper.ids import find_code_links, parse_id
+from tests.paths import CORPUS, DECKS, FIXTURES
 
 
 def fuzz(examples: int) -> settings:
     """Bounded, so the default run stays quick; no deadline, since a first sympy or regex warm-up varies."""
-    return settings(max_examples=examples, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    return settings(
+        max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large]
+    )
 
 
-NOTES_SEEDS = [p.read_text(encoding="utf-8") for p in sorted(DECKS.glob("*.md"))] + \
-    [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "notes").glob("*.md"))] + \
-    [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "db").glob("*.md"))]
+NOTES_SEEDS = (
+    [p.read_text(encoding="utf-8") for p in sorted(DECKS.glob("*.md"))]
+    + [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "notes").glob("*.md"))]
+    + [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "db").glob("*.md"))]
+)
 NOTES_TOKENS = [
-    " :: ", " ::: ", "::", "{{c1::", "{{c2::x::hint}}", "}}", "{{", "==", "$", "$$", "\\$", "`", "```", "\n",
-    "\n\n", "Q: ", "\nA: ", "? ", "# ", "## Questions\n", "- ", "> ", "---\n", "paper: ", "deck: ", "tags: [",
-    "1706.03762", "\t", "\\", "{", "}", ":\n$$\nx\n$$\n", "\r\n", "\ufeff", "é", "𝔼", "<!--", "-->", "|", "*",
-    "&a ", "*a", "    ", "1. ", "[^1]", "\u2028", "\x0c",
+    " :: ",
+    " ::: ",
+    "::",
+    "{{c1::",
+    "{{c2::x::hint}}",
+    "}}",
+    "{{",
+    "==",
+    "$",
+    "$$",
+    "\\$",
+    "`",
+    "```",
+    "\n",
+    "\n\n",
+    "Q: ",
+    "\nA: ",
+    "? ",
+    "# ",
+    "## Questions\n",
+    "- ",
+    "> ",
+    "---\n",
+    "paper: ",
+    "deck: ",
+    "tags: [",
+    "1706.03762",
+    "\t",
+    "\\",
+    "{",
+    "}",
+    ":\n$$\nx\n$$\n",
+    "\r\n",
+    "\ufeff",
+    "é",
+    "𝔼",
+    "<!--",
+    "-->",
+    "|",
+    "*",
+    "&a ",
+    "*a",
+    "    ",
+    "1. ",
+    "[^1]",
+    "\u2028",
+    "\x0c",
 ]
-LATEX_SEEDS = sorted({p.read_text(encoding="utf-8", errors="replace") for p in CORPUS.glob("papers/*/*.tex")
-                      if p.stat().st_size < 40_000} |
-                     {p.read_text(encoding="utf-8", errors="replace") for p in FIXTURES.glob("latex/**/*.tex")}) or [
-    ("\\documentclass{article}\n\\newcommand{\\R}{\\mathbb{R}}\n\\begin{document}\n\\section{Method}\nWe minimise:\n"
-     "\\begin{equation}\\label{eq:loss} L = \\sum_i x_i \\in \\R \\end{equation}\nwhere $x$ is data.\n\\end{document}\n")
+LATEX_SEEDS = sorted(
+    {
+        p.read_text(encoding="utf-8", errors="replace")
+        for p in CORPUS.glob("papers/*/*.tex")
+        if p.stat().st_size < 40_000
+    }
+    | {p.read_text(encoding="utf-8", errors="replace") for p in FIXTURES.glob("latex/**/*.tex")}
+) or [
+    (
+        "\\documentclass{article}\n\\newcommand{\\R}{\\mathbb{R}}\n\\begin{document}\n\\section{Method}\nWe minimise:\n"
+        "\\begin{equation}\\label{eq:loss} L = \\sum_i x_i \\in \\R \\end{equation}\nwhere $x$ is data.\n\\end{document}\n"
+    )
 ]
 LATEX_TOKENS = [
-    "\\begin{equation}", "\\end{equation}", "\\begin{align}", "\\end{align}", "\\begin{align*}", "&", "\\\\",
-    "\\nonumber", "\\notag", "\\label{eq:x}", "\\eqref{eq:x}", "\\tag{7}", "$$", "$", "\\[", "\\]", "\\(", "\\)", "{",
-    "}", "[", "]", "%", "\\%", "\\", "#1", "##", "\\newcommand{\\x}[2][d]{#1+#2}", "\\renewcommand{\\x}{y}",
-    "\\def\\a{\\a\\a}", "\\def\\b#1{\\b{#1#1}}", "\\let\\c\\a", "\\DeclareMathOperator*{\\argmax}{arg\\,max}",
-    "\\x", "\\a", "\\b{z}", "\\section{", "\\subsection*{A}", "\\appendix", "\\input{sec}", "\\input{../../etc/passwd}",
-    "\\include{/etc/passwd}", "\\iffalse", "\\fi", "\\else", "\\if0", "\\begin{comment}", "\\end{comment}",
-    "\\verb|", "\\begin{verbatim}", "\\end{document}", "\\begin{document}", "\\numberwithin{equation}{section}",
-    "\\setcounter{equation}{-5}", "\\addtocounter{equation}{x}", "\\begin{subequations}", "\\end{subequations}",
-    "\\renewcommand{\\theequation}{\\arabic{section}.\\arabic{equation}}", "\\title{", "\\url{http://x", "\n\n",
-    "\\begin{alignat}{2}", "\\end{alignat}", "\\begin{eqnarray}", "\\end{eqnarray}", "\\newenvironment{e}{\\[}{\\]}",
-    "\\begin{e}", "\\end{e}", "é", "\x00", "\\csname", "\\endcsname", "\\expandafter", "\\catcode`\\@=11",
+    "\\begin{equation}",
+    "\\end{equation}",
+    "\\begin{align}",
+    "\\end{align}",
+    "\\begin{align*}",
+    "&",
+    "\\\\",
+    "\\nonumber",
+    "\\notag",
+    "\\label{eq:x}",
+    "\\eqref{eq:x}",
+    "\\tag{7}",
+    "$$",
+    "$",
+    "\\[",
+    "\\]",
+    "\\(",
+    "\\)",
+    "{",
+    "}",
+    "[",
+    "]",
+    "%",
+    "\\%",
+    "\\",
+    "#1",
+    "##",
+    "\\newcommand{\\x}[2][d]{#1+#2}",
+    "\\renewcommand{\\x}{y}",
+    "\\def\\a{\\a\\a}",
+    "\\def\\b#1{\\b{#1#1}}",
+    "\\let\\c\\a",
+    "\\DeclareMathOperator*{\\argmax}{arg\\,max}",
+    "\\x",
+    "\\a",
+    "\\b{z}",
+    "\\section{",
+    "\\subsection*{A}",
+    "\\appendix",
+    "\\input{sec}",
+    "\\input{../../etc/passwd}",
+    "\\include{/etc/passwd}",
+    "\\iffalse",
+    "\\fi",
+    "\\else",
+    "\\if0",
+    "\\begin{comment}",
+    "\\end{comment}",
+    "\\verb|",
+    "\\begin{verbatim}",
+    "\\end{document}",
+    "\\begin{document}",
+    "\\numberwithin{equation}{section}",
+    "\\setcounter{equation}{-5}",
+    "\\addtocounter{equation}{x}",
+    "\\begin{subequations}",
+    "\\end{subequations}",
+    "\\renewcommand{\\theequation}{\\arabic{section}.\\arabic{equation}}",
+    "\\title{",
+    "\\url{http://x",
+    "\n\n",
+    "\\begin{alignat}{2}",
+    "\\end{alignat}",
+    "\\begin{eqnarray}",
+    "\\end{eqnarray}",
+    "\\newenvironment{e}{\\[}{\\]}",
+    "\\begin{e}",
+    "\\end{e}",
+    "é",
+    "\x00",
+    "\\csname",
+    "\\endcsname",
+    "\\expandafter",
+    "\\catcode`\\@=11",
 ]
-ID_SEEDS = ["1706.03762", "1706.03762v7", "arXiv:1706.03762", "https://arxiv.org/abs/1706.03762v2",
-            "https://arxiv.org/pdf/2412.19437v1.pdf", "http://export.arxiv.org/abs/hep-th/9901001", "hep-th/9901001",
-            "quant-ph/0201082v1", "astro-ph/0601001", "math.GT/0309136", "0704.0001", "1501.00001", "2305.13245",
-            "https://www.arxiv.org/abs/2202.00665?context=cs", "arxiv.org/html/2202.04200v1", "cs/9901001v12"]
-ID_TOKENS = ["v", "0", "9", ".", "/", ":", "arXiv:", "https://", "arxiv.org/", "abs/", "pdf/", ".pdf", "?", "#", " ",
-             "\n", "-", "hep-th", "A", "v0", "v01", "١", "０", "ǀ", "\x00"]
+ID_SEEDS = [
+    "1706.03762",
+    "1706.03762v7",
+    "arXiv:1706.03762",
+    "https://arxiv.org/abs/1706.03762v2",
+    "https://arxiv.org/pdf/2412.19437v1.pdf",
+    "http://export.arxiv.org/abs/hep-th/9901001",
+    "hep-th/9901001",
+    "quant-ph/0201082v1",
+    "astro-ph/0601001",
+    "math.GT/0309136",
+    "0704.0001",
+    "1501.00001",
+    "2305.13245",
+    "https://www.arxiv.org/abs/2202.00665?context=cs",
+    "arxiv.org/html/2202.04200v1",
+    "cs/9901001v12",
+]
+ID_TOKENS = [
+    "v",
+    "0",
+    "9",
+    ".",
+    "/",
+    ":",
+    "arXiv:",
+    "https://",
+    "arxiv.org/",
+    "abs/",
+    "pdf/",
+    ".pdf",
+    "?",
+    "#",
+    " ",
+    "\n",
+    "-",
+    "hep-th",
+    "A",
+    "v0",
+    "v01",
+    "١",
+    "０",
+    "ǀ",
+    "\x00",
+]
 
 
 @st.composite
@@ -76,9 +231,9 @@ def mutated(draw, seeds: list[str], tokens: list[str], max_steps: int = 8) -> st
         elif op == "text":
             text = text[:at] + draw(st.text(max_size=12)) + text[at:]
         elif op == "delete":
-            text = text[:at] + text[at + draw(st.integers(1, 200)):]
+            text = text[:at] + text[at + draw(st.integers(1, 200)) :]
         elif op == "double":
-            text = text[:at] + text[at:at + draw(st.integers(1, 400))] * 2 + text[at:]
+            text = text[:at] + text[at : at + draw(st.integers(1, 400))] * 2 + text[at:]
         elif op == "swap":
             lines = text.split("\n")
             i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
@@ -101,8 +256,13 @@ def parse_twice(text: str) -> None:
     first = parse_notes(text, "/notes/fuzz.md")
     assert all(isinstance(e, NotesError) and e.path == "/notes/fuzz.md" and e.line >= 1 for e in first.errors)
     again = parse_notes(text, "/notes/fuzz.md")
-    assert (again.deck, again.paper, again.tags, again.notes, again.questions) == \
-        (first.deck, first.paper, first.tags, first.notes, first.questions)
+    assert (again.deck, again.paper, again.tags, again.notes, again.questions) == (
+        first.deck,
+        first.paper,
+        first.tags,
+        first.notes,
+        first.questions,
+    )
     assert [str(e) for e in again.errors] == [str(e) for e in first.errors]  # exceptions compare by identity
     lines = len(re.split(r"\r\n|\r|\n", text))  # markdown's line breaks
     assert all(1 <= note.line <= lines for note in first.notes)
@@ -136,8 +296,10 @@ def test_card_syntax_helpers_raise_nothing_unexpected(text):
 
 
 @fuzz(60)
-@given(st.sampled_from(NOTES_SEEDS).map(lambda s: s.encode("utf-8")),
-       st.lists(st.tuples(st.integers(0, 10**6), st.binary(min_size=1, max_size=4)), max_size=4))
+@given(
+    st.sampled_from(NOTES_SEEDS).map(lambda s: s.encode("utf-8")),
+    st.lists(st.tuples(st.integers(0, 10**6), st.binary(min_size=1, max_size=4)), max_size=4),
+)
 def test_notes_files_with_corrupted_bytes_are_read_or_refused_by_line(data, edits):
     for at, junk in edits:
         at %= len(data) + 1

@@ -9,21 +9,36 @@ import pytest
 from click.testing import CliRunner
 
 from studycards.cli import main
-from studycards.paper.guide import guide_markdown, slug
 from studycards.latex.document import Document, Section, read_document
 from studycards.models import Equation, Paper
 from studycards.notes.parser import parse_notes
+from studycards.paper.guide import guide_markdown, slug
 
-HEADINGS = ["# ", "## Abstract", "## Conclusion", "## Understanding", "## Implementation",
-            "### Architecture, inputs and outputs", "### Equations", "### Loss",
-            "### Training details and hyperparameters", "## Datasets", "## Compute",
-            "## Code and data", "## Results", "## Questions"]
+HEADINGS = [
+    "# ",
+    "## Abstract",
+    "## Conclusion",
+    "## Understanding",
+    "## Implementation",
+    "### Architecture, inputs and outputs",
+    "### Equations",
+    "### Loss",
+    "### Training details and hyperparameters",
+    "## Datasets",
+    "## Compute",
+    "## Code and data",
+    "## Results",
+    "## Questions",
+]
 
 ATTENTION = Paper(
-    arxiv_id="1706.03762", version=7, title="Attention Is All You Need",
+    arxiv_id="1706.03762",
+    version=7,
+    title="Attention Is All You Need",
     authors=("Ashish Vaswani", "Noam Shazeer", "Niki Parmar", "Jakob Uszkoreit"),
     abstract="The dominant sequence transduction models are based on complex recurrent networks.",
-    published="2017-06-12", categories=("cs.CL", "cs.LG"),
+    published="2017-06-12",
+    categories=("cs.CL", "cs.LG"),
 )
 
 
@@ -37,23 +52,30 @@ def headings(text: str) -> list[str]:
     return [line if not line.startswith("# ") else "# " for line in text.splitlines() if line.startswith("#")]
 
 
-@pytest.mark.parametrize("title, expected", [
-    ("Attention Is All You Need", "attention-is-all-you-need"),
-    ("MaskGIT: Masked Generative Image Transformer", "maskgit-masked-generative-image-transformer"),
-    ("Über Café — naïve $O(n^2)$ tricks!", "uber-cafe-naive-o-n-2-tricks"),
-    ("", "hep-th-9901001"),
-])
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("Attention Is All You Need", "attention-is-all-you-need"),
+        ("MaskGIT: Masked Generative Image Transformer", "maskgit-masked-generative-image-transformer"),
+        ("Über Café — naïve $O(n^2)$ tricks!", "uber-cafe-naive-o-n-2-tricks"),
+        ("", "hep-th-9901001"),
+    ],
+)
 def test_slug(title: str, expected: str):
     assert slug(paper(title=title, arxiv_id="hep-th/9901001")) == expected
 
 
 def test_attention_guide_has_the_equation_cards_and_the_training_details(corpus: Path, tmp_path: Path):
     text = guide_markdown(ATTENTION, read_document(corpus / "papers" / "1706.03762"))
-    assert text.startswith('---\npaper: "1706.03762"\ndeck: "Papers::Attention Is All You Need"\n'
-                           "tags: [cs.CL, cs.LG]\n---\n# Attention Is All You Need\n")
+    assert text.startswith(
+        '---\npaper: "1706.03762"\ndeck: "Papers::Attention Is All You Need"\n'
+        "tags: [cs.CL, cs.LG]\n---\n# Attention Is All You Need\n"
+    )
     assert headings(text) == HEADINGS
-    assert ('Eq. (1), Scaled Dot-Product Attention — "We compute the matrix of outputs as":\n$$\n'
-            "\\mathrm{Attention}(Q, K, V) = \\mathrm{softmax}(\\frac{QK^T}{\\sqrt{d_k}})V\n$$\n") in text
+    assert (
+        'Eq. (1), Scaled Dot-Product Attention — "We compute the matrix of outputs as":\n$$\n'
+        "\\mathrm{Attention}(Q, K, V) = \\mathrm{softmax}(\\frac{QK^T}{\\sqrt{d_k}})V\n$$\n"
+    ) in text
     training = text.split("### Training details and hyperparameters")[1].split("## Datasets")[0]
     assert "> We used $warmup\\_steps=4000$." in training
     assert "> We used the Adam optimizer with $\\beta_1=0.9$, $\\beta_2=0.98$ and $\\epsilon=10^{-9}$." in training
@@ -107,12 +129,32 @@ def test_quoted_text_can_never_read_as_card_syntax():
     document = Document(
         main=Path("main.tex"),
         equations=(
-            Equation(latex="a = b", file="main.tex", line=3, environment="equation*", section="Method",
-                     intro="It holds that a == b {{c1::x}} :: y:"),
-            Equation(latex="a = b", file="main.tex", line=5, environment="equation*", section="Method",
-                     intro="It holds that a == b {{c1::x}} :: y:"),
-            Equation(latex="c = d", file="main.tex", line=7, environment="equation", number="1",
-                     section="Q: Method", intro="", where="where $c$ is :: a constant."),
+            Equation(
+                latex="a = b",
+                file="main.tex",
+                line=3,
+                environment="equation*",
+                section="Method",
+                intro="It holds that a == b {{c1::x}} :: y:",
+            ),
+            Equation(
+                latex="a = b",
+                file="main.tex",
+                line=5,
+                environment="equation*",
+                section="Method",
+                intro="It holds that a == b {{c1::x}} :: y:",
+            ),
+            Equation(
+                latex="c = d",
+                file="main.tex",
+                line=7,
+                environment="equation",
+                number="1",
+                section="Q: Method",
+                intro="",
+                where="where $c$ is :: a constant.",
+            ),
         ),
         sections=(Section("Results", 1, prose), Section("Conclusion", 1, prose), Section("Training", 1, prose)),
         abstract=prose,

@@ -25,8 +25,13 @@ def test_ctrl_c_during_a_large_add(home: Path, tmp_path: Path) -> None:
     notes = write_notes(tmp_path / "notes", 6_000)  # large enough for the sympy helper process
     total = None
     for delay in (0.4, 0.8):
-        proc = subprocess.Popen([sys.executable, "-m", "studycards", "add", str(notes)], stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "studycards", "add", str(notes)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         time.sleep(delay)
         os.killpg(proc.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the whole process group
         out, err = proc.communicate(timeout=60)

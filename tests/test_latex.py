@@ -65,7 +65,12 @@ def test_numbering_rules_of_the_fixture():
     unnumbered = [eq.latex for eq in doc.equations if not eq.number]
     assert unnumbered == ["b = 2", "e = 5", "f = 6", "g = 7", "h = 8"]
     assert [eq.environment for eq in doc.equations if not eq.number] == [
-        "equation*", "equation", "displaymath", "$$", "displaymath"]
+        "equation*",
+        "equation",
+        "displaymath",
+        "$$",
+        "displaymath",
+    ]
 
 
 def test_labels_sections_intro_where_and_lines():
@@ -82,26 +87,45 @@ def test_labels_sections_intro_where_and_lines():
     rows = next(s for s in doc.sections if s.title == "Rows")
     assert "See Eq. (3) and Section 3." in rows.text
     assert [(s.title, s.level, s.number) for s in doc.sections] == [
-        ("Single equations", 1, "1"), ("Rows", 1, "2"), ("Last", 1, "3")]
+        ("Single equations", 1, "1"),
+        ("Rows", 1, "2"),
+        ("Last", 1, "3"),
+    ]
     assert doc.title == "Numbering Rules"
     assert "one two, and a price of \\$$5$ is inline." in doc.sections[0].text
 
 
-@pytest.mark.parametrize("preamble, body, expected", [
-    ("\\usepackage{amsmath}\\numberwithin{equation}{section}",
-     ("\\section{A}\\begin{equation}a\\end{equation}\\begin{equation}b\\end{equation}"
-     "\\section*{Unnumbered}\\begin{equation}c\\end{equation}"
-     "\\section{B}\\subsection{B1}\\begin{align}d\\\\e\\end{align}"
-     "\\appendix\\section{Proofs}\\begin{equation}f\\end{equation}"),
-     ["1.1", "1.2", "1.3", "2.1", "2.2", "A.1"]),
-    ("", "\\section{A}\\begin{equation}a\\end{equation}\\appendix\\section{P}\\begin{equation}b\\end{equation}",
-     ["1", "2"]),
-    ("", "\\begin{equation}a\\end{equation}\\setcounter{equation}{9}\\begin{equation}b\\end{equation}",
-     ["1", "10"]),
-    ("\\renewcommand{\\theequation}{S\\arabic{equation}}",
-     "\\begin{equation}a\\end{equation}\\begin{equation}b\\tag*{T}\\end{equation}", ["S1", "T"]),
-    ("", "\\[ a \\tag{1'} \\] $$ b \\eqno(7) $$ \\begin{gather*} c \\\\ d \\end{gather*}", ["1'", "7"]),
-])
+@pytest.mark.parametrize(
+    "preamble, body, expected",
+    [
+        (
+            "\\usepackage{amsmath}\\numberwithin{equation}{section}",
+            (
+                "\\section{A}\\begin{equation}a\\end{equation}\\begin{equation}b\\end{equation}"
+                "\\section*{Unnumbered}\\begin{equation}c\\end{equation}"
+                "\\section{B}\\subsection{B1}\\begin{align}d\\\\e\\end{align}"
+                "\\appendix\\section{Proofs}\\begin{equation}f\\end{equation}"
+            ),
+            ["1.1", "1.2", "1.3", "2.1", "2.2", "A.1"],
+        ),
+        (
+            "",
+            "\\section{A}\\begin{equation}a\\end{equation}\\appendix\\section{P}\\begin{equation}b\\end{equation}",
+            ["1", "2"],
+        ),
+        (
+            "",
+            "\\begin{equation}a\\end{equation}\\setcounter{equation}{9}\\begin{equation}b\\end{equation}",
+            ["1", "10"],
+        ),
+        (
+            "\\renewcommand{\\theequation}{S\\arabic{equation}}",
+            "\\begin{equation}a\\end{equation}\\begin{equation}b\\tag*{T}\\end{equation}",
+            ["S1", "T"],
+        ),
+        ("", "\\[ a \\tag{1'} \\] $$ b \\eqno(7) $$ \\begin{gather*} c \\\\ d \\end{gather*}", ["1'", "7"]),
+    ],
+)
 def test_numbering_table(tmp_path: Path, preamble: str, body: str, expected: list[str]):
     doc = read_document(write(tmp_path, article(body, preamble)))
     assert [eq.number for eq in doc.equations if eq.number] == expected
@@ -109,10 +133,12 @@ def test_numbering_table(tmp_path: Path, preamble: str, body: str, expected: lis
 
 @pytest.mark.parametrize("cls", ["report", "book"])
 def test_chapters_number_equations_per_chapter(tmp_path: Path, cls: str):
-    body = ("\\chapter{One}\\begin{equation}a\\end{equation}\\section{S}\\begin{equation}b\\end{equation}"
-            "\\chapter*{Preface}\\begin{equation}c\\end{equation}"
-            "\\chapter{Two}\\begin{equation}d\\end{equation}"
-            "\\appendix\\chapter{Extra}\\begin{equation}e\\end{equation}")
+    body = (
+        "\\chapter{One}\\begin{equation}a\\end{equation}\\section{S}\\begin{equation}b\\end{equation}"
+        "\\chapter*{Preface}\\begin{equation}c\\end{equation}"
+        "\\chapter{Two}\\begin{equation}d\\end{equation}"
+        "\\appendix\\chapter{Extra}\\begin{equation}e\\end{equation}"
+    )
     doc = read_document(write(tmp_path, article(body, cls=cls)))
     assert [eq.number for eq in doc.equations] == ["1.1", "1.2", "1.3", "2.1", "A.1"]
     within = article(body.replace("\\appendix", ""), "\\numberwithin{equation}{section}", cls)
@@ -144,17 +170,20 @@ def test_macros_from_a_commands_file_with_arguments_and_optional_arguments():
             assert not re.search(re.escape("\\" + name) + r"(?![A-Za-z])", eq.latex), (name, eq.latex)
 
 
-@pytest.mark.parametrize("preamble, math, expected", [
-    ("\\newcommand{\\x}{\\mathbf{x}}\\renewcommand{\\x}{\\mathbf{y}}", "\\x", "\\mathbf{y}"),
-    ("\\providecommand{\\x}{a}\\providecommand{\\x}{b}", "\\x", "a"),
-    ("\\newcommand{\\f}[2][0]{f_{#1}(#2)}", "\\f{x} + \\f[1]{y}", "f_{0}(x) + f_{1}(y)"),
-    ("\\def\\v#1{\\vec{#1}}\\def\\vv{\\v{u}}", "\\vv\\cdot\\v w", "\\vec{u}\\cdot\\vec{w}"),
-    ("\\DeclareMathOperator*{\\argmax}{arg\\,max}", "\\argmax_x", "\\operatorname*{arg\\,max}_x"),
-    ("\\newcommand\\half{\\frac12}", "\\half x", "\\frac12x"),
-    ("\\newcommand{\\a}{\\alpha}", "\\a b", "\\alpha b"),
-    ("\\let\\b\\beta", "\\b", "\\b"),
-    ("\\newcommand{\\be}{\\begin{equation}}\\newcommand{\\ee}{\\end{equation}}", "", ""),
-])
+@pytest.mark.parametrize(
+    "preamble, math, expected",
+    [
+        ("\\newcommand{\\x}{\\mathbf{x}}\\renewcommand{\\x}{\\mathbf{y}}", "\\x", "\\mathbf{y}"),
+        ("\\providecommand{\\x}{a}\\providecommand{\\x}{b}", "\\x", "a"),
+        ("\\newcommand{\\f}[2][0]{f_{#1}(#2)}", "\\f{x} + \\f[1]{y}", "f_{0}(x) + f_{1}(y)"),
+        ("\\def\\v#1{\\vec{#1}}\\def\\vv{\\v{u}}", "\\vv\\cdot\\v w", "\\vec{u}\\cdot\\vec{w}"),
+        ("\\DeclareMathOperator*{\\argmax}{arg\\,max}", "\\argmax_x", "\\operatorname*{arg\\,max}_x"),
+        ("\\newcommand\\half{\\frac12}", "\\half x", "\\frac12x"),
+        ("\\newcommand{\\a}{\\alpha}", "\\a b", "\\alpha b"),
+        ("\\let\\b\\beta", "\\b", "\\b"),
+        ("\\newcommand{\\be}{\\begin{equation}}\\newcommand{\\ee}{\\end{equation}}", "", ""),
+    ],
+)
 def test_macro_expansion_table(tmp_path: Path, preamble: str, math: str, expected: str):
     body = f"\\begin{{equation}}{math}\\end{{equation}}" if math else "\\be q = 1 \\ee"
     doc = read_document(write(tmp_path, article(body, preamble)))
@@ -205,29 +234,39 @@ def test_find_main_prefers_the_document_and_explains_failure(tmp_path: Path):
     assert read_document(tmp_path / "paper.tex").sections[0].title == "Only a part"
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("a % c\nb", "a %\nb"), ("50\\% off", "50\\% off"), ("a \\\\% c", "a \\\\%"), ("\\\\\\%", "\\\\\\%"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("a % c\nb", "a %\nb"),
+        ("50\\% off", "50\\% off"),
+        ("a \\\\% c", "a \\\\%"),
+        ("\\\\\\%", "\\\\\\%"),
+    ],
+)
 def test_strip_comments(text: str, expected: str):
     assert strip_comments(text) == expected
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("a\\iffalse b \\ifx c\\fi d\\fi e", "a e"),
-    ("a\\iffalse b\\else c\\fi d", "a c\\fi d"),
-    ("a\\if0 x\n\\fi y", "a\n y"),
-    ("a\\iffalse never closed\nb", "a\n"),
-    ("a\\newif\\iffoo\\iffalse x\\fi b", "a\\newif\\iffoo b"),
-    ("a\\begin{comment}\nx\n\\end{comment}b", "a\n\nb"),
-    ("a\\end{document}\n\\begin{equation}", "a"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("a\\iffalse b \\ifx c\\fi d\\fi e", "a e"),
+        ("a\\iffalse b\\else c\\fi d", "a c\\fi d"),
+        ("a\\if0 x\n\\fi y", "a\n y"),
+        ("a\\iffalse never closed\nb", "a\n"),
+        ("a\\newif\\iffoo\\iffalse x\\fi b", "a\\newif\\iffoo b"),
+        ("a\\begin{comment}\nx\n\\end{comment}b", "a\n\nb"),
+        ("a\\end{document}\n\\begin{equation}", "a"),
+    ],
+)
 def test_switched_off_text_is_dropped_keeping_line_breaks(text: str, expected: str):
     assert drop_switched_off(text) == expected
 
 
 def test_non_utf8_source_is_read(tmp_path: Path):
     tmp_path.joinpath("main.tex").write_bytes(
-        article("\\section{Caf\xe9}\\begin{equation}x\\end{equation}").encode("latin-1"))
+        article("\\section{Caf\xe9}\\begin{equation}x\\end{equation}").encode("latin-1")
+    )
     doc = read_document(tmp_path)
     assert doc.sections[0].title == "Café" and doc.equations[0].number == "1"
 
@@ -245,8 +284,12 @@ def test_macro_that_expands_forever_is_bounded(tmp_path: Path):
 
 
 def test_empty_displays_are_not_equations(tmp_path: Path):
-    (tmp_path / "main.tex").write_text(article("A $$ $$ B \\[ \\] C $$$$$$$$ D $$x = 1$$ E"
-                                               " \\begin{equation}\\end{equation} F \\begin{equation}y\\end{equation}"))
+    (tmp_path / "main.tex").write_text(
+        article(
+            "A $$ $$ B \\[ \\] C $$$$$$$$ D $$x = 1$$ E"
+            " \\begin{equation}\\end{equation} F \\begin{equation}y\\end{equation}"
+        )
+    )
     doc = read_document(tmp_path)
     assert [(e.latex, e.number) for e in doc.equations][0] == ("x = 1", None)
     assert doc.equations[-1].number == "2"  # an empty numbered equation still takes (1) in the PDF
@@ -287,8 +330,10 @@ def corpus_sources(corpus: Path, tmp_path: Path) -> list[Path]:
 def defined_names(folder: Path) -> set[str]:
     """The macro names a paper defines, read straight from its files (not from the extractor)."""
     names = set()
-    pattern = re.compile(r"\\(?:(?:re|provide)?newcommand\*?\s*\{?\s*\\([A-Za-z]+|.)"
-                         r"|def\s*\\([A-Za-z]+|.)|DeclareMathOperator\*?\s*\{\s*\\([A-Za-z]+))")
+    pattern = re.compile(
+        r"\\(?:(?:re|provide)?newcommand\*?\s*\{?\s*\\([A-Za-z]+|.)"
+        r"|def\s*\\([A-Za-z]+|.)|DeclareMathOperator\*?\s*\{\s*\\([A-Za-z]+))"
+    )
     for path in folder.rglob("*.tex"):
         if path.name.startswith("._"):
             continue
@@ -316,11 +361,24 @@ def test_every_corpus_paper_reads_fast_and_without_author_macros(corpus: Path, t
 
 
 ATTENTION = [
-    ("1", "model_architecture.tex", 41, None,
-     "\\mathrm{Attention}(Q, K, V) = \\mathrm{softmax}(\\frac{QK^T}{\\sqrt{d_k}})V"),
+    (
+        "1",
+        "model_architecture.tex",
+        41,
+        None,
+        "\\mathrm{Attention}(Q, K, V) = \\mathrm{softmax}(\\frac{QK^T}{\\sqrt{d_k}})V",
+    ),
     ("2", "model_architecture.tex", 118, None, "\\mathrm{FFN}(x)=\\max(0, xW_1 + b_1) W_2 + b_2"),
-    ("3", "training.tex", 15, None, ("lrate = d_{\\text{model}}^{-0.5} \\cdot \\min({step\\_num}^{-0.5},"
-     " {step\\_num} \\cdot {warmup\\_steps}^{-1.5})")),
+    (
+        "3",
+        "training.tex",
+        15,
+        None,
+        (
+            "lrate = d_{\\text{model}}^{-0.5} \\cdot \\min({step\\_num}^{-0.5},"
+            " {step\\_num} \\cdot {warmup\\_steps}^{-1.5})"
+        ),
+    ),
 ]
 DIN = [  # 1706.06978: \[ … \] with a comment inside, eqnarray + split, \bs macro without arguments
     ("1", "ch_approach.tex", 93, "eq:pooling", "\\boldsymbol{e}_i = \\text{pooling}("),
@@ -335,8 +393,36 @@ DIN = [  # 1706.06978: \[ … \] with a comment inside, eqnarray + split, \bs ma
     ("10", "ch_exp.tex", 86, "imps-guac", "\\text{AUC} = \\frac{\\sum_{i=1}^{n}"),
     ("11", "ch_exp.tex", 94, None, "RelaImpr = \\left(\\frac{\\text{AUC(measured model)}"),
 ]
-DEEPSEEK_LINES = [300, 301, 302, 303, 304, 317, 318, 319, 320, 329, 330, 341, 342, 343, 347, 365,
-                  379, 381, 382, 383, 424, 431, 436, 445, 450, 999, 1006, 1012]
+DEEPSEEK_LINES = [
+    300,
+    301,
+    302,
+    303,
+    304,
+    317,
+    318,
+    319,
+    320,
+    329,
+    330,
+    341,
+    342,
+    343,
+    347,
+    365,
+    379,
+    381,
+    382,
+    383,
+    424,
+    431,
+    436,
+    445,
+    450,
+    999,
+    1006,
+    1012,
+]
 
 
 def check(doc, expected) -> None:
@@ -387,8 +473,13 @@ def test_minimal_de_sitter_supergravity_eprint(corpus: Path, tmp_path: Path):
     """0903.0179: \\numberwithin{equation}{section}, eqnarray rows with \\notag, \\bea macros, appendix."""
     doc = read_document(unpack(corpus / "eprints" / "0903.0179.single-tex.gz", tmp_path))
     numbers = [eq.number for eq in doc.equations if eq.number]
-    assert numbers == ([f"2.{i}" for i in range(1, 10)] + [f"4.{i}" for i in range(1, 31)]
-                       + [f"5.{i}" for i in range(1, 27)] + [f"6.{i}" for i in range(1, 7)] + ["A.1"])
+    assert numbers == (
+        [f"2.{i}" for i in range(1, 10)]
+        + [f"4.{i}" for i in range(1, 31)]
+        + [f"5.{i}" for i in range(1, 27)]
+        + [f"6.{i}" for i in range(1, 7)]
+        + ["A.1"]
+    )
     by_number = {eq.number: eq for eq in doc.equations}
     assert by_number["2.1"].line == 199 and "d \\star F &= 0" in by_number["2.1"].latex
     assert by_number["2.6"].label == "form1" and by_number["2.6"].latex == "\\epsilon = e_2"
@@ -428,9 +519,18 @@ def test_equations_command_on_a_folder_a_file_and_a_cached_paper(home: Path, tmp
     result = runner.invoke(main, ["equations", str(FIXTURES / "numbering" / "main.tex"), "--json"])
     assert result.exit_code == 0, result.output
     rows = __import__("json").loads(result.output)
-    assert rows[0] == {"number": "1", "label": "eq:first", "section": "Single equations",
-                       "intro": "The first equation is plain:", "where": "", "file": "main.tex", "line": 10,
-                       "latex": "a = 1", "symbols": ["a"], "pretty": "a = 1"}
+    assert rows[0] == {
+        "number": "1",
+        "label": "eq:first",
+        "section": "Single equations",
+        "intro": "The first equation is plain:",
+        "where": "",
+        "file": "main.tex",
+        "line": 10,
+        "latex": "a = 1",
+        "symbols": ["a"],
+        "pretty": "a = 1",
+    }
 
     result = runner.invoke(main, ["equations", "1706.03762"])
     assert result.exit_code == 1

@@ -17,7 +17,7 @@ from studycards.mathtext.pretty import (
     render_markdown,
     sympy_reading,
 )
-from tests.conftest import DECKS
+from tests.paths import DECKS
 
 ADAM = r"\theta_t = \theta_{t-1} - \alpha \cdot \hat{m}_t / (\sqrt{\hat{v}_t} + \epsilon)"
 ATTENTION = r"\mathrm{Attention}(Q,K,V) = \mathrm{softmax}\left(\frac{QK^\top}{\sqrt{d_k}}\right)V"
@@ -121,8 +121,7 @@ ATTENTION = r"\mathrm{Attention}(Q,K,V) = \mathrm{softmax}\left(\frac{QK^\top}{\
         (r"a &= b \\ &= c", "a = b\n= c"),
         (r"\begin{aligned} a &= b \\ c &= d \end{aligned}", "a = b\nc = d"),
         (r"\begin{split} a &= b \\ &= c \end{split}", "a = b\n= c"),
-        (r"|x| = \begin{cases} x & x \geq 0 \\ -x & \text{otherwise} \end{cases}",
-         "|x| = { x, x ≥ 0\n-x, otherwise"),
+        (r"|x| = \begin{cases} x & x \geq 0 \\ -x & \text{otherwise} \end{cases}", "|x| = { x, x ≥ 0\n-x, otherwise"),
         (r"\begin{bmatrix} a & b \\ c & d \end{bmatrix}", "[a, b; c, d]"),
         # unknown commands keep their name, without the backslash
         (r"\softmax(x)", "softmax(x)"),
@@ -136,18 +135,73 @@ def test_latex_to_unicode(latex, expected):
     assert latex_to_unicode(latex) == expected
 
 
-@pytest.mark.parametrize("junk", ["", "{", "}", "{{{{", "}}}}a", r"\frac{", "x^", "x_", r"\\", "\\",
-                                  r"\begin{cases", r"\end{bmatrix}", r"\sqrt[", r"\left", "&&&", "$x$",
-                                  "{" * 5000 + "x", r"\frac" * 2000])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        "",
+        "{",
+        "}",
+        "{{{{",
+        "}}}}a",
+        r"\frac{",
+        "x^",
+        "x_",
+        r"\\",
+        "\\",
+        r"\begin{cases",
+        r"\end{bmatrix}",
+        r"\sqrt[",
+        r"\left",
+        "&&&",
+        "$x$",
+        "{" * 5000 + "x",
+        r"\frac" * 2000,
+    ],
+)
 def test_latex_to_unicode_degrades_on_junk(junk):
     assert isinstance(latex_to_unicode(junk), str)
 
 
-LATEXISH = st.lists(st.sampled_from([
-    "\\", "{", "}", "[", "]", "^", "_", "&", "$", " ", "\n", "x", "1", "+", "(", ")", "|",
-    r"\frac", r"\sqrt", r"\left", r"\right", r"\begin{cases}", r"\end{cases}", r"\begin{bmatrix}",
-    r"\\", r"\hat", r"\mathbb", r"\text", r"\alpha", r"\not", r"\overset", r"\operatorname", r"\foo",
-]), max_size=40).map("".join)
+LATEXISH = st.lists(
+    st.sampled_from(
+        [
+            "\\",
+            "{",
+            "}",
+            "[",
+            "]",
+            "^",
+            "_",
+            "&",
+            "$",
+            " ",
+            "\n",
+            "x",
+            "1",
+            "+",
+            "(",
+            ")",
+            "|",
+            r"\frac",
+            r"\sqrt",
+            r"\left",
+            r"\right",
+            r"\begin{cases}",
+            r"\end{cases}",
+            r"\begin{bmatrix}",
+            r"\\",
+            r"\hat",
+            r"\mathbb",
+            r"\text",
+            r"\alpha",
+            r"\not",
+            r"\overset",
+            r"\operatorname",
+            r"\foo",
+        ]
+    ),
+    max_size=40,
+).map("".join)
 
 
 @settings(max_examples=300, deadline=None)
@@ -200,18 +254,25 @@ def test_adam_update_is_fully_rendered_or_not_at_all():
         r"\operatorname{tr}(A)",
         r"VAL(d) = \frac{|TA(d)|}{|P_{same}|}",  # V*A*L(d), and the subscript sorted to "saem"
         r"lrate = 2",
-        r"x^\top y", "x^T y",  # transpose read as a power
+        r"x^\top y",
+        "x^T y",  # transpose read as a power
         r"x^{(t)}",  # an iteration index read as a power
         r"W^{-1}",  # drawn as 1/W
         r"\Sigma^{1/2}",
         r"\beta = 0.9",  # floats printed as 0.900000000000000
-        r"\mathbb{E}[x]", "E[x]",  # brackets read as a product
+        r"\mathbb{E}[x]",
+        "E[x]",  # brackets read as a product
         r"\max_i x_i",  # a symbol named max_i
-        r"\hat{x}", r"\mathbf{x}", r"a \times b", r"\nabla f",  # commands read as symbols
+        r"\hat{x}",
+        r"\mathbf{x}",
+        r"a \times b",
+        r"\nabla f",  # commands read as symbols
         r"\frac{\partial L}{\partial w}",  # sympy would print d/dw, not ∂/∂w
         r"\phi + \varphi",  # two letters sympy prints alike
         r"x_{ij}",  # subscript products are sorted by sympy
-        r"a = ", r"= b", "",
+        r"a = ",
+        r"= b",
+        "",
     ],
 )
 def test_sympy_refuses_what_it_would_misread(latex):

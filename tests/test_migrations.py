@@ -11,29 +11,33 @@ import json
 import shutil
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from click.testing import CliRunner
 
-from studycards.store import migrations
 from studycards.cli import main
 from studycards.errors import StudycardsError
-from studycards.store.migrations import MIGRATIONS
 from studycards.models import CardState
 from studycards.review.session import Session
 from studycards.sm2 import schedule
+from studycards.store import migrations
 from studycards.store.database import open_store
-from tests.conftest import FIXTURES
+from studycards.store.migrations import MIGRATIONS
+from tests.paths import FIXTURES
 from tests.fixtures.db import make
 
 DB_FIXTURES = FIXTURES / "db"
 VERSIONS = range(1, len(MIGRATIONS) + 1)
 V1_TABLES = {  # every table of schema 1, and the columns that identify a row
-    "papers": "arxiv_id", "equations": "paper_id, seq", "files": "path", "cards": "id", "reviews": "id",
+    "papers": "arxiv_id",
+    "equations": "paper_id, seq",
+    "files": "path",
+    "cards": "id",
+    "reviews": "id",
     "questions": "id",
 }
 
@@ -62,8 +66,8 @@ def rows(db: Path, tables: dict[str, str] = V1_TABLES) -> dict[str, list[tuple]]
 def same_rows(old: dict, new: dict) -> None:
     for table, (columns, records) in old.items():
         new_columns, new_records = new[table]
-        assert new_columns[:len(columns)] == columns, table
-        assert [r[:len(columns)] for r in new_records] == records, table
+        assert new_columns[: len(columns)] == columns, table
+        assert [r[: len(columns)] for r in new_records] == records, table
 
 
 def install(version: int, home: Path) -> Path:
@@ -136,7 +140,10 @@ def test_a_migrated_database_works_for_every_command(home, tmp_path):
         assert {c.source for c in cards.values() if not c.retired} == {str(notes.resolve())}
         assert cards[1].state == CardState(270, 2, 6, date(2026, 11, 8))
         assert len(store.reviews(1)) == 2
-        assert sorted((q.id, q.status) for q in store.questions(include_answered=True)) == [(1, "open"), (2, "answered")]
+        assert sorted((q.id, q.status) for q in store.questions(include_answered=True)) == [
+            (1, "open"),
+            (2, "answered"),
+        ]
 
         day = date(2026, 11, 10)
         session = Session(store, day, lambda: datetime(2026, 11, 10, 9), new=0)
@@ -168,7 +175,8 @@ def test_a_database_from_a_newer_studycards_is_refused_and_left_untouched(home):
         assert result.exit_code == 1, args
         assert result.stderr.strip() == (
             f"Error: this database has schema version {len(MIGRATIONS) + 1}, made by a newer studycards "
-            f"(this one knows up to {len(MIGRATIONS)}); upgrade studycards to open it")
+            f"(this one knows up to {len(MIGRATIONS)}); upgrade studycards to open it"
+        )
     assert digest(db) == before
     assert sorted(p.name for p in home.iterdir()) == ["studycards.db"]
 

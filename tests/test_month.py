@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from studycards.cli import main
 from studycards.store.database import open_store
-from tests.conftest import DECKS
+from tests.paths import DECKS
 
 START = date(2026, 11, 2)
 DAYS = 30
@@ -104,8 +104,9 @@ def test_a_month_of_piped_reviews_follows_sm2_exactly(home):
             continue
         day = START + timedelta(days=offset)
         script, graded, redrills = day_script(expected, day)
-        result = runner.invoke(main, ["review"], input=script, env={"STUDYCARDS_NOW": session_time(offset)},
-                               catch_exceptions=False)
+        result = runner.invoke(
+            main, ["review"], input=script, env={"STUDYCARDS_NOW": session_time(offset)}, catch_exceptions=False
+        )
         assert result.exit_code == 0, result.output
         if graded:
             assert f"Reviewed {graded} card" in result.stdout, (day, result.stdout[-400:])
@@ -138,10 +139,10 @@ def test_the_reference_matches_a_hand_computed_card():
         rows.append((card.ef, card.repetitions, card.interval))
         day = card.due
     assert rows == [
-        (Fraction(260, 100), 1, 1),   # 5: EF 2.5 + 0.1
-        (Fraction(260, 100), 2, 6),   # 4: EF unchanged
+        (Fraction(260, 100), 1, 1),  # 5: EF 2.5 + 0.1
+        (Fraction(260, 100), 2, 6),  # 4: EF unchanged
         (Fraction(246, 100), 3, 15),  # 3: EF - 0.14 = 2.46; 6 × 2.46 = 14.76 -> 15
         (Fraction(256, 100), 4, 39),  # 5: 2.56; 15 × 2.56 = 38.4 -> 39
-        (Fraction(224, 100), 0, 1),   # 2: EF - 0.32 = 2.24; a failure starts again at 1 day
-        (Fraction(224, 100), 1, 1),   # 4: n = 1 -> 1 day
+        (Fraction(224, 100), 0, 1),  # 2: EF - 0.32 = 2.24; a failure starts again at 1 day
+        (Fraction(224, 100), 1, 1),  # 4: n = 1 -> 1 day
     ]

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studycards.notes.parser import cloze_parts, find_separator, parse_notes
-from tests.conftest import DECKS, FIXTURES
+from tests.paths import DECKS, FIXTURES
 
 
 def cards(text: str, deck: str | None = None) -> list[tuple]:
@@ -22,20 +22,26 @@ def cards(text: str, deck: str | None = None) -> list[tuple]:
         ("a :: b", [("basic", "a", "b", (0,))]),
         ("a ::: b", [("reversed", "a", "b", (0, 1))]),
         # consecutive lines form one markdown paragraph but are separate cards
-        ("a :: b\nc ::: d\ne :: f", [("basic", "a", "b", (0,)), ("reversed", "c", "d", (0, 1)),
-                                     ("basic", "e", "f", (0,))]),
+        (
+            "a :: b\nc ::: d\ne :: f",
+            [("basic", "a", "b", (0,)), ("reversed", "c", "d", (0, 1)), ("basic", "e", "f", (0,))],
+        ),
         # `::` inside inline code, math or a cloze is not a separator
         ("Use `std::vector` :: a growable array", [("basic", "Use `std::vector`", "a growable array", (0,))]),
         ("The set $a :: b$ here", []),
         ("No spaces a::b is prose", []),
-        ("Q: Why $\\sqrt{d_k}$?\nA: Large dot products\nsaturate softmax.",
-         [("basic", "Why $\\sqrt{d_k}$?", "Large dot products\nsaturate softmax.", (0,))]),
+        (
+            "Q: Why $\\sqrt{d_k}$?\nA: Large dot products\nsaturate softmax.",
+            [("basic", "Why $\\sqrt{d_k}$?", "Large dot products\nsaturate softmax.", (0,))],
+        ),
         ("{{c1::8}} heads, $d_k =$ {{c2::64}}", [("cloze", "{{c1::8}} heads, $d_k =$ {{c2::64}}", "", (1, 2))]),
         ("Hint {{c1::answer::the hint}} kept", [("cloze", "Hint {{c1::answer::the hint}} kept", "", (1,))]),
         ("==Adam== uses ==two== moments", [("cloze", "{{c1::Adam}} uses {{c2::two}} moments", "", (1, 2))]),
         ("Brace aware {{c1::$\\sqrt{d_k}$}} ok", [("cloze", "Brace aware {{c1::$\\sqrt{d_k}$}} ok", "", (1,))]),
-        ("Scaled attention:\n$$\n\\frac{QK^\\top}{\\sqrt{d_k}}\n$$",
-         [("equation", "Scaled attention:", "$$\n\\frac{QK^\\top}{\\sqrt{d_k}}\n$$", (0,))]),
+        (
+            "Scaled attention:\n$$\n\\frac{QK^\\top}{\\sqrt{d_k}}\n$$",
+            [("equation", "Scaled attention:", "$$\n\\frac{QK^\\top}{\\sqrt{d_k}}\n$$", (0,))],
+        ),
         ("Residual:\n\n$$\ny = F(x) + x\n$$", [("equation", "Residual:", "$$\ny = F(x) + x\n$$", (0,))]),
         ("- in a list :: still a card", [("basic", "in a list", "still a card", (0,))]),
         ("> quoted :: is prose", []),
@@ -49,21 +55,32 @@ def test_card_syntax(text, expected):
 
 
 def test_math_is_kept_verbatim():
-    [(_, front, back, _)] = cards("Update $\\theta_t = \\theta_{t-1} - \\alpha \\hat{m}_t$ :: with $\\epsilon = 10^{-8}$")
+    [(_, front, back, _)] = cards(
+        "Update $\\theta_t = \\theta_{t-1} - \\alpha \\hat{m}_t$ :: with $\\epsilon = 10^{-8}$"
+    )
     assert front == "Update $\\theta_t = \\theta_{t-1} - \\alpha \\hat{m}_t$"
     assert back == "with $\\epsilon = 10^{-8}$"
 
 
 def test_context_deck_tags_and_questions():
-    text = ("---\npaper: 1706.03762\ndeck: Papers::T\ntags: [attention, deep learning]\n---\n# Title\n\n## Understanding\n"
-            "a :: b\n\n? why this\n\n## Questions\n- Why sinusoids?\n- Why 8 heads?\n")
+    text = (
+        "---\npaper: 1706.03762\ndeck: Papers::T\ntags: [attention, deep learning]\n---\n# Title\n\n## Understanding\n"
+        "a :: b\n\n? why this\n\n## Questions\n- Why sinusoids?\n- Why 8 heads?\n"
+    )
     parsed = parse_notes(text, "n.md")
     [note] = parsed.notes
     assert (note.deck, note.paper, note.tags, note.context, note.line) == (
-        "Papers::T", "1706.03762", ("attention", "deep_learning"), "Title › Understanding", 9)
+        "Papers::T",
+        "1706.03762",
+        ("attention", "deep_learning"),
+        "Title › Understanding",
+        9,
+    )
     assert [(q.text, q.context, q.line) for q in parsed.questions] == [
-        ("why this", "Title › Understanding", 11), ("Why sinusoids?", "Title › Questions", 14),
-        ("Why 8 heads?", "Title › Questions", 15)]
+        ("why this", "Title › Understanding", 11),
+        ("Why sinusoids?", "Title › Questions", 14),
+        ("Why 8 heads?", "Title › Questions", 15),
+    ]
 
 
 @pytest.mark.parametrize("front_matter, deck", [("deck: A::B", "A::B"), ("", "My Title")])

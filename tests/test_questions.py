@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from studycards.cli import main
 from studycards.notes.parser import parse_notes
-from tests.conftest import DECKS
+from tests.paths import DECKS
 
 NOW = {"STUDYCARDS_NOW": "2026-11-23T09:00:00"}
 
@@ -44,8 +44,9 @@ def test_the_questions_file_lists_every_open_question_of_the_notes_by_paper(tmp_
     folder = copy_decks(tmp_path)
     assert run("export", "-o", str(folder / "papers.apkg")).exit_code == 0
     text = (folder / "questions.md").read_text()
-    assert text.startswith("# Open research questions\n\n14 open questions from your notes, exported by studycards "
-                           "on 2026-11-23.\n")
+    assert text.startswith(
+        "# Open research questions\n\n14 open questions from your notes, exported by studycards on 2026-11-23.\n"
+    )
 
     expected = {}
     for path in sorted(folder.glob("*.md")):
@@ -56,12 +57,16 @@ def test_the_questions_file_lists_every_open_question_of_the_notes_by_paper(tmp_
             expected[(path.name, q.line)] = (" ".join(q.text.split()), parsed.paper)
     listed = re.findall(r"^- (.+)\n  — (?:\*.+\*, )?`([^`:]+):(\d+)` \(#(\d+)\)$", text, re.M)
     assert {(name, int(line)): question for question, name, line, _ in listed} == {
-        key: question for key, (question, _) in expected.items()}
+        key: question for key, (question, _) in expected.items()
+    }
 
     sections = re.split(r"^## ", text, flags=re.M)[1:]
     assert [s.splitlines()[0] for s in sections] == [
-        "Adam: A Method for Stochastic Optimization", "FaceNet: A Unified Embedding for Face Recognition and Clustering",
-        "Deep Residual Learning for Image Recognition", "Attention Is All You Need"]
+        "Adam: A Method for Stochastic Optimization",
+        "FaceNet: A Unified Embedding for Face Recognition and Clustering",
+        "Deep Residual Learning for Image Recognition",
+        "Attention Is All You Need",
+    ]
     for section in sections:
         link = re.search(r"^\[arXiv:(\S+)\]\(https://arxiv\.org/abs/(\S+)\) · deck Papers::\w+$", section, re.M)
         assert link and link.group(1) == link.group(2)
@@ -80,15 +85,21 @@ def test_answering_a_list_question_and_a_paragraph_question_makes_cards_and_keep
 
     result = run("questions", "answer", str(listed["id"]), "Not shown;  the paper only\nguesses  it might.")
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"Answered #{listed['id']}: it is now a Q/A card at {path}:126 (deck Papers::Transformer).\n"
+    assert (
+        result.stdout == f"Answered #{listed['id']}: it is now a Q/A card at {path}:126 (deck Papers::Transformer).\n"
+    )
     result = run("questions", "answer", str(paragraph["id"]), r"Partly: heads differ, some follow $\mathrm{syntax}$.")
     assert result.exit_code == 0, result.output
 
     assert path.read_bytes().decode().splitlines(keepends=True) == [
         *original[:35],
-        "Q: " + original[35][2:], original[36], "A: Partly: heads differ, some follow $\\mathrm{syntax}$.\n",
+        "Q: " + original[35][2:],
+        original[36],
+        "A: Partly: heads differ, some follow $\\mathrm{syntax}$.\n",
         *original[37:125],
-        "Q: " + original[125][2:], "A: Not shown; the paper only guesses it might.\n", "\n",
+        "Q: " + original[125][2:],
+        "A: Not shown; the paper only guesses it might.\n",
+        "\n",
         *original[126:],
     ]
     cards = json.loads(run("list", "--json").stdout)["cards"]
@@ -99,7 +110,9 @@ def test_answering_a_list_question_and_a_paragraph_question_makes_cards_and_keep
     assert listed["id"] not in questions() and paragraph["id"] not in questions()
     answered = questions("--all")
     assert (answered[listed["id"]]["status"], answered[listed["id"]]["answer"]) == (
-        "answered", "Not shown; the paper only guesses it might.")
+        "answered",
+        "Not shown; the paper only guesses it might.",
+    )
     assert "[answered]" in run("questions", "--all").stdout
     assert run("add", str(path)).stdout.startswith("No changes")
     others = [q for q in questions().values() if q["source"] == str(path)]
@@ -115,8 +128,9 @@ def test_line_endings_and_a_byte_order_mark_are_kept(tmp_path):
     assert run("questions", "answer", str(ids["Second?"]), "Two").exit_code == 0
     assert run("questions", "answer", str(ids["Third?"]), "Three").exit_code == 0
     assert path.read_bytes() == b"\xef\xbb\xbf" + (
-        "# Paper\r\n\r\nWhat is it? :: A test\r\n\r\n## Questions\r\n- First?\r\n"
-        "\r\nQ: Second?\r\nA: Two\r\n\r\nQ: Third?\r\nA: Three").encode()
+        b"# Paper\r\n\r\nWhat is it? :: A test\r\n\r\n## Questions\r\n- First?\r\n"
+        b"\r\nQ: Second?\r\nA: Two\r\n\r\nQ: Third?\r\nA: Three"
+    )
     assert [q["text"] for q in questions().values()] == ["First?"]
 
 
@@ -132,10 +146,13 @@ def test_a_file_changed_since_it_was_added_is_refused_and_nothing_changes(tmp_pa
     assert path.read_bytes() == edited and dump(home) == before
 
 
-@pytest.mark.parametrize("answer, message", [
-    ("an unclosed $x math", "unclosed $ math"),
-    ("   ", "the answer is empty"),
-])
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        ("an unclosed $x math", "unclosed $ math"),
+        ("   ", "the answer is empty"),
+    ],
+)
 def test_a_bad_answer_leaves_file_and_store_as_they_were(answer, message, tmp_path, home):
     folder = copy_decks(tmp_path)
     path = folder / "adam.md"

@@ -8,14 +8,14 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from studycards.cli import main
-from tests.arxiv_server import ArxivServer, arxiv_server  # noqa: F401 (the fixture)
+from tests.arxiv_server import ArxivServer
 
 
 def run(*args: str):
     return CliRunner().invoke(main, list(args))
 
 
-def test_fetch_writes_a_guide_that_adds_as_is(arxiv_server: ArxivServer, home: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_fetch_writes_a_guide_that_adds_as_is(arxiv_server: ArxivServer, home: Path, tmp_path: Path) -> None:
     notes = tmp_path / "notes"
     result = run("fetch", "1706.03762", "--notes", str(notes))
     assert result.exit_code == 0, result.output
@@ -39,8 +39,11 @@ def test_fetch_writes_a_guide_that_adds_as_is(arxiv_server: ArxivServer, home: P
     assert guide.read_text() == text
 
 
-def test_review_names_the_fetched_paper_of_a_notes_file(arxiv_server: ArxivServer, home: Path,  # noqa: F811
-                                                        tmp_path: Path) -> None:
+def test_review_names_the_fetched_paper_of_a_notes_file(
+    arxiv_server: ArxivServer,
+    home: Path,
+    tmp_path: Path,
+) -> None:
     notes = tmp_path / "mine.md"
     notes.write_text("---\npaper: 1706.03762\n---\n# My reading notes\n\nWhat replaces recurrence? :: Attention\n")
     assert run("add", str(notes)).exit_code == 0
@@ -51,8 +54,10 @@ def test_review_names_the_fetched_paper_of_a_notes_file(arxiv_server: ArxivServe
     assert " Attention Is All You Need › My reading notes " in after.stdout
 
 
-def test_sympy_reading_is_stored_at_fetch_and_shown_from_the_store(arxiv_server: ArxivServer,  # noqa: F811
-                                                                   home: Path) -> None:
+def test_sympy_reading_is_stored_at_fetch_and_shown_from_the_store(
+    arxiv_server: ArxivServer,
+    home: Path,
+) -> None:
     import shutil
 
     from studycards.store.database import open_store

@@ -11,13 +11,13 @@ import pytest
 from click.testing import CliRunner
 
 from studycards.cli import main
-from studycards.notes.importer import apply_plan, plan_import
 from studycards.models import CardState
+from studycards.notes.importer import apply_plan, plan_import
 from studycards.review.session import Frame, Session, build_queue, card_sides, cloze_sides, idle_text
+from studycards.review.terminal import draw, summary_text
 from studycards.sm2 import schedule
 from studycards.store.database import Store, open_store
-from studycards.review.terminal import draw, summary_text
-from tests.conftest import DECKS
+from tests.paths import DECKS
 
 DAY = date(2026, 11, 23)
 MORNING = datetime(2026, 11, 23, 9, 0)
@@ -152,7 +152,10 @@ def test_a_grade_schedules_commits_and_logs_the_answer_time(store):
     assert answer_ms == 1500  # one clock step between the card shown and its grade
     assert screen.frames[0].back is None and screen.frames[1].back == "back 1"
     assert (screen.frames[0].context, screen.frames[0].position, screen.frames[0].total) == (
-        "Test notes › Basics", 1, 6)
+        "Test notes › Basics",
+        1,
+        6,
+    )
     assert (summary.reviewed, summary.new, summary.grades) == (1, 1, (0, 0, 0, 0, 0, 1))
 
 
@@ -165,15 +168,28 @@ def test_a_grade_before_the_answer_is_shown_is_refused(store):
 def test_cards_below_4_come_back_after_the_others_until_graded_4_or_5(store):
     script = answers(3, 5, 1, 5, 5, 5, 2, 0, 4, 5)
     s, screen, summary = play(store, *script)
-    assert screen.fronts == ["front 1", "front 2", "front 3", "front 4", "front 5", "front 6",
-                             "front 1", "front 3", "front 1", "front 3"]
+    assert screen.fronts == [
+        "front 1",
+        "front 2",
+        "front 3",
+        "front 4",
+        "front 5",
+        "front 6",
+        "front 1",
+        "front 3",
+        "front 1",
+        "front 3",
+    ]
     by_front = ids(store)
     for front, first in (("front 1", 3), ("front 3", 1)):
         card = store.card(by_front[front])
         assert card.state == schedule(CardState(), first, DAY), front
         log = store.reviews(card.id)
-        assert [(r.grade, r.redrill) for r in log] == [(first, False), (2 if front == "front 1" else 0, True),
-                                                       (4 if front == "front 1" else 5, True)]
+        assert [(r.grade, r.redrill) for r in log] == [
+            (first, False),
+            (2 if front == "front 1" else 0, True),
+            (4 if front == "front 1" else 5, True),
+        ]
         assert all(r.before == r.after == card.state for r in log[1:])
     assert [f.redrill for f in screen.frames if f.position == 7] == [True, True]
     assert (summary.reviewed, summary.redrills, summary.pending_redrills) == (6, 4, 0)
@@ -300,8 +316,10 @@ def test_edit_without_an_editor_says_so(store):
 
 def test_cloze_sides_hide_one_deletion_and_show_the_others():
     text = "Uses {{c1::8::how many?}} heads of {{c2::$\\sqrt{d_k}$}} each"
-    assert cloze_sides(text, 1) == ("Uses [how many?] heads of $\\sqrt{d_k}$ each",
-                                    "Uses [8] heads of $\\sqrt{d_k}$ each")
+    assert cloze_sides(text, 1) == (
+        "Uses [how many?] heads of $\\sqrt{d_k}$ each",
+        "Uses [8] heads of $\\sqrt{d_k}$ each",
+    )
     assert cloze_sides(text, 2) == ("Uses 8 heads of […] each", "Uses 8 heads of [$\\sqrt{d_k}$] each")
 
 
@@ -322,20 +340,27 @@ def test_long_text_wraps_between_words_within_the_width():
     lines = screen.splitlines()
     assert all(len(line) <= 40 for line in lines)
     rule = lines.index(" " + "╌" * 20)
-    assert " ".join(line.strip() for line in lines[rule + 1:rule + 4]) == back
+    assert " ".join(line.strip() for line in lines[rule + 1 : rule + 4]) == back
     assert lines[rule + 4] == ""
 
 
 def test_draw_shows_context_position_front_and_keys():
-    frame = Frame(context="Attention Is All You Need › Implementation", position=3, total=24,
-                  front="Scaled dot-product attention:", back=None, has_latex=True)
+    frame = Frame(
+        context="Attention Is All You Need › Implementation",
+        position=3,
+        total=24,
+        front="Scaled dot-product attention:",
+        back=None,
+        has_latex=True,
+    )
     lines = draw(frame, 72).splitlines()
     assert lines[0].startswith(" Attention Is All You Need › Implementation") and lines[0].endswith("3 / 24")
     assert len(lines[0]) == 71 and set(lines[1].strip()) == {"─"}
     assert lines[2] == " Scaled dot-product attention:"
     assert lines[-2:] == [" [space] show answer   [u] undo   [s] skip   [e] edit   [l] LaTeX", " [q] quit"]
     assert draw(frame, 80).splitlines()[-1] == (
-        " [space] show answer   [u] undo   [s] skip   [e] edit   [l] LaTeX   [q] quit")
+        " [space] show answer   [u] undo   [s] skip   [e] edit   [l] LaTeX   [q] quit"
+    )
     revealed = draw(Frame(**{**frame.__dict__, "back": "softmax(QKᵀ/√dₖ)V", "redrill": True}), 72)
     assert "re-drill   3 / 24" in revealed and " softmax(QKᵀ/√dₖ)V" in revealed
     assert " grade 0-5   [u] undo" in revealed
@@ -381,7 +406,10 @@ def test_piped_review_uses_the_settings_and_the_study_day(home):
 
 def test_review_with_nothing_due_says_when_the_next_card_is(home):
     empty = run("review")
-    assert empty.exit_code == 0 and empty.stdout == "Nothing due today.\nNo cards yet. Add notes with: studycards add NOTES.md\n"
+    assert (
+        empty.exit_code == 0
+        and empty.stdout == "Nothing due today.\nNo cards yet. Add notes with: studycards add NOTES.md\n"
+    )
     run("add", str(DECKS / "adam.md"))
     run("review", "--new", "1", input="\n5\n")
     result = run("review", "--new", "0")
@@ -393,12 +421,20 @@ def test_the_review_never_imports_sympy_or_the_markdown_parser(home):
     import subprocess
 
     run("add", str(DECKS / "adam.md"))
-    code = ("import sys; from studycards.cli import main\n"
-            "try:\n    main(['review', '--new', '2'])\nexcept SystemExit:\n    pass\n"
-            "bad = [m for m in ('sympy', 'markdown_it', 'genanki', 'arxiv') if m in sys.modules]\n"
-            "print('IMPORTED', bad)")
-    out = subprocess.run([sys.executable, "-c", code], input="\n5\n\n5\n", capture_output=True, text=True,
-                         env={**__import__("os").environ, "STUDYCARDS_NOW": "2026-11-23T09:00"}, timeout=60)
+    code = (
+        "import sys; from studycards.cli import main\n"
+        "try:\n    main(['review', '--new', '2'])\nexcept SystemExit:\n    pass\n"
+        "bad = [m for m in ('sympy', 'markdown_it', 'genanki', 'arxiv') if m in sys.modules]\n"
+        "print('IMPORTED', bad)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        input="\n5\n\n5\n",
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "STUDYCARDS_NOW": "2026-11-23T09:00"},
+        timeout=60,
+    )
     assert "IMPORTED []" in out.stdout, out.stdout + out.stderr
 
 

@@ -16,7 +16,7 @@ from studycards.cli import main
 from studycards.models import CardState
 from studycards.sm2 import schedule
 from studycards.store.database import open_store
-from tests.conftest import DECKS
+from tests.paths import DECKS
 
 NOW = "2026-11-23T09:00"
 DAY = date(2026, 11, 23)
@@ -36,8 +36,14 @@ def adam(home: Path) -> Path:
 
 
 def spawn(*args: str, env: dict | None = None) -> pexpect.spawn:
-    child = pexpect.spawn(sys.executable, ["-m", "studycards", "review", *args], encoding="utf-8", timeout=10,
-                          dimensions=(40, 100), env={**os.environ, "STUDYCARDS_NOW": NOW, **(env or {})})
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "studycards", "review", *args],
+        encoding="utf-8",
+        timeout=10,
+        dimensions=(40, 100),
+        env={**os.environ, "STUDYCARDS_NOW": NOW, **(env or {})},
+    )
     return child
 
 
@@ -59,9 +65,11 @@ def states(home: Path) -> tuple[dict[str, CardState], dict[str, list[tuple[int, 
         cards = store.cards()
         named = {}
         for front, _ in ADAM:
-            [named[front]] = [c for c in cards if c.front == front or len(front) > 10 and c.front.startswith(front)]
-        return ({front: card.state for front, card in named.items()},
-                {front: [(r.grade, r.redrill) for r in store.reviews(card.id)] for front, card in named.items()})
+            [named[front]] = [c for c in cards if c.front == front or (len(front) > 10 and c.front.startswith(front))]
+        return (
+            {front: card.state for front, card in named.items()},
+            {front: [(r.grade, r.redrill) for r in store.reviews(card.id)] for front, card in named.items()},
+        )
 
 
 def test_single_keys_reveal_grade_undo_redrill_and_quit(adam):

@@ -22,7 +22,8 @@ finally:
 
 @pytest.mark.parametrize("args", [["--help"], ["status"], ["status", "--json"], ["list"], ["questions"]])
 def test_light_commands_import_no_heavy_library(args, home):
-    result = subprocess.run([sys.executable, "-c", PROBE.format(heavy=set(HEAVY)), *args],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy=set(HEAVY)), *args], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stderr.strip().splitlines()[-1]) == []

@@ -22,11 +22,12 @@ import re
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import groupby
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
+from typing import NamedTuple
 
 from studycards.anki.html import HtmlRenderer
 from studycards.anki.notetypes import NOTE_TYPES, deck_id, genanki_models
@@ -69,9 +70,15 @@ def _chosen_decks(store: Store, decks: Sequence[str]) -> list[tuple[str, int, in
     return found
 
 
-def export_collection(store: Store, path: Path, now: datetime, *, decks: Sequence[str] = (),
-                      questions_path: Path | None = None,
-                      progress: Callable[[int], None] | None = None) -> ExportReport:
+def export_collection(
+    store: Store,
+    path: Path,
+    now: datetime,
+    *,
+    decks: Sequence[str] = (),
+    questions_path: Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> ExportReport:
     """Write the package and the questions file, then remember what each changed note was exported as.
 
     ``progress`` is called with the number of notes written since its last call.
@@ -89,8 +96,15 @@ def export_collection(store: Store, path: Path, now: datetime, *, decks: Sequenc
         write_package(package, deck_names, writer.notes(store, deck_names, progress), now.timestamp())
         questions_file.write_text(questions_markdown(questions, questions_path.parent, now), encoding="utf-8")
     store.record_export(writer.changed)
-    return ExportReport(path=path, decks=len(deck_names), notes=writer.note_count, cards=writer.card_count,
-                        changed=len(writer.changed), questions=len(questions), questions_path=questions_path)
+    return ExportReport(
+        path=path,
+        decks=len(deck_names),
+        notes=writer.note_count,
+        cards=writer.card_count,
+        changed=len(writer.changed),
+        questions=len(questions),
+        questions_path=questions_path,
+    )
 
 
 class PackageNote(NamedTuple):
@@ -147,10 +161,25 @@ def package_rows(notes: Iterable[PackageNote], ids: Iterator[int]) -> tuple[list
     note_rows, card_rows = [], []
     for note in notes:
         note_id = next(ids)
-        note_rows.append((note_id, note.guid, note.model_id, note.mod, -1, f" {' '.join(note.tags)} ",
-                          "\x1f".join(note.fields), note.fields[0], 0, 0, ""))
-        card_rows += [(next(ids), note_id, note.deck_id, ord_, note.mod, -1, 0, 0, note.due, 0, 0, 0, 0, 0, 0, 0, 0, "")
-                      for ord_ in note.ords]
+        note_rows.append(
+            (
+                note_id,
+                note.guid,
+                note.model_id,
+                note.mod,
+                -1,
+                f" {' '.join(note.tags)} ",
+                "\x1f".join(note.fields),
+                note.fields[0],
+                0,
+                0,
+                "",
+            )
+        )
+        card_rows += [
+            (next(ids), note_id, note.deck_id, ord_, note.mod, -1, 0, 0, note.due, 0, 0, 0, 0, 0, 0, 0, 0, "")
+            for ord_ in note.ords
+        ]
     return note_rows, card_rows
 
 
@@ -169,8 +198,9 @@ class _NoteWriter:
         self._sources: dict[str, str] = {}
         self._tags: dict[tuple[str, str, str | None], list[str]] = {}
 
-    def notes(self, store: Store, deck_names: list[str],
-              progress: Callable[[int], None] | None) -> Iterator[PackageNote]:
+    def notes(
+        self, store: Store, deck_names: list[str], progress: Callable[[int], None] | None
+    ) -> Iterator[PackageNote]:
         from genanki import guid_for
 
         for name in deck_names:
@@ -184,8 +214,9 @@ class _NoteWriter:
                 mod = self.mod_for(note, model_id, fields, tags)
                 self.note_count += 1
                 self.card_count += len(ords)
-                yield PackageNote(guid_for(note.note_key), model_id, this_deck, mod, self.note_count, fields, tags,
-                                  tuple(ords))
+                yield PackageNote(
+                    guid_for(note.note_key), model_id, this_deck, mod, self.note_count, fields, tags, tuple(ords)
+                )
                 if progress and self.note_count % PROGRESS_EVERY == 0:
                     progress(PROGRESS_EVERY)
         if progress and self.note_count % PROGRESS_EVERY:
@@ -232,8 +263,9 @@ def paper_field(arxiv_id: str, title: str | None) -> str:
 def note_tags(tags_json: str, context: str, paper: str | None) -> list[str]:
     """The notes' tags, the heading path as one hierarchical tag, and ``arxiv::ID``; never a space."""
     tags = [re.sub(r"\s+", "_", tag) for tag in json.loads(tags_json)]
-    heading = "::".join(part for part in (re.sub(r"\s+", "_", p.strip()) for p in context.split(CONTEXT_SEPARATOR))
-                        if part)
+    heading = "::".join(
+        part for part in (re.sub(r"\s+", "_", p.strip()) for p in context.split(CONTEXT_SEPARATOR)) if part
+    )
     if heading:
         tags.append(heading)
     if paper:
@@ -244,18 +276,23 @@ def note_tags(tags_json: str, context: str, paper: str | None) -> list[str]:
 def report_text(report: ExportReport) -> str:
     """What the user reads after an export: counts first, then the questions file."""
     changed = "none" if not report.changed else "all" if report.changed == report.notes else str(report.changed)
-    return (f"Exported {_count(report.notes, 'note')} ({_count(report.cards, 'card')}) in "
-            f"{_count(report.decks, 'deck')} to {report.path}; "
-            f"{_count(report.questions, 'open question')} to {report.questions_path}\n"
-            f"Notes new or changed since the last export: {changed} (Anki updates those, skips the rest).")
+    return (
+        f"Exported {_count(report.notes, 'note')} ({_count(report.cards, 'card')}) in "
+        f"{_count(report.decks, 'deck')} to {report.path}; "
+        f"{_count(report.questions, 'open question')} to {report.questions_path}\n"
+        f"Notes new or changed since the last export: {changed} (Anki updates those, skips the rest)."
+    )
 
 
 def questions_markdown(questions: list[StoredQuestion], folder: Path, now: datetime) -> str:
     """The open questions as a markdown document, grouped by paper, each with where it was noted."""
-    lines = ["# Open research questions", "",
-             f"{_count(len(questions), 'open question')} from your notes, exported by studycards on "
-             f"{now.date().isoformat()}.",
-             'Answer one with `studycards questions answer ID "TEXT"`: it becomes a card in its notes file.']
+    lines = [
+        "# Open research questions",
+        "",
+        f"{_count(len(questions), 'open question')} from your notes, exported by studycards on "
+        f"{now.date().isoformat()}.",
+        'Answer one with `studycards questions answer ID "TEXT"`: it becomes a card in its notes file.',
+    ]
     ordered = sorted(questions, key=lambda q: (q.paper is None, q.paper or q.deck, q.source, q.line))
     for _, group in groupby(ordered, key=lambda q: q.paper or f"deck:{q.deck}"):
         group = list(group)

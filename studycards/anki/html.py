@@ -92,13 +92,12 @@ def cloze_safe(html: str) -> str:
     out: list[str] = []
     pos = 0
     for cloze in deletions(html):
-        body = html[cloze.body:cloze.end]
+        body = html[cloze.body : cloze.end]
         while "}}" in body:
             body = body.replace("}}", "} }")
         if body.endswith("}"):
             body += " "
-        out.append(html[pos:cloze.body] + body + "}}")
+        out.append(html[pos : cloze.body] + body + "}}")
         pos = cloze.end + 2
     out.append(html[pos:])
     return "".join(out)
-

@@ -44,8 +44,10 @@ code { font-family: ui-monospace, "SF Mono", Menlo, Consolas, monospace; font-si
 """
 
 CONTEXT = '{{#Context}}<div class="context">{{Context}}</div>{{/Context}}\n'
-FOOTER = ('\n<div class="footer">{{#Paper}}{{Paper}}<br>{{/Paper}}'
-          '{{#Source}}<span class="source">{{Source}}</span>{{/Source}}</div>')
+FOOTER = (
+    '\n<div class="footer">{{#Paper}}{{Paper}}<br>{{/Paper}}'
+    '{{#Source}}<span class="source">{{Source}}</span>{{/Source}}</div>'
+)
 
 
 def _side(field: str, css_class: str = "prompt") -> str:
@@ -75,20 +77,28 @@ class NoteType:
 
 NOTE_TYPES: dict[str, NoteType] = {
     "basic": NoteType(
-        "basic", "studycards Basic", ("Front", "Back", "Context", "Paper", "Source"),
+        "basic",
+        "studycards Basic",
+        ("Front", "Back", "Context", "Paper", "Source"),
         (("Card 1", _side("Front"), _answer("Back")),),
     ),
     "reversed": NoteType(
-        "reversed", "studycards Basic and reversed", ("Front", "Back", "Context", "Paper", "Source"),
+        "reversed",
+        "studycards Basic and reversed",
+        ("Front", "Back", "Context", "Paper", "Source"),
         (("Card 1", _side("Front"), _answer("Back")), ("Card 2", _side("Back"), _answer("Front"))),
     ),
     "cloze": NoteType(
-        "cloze", "studycards Cloze", ("Text", "Context", "Paper", "Source"),
-        (("Cloze", _side("cloze:Text"), f'{_side("cloze:Text")}{FOOTER}'),),
+        "cloze",
+        "studycards Cloze",
+        ("Text", "Context", "Paper", "Source"),
+        (("Cloze", _side("cloze:Text"), f"{_side('cloze:Text')}{FOOTER}"),),
         cloze=True,
     ),
     "equation": NoteType(
-        "equation", "studycards Equation", ("Prompt", "Equation", "Context", "Paper", "Source"),
+        "equation",
+        "studycards Equation",
+        ("Prompt", "Equation", "Context", "Paper", "Source"),
         (("Equation", _side("Prompt"), _answer("Equation", "equation")),),
     ),
 }
@@ -96,7 +106,7 @@ NOTE_TYPES: dict[str, NoteType] = {
 
 def deck_id(name: str) -> int:
     """Derived from the deck's name, so every export of a deck lands in the same Anki deck."""
-    return ID_FLOOR + int.from_bytes(hashlib.sha256(f"deck:{name}".encode("utf-8")).digest()[:8], "big") % ID_FLOOR
+    return ID_FLOOR + int.from_bytes(hashlib.sha256(f"deck:{name}".encode()).digest()[:8], "big") % ID_FLOOR
 
 
 @lru_cache(maxsize=1)
@@ -106,10 +116,12 @@ def genanki_models() -> dict[str, Any]:
 
     return {
         kind: genanki.Model(
-            note_type.id, note_type.name,
+            note_type.id,
+            note_type.name,
             fields=[{"name": name} for name in note_type.fields],
             templates=[{"name": name, "qfmt": front, "afmt": back} for name, front, back in note_type.templates],
-            css=CSS, model_type=genanki.Model.CLOZE if note_type.cloze else genanki.Model.FRONT_BACK,
+            css=CSS,
+            model_type=genanki.Model.CLOZE if note_type.cloze else genanki.Model.FRONT_BACK,
         )
         for kind, note_type in NOTE_TYPES.items()
     }

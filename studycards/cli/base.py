@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -77,7 +78,11 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--home", type=click.Path(file_okay=False), help="Studycards home (default: $STUDYCARDS_HOME, else ~/.local/share/studycards).")
+@click.option(
+    "--home",
+    type=click.Path(file_okay=False),
+    help="Studycards home (default: $STUDYCARDS_HOME, else ~/.local/share/studycards).",
+)
 @click.option("--verbose", "-v", is_flag=True, help="Show more detail.")
 @click.version_option(package_name="studycards")
 @click.pass_context

@@ -29,8 +29,8 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
         studycards add decks/ --dry-run
         studycards add notes/attention.md
     """
-    from studycards.notes.importer import add_notes
     from studycards.cli.views import plan_text
+    from studycards.notes.importer import add_notes
 
     moment, _ = clock(ctx)
     with ctx.open_store() as store:
@@ -136,12 +136,12 @@ def answer(ctx: Context, question_id: int, text: str) -> None:
     click.echo(f"Answered #{question_id}: it is now a Q/A card at {done.path}:{done.line} (deck {done.question.deck}).")
 
 
-
-
 @main.command()
 @click.option("--deck", help="Only this deck (and its subdecks).")
 @click.option("--new", "new", type=click.IntRange(min=0), help="New cards today at most (default 20, or new_per_day).")
-@click.option("--limit", type=click.IntRange(min=0), help="Due reviews today at most (default 200, or reviews_per_day).")
+@click.option(
+    "--limit", type=click.IntRange(min=0), help="Due reviews today at most (default 200, or reviews_per_day)."
+)
 @pass_ctx
 @handles_errors
 def review(ctx: Context, deck: str | None, new: int | None, limit: int | None) -> None:
@@ -167,9 +167,15 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None) -
     _, day = clock(ctx)
     with ctx.open_store() as store:
         with Keys(sys.stdin) as keys:
-            session = Session(store, day, now, deck=deck, new=settings.new_per_day if new is None else new,
-                              limit=settings.reviews_per_day if limit is None else limit,
-                              open_editor=keys.open_editor)
+            session = Session(
+                store,
+                day,
+                now,
+                deck=deck,
+                new=settings.new_per_day if new is None else new,
+                limit=settings.reviews_per_day if limit is None else limit,
+                open_editor=keys.open_editor,
+            )
             if not session.queue:
                 click.echo(idle_text(store, day, deck))
                 return
@@ -179,10 +185,20 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None) -
 
 @main.command()
 @click.option("--deck", "decks", multiple=True, help="Only this deck and its subdecks (repeat for several).")
-@click.option("-o", "--output", default="studycards.apkg", show_default=True, type=click.Path(dir_okay=False),
-              help="The Anki package to write.")
-@click.option("--questions", "questions_path", type=click.Path(dir_okay=False),
-              help="Where to write the open questions (default: questions.md beside the package).")
+@click.option(
+    "-o",
+    "--output",
+    default="studycards.apkg",
+    show_default=True,
+    type=click.Path(dir_okay=False),
+    help="The Anki package to write.",
+)
+@click.option(
+    "--questions",
+    "questions_path",
+    type=click.Path(dir_okay=False),
+    help="Where to write the open questions (default: questions.md beside the package).",
+)
 @pass_ctx
 @handles_errors
 def export(ctx: Context, decks: tuple[str, ...], output: str, questions_path: str | None) -> None:
@@ -205,10 +221,16 @@ def export(ctx: Context, decks: tuple[str, ...], output: str, questions_path: st
     moment, _ = clock(ctx)
     with ctx.open_store() as store:
         total = export_size(store, decks)
-        bar = click.progressbar(length=total, label="Exporting notes", file=sys.stderr) if total > 2000 \
-            else nullcontext()
+        bar = (
+            click.progressbar(length=total, label="Exporting notes", file=sys.stderr) if total > 2000 else nullcontext()
+        )
         with bar as progress:
-            report = export_collection(store, Path(output), moment, decks=decks,
-                                       questions_path=Path(questions_path) if questions_path else None,
-                                       progress=progress.update if progress else None)
+            report = export_collection(
+                store,
+                Path(output),
+                moment,
+                decks=decks,
+                questions_path=Path(questions_path) if questions_path else None,
+                progress=progress.update if progress else None,
+            )
     click.echo(report_text(report))

@@ -75,8 +75,9 @@ def fetch(ctx: Context, ids: tuple[str, ...], no_source: bool, refresh: bool, no
     progress = _DownloadProgress()
     with ctx.open_store() as store:
         try:
-            results = fetch_papers(store, ctx.home, list(ids), now=moment, source=not no_source,
-                                   refresh=refresh, progress=progress)
+            results = fetch_papers(
+                store, ctx.home, list(ids), now=moment, source=not no_source, refresh=refresh, progress=progress
+            )
         finally:
             progress.finish()
     click.echo(fetch_text(results, ctx.home, ctx.verbose))
@@ -103,7 +104,6 @@ def papers(ctx: Context, as_json: bool) -> None:
         echo_json({"papers": rows})
     else:
         click.echo(papers_text(rows))
-
 
 
 @main.command()

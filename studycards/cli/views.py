@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
 
 from studycards.models import Card
 
@@ -24,10 +25,21 @@ def plural(count: int, word: str) -> str:
 def card_json(card: Card) -> dict:
     state = card.state
     return {
-        "id": card.id, "deck": card.deck, "kind": card.kind, "front": card.front, "back": card.back,
-        "context": card.context, "tags": list(card.tags), "source": card.source, "line": card.line,
-        "paper": card.paper, "paper_title": card.paper_title, "retired": card.retired,
-        "ef": state.ef / 100, "repetitions": state.repetitions, "interval": state.interval,
+        "id": card.id,
+        "deck": card.deck,
+        "kind": card.kind,
+        "front": card.front,
+        "back": card.back,
+        "context": card.context,
+        "tags": list(card.tags),
+        "source": card.source,
+        "line": card.line,
+        "paper": card.paper,
+        "paper_title": card.paper_title,
+        "retired": card.retired,
+        "ef": state.ef / 100,
+        "repetitions": state.repetitions,
+        "interval": state.interval,
         "due": state.due.isoformat() if state.due else None,
     }
 
@@ -66,8 +78,9 @@ def status_text(day: date, statuses: list[DeckStatus], forecast: list[tuple[date
         return "No cards yet. Add notes with: studycards add NOTES.md"
     width = max(len("deck"), *(len(s.deck) for s in statuses))
     head = f"{'deck':<{width}}  {'new':>5}  {'due':>5}  {'re-drill':>8}  {'learned':>7}  {'retired':>7}"
-    rows = [f"{s.deck:<{width}}  {s.new:>5}  {s.due:>5}  {s.redrills:>8}  {s.learned:>7}  {s.retired:>7}"
-            for s in statuses]
+    rows = [
+        f"{s.deck:<{width}}  {s.new:>5}  {s.due:>5}  {s.redrills:>8}  {s.learned:>7}  {s.retired:>7}" for s in statuses
+    ]
     total = [sum(getattr(s, f) for s in statuses) for f in ("new", "due", "redrills", "learned", "retired")]
     rows.append(f"{'total':<{width}}  {total[0]:>5}  {total[1]:>5}  {total[2]:>8}  {total[3]:>7}  {total[4]:>7}")
     days = "  ".join(f"{d.strftime('%a %d')}: {n}" for d, n in forecast)
@@ -87,14 +100,26 @@ def list_text(cards: Iterable[Card]) -> str:
     for card in cards:
         due = card.state.due.isoformat() if card.state.due else "new"
         flag = " (retired)" if card.retired else ""
-        lines.append(f"{card.id:>6}  {due:<10}  {card.state.interval:>4}d  EF {card.state.ef / 100:.2f}  "
-                     f"{card.kind:<8}  {short(card.front, 50)}{flag}")
+        lines.append(
+            f"{card.id:>6}  {due:<10}  {card.state.interval:>4}d  EF {card.state.ef / 100:.2f}  "
+            f"{card.kind:<8}  {short(card.front, 50)}{flag}"
+        )
     return "\n".join(lines) if lines else "No cards match."
 
 
 def question_json(q: StoredQuestion) -> dict:
-    return {"id": q.id, "deck": q.deck, "paper": q.paper, "paper_title": q.paper_title, "text": q.text,
-            "context": q.context, "source": q.source, "line": q.line, "status": q.status, "answer": q.answer}
+    return {
+        "id": q.id,
+        "deck": q.deck,
+        "paper": q.paper,
+        "paper_title": q.paper_title,
+        "text": q.text,
+        "context": q.context,
+        "source": q.source,
+        "line": q.line,
+        "status": q.status,
+        "answer": q.answer,
+    }
 
 
 def questions_text(questions: list[StoredQuestion]) -> str:

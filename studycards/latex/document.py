@@ -17,8 +17,8 @@ from pathlib import Path
 
 from studycards.errors import StudycardsError
 from studycards.latex.macros import Expander, work_budget
-from studycards.latex.scan import scan
 from studycards.latex.prose import plain_text
+from studycards.latex.scan import scan
 from studycards.models import Equation
 
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -127,8 +127,7 @@ def _drop_iffalse(text: str) -> str:
             out += [text[pos:start], _blank(text[start : m.end()])]
             pos, depth = m.end(), 0
             start = -1
-        elif word.startswith("if") and word not in ("ifthenelse",) and \
-                not text.endswith("\\newif", 0, m.start()):
+        elif word.startswith("if") and word not in ("ifthenelse",) and not text.endswith("\\newif", 0, m.start()):
             depth += 1
     if depth and start >= 0:
         out += [text[pos:start], _blank(text[start:])]
@@ -165,14 +164,17 @@ def find_main(folder: Path) -> Path:
         text = strip_comments(text)
         if "\\documentclass" not in text or not re.search(r"\\begin\s*\{document\}", text):
             continue
-        score = (path.name.lower() in MAIN_NAMES, -len(path.relative_to(folder).parts),
-                 len(_INPUT.findall(text)), len(text), str(path))
+        score = (
+            path.name.lower() in MAIN_NAMES,
+            -len(path.relative_to(folder).parts),
+            len(_INPUT.findall(text)),
+            len(text),
+            str(path),
+        )
         if best is None or score > best[0]:
             best = (score, path)
     if best is None:
-        raise StudycardsError(
-            f"no main LaTeX file in {folder}: none has \\documentclass and \\begin{{document}}"
-        )
+        raise StudycardsError(f"no main LaTeX file in {folder}: none has \\documentclass and \\begin{{document}}")
     return best[1]
 
 
@@ -232,8 +234,7 @@ class _Source:
         kind = m.group(1)
         name = (m.group(2) if m.group(2) is not None else m.group(4) or "").strip().strip('"')
         if kind in ("import", "subimport", "includefrom", "subincludefrom"):
-            name = (name.rstrip("/") + "/" + (m.group(3) or "").strip()).lstrip("/") \
-                if m.group(3) is not None else name
+            name = (name.rstrip("/") + "/" + (m.group(3) or "").strip()).lstrip("/") if m.group(3) is not None else name
         shown = f"\\{kind}{{{name}}}"
         if not name or name.startswith("|"):
             self.warn(f"skipped {shown}: not a file name")
@@ -306,8 +307,9 @@ def read_document(path: Path) -> Document:
         abstract = plain_text(found.abstract, refs) if found.abstract else ""
     warnings = source.warnings + expander.warnings + found.warnings
     if budget[0] < 0:
-        warnings.append("the source is too large or too unbalanced to read in full: "
-                        "some commands and macros were skipped")
+        warnings.append(
+            "the source is too large or too unbalanced to read in full: some commands and macros were skipped"
+        )
     return Document(
         main=main,
         equations=tuple(equations),
@@ -332,7 +334,7 @@ def with_sympy(equations: tuple[Equation, ...] | list[Equation]) -> tuple[Equati
     for equation in equations:
         try:
             reading = mathtext.sympy_reading(equation.latex)
-        except Exception:  # noqa: BLE001 - whatever sympy raises, extraction never fails for it
+        except Exception:
             reading = None
         if reading is not None:
             equation = equation._replace(symbols=tuple(reading.symbols), pretty=reading.pretty)
@@ -342,9 +344,21 @@ def with_sympy(equations: tuple[Equation, ...] | list[Equation]) -> tuple[Equati
 
 def equations_json(equations: tuple[Equation, ...] | list[Equation]) -> list[dict]:
     """The equations as ``studycards equations --json`` prints them."""
-    return [{"number": eq.number, "label": eq.label, "section": eq.section, "intro": eq.intro,
-             "where": eq.where, "file": eq.file, "line": eq.line, "latex": eq.latex,
-             "symbols": list(eq.symbols), "pretty": eq.pretty} for eq in equations]
+    return [
+        {
+            "number": eq.number,
+            "label": eq.label,
+            "section": eq.section,
+            "intro": eq.intro,
+            "where": eq.where,
+            "file": eq.file,
+            "line": eq.line,
+            "latex": eq.latex,
+            "symbols": list(eq.symbols),
+            "pretty": eq.pretty,
+        }
+        for eq in equations
+    ]
 
 
 def equations_text(equations: tuple[Equation, ...] | list[Equation]) -> str:

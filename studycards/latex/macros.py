@@ -38,9 +38,27 @@ ENV_DEFINERS = {"newenvironment", "renewenvironment"}
 DEFINING = DEFINERS | DEFS | ENV_DEFINERS | {"let", "DeclareMathOperator"}
 PREFIXES = {"long", "global", "protected", "outer"}
 PROTECTED = {
-    "begin", "end", "part", "chapter", "section", "subsection", "subsubsection",
-    "paragraph", "appendix", "label", "tag", "nonumber", "notag", "input",
-    "include", "numberwithin", "title", "documentclass", "\\", "[", "]",
+    "begin",
+    "end",
+    "part",
+    "chapter",
+    "section",
+    "subsection",
+    "subsubsection",
+    "paragraph",
+    "appendix",
+    "label",
+    "tag",
+    "nonumber",
+    "notag",
+    "input",
+    "include",
+    "numberwithin",
+    "title",
+    "documentclass",
+    "\\",
+    "[",
+    "]",
 }
 
 
@@ -361,9 +379,13 @@ class Expander:
             end = match_group(text, brace)
             if end < 0:
                 return None
-            macro = Macro(name, len(delimiters), text[brace + 1 : end - 1],
-                          prefix=prefix.strip() if delimiters or prefix.strip() else "",
-                          delimiters=delimiters)
+            macro = Macro(
+                name,
+                len(delimiters),
+                text[brace + 1 : end - 1],
+                prefix=prefix.strip() if delimiters or prefix.strip() else "",
+                delimiters=delimiters,
+            )
             return self._register(macro, end)
         count, pos = read_optional(text, pos)
         default, pos = read_optional(text, pos)
@@ -384,7 +406,7 @@ class Expander:
         return self._register(Macro(name, max(0, min(nargs, 9)), body, default), end)
 
     def _register(self, macro: Macro, end: int) -> int | None:
-        if macro.name in PROTECTED or macro.name.startswith("the") and macro.name != "the":
+        if macro.name in PROTECTED or (macro.name.startswith("the") and macro.name != "the"):
             return None
         self.macros[macro.name] = macro
         self._memo.clear()

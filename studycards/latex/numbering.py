@@ -11,7 +11,7 @@ empty (a trailing ``\\\\``) still takes its number, as in LaTeX.
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from studycards.latex.macros import match_group
 from studycards.models import Equation
@@ -45,8 +45,15 @@ class Numbering:
     def __init__(self) -> None:
         self.parent: str | None = None
         self.bookish = False
-        self.counts = {"chapter": 0, "section": 0, "subsection": 0, "subsubsection": 0, "equation": 0,
-                       "figure": 0, "table": 0}
+        self.counts = {
+            "chapter": 0,
+            "section": 0,
+            "subsection": 0,
+            "subsubsection": 0,
+            "equation": 0,
+            "figure": 0,
+            "table": 0,
+        }
         self.in_appendix = False
         self.custom: str | None = None
         self.sub: list | None = None
@@ -77,8 +84,9 @@ class Numbering:
             self.counts["equation"] = 0
         if name == "subsubsection":
             return f"{self.the_subsection()}.{self.counts['subsubsection']}"
-        return {"chapter": self.the_chapter, "section": self.the_section,
-                "subsection": self.the_subsection}.get(name, lambda: "")()
+        return {"chapter": self.the_chapter, "section": self.the_section, "subsection": self.the_subsection}.get(
+            name, lambda: ""
+        )()
 
     def the_chapter(self) -> str:
         n = self.counts["chapter"]
@@ -115,8 +123,11 @@ class Numbering:
         n = self.counts["equation"]
         if self.custom:
             text = self.custom.replace("\\arabic{equation}", str(n))
-            for name, value in (("chapter", self.the_chapter), ("section", self.the_section),
-                                ("subsection", self.the_subsection)):
+            for name, value in (
+                ("chapter", self.the_chapter),
+                ("section", self.the_section),
+                ("subsection", self.the_subsection),
+            ):
                 if f"\\the{name}" in text:
                     text = text.replace(f"\\the{name}", value())
             text = re.sub(r"\\Alph\{(\w+)\}", lambda m: _letter(self.counts.get(m.group(1), 0)), text)
@@ -124,8 +135,9 @@ class Numbering:
             text = re.sub(r"\\[A-Za-z]+|[{}]", "", text).strip()
             if text:
                 return text
-        prefix = {"chapter": self.the_chapter, "section": self.the_section,
-                  "subsection": self.the_subsection}.get(self.parent or "", lambda: "")()
+        prefix = {"chapter": self.the_chapter, "section": self.the_section, "subsection": self.the_subsection}.get(
+            self.parent or "", lambda: ""
+        )()
         return f"{prefix}.{n}" if prefix else str(n)
 
     def next(self) -> str:
@@ -242,8 +254,7 @@ def _join(rows: list[str], env: str) -> str:
     return f"\\begin{{{kind}}} {inner} \\end{{{kind}}}".replace(" \\\\ ", " \\\\\n")
 
 
-def display_equations(doc: str, start: int, end: int, env: str, numbering: Numbering,
-                      section: str) -> list[Equation]:
+def display_equations(doc: str, start: int, end: int, env: str, numbering: Numbering, section: str) -> list[Equation]:
     """The equations one display contributes, numbered; ``line`` holds the offset in ``doc``
     of each equation's first row until the caller maps it to a file and line."""
     base = env.rstrip("*")
@@ -265,16 +276,23 @@ def display_equations(doc: str, start: int, end: int, env: str, numbering: Numbe
             if text.strip():
                 pending.append((offset + _lead(row), text, label))
             if numbered:
-                groups.append(([(o, t) for o, t, _ in pending], tag,
-                               label or next((lb for _, _, lb in pending if lb), None), True))
+                groups.append(
+                    (
+                        [(o, t) for o, t, _ in pending],
+                        tag,
+                        label or next((lb for _, _, lb in pending if lb), None),
+                        True,
+                    )
+                )
                 pending = []
         if pending:
             if groups and groups[-1][0]:
                 last = groups[-1]
                 groups[-1] = (last[0] + [(o, t) for o, t, _ in pending], last[1], last[2], last[3])
             else:
-                groups.append(([(o, t) for o, t, _ in pending], None,
-                               next((lb for _, _, lb in pending if lb), None), False))
+                groups.append(
+                    ([(o, t) for o, t, _ in pending], None, next((lb for _, _, lb in pending if lb), None), False)
+                )
     equations: list[Equation] = []
     for group_rows, tag, label, numbered in groups:
         number = None
@@ -283,8 +301,15 @@ def display_equations(doc: str, start: int, end: int, env: str, numbering: Numbe
         texts = [t for _, t in group_rows if t.strip()]
         if not texts:
             continue
-        equations.append(Equation(
-            latex=_join(texts, base), file="", line=start + group_rows[0][0],
-            environment=env, number=number, label=label, section=section,
-        ))
+        equations.append(
+            Equation(
+                latex=_join(texts, base),
+                file="",
+                line=start + group_rows[0][0],
+                environment=env,
+                number=number,
+                label=label,
+                section=section,
+            )
+        )
     return equations

@@ -15,50 +15,209 @@ import unicodedata
 from studycards.latex.macros import match_group, read_optional, skip_spaces
 
 DROP_ENVS = (
-    "figure", "figure*", "table", "table*", "tabular", "tabular*", "tabularx", "wrapfigure",
-    "algorithm", "algorithm*", "algorithmic", "tikzpicture", "thebibliography", "lstlisting",
-    "verbatim", "minted", "picture", "subfigure", "wraptable", "titlepage",
+    "figure",
+    "figure*",
+    "table",
+    "table*",
+    "tabular",
+    "tabular*",
+    "tabularx",
+    "wrapfigure",
+    "algorithm",
+    "algorithm*",
+    "algorithmic",
+    "tikzpicture",
+    "thebibliography",
+    "lstlisting",
+    "verbatim",
+    "minted",
+    "picture",
+    "subfigure",
+    "wraptable",
+    "titlepage",
 )
 # command -> number of braced arguments to drop with it
-CITE_COMMANDS = {"cite", "citet", "Citet", "citealt", "citeauthor", "Citeauthor", "Cite",
-                 "textcite", "citeN"}
+CITE_COMMANDS = {"cite", "citet", "Citet", "citealt", "citeauthor", "Citeauthor", "Cite", "textcite", "citeN"}
 DROP_COMMANDS = {
-    "citep": 1, "Citep": 1, "citealp": 1, "citeyear": 1, "citeyearpar": 1, "nocite": 1,
-    "parencite": 1, "footcite": 1, "footnote": 1, "footnotetext": 1, "thanks": 1, "label": 1,
-    "vspace": 1, "hspace": 1, "includegraphics": 1, "bibliography": 1,
-    "bibliographystyle": 1, "caption": 1, "captionof": 2, "color": 1, "pagestyle": 1,
-    "thispagestyle": 1, "setlength": 2, "addtolength": 2, "setcounter": 2,
-    "addtocounter": 2, "newtheorem": 2, "renewcommand": 2, "definecolor": 3, "input": 1,
-    "include": 1, "usepackage": 1, "hypersetup": 1, "marginpar": 1, "todo": 1,
-    "affiliation": 1, "institution": 1, "email": 1, "author": 1, "title": 1,
-    "textcolor": 1, "colorbox": 1, "fcolorbox": 2, "rule": 2, "numberwithin": 2,
-    "fontsize": 2, "resizebox": 2, "scalebox": 1, "raisebox": 1, "tnote": 1,
+    "citep": 1,
+    "Citep": 1,
+    "citealp": 1,
+    "citeyear": 1,
+    "citeyearpar": 1,
+    "nocite": 1,
+    "parencite": 1,
+    "footcite": 1,
+    "footnote": 1,
+    "footnotetext": 1,
+    "thanks": 1,
+    "label": 1,
+    "vspace": 1,
+    "hspace": 1,
+    "includegraphics": 1,
+    "bibliography": 1,
+    "bibliographystyle": 1,
+    "caption": 1,
+    "captionof": 2,
+    "color": 1,
+    "pagestyle": 1,
+    "thispagestyle": 1,
+    "setlength": 2,
+    "addtolength": 2,
+    "setcounter": 2,
+    "addtocounter": 2,
+    "newtheorem": 2,
+    "renewcommand": 2,
+    "definecolor": 3,
+    "input": 1,
+    "include": 1,
+    "usepackage": 1,
+    "hypersetup": 1,
+    "marginpar": 1,
+    "todo": 1,
+    "affiliation": 1,
+    "institution": 1,
+    "email": 1,
+    "author": 1,
+    "title": 1,
+    "textcolor": 1,
+    "colorbox": 1,
+    "fcolorbox": 2,
+    "rule": 2,
+    "numberwithin": 2,
+    "fontsize": 2,
+    "resizebox": 2,
+    "scalebox": 1,
+    "raisebox": 1,
+    "tnote": 1,
 }
-SYMBOLS = {"\\": "\n", "%": "%", "&": "&", "_": "_", "#": "#", "$": "\\$", "{": "{", "}": "}",
-           ",": " ", ";": " ", " ": " ", "/": ""}
+SYMBOLS = {
+    "\\": "\n",
+    "%": "%",
+    "&": "&",
+    "_": "_",
+    "#": "#",
+    "$": "\\$",
+    "{": "{",
+    "}": "}",
+    ",": " ",
+    ";": " ",
+    " ": " ",
+    "/": "",
+}
 KEEP_COMMANDS = {
-    "emph", "textbf", "textit", "textsc", "texttt", "textrm", "textsf", "textsl", "textup",
-    "textnormal", "underline", "uline", "mbox", "hbox", "text", "url", "textmd", "sout", "small", "footnotesize", "large", "Large", "normalsize",
+    "emph",
+    "textbf",
+    "textit",
+    "textsc",
+    "texttt",
+    "textrm",
+    "textsf",
+    "textsl",
+    "textup",
+    "textnormal",
+    "underline",
+    "uline",
+    "mbox",
+    "hbox",
+    "text",
+    "url",
+    "textmd",
+    "sout",
+    "small",
+    "footnotesize",
+    "large",
+    "Large",
+    "normalsize",
 }
 REF_COMMANDS = {"ref", "eqref", "cref", "Cref", "autoref", "pageref", "nameref", "Eqref"}
-ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303",
-           "=": "\u0304", ".": "\u0307", "c": "\u0327", "v": "\u030c", "u": "\u0306",
-           "H": "\u030b", "k": "\u0328"}
-LETTERS = {"L": "Ł", "l": "ł", "o": "ø", "O": "Ø", "ss": "ß", "ae": "æ", "AE": "Æ",
-           "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å", "i": "ı", "ldots": "…", "dots": "…",
-           "textendash": "–", "textemdash": "—", "S": "§", "dag": "†", "ddag": "‡",
-           "textasciitilde": "~", "LaTeX": "LaTeX", "TeX": "TeX", "copyright": "©"}
-ABBREVIATIONS = {"fig", "figs", "eq", "eqs", "sec", "secs", "tab", "al", "e.g", "i.e", "cf",
-                 "vs", "etc", "resp", "approx", "ref", "refs", "no", "dr", "mr", "ms", "prof",
-                 "st", "vol", "pp", "viz", "w.r.t", "wrt", "ch", "app", "thm", "def", "lem"}
+ACCENTS = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "c": "\u0327",
+    "v": "\u030c",
+    "u": "\u0306",
+    "H": "\u030b",
+    "k": "\u0328",
+}
+LETTERS = {
+    "L": "Ł",
+    "l": "ł",
+    "o": "ø",
+    "O": "Ø",
+    "ss": "ß",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "aa": "å",
+    "AA": "Å",
+    "i": "ı",
+    "ldots": "…",
+    "dots": "…",
+    "textendash": "–",
+    "textemdash": "—",
+    "S": "§",
+    "dag": "†",
+    "ddag": "‡",
+    "textasciitilde": "~",
+    "LaTeX": "LaTeX",
+    "TeX": "TeX",
+    "copyright": "©",
+}
+ABBREVIATIONS = {
+    "fig",
+    "figs",
+    "eq",
+    "eqs",
+    "sec",
+    "secs",
+    "tab",
+    "al",
+    "e.g",
+    "i.e",
+    "cf",
+    "vs",
+    "etc",
+    "resp",
+    "approx",
+    "ref",
+    "refs",
+    "no",
+    "dr",
+    "mr",
+    "ms",
+    "prof",
+    "st",
+    "vol",
+    "pp",
+    "viz",
+    "w.r.t",
+    "wrt",
+    "ch",
+    "app",
+    "thm",
+    "def",
+    "lem",
+}
 
 _MATH = re.compile(r"\\[\s\S]|\$\$?|\\\(|\\\)")
 _COMMAND = re.compile(r"\\([A-Za-z]+)\*?|\\([^A-Za-z])")
 _SENTENCE_END = re.compile(r"[.!?][\"')\]”’]*\s+(?=[A-Z0-9$(\[“\"\\])")
 _SPACE = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")
 _STRUCTURAL = re.compile(
-    r"\\(" + "|".join(sorted(set(DROP_COMMANDS) | CITE_COMMANDS | REF_COMMANDS
-                             | {"href", "paragraph", "subparagraph"}, key=len, reverse=True))
+    r"\\("
+    + "|".join(
+        sorted(
+            set(DROP_COMMANDS) | CITE_COMMANDS | REF_COMMANDS | {"href", "paragraph", "subparagraph"},
+            key=len,
+            reverse=True,
+        )
+    )
     + r")(?![A-Za-z])\*?"
 )
 _LINE_BREAK_OPTION = re.compile(r"\*?(?:\s*\[[^\]\n]{0,20}\])?")
@@ -252,8 +411,10 @@ def sentences(paragraph: str) -> list[str]:
         if span_index < len(spans) and spans[span_index][0] <= cut < spans[span_index][1]:
             continue
         word = _LAST_WORD.search(paragraph, max(start, cut - 30), cut)
-        if paragraph[cut] == "." and word and (
-            word.group(1).lower().strip(".") in ABBREVIATIONS or len(word.group(1)) == 1
+        if (
+            paragraph[cut] == "."
+            and word
+            and (word.group(1).lower().strip(".") in ABBREVIATIONS or len(word.group(1)) == 1)
         ):
             continue
         result.append(paragraph[start : m.end()].strip())

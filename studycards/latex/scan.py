@@ -21,8 +21,19 @@ MAX_EQUATIONS = 20_000
 MAX_HEADINGS = 10_000
 WINDOW = 3000
 
-DISPLAY_ENVS = {"equation", "multline", "displaymath", "align", "flalign", "alignat",
-                "gather", "eqnarray", "xalignat", "xxalignat", "dmath"}
+DISPLAY_ENVS = {
+    "equation",
+    "multline",
+    "displaymath",
+    "align",
+    "flalign",
+    "alignat",
+    "gather",
+    "eqnarray",
+    "xalignat",
+    "xxalignat",
+    "dmath",
+}
 FLOATS = {"figure": "figure", "table": "table", "wrapfigure": "figure", "wraptable": "table"}
 SECTION_LEVELS = {"part": -1, "chapter": 0, "section": 1, "subsection": 2, "subsubsection": 3}
 
@@ -113,14 +124,20 @@ class Scan:
         start, end = span
         i = bisect_left(self._starts, start)
         h = bisect_right(self._heading_ends, start) - 1
-        before_from = max(self.displays[i - 1][1] if i > 0 else 0,
-                          self._heading_ends[h] if h >= 0 else self.body_start, start - WINDOW)
-        after_to = min(self._starts[i + 1] if i + 1 < len(self._starts) else len(self.doc),
-                       self._heading_starts[bisect_left(self._heading_starts, end)]
-                       if bisect_left(self._heading_starts, end) < len(self._heading_starts)
-                       else len(self.doc), end + WINDOW)
+        before_from = max(
+            self.displays[i - 1][1] if i > 0 else 0,
+            self._heading_ends[h] if h >= 0 else self.body_start,
+            start - WINDOW,
+        )
+        after_to = min(
+            self._starts[i + 1] if i + 1 < len(self._starts) else len(self.doc),
+            self._heading_starts[bisect_left(self._heading_starts, end)]
+            if bisect_left(self._heading_starts, end) < len(self._heading_starts)
+            else len(self.doc),
+            end + WINDOW,
+        )
         before = all_sentences(plain_text(self.doc[before_from:start], refs))
-        after = all_sentences(plain_text(self.doc[end:max(end, after_to)], refs))
+        after = all_sentences(plain_text(self.doc[end : max(end, after_to)], refs))
         where = after[0].lstrip(" ,.;:") if after else ""
         return (before[-1] if before else ""), (where if _WHERE.match(where) else "")
 
@@ -185,7 +202,7 @@ def _display(state: Scan, m: re.Match, env: str, close: int, closer: int = 0) ->
         state.warnings.append(f"unclosed {m.group()} ignored")
         return m.end()
     end = close + (closer or len(env) + 6)
-    if env in ("$$", "displaymath") and not state.doc[m.end():close].strip():
+    if env in ("$$", "displaymath") and not state.doc[m.end() : close].strip():
         return end  # shows nothing and takes no number; a line of `$` is millions of them
     if len(state.equations) >= MAX_EQUATIONS or len(state.displays) >= MAX_EQUATIONS:
         if not state.capped:

@@ -37,7 +37,7 @@ class Renderer:
         self._pool: ProcessPoolExecutor | None = None
         self._math_bytes = 0
 
-    def __enter__(self) -> "Renderer":
+    def __enter__(self) -> Renderer:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -51,8 +51,9 @@ class Renderer:
         if self._math_bytes < HELPER_FROM_BYTES or "sympy" in sys.modules:
             return
         if self._pool is None and "fork" in multiprocessing.get_all_start_methods():
-            self._pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("fork"),
-                                             initializer=_ignore_interrupts)
+            self._pool = ProcessPoolExecutor(
+                1, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts
+            )
             self._pool.submit(_load_sympy)
 
     def render_all(self, texts: list[str]) -> list[str]:
@@ -63,5 +64,7 @@ class Renderer:
         pending = {eq: self._pool.submit(sympy_reading, eq) for eq in equations} if self._pool else {}
         rendered = [text if "$" not in text else None if "$$" in text else render_markdown(text) for text in texts]
         readings = {eq: future.result() for eq, future in pending.items()}
-        return [done if done is not None else render_markdown(text, readings=readings)
-                for done, text in zip(rendered, texts)]
+        return [
+            done if done is not None else render_markdown(text, readings=readings)
+            for done, text in zip(rendered, texts)
+        ]

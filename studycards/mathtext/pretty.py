@@ -34,14 +34,17 @@ class SympyReading:
 _SYMPY_COMMANDS = frozenset(GREEK) | frozenset(
     "frac dfrac tfrac sqrt cdot sum prod int lim to infty partial log ln exp sin cos tan sinh cosh"
     " tanh arcsin arccos arctan max min binom lfloor rfloor lceil rceil leq le geq ge neq ne approx"
-    " propto equiv".split())
+    " propto equiv".split()
+)
 _SYMPY_GREEK = frozenset(n for n in GREEK if not n.startswith("var"))
 _SYMPY_VARIANTS = {n: n[3:] for n in GREEK if n.startswith("var")}
 _DIRECTIONS = ("+", "-", "+-")  # the side of a Limit, a Symbol that is not the user's
 # Things sympy misreads rather than rejects: ^T and ^\top as powers, x^{(t)} as x^t, W^{-1} drawn
 # as 1/W (wrong for matrices), E[x] as E*x, and floats printed as 0.900000000000000.
-_MISREAD = re.compile(r"\^\s*\{?\s*(?:\(|-\s*\d|\{[^{}]*/|T(?![A-Za-z])|\\top|\\intercal)"
-                      r"|(?<!\\sqrt)\[|\.|&|\\[^A-Za-z]")
+_MISREAD = re.compile(
+    r"\^\s*\{?\s*(?:\(|-\s*\d|\{[^{}]*/|T(?![A-Za-z])|\\top|\\intercal)"
+    r"|(?<!\\sqrt)\[|\.|&|\\[^A-Za-z]"
+)
 _RELATION = r"\\(leq|le|geq|ge|neq|ne|approx|propto|equiv)(?![A-Za-z])|[=<>]"
 
 
@@ -70,7 +73,7 @@ def _split_relations(text: str) -> tuple[list[str], list[str]]:
         elif m[0] in ("}", ")"):
             depth -= 1
         elif depth == 0:
-            sides.append(text[start:m.start()])
+            sides.append(text[start : m.start()])
             signs.append(RELATIONS.get(m[1] or "", m[0]))
             start = m.end()
     return sides + [text[start:]], signs
@@ -79,7 +82,7 @@ def _split_relations(text: str) -> tuple[list[str], list[str]]:
 def _display_name(name: str) -> str | None:
     """sympy's 'beta_{t - 1}' -> 'beta_t-1' (printed β with subscripts); None for misread names."""
     m = re.fullmatch(r"([A-Za-z]+)('*)(?:_\{([^{}_^*]*)\})?", name)  # sympy sorts products: P_{same}
-    if not m or len(m[1]) > 1 and m[1] not in GREEK:
+    if not m or (len(m[1]) > 1 and m[1] not in GREEK):
         return None
     base = _SYMPY_VARIANTS.get(m[1], m[1]) + m[2]
     if m[3] is None:
@@ -152,7 +155,7 @@ def sympy_reading(latex: str) -> SympyReading | None:
     except Exception:  # parse failures, antlr errors, sympy printer limits: the caller falls back
         return None
     pretty = "\n".join(line.rstrip() for line in drawn.splitlines()).strip("\n")
-    if "{" in pretty or "}" in pretty or "\\partial" in text and "∂" not in pretty:
+    if "{" in pretty or "}" in pretty or ("\\partial" in text and "∂" not in pretty):
         return None
     symbols = sorted({s.name for expr in exprs for s in expr.free_symbols})
     return SympyReading(pretty, tuple(symbols))
@@ -174,7 +177,9 @@ def _render(latex: str, display: bool, pretty: bool, readings: Mapping[str, Symp
 _MARKDOWN_SPANS = re.compile(
     r"(?P<code>(`+).*?(?<!`)\2(?!`))|\\\$"
     r"|\$\$(?P<display>.+?)\$\$"
-    r"|\$(?![\s$])(?P<inline>(?:[^$\\]|\\.)+?)(?<!\s)\$(?!\d)", re.S)
+    r"|\$(?![\s$])(?P<inline>(?:[^$\\]|\\.)+?)(?<!\s)\$(?!\d)",
+    re.S,
+)
 
 
 def render_markdown(text: str, *, pretty: bool = True, readings: Mapping[str, SympyReading | None] = {}) -> str:
@@ -184,10 +189,12 @@ def render_markdown(text: str, *, pretty: bool = True, readings: Mapping[str, Sy
     parsing every inline span (about 20 ms each) would make adding a large file slow.
     ``readings`` holds sympy results already computed elsewhere (see ``rendering``).
     """
+
     def one(m: re.Match[str]) -> str:
         if m["display"] is not None:  # a display block sits on lines of its own
             before = "" if m.start() == 0 or text[m.start() - 1] == "\n" else "\n"
             after = "" if m.end() == len(text) or text[m.end()] == "\n" else "\n"
             return before + _render(m["display"], True, pretty, readings) + after
         return m[0] if m["inline"] is None else _render(m["inline"], False, pretty=False)
+
     return _MARKDOWN_SPANS.sub(one, text)

@@ -10,42 +10,63 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-_LOWER = ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa varkappa"
-          " lambda mu nu xi omicron pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega")
+_LOWER = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa varkappa"
+    " lambda mu nu xi omicron pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega"
+)
 _UPPER = "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
-GREEK = dict(zip(_LOWER.split() + _UPPER.split(),
-                  "αβγδϵεζηθϑικϰλμνξοπϖρϱσςτυϕφχψωΓΔΘΛΞΠΣΥΦΨΩ"))
+GREEK = dict(zip(_LOWER.split() + _UPPER.split(), "αβγδϵεζηθϑικϰλμνξοπϖρϱσςτυϕφχψωΓΔΘΛΞΠΣΥΦΨΩ"))
 
-_SYMBOLS = dict(zip(
-    "infty partial nabla ell hbar forall exists neg lnot emptyset varnothing top bot ast prime dots ldots"
-    " cdots vdots ddots langle rangle lfloor rfloor lceil rceil lVert rVert Vert lvert rvert vert Re Im"
-    " aleph dagger angle lbrace rbrace colon backslash".split(),
-    "∞∂∇ℓℏ∀∃¬¬∅∅⊤⊥∗′………⋮⋱⟨⟩⌊⌋⌈⌉‖‖‖|||ℜℑℵ†∠{}:∖"))
-RELATIONS = dict(zip(
-    "leq le geq ge neq ne approx equiv sim simeq cong propto in notin ni subset subseteq supset supseteq"
-    " to rightarrow leftarrow gets Rightarrow Leftarrow Leftrightarrow leftrightarrow implies iff mapsto"
-    " ll gg prec succ perp parallel mid coloneqq triangleq models vdash".split(),
-    "≤≤≥≥≠≠≈≡∼≃≅∝∈∉∋⊂⊆⊃⊇→→←←⇒⇐⇔↔⟹⟺↦≪≫≺≻⊥∥|≔≜⊨⊢"))
-_BINARY = dict(zip("cdot times div circ odot otimes oplus ominus cup cap setminus wedge vee land lor bullet"
-                   " star".split(), "·×÷∘⊙⊗⊕⊖∪∩∖∧∨∧∨∙⋆"))
-_BIG = dict(zip("sum prod coprod int iint iiint oint bigcup bigcap bigoplus bigotimes".split(),
-                "∑∏∐∫∬∭∮⋃⋂⨁⨂"))
-_ACCENTS = dict(zip("hat widehat bar overline tilde widetilde vec overrightarrow dot ddot check breve acute"
-                    " grave mathring underline".split(), "\u0302\u0302\u0304\u0305\u0303\u0303\u20d7\u20d7"
-                    "\u0307\u0308\u030c\u0306\u0301\u0300\u030a\u0332"))  # combining marks
+_SYMBOLS = dict(
+    zip(
+        "infty partial nabla ell hbar forall exists neg lnot emptyset varnothing top bot ast prime dots ldots"
+        " cdots vdots ddots langle rangle lfloor rfloor lceil rceil lVert rVert Vert lvert rvert vert Re Im"
+        " aleph dagger angle lbrace rbrace colon backslash".split(),
+        "∞∂∇ℓℏ∀∃¬¬∅∅⊤⊥∗′………⋮⋱⟨⟩⌊⌋⌈⌉‖‖‖|||ℜℑℵ†∠{}:∖",
+    )
+)
+RELATIONS = dict(
+    zip(
+        "leq le geq ge neq ne approx equiv sim simeq cong propto in notin ni subset subseteq supset supseteq"
+        " to rightarrow leftarrow gets Rightarrow Leftarrow Leftrightarrow leftrightarrow implies iff mapsto"
+        " ll gg prec succ perp parallel mid coloneqq triangleq models vdash".split(),
+        "≤≤≥≥≠≠≈≡∼≃≅∝∈∉∋⊂⊆⊃⊇→→←←⇒⇐⇔↔⟹⟺↦≪≫≺≻⊥∥|≔≜⊨⊢",
+    )
+)
+_BINARY = dict(
+    zip(
+        "cdot times div circ odot otimes oplus ominus cup cap setminus wedge vee land lor bullet star".split(),
+        "·×÷∘⊙⊗⊕⊖∪∩∖∧∨∧∨∙⋆",
+    )
+)
+_BIG = dict(zip("sum prod coprod int iint iiint oint bigcup bigcap bigoplus bigotimes".split(), "∑∏∐∫∬∭∮⋃⋂⨁⨂"))
+_ACCENTS = dict(
+    zip(
+        "hat widehat bar overline tilde widetilde vec overrightarrow dot ddot check breve acute"
+        " grave mathring underline".split(),
+        "\u0302\u0302\u0304\u0305\u0303\u0303\u20d7\u20d7\u0307\u0308\u030c\u0306\u0301\u0300\u030a\u0332",
+    )
+)  # combining marks
 _ACCENT_NAMES = {"widehat": "hat", "overline": "bar", "widetilde": "tilde", "overrightarrow": "vec"}
 _TEXT_FONTS = frozenset("text textrm textup textit textbf textsf texttt textnormal mbox hbox emph".split())
-_MATH_FONTS = frozenset("mathrm mathbf mathit mathsf mathtt mathnormal mathfrak boldsymbol bm pmb boxed"
-                        " cancel underbrace overbrace".split())
-_IGNORED = frozenset("left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr middle"
-                     " displaystyle textstyle scriptstyle limits nolimits nonumber notag hline".split())
+_MATH_FONTS = frozenset(
+    "mathrm mathbf mathit mathsf mathtt mathnormal mathfrak boldsymbol bm pmb boxed cancel underbrace overbrace".split()
+)
+_IGNORED = frozenset(
+    "left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr middle"
+    " displaystyle textstyle scriptstyle limits nolimits nonumber notag hline".split()
+)
 _DROP_ARG = frozenset("label tag hspace vspace color phantom hphantom vphantom cline".split())
 _ESCAPES = {"|": "‖", ",": " ", ":": " ", ";": " ", ">": " ", " ": " ", "!": ""}
 _BRACKETS = {"pmatrix": "()", "bmatrix": "[]", "Bmatrix": "{}", "vmatrix": "||", "Vmatrix": "‖‖"}
 _MATRICES = frozenset(_BRACKETS) | {"matrix", "smallmatrix", "array"}
 
-_SUP = dict(zip("0123456789+-=()abcdefghijklmnoprstuvwxyz" "ABDEGHIJKLMNOPRTUVW⊤βγδθφχ′'*∗",
-                "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ" "ᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵀᵝᵞᵟᶿᵠᵡ′′**"))
+_SUP = dict(
+    zip(
+        "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW⊤βγδθφχ′'*∗",
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵀᵝᵞᵟᶿᵠᵡ′′**",
+    )
+)
 # No subscript j: U+2C7C is missing from most terminal fonts, so x_{ij} reads better as x_(ij).
 _SUB = dict(zip("0123456789+-=()aehiklmnoprstuvxβγρφχ", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ"))
 _DOUBLE = dict(zip("CHNPQRZ1", "ℂℍℕℙℚℝℤ𝟙"))
@@ -54,10 +75,14 @@ _OPERATOR_CHARS = (set("+-±∓·×÷/=<>,;:") | set(RELATIONS.values()) | set(_
 _VALUE_END = set(")]}′'!∞⁾₎‖|")
 _VALUE_START = set("√∛∜∑∏∫∮∂∇∞…")
 _TOKEN = re.compile(r"\\([A-Za-z]+)\*?|\\(.)|(\s+)|(.)", re.S)
-_SIMPLE = {**{n: ("text", c) for n, c in {**GREEK, **_SYMBOLS}.items()},
-           **{n: ("rel", c) for n, c in {**RELATIONS, **_BINARY, "bmod": "mod", "mod": "mod"}.items()},
-           **{n: ("func", c) for n, c in _BIG.items()}, "pm": ("op", "±"), "mp": ("op", "∓"),
-           **{n: ("space", " ") for n in "quad qquad enspace thinspace medspace thickspace".split()}}
+_SIMPLE = {
+    **{n: ("text", c) for n, c in {**GREEK, **_SYMBOLS}.items()},
+    **{n: ("rel", c) for n, c in {**RELATIONS, **_BINARY, "bmod": "mod", "mod": "mod"}.items()},
+    **{n: ("func", c) for n, c in _BIG.items()},
+    "pm": ("op", "±"),
+    "mp": ("op", "∓"),
+    **{n: ("space", " ") for n in "quad qquad enspace thinspace medspace thickspace".split()},
+}
 
 
 def _styled(text: str, holes: dict[str, str], base: int) -> str:
@@ -71,7 +96,7 @@ def _script(text: str, table: dict[str, str], mark: str) -> str:
     if compact and all(c in table for c in compact):
         return "".join(table[c] for c in compact)
     text = " ".join(text.split())
-    bare = len(text) == 1 or text[:1] == "(" and text[-1:] == ")" and _atomic(text)
+    bare = len(text) == 1 or (text[:1] == "(" and text[-1:] == ")" and _atomic(text))
     return "" if not text else mark + text if bare else f"{mark}({text})"
 
 
@@ -113,8 +138,11 @@ def _join(pieces: list[_Piece], mode: str) -> str:
     for i, p in enumerate(pieces):
         kind, text = p.kind, p.text
         nxt = pieces[i + 1] if i + 1 < len(pieces) else _Piece("", "")
-        glued = (nxt.kind in ("script", "frac", "root") or _starts_value(nxt.text)
-                 or nxt.text[:1] in ("(", "[", "‖", "|", "⟨"))
+        glued = (
+            nxt.kind in ("script", "frac", "root")
+            or _starts_value(nxt.text)
+            or nxt.text[:1] in ("(", "[", "‖", "|", "⟨")
+        )
         if kind == "script":
             out += text
             continue
@@ -123,7 +151,7 @@ def _join(pieces: list[_Piece], mode: str) -> str:
             text = f"({text})" if glued or _ends_value(out) else text
         elif kind == "root":
             text += f"({p.extra})" if glued or not _atomic(p.extra) else p.extra
-        elif pad and (kind == "rel" or kind == "op" and _ends_value(out)):
+        elif pad and (kind == "rel" or (kind == "op" and _ends_value(out))):
             text = f" {text} "
         elif pad and kind in ("punct", "sep"):
             text += " "
@@ -144,8 +172,10 @@ class _Parser:
     """
 
     def __init__(self, latex: str) -> None:
-        self.tokens = [("cmd", m[1]) if m[1] else ("esc", m[2]) if m[2] is not None
-                       else ("space", " ") if m[3] else ("char", m[4]) for m in _TOKEN.finditer(latex)]
+        self.tokens = [
+            ("cmd", m[1]) if m[1] else ("esc", m[2]) if m[2] is not None else ("space", " ") if m[3] else ("char", m[4])
+            for m in _TOKEN.finditer(latex)
+        ]
         self.pos = 0
         self.envs: list[str] = []
 
@@ -202,7 +232,7 @@ class _Parser:
             return _Piece("space", " ") if mode == "text" else None
         if value == "{":
             return _Piece("text", self.seq("}", mode))
-        if value == "\\" or value == "$" and mode == "text":
+        if value == "\\" or (value == "$" and mode == "text"):
             return None
         if mode == "text":
             return _Piece("text", value)
@@ -232,7 +262,7 @@ class _Parser:
             return _Piece("text", f"({top} choose {self.arg('tight')})")
         if name in _ACCENTS:
             body, word = self.arg(tight).strip(), _ACCENT_NAMES.get(name, name)
-            single = len(body) == 1 or len(body) == 2 and unicodedata.combining(body[1]) > 0
+            single = len(body) == 1 or (len(body) == 2 and unicodedata.combining(body[1]) > 0)
             return _Piece("text", body + _ACCENTS[name] if single else f"{word}({body})" if body else word)
         if name in _TEXT_FONTS or name in _MATH_FONTS:
             return _Piece("text", self.arg("text" if name in _TEXT_FONTS else tight))
@@ -277,7 +307,7 @@ class _Parser:
             opening = "{ " if env.startswith("cases") else brackets[:1]
             return _Piece("text", opening) if opening else None
         if env in self.envs:
-            del self.envs[self.envs.index(env):]
+            del self.envs[self.envs.index(env) :]
         while pieces and pieces[-1].kind in ("sep", "nl", "space"):
             pieces.pop()
         return _Piece("text", brackets[1:]) if brackets else None

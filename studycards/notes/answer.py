@@ -78,11 +78,12 @@ def rewrite(data: bytes, line: int, answer: str) -> tuple[bytes, int]:
     list would be read as a question again.  Line endings follow the file's.
     """
     bom = BOM if data.startswith(BOM) else b""
-    text = data[len(bom):].decode("utf-8")
+    text = data[len(bom) :].decode("utf-8")
     lines = LINE.findall(text)
     tokens = block_parser().parse(text)
-    found = next((i for i, t in enumerate(tokens) if t.type == "paragraph_open" and t.map and t.map[0] == line - 1),
-                 None)
+    found = next(
+        (i for i, t in enumerate(tokens) if t.type == "paragraph_open" and t.map and t.map[0] == line - 1), None
+    )
     if found is None:
         raise StudycardsError(f"no question at line {line}; run studycards add on the file first")
     start, end = tokens[found].map
@@ -105,7 +106,7 @@ def rewrite(data: bytes, line: int, answer: str) -> tuple[bytes, int]:
             raise StudycardsError(shared)
         last = lines[end - 1]
         last_eol = _ending(last)
-        new = [first[:at] + "Q: " + first[at + 2:]] + lines[start + 1:end]
+        new = [first[:at] + "Q: " + first[at + 2 :]] + lines[start + 1 : end]
         if not last_eol:
             new[-1] += eol
         new.append(" " * at + f"A: {answer}" + last_eol)
@@ -115,7 +116,7 @@ def rewrite(data: bytes, line: int, answer: str) -> tuple[bytes, int]:
 
 
 def _ending(line: str) -> str:
-    return line[len(line.rstrip("\r\n")):]
+    return line[len(line.rstrip("\r\n")) :]
 
 
 def _replace_bytes(path: Path, data: bytes) -> None:

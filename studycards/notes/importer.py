@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from studycards.errors import NotesError, NotesErrors, StudycardsError
 from studycards.models import Card, Note, Question
@@ -48,8 +49,11 @@ class CardRow:
     id: int | None = None
 
     def as_dict(self, front_text: str, back_text: str) -> dict:
-        return {**{k: getattr(self, k) for k in self.__dataclass_fields__}, "front_text": front_text,
-                "back_text": back_text}
+        return {
+            **{k: getattr(self, k) for k in self.__dataclass_fields__},
+            "front_text": front_text,
+            "back_text": back_text,
+        }
 
 
 @dataclass
@@ -72,8 +76,9 @@ class ImportPlan:
 
     @property
     def changes(self) -> bool:
-        return bool(self.added or self.updated or self.restored or self.retired or self.new_questions
-                    or self.removed_questions)
+        return bool(
+            self.added or self.updated or self.restored or self.retired or self.new_questions or self.removed_questions
+        )
 
 
 def collect_paths(paths: list[str]) -> list[Path]:
@@ -107,8 +112,10 @@ def read_notes(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise NotesError(str(path), line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise NotesError(
+            str(path), line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
+        ) from None
 
 
 def content_hash(text: str) -> str:
@@ -123,14 +130,33 @@ def card_rows(note: Note) -> list[CardRow]:
         front, back = note.front, note.back
         if note.kind == "reversed" and ord_ == 1:
             front, back = back, front
-        rows.append(CardRow(key=note.card_key(ord_), note_key=note.key, deck=note.deck, kind=note.kind, ord=ord_,
-                            front=front, back=back, context=note.context, tags=note.tags, source=note.source,
-                            line=note.line, paper=note.paper))
+        rows.append(
+            CardRow(
+                key=note.card_key(ord_),
+                note_key=note.key,
+                deck=note.deck,
+                kind=note.kind,
+                ord=ord_,
+                front=front,
+                back=back,
+                context=note.context,
+                tags=note.tags,
+                source=note.source,
+                line=note.line,
+                paper=note.paper,
+            )
+        )
     return rows
 
 
-def plan_import(store: Store, paths: list[str], deck: str | None = None, skip_bad: bool = False,
-                force: bool = False, on_display_math: Callable[[int], None] | None = None) -> ImportPlan:
+def plan_import(
+    store: Store,
+    paths: list[str],
+    deck: str | None = None,
+    skip_bad: bool = False,
+    force: bool = False,
+    on_display_math: Callable[[int], None] | None = None,
+) -> ImportPlan:
     """Parse every file and compare with the store; raises ``NotesErrors`` listing every mistake.
 
     ``on_display_math(size)`` is called for each changed file holding ``$$``, so rendering can get ready early.
@@ -173,13 +199,17 @@ def _cross_file_duplicates(rows: list[CardRow]) -> list[NotesError]:
     for row in rows:
         first = seen.setdefault(row.key, row)
         if first is not row and first.source != row.source:
-            errors.append(NotesError(row.source, row.line,
-                                     f"duplicate front in deck {row.deck} (also at {first.source}:{first.line})"))
+            errors.append(
+                NotesError(
+                    row.source, row.line, f"duplicate front in deck {row.deck} (also at {first.source}:{first.line})"
+                )
+            )
     return errors
 
 
-def _plan_cards(store: Store, plan: ImportPlan, rows: list[CardRow], sources: set[str],
-                errors: list[NotesError]) -> None:
+def _plan_cards(
+    store: Store, plan: ImportPlan, rows: list[CardRow], sources: set[str], errors: list[NotesError]
+) -> None:
     existing = store.cards_by_key(row.key for row in rows)
     for row in rows:
         old = existing.get(row.key)
@@ -188,12 +218,20 @@ def _plan_cards(store: Store, plan: ImportPlan, rows: list[CardRow], sources: se
             continue
         row = CardRow(**{**row.__dict__, "id": old.id})
         if old.source != row.source and old.source not in sources and not old.retired and Path(old.source).exists():
-            errors.append(NotesError(row.source, row.line,
-                                     f"duplicate front in deck {row.deck} (also at {old.source}:{old.line})"))
+            errors.append(
+                NotesError(
+                    row.source, row.line, f"duplicate front in deck {row.deck} (also at {old.source}:{old.line})"
+                )
+            )
         elif old.retired:
             plan.restored.append(row)
-        elif (old.front, old.back, old.context, old.tags, old.paper) != (row.front, row.back, row.context, row.tags,
-                                                                          row.paper):
+        elif (old.front, old.back, old.context, old.tags, old.paper) != (
+            row.front,
+            row.back,
+            row.context,
+            row.tags,
+            row.paper,
+        ):
             plan.updated.append(row)
         elif (old.source, old.line) != (row.source, row.line):
             plan.moved.append(row)
@@ -222,30 +260,56 @@ def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer
     rendered = [row.as_dict(texts[2 * i], texts[2 * i + 1]) for i, row in enumerate(changed)]
     try:
         with store.transaction():
-            store.insert_cards(rendered[:len(plan.added)], now)
-            store.update_cards(rendered[len(plan.added):], now)
+            store.insert_cards(rendered[: len(plan.added)], now)
+            store.update_cards(rendered[len(plan.added) :], now)
             store.move_cards([(row.source, row.line, row.id) for row in plan.moved])
             store.retire_cards([card.id for card in plan.retired], now)
-            store.upsert_questions([{"key": q.key, "deck": q.deck, "paper": q.paper, "text": q.text,
-                                     "context": q.context, "source": q.source, "line": q.line} for q in plan.questions],
-                                   now)
+            store.upsert_questions(
+                [
+                    {
+                        "key": q.key,
+                        "deck": q.deck,
+                        "paper": q.paper,
+                        "text": q.text,
+                        "context": q.context,
+                        "source": q.source,
+                        "line": q.line,
+                    }
+                    for q in plan.questions
+                ],
+                now,
+            )
             store.set_question_status(plan.removed_questions, "removed")
             for source, digest in plan.hashes.items():
                 store.set_file_hash(source, digest, plan.deck_option, now)
     except sqlite3.IntegrityError:
-        raise OutdatedPlan("the collection changed while the notes were read (another studycards added them?);"
-                           " nothing was written: run add again") from None
+        raise OutdatedPlan(
+            "the collection changed while the notes were read (another studycards added them?);"
+            " nothing was written: run add again"
+        ) from None
 
 
-def add_notes(store: Store, paths: list[str], now: datetime, *, deck: str | None = None, skip_bad: bool = False,
-              dry_run: bool = False) -> ImportPlan:
+def add_notes(
+    store: Store,
+    paths: list[str],
+    now: datetime,
+    *,
+    deck: str | None = None,
+    skip_bad: bool = False,
+    dry_run: bool = False,
+) -> ImportPlan:
     """``studycards add``: plan, then apply unless it is a dry run."""
     from studycards.mathtext.batch import Renderer
 
     with Renderer() as renderer:
         for attempt in range(2):
-            plan = plan_import(store, paths, deck=deck, skip_bad=skip_bad,
-                               on_display_math=None if dry_run else renderer.expect_display_math)
+            plan = plan_import(
+                store,
+                paths,
+                deck=deck,
+                skip_bad=skip_bad,
+                on_display_math=None if dry_run else renderer.expect_display_math,
+            )
             if dry_run:
                 break
             try:

@@ -9,9 +9,10 @@ a ``$$`` block does not interrupt a paragraph.  Quoted text and code are prose.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Iterator, NamedTuple
+from typing import NamedTuple
 
 from studycards.errors import NotesError
 from studycards.models import Note, Question, normalise
@@ -60,15 +61,25 @@ def parse_notes(text: str, path: str, deck: str | None = None) -> ParsedNotes:
         meta = _front_matter(tokens[0].content, result)
     result.paper = meta.get("paper")
     result.tags = tuple(meta.get("tags", ()))
-    title = next((tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"), "")
+    title = next(
+        (tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"), ""
+    )
     stem = re.sub(r"\.md$", "", path.replace("\\", "/").rsplit("/", 1)[-1])
     result.deck = deck or meta.get("deck") or _deck_name(title) or _deck_name(stem) or "Default"
     _Walker(result).walk(tokens)
-    too_deep = next((t for t in tokens if t.type in ("list_item_open", "blockquote_open") and t.map
-                     and t.level + 1 >= MAX_NESTING), None)
+    too_deep = next(
+        (t for t in tokens if t.type in ("list_item_open", "blockquote_open") and t.map and t.level + 1 >= MAX_NESTING),
+        None,
+    )
     if too_deep is not None:  # markdown-it reads nothing inside, and after a list nothing below either
-        result.errors.append(NotesError(path, too_deep.map[0] + 1, "lists or quotes nested too deeply: markdown reads"
-                                        " no further here, and cards below would be lost; flatten them"))
+        result.errors.append(
+            NotesError(
+                path,
+                too_deep.map[0] + 1,
+                "lists or quotes nested too deeply: markdown reads"
+                " no further here, and cards below would be lost; flatten them",
+            )
+        )
     _check_duplicates(result)
     return result
 
@@ -84,11 +95,16 @@ def _front_matter(content: str, result: ParsedNotes) -> dict:
         result.errors.append(NotesError(result.path, line, message))
 
     try:
-        alias = next((e for e in yaml.parse(content, Loader=yaml.SafeLoader) if isinstance(e, yaml.AliasEvent)), None) \
-            if "*" in content else None
+        alias = (
+            next((e for e in yaml.parse(content, Loader=yaml.SafeLoader) if isinstance(e, yaml.AliasEvent)), None)
+            if "*" in content
+            else None
+        )
         if alias is not None:  # aliases let a few lines expand to billions of values ("billion laughs")
-            error(2 + alias.start_mark.line, "front matter uses YAML anchors or aliases (&name, *name); write each"
-                  " value out")
+            error(
+                2 + alias.start_mark.line,
+                "front matter uses YAML anchors or aliases (&name, *name); write each value out",
+            )
             return {}
         meta = yaml.safe_load(content) if content.strip() else {}
     except yaml.YAMLError as exc:
@@ -128,8 +144,8 @@ def _front_matter(content: str, result: ParsedNotes) -> dict:
 
 
 def _paper_id(text: str) -> str | None:
-    from studycards.paper.arxiv import parse_id
     from studycards.errors import StudycardsError
+    from studycards.paper.arxiv import parse_id
 
     try:
         return parse_id(text).id
@@ -204,7 +220,7 @@ class _Walker:
                     self.error(line, "unclosed $$: the display math never ends")
                     return
                 if prose and prose[-1][1].rstrip().endswith(":"):
-                    latex = "\n".join(t for _, t in lines[index:end + 1]).strip()[2:-2]
+                    latex = "\n".join(t for _, t in lines[index : end + 1]).strip()[2:-2]
                     self.add_equation(prose[0][0], [t for _, t in prose], latex, lines[end][0])
                 prose, index = [], end + 1
                 continue
@@ -213,7 +229,7 @@ class _Walker:
                 _math_error(line, text, self.error)
             elif separator:
                 kind, start, width = separator
-                self.add_basic(line, kind, text[:start], text[start + width:])
+                self.add_basic(line, kind, text[:start], text[start + width :])
                 prose = []
             else:
                 prose.append((line, text))
@@ -268,13 +284,29 @@ class _Walker:
         text = "\n".join(t for _, t in lines).strip()
         if text:
             r = self.result
-            r.questions.append(Question(deck=r.deck, text=text, context=self.context, source=r.path, line=lines[0][0],
-                                        paper=r.paper))
+            r.questions.append(
+                Question(deck=r.deck, text=text, context=self.context, source=r.path, line=lines[0][0], paper=r.paper)
+            )
 
-    def note(self, kind: str, front: str, back: str, line: int, ords: tuple[int, ...] = (0,), identity: str = "") -> None:
+    def note(
+        self, kind: str, front: str, back: str, line: int, ords: tuple[int, ...] = (0,), identity: str = ""
+    ) -> None:
         r = self.result
-        r.notes.append(Note(deck=r.deck, kind=kind, front=front, back=back, context=self.context, source=r.path,
-                            line=line, tags=r.tags, paper=r.paper, ords=ords, identity=identity))
+        r.notes.append(
+            Note(
+                deck=r.deck,
+                kind=kind,
+                front=front,
+                back=back,
+                context=self.context,
+                source=r.path,
+                line=line,
+                tags=r.tags,
+                paper=r.paper,
+                ords=ords,
+                identity=identity,
+            )
+        )
 
 
 def _display_end(lines: list[tuple[int, str]], start: int) -> int | None:
@@ -345,15 +377,15 @@ def cloze_parts(text: str) -> tuple[str, str, list[int]]:
         end = cloze_end(text, match.end())
         if end is None:
             raise ValueError(f"unclosed cloze `{match.group(0)}`: it needs a closing `}}}}`")
-        body = text[match.end():end]
+        body = text[match.end() : end]
         if not body.split("::")[0].strip():
             raise ValueError(f"empty cloze `{match.group(0)}}}}}`")
         number = int(match.group(1))
         if number == 0:
             raise ValueError("cloze numbers start at c1")
         numbers.append(number)
-        out.append(text[pos:end + 2])
-        masked.append(text[pos:match.start()] + f"{{{{c{number}}}}}")
+        out.append(text[pos : end + 2])
+        masked.append(text[pos : match.start()] + f"{{{{c{number}}}}}")
         pos = end + 2
     out.append(text[pos:])
     masked.append(text[pos:])
@@ -404,8 +436,11 @@ def _check_duplicates(result: ParsedNotes) -> None:
     seen: dict[str, int] = {}
     for note in result.notes:
         if note.key in seen:
-            result.errors.append(NotesError(
-                result.path, note.line, f"duplicate front in deck {note.deck} (first at line {seen[note.key]})"))
+            result.errors.append(
+                NotesError(
+                    result.path, note.line, f"duplicate front in deck {note.deck} (first at line {seen[note.key]})"
+                )
+            )
         else:
             seen[note.key] = note.line
     result.notes = [n for n in result.notes if seen.get(n.key) == n.line]

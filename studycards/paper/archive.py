@@ -49,8 +49,14 @@ class _Bounded:
         return data
 
 
-def unpack(blob: Path, dest: Path, *, max_members: int = MAX_MEMBERS, max_total_bytes: int = MAX_TOTAL_BYTES,
-           max_member_bytes: int = MAX_MEMBER_BYTES) -> str:
+def unpack(
+    blob: Path,
+    dest: Path,
+    *,
+    max_members: int = MAX_MEMBERS,
+    max_total_bytes: int = MAX_TOTAL_BYTES,
+    max_member_bytes: int = MAX_MEMBER_BYTES,
+) -> str:
     """Unpack the e-print ``blob`` into ``dest`` (replacing it); return its kind: ``"tar"``, ``"tex"`` or ``"pdf"``.
 
     A PDF-only e-print has no source: ``dest`` is removed and ``"pdf"`` returned.
@@ -172,8 +178,9 @@ def _member_path(name: str) -> PurePosixPath | None:
     return PurePosixPath(*parts)
 
 
-def _untar(stream: BinaryIO | _Prefixed | _Bounded, work: Path, max_members: int, max_total: int,
-           max_member: int) -> str:
+def _untar(
+    stream: BinaryIO | _Prefixed | _Bounded, work: Path, max_members: int, max_total: int, max_member: int
+) -> str:
     total = 0
     try:
         archive = tarfile.open(fileobj=stream, mode="r|")  # type: ignore[call-overload]
@@ -251,4 +258,3 @@ def _write(source: IO[bytes] | _Prefixed | _Bounded, target: Path, name: str, li
         raise StudycardsError(f"the e-print is a damaged tar archive: {exc}") from None
     except OSError as exc:
         raise StudycardsError(f"cannot unpack member {name!r}: {exc.strerror or exc}") from None
-

@@ -21,16 +21,17 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Callable, Sequence, TypeVar
+from typing import Any, TypeVar
 
 from studycards import __version__
-from studycards.paper.ids import ArxivId, find_code_links, parse_id
 from studycards.errors import StudycardsError
 from studycards.models import Paper
+from studycards.paper.ids import ArxivId, find_code_links, parse_id
 
 DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 DEFAULT_SRC_URL = "https://arxiv.org/src"
@@ -61,7 +62,7 @@ class Network:
     max_download: int = MAX_DOWNLOAD_BYTES
 
     @classmethod
-    def from_env(cls) -> "Network":
+    def from_env(cls) -> Network:
         env = os.environ
         net = cls(
             api_url=env.get("STUDYCARDS_ARXIV_API_URL") or DEFAULT_API_URL,
@@ -201,8 +202,8 @@ def _retry_after(value: str | None) -> float | None:
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _reason(exc: Exception) -> str:
@@ -216,8 +217,9 @@ def _reason(exc: Exception) -> str:
 # -- metadata ---------------------------------------------------------------------
 
 
-def fetch_metadata(ids: Sequence[ArxivId], *, net: Network | None = None,
-                   sleep: Callable[[float], None] = time.sleep) -> dict[str, Paper]:
+def fetch_metadata(
+    ids: Sequence[ArxivId], *, net: Network | None = None, sleep: Callable[[float], None] = time.sleep
+) -> dict[str, Paper]:
     """One API request for all ``ids``; a paper per id (keyed by id without version), or an error naming the unknown."""
     if not ids:
         return {}
@@ -287,7 +289,7 @@ def _paper(result: Any, got: ArxivId) -> Paper:
 
 
 def _stamp(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _and(items: list[str]) -> str:
@@ -297,8 +299,14 @@ def _and(items: list[str]) -> str:
 # -- e-prints -------------------------------------------------------------------------
 
 
-def download_source(arxiv_id: str, dest: Path, progress: ProgressFn | None = None, *,
-                    net: Network | None = None, sleep: Callable[[float], None] = time.sleep) -> Path:
+def download_source(
+    arxiv_id: str,
+    dest: Path,
+    progress: ProgressFn | None = None,
+    *,
+    net: Network | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> Path:
     """Download the e-print ``{src}/{arxiv_id}`` to ``dest/eprint``: streamed to a temporary file, bounded, renamed."""
     net = net or Network.from_env()
     url = f"{net.src_url}/{arxiv_id}"
@@ -306,8 +314,9 @@ def download_source(arxiv_id: str, dest: Path, progress: ProgressFn | None = Non
     return _with_retries(lambda: _download_once(url, dest, progress, net, sleep), net, f"arXiv ({url})", sleep)
 
 
-def _download_once(url: str, dest: Path, progress: ProgressFn | None, net: Network,
-                   sleep: Callable[[float], None]) -> Path:
+def _download_once(
+    url: str, dest: Path, progress: ProgressFn | None, net: Network, sleep: Callable[[float], None]
+) -> Path:
     global _source_session, _source_timeout, _last_source_request
     import urllib3
 

@@ -9,14 +9,15 @@ was fetched, so a failure leaves it as it was.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
 
-from studycards.paper.ids import ArxivId, find_code_links, parse_id
 from studycards.errors import StudycardsError
 from studycards.models import Equation, Paper
+from studycards.paper.ids import ArxivId, find_code_links, parse_id
 
 if TYPE_CHECKING:
     from studycards.store.database import Store
@@ -52,8 +53,16 @@ def cache_dir(home: Path, ident: ArxivId) -> Path:
     return home / "cache" / "arxiv" / ident.folder
 
 
-def fetch_papers(store: Store, home: Path, texts: Iterable[str], *, now: datetime, source: bool = True,
-                 refresh: bool = False, progress: ProgressFn | None = None) -> list[FetchResult]:
+def fetch_papers(
+    store: Store,
+    home: Path,
+    texts: Iterable[str],
+    *,
+    now: datetime,
+    source: bool = True,
+    refresh: bool = False,
+    progress: ProgressFn | None = None,
+) -> list[FetchResult]:
     """Fetch the papers named by ``texts`` (ids or URLs) and store them; one API request for all that are new."""
     from studycards.paper.arxiv import fetch_metadata
 
@@ -72,8 +81,11 @@ def fetch_papers(store: Store, home: Path, texts: Iterable[str], *, now: datetim
                 continue
             plan.paper = plan.stored
         assert plan.paper is not None
-        plan.result = _with_source(plan, home, refresh, progress) if source else FetchResult(
-            plan.paper, True, None, plan.stored_source)
+        plan.result = (
+            _with_source(plan, home, refresh, progress)
+            if source
+            else FetchResult(plan.paper, True, None, plan.stored_source)
+        )
     with store.transaction():
         for plan in plans.values():
             result = plan.result
@@ -110,8 +122,9 @@ def _with_source(plan: _Plan, home: Path, refresh: bool, progress: ProgressFn | 
         raise StudycardsError(f"{versioned}: {exc}") from None
     if kind == "pdf":
         plan.equations = ()
-        return FetchResult(paper, True, kind, None, equations=0,
-                           problem=f"arXiv has only a PDF of {versioned}, no LaTeX source")
+        return FetchResult(
+            paper, True, kind, None, equations=0, problem=f"arXiv has only a PDF of {versioned}, no LaTeX source"
+        )
     src = folder / "src"
     from studycards.latex.document import read_document, with_sympy
 
@@ -147,8 +160,8 @@ def paper_equations(store: Store, home: Path, target: str) -> list[Equation]:
 
 def write_guides(results: list[FetchResult], folder: Path) -> list[tuple[Path, bool]]:
     """Write each paper's reading-guide notes file into ``folder``; an existing file is never overwritten."""
-    from studycards.paper.guide import guide_markdown, slug
     from studycards.latex.document import read_document
+    from studycards.paper.guide import guide_markdown, slug
 
     written = []
     try:
@@ -173,8 +186,12 @@ def write_guides(results: list[FetchResult], folder: Path) -> list[tuple[Path, b
 
 
 def guides_text(written: list[tuple[Path, bool]]) -> str:
-    return "\n".join(f"Reading guide written: {path}  (edit it, then: studycards add {path})" if new
-                     else f"Reading guide kept: {path} already exists" for path, new in written)
+    return "\n".join(
+        f"Reading guide written: {path}  (edit it, then: studycards add {path})"
+        if new
+        else f"Reading guide kept: {path} already exists"
+        for path, new in written
+    )
 
 
 # -- what the user reads ----------------------------------------------------------------

@@ -36,12 +36,15 @@ COMPUTE = re.compile(
     re.IGNORECASE,
 )
 LOSS = re.compile(r"\bloss(?:es)?\b|\bobjective\b|cross[- ]entropy|\blikelihood\b", re.IGNORECASE)
-ARCHITECTURE = re.compile(r"\bconsists? of\b|\bcomposed of\b|\barchitecture\b|\binputs?\b|\boutputs?\b",
-                          re.IGNORECASE)
-RESULTS = re.compile(r"\d|outperform|state[- ]of[- ]the[- ]art|improv|achiev|surpass|\bbetter\b|\bbest\b",
-                     re.IGNORECASE)
-CODE_HOSTS = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|"
-                        r"codeberg\.org|sourceforge\.net)/", re.IGNORECASE)
+ARCHITECTURE = re.compile(r"\bconsists? of\b|\bcomposed of\b|\barchitecture\b|\binputs?\b|\boutputs?\b", re.IGNORECASE)
+RESULTS = re.compile(
+    r"\d|outperform|state[- ]of[- ]the[- ]art|improv|achiev|surpass|\bbetter\b|\bbest\b", re.IGNORECASE
+)
+CODE_HOSTS = re.compile(
+    r"https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|"
+    r"codeberg\.org|sourceforge\.net)/",
+    re.IGNORECASE,
+)
 SKIP_SECTIONS = re.compile(r"acknowledg|reference|bibliograph|contribution|author", re.IGNORECASE)
 METHOD_SECTIONS = re.compile(r"method|model|approach|architecture|framework|network", re.IGNORECASE)
 
@@ -94,13 +97,12 @@ def guide_markdown(paper: Paper, document: Document | None) -> str:
         "",
         "## Abstract",
         "",
-        _quote([paper.abstract or (document.abstract if document else "")])
-        or "No abstract was found.",
+        _quote([paper.abstract or (document.abstract if document else "")]) or "No abstract was found.",
         "",
         "## Conclusion",
         "",
-        _quote(_conclusion(sections)) or "No conclusion section was found in the source: "
-        "write the paper's conclusion in your own words.",
+        _quote(_conclusion(sections))
+        or "No conclusion section was found in the source: write the paper's conclusion in your own words.",
         "",
         "## Understanding",
         "",

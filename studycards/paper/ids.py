@@ -70,12 +70,20 @@ def _plausible(new: str | None, old_number: str | None) -> bool:
 # -- links to code -------------------------------------------------------------
 
 _REPO_HOSTS = ("github.com", "gitlab.com", "bitbucket.org", "codeberg.org")
-_LINK = re.compile(r"(?:https?://)?(?:www\.)?(?:[a-z0-9-]+\.)*[a-z0-9-]+\.[a-z]{2,}(?:/[^\s{}<>\"'\\()\[\]|]*)?",
-                   re.IGNORECASE)
-_CUE = re.compile(r"\b(code|project|page|website|homepage|repository|repo|demo|available|released)\b",
-                  re.IGNORECASE)
-_LATEX_ESCAPES = {r"\_": "_", r"\#": "#", r"\%": "%", r"\&": "&", r"\~{}": "~", r"\textasciitilde{}": "~",
-                  r"\textasciitilde": "~", r"\slash": "/"}
+_LINK = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:[a-z0-9-]+\.)*[a-z0-9-]+\.[a-z]{2,}(?:/[^\s{}<>\"'\\()\[\]|]*)?", re.IGNORECASE
+)
+_CUE = re.compile(r"\b(code|project|page|website|homepage|repository|repo|demo|available|released)\b", re.IGNORECASE)
+_LATEX_ESCAPES = {
+    r"\_": "_",
+    r"\#": "#",
+    r"\%": "%",
+    r"\&": "&",
+    r"\~{}": "~",
+    r"\textasciitilde{}": "~",
+    r"\textasciitilde": "~",
+    r"\slash": "/",
+}
 
 
 def find_code_links(text: str, *, latex: bool = False) -> tuple[str, ...]:
@@ -91,7 +99,7 @@ def find_code_links(text: str, *, latex: bool = False) -> tuple[str, ...]:
             text = text.replace(escape, plain)
     found: dict[str, str] = {}
     for match in _LINK.finditer(text):
-        link = _code_link(match.group(0), text[max(0, match.start() - 40):match.start()])
+        link = _code_link(match.group(0), text[max(0, match.start() - 40) : match.start()])
         if link:
             found.setdefault(link.lower().rstrip("/"), link)
     return tuple(found.values())

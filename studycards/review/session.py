@@ -9,9 +9,10 @@ killed session loses at most the card on screen.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Callable, Protocol
+from typing import Protocol
 
 from studycards.errors import BusyError, GradedElsewhere
 from studycards.models import Card
@@ -100,9 +101,17 @@ class Session:
     ``open_editor(path, line)`` is how ``e`` reaches the user's editor; without it ``e`` says so.
     """
 
-    def __init__(self, store: Store, day: date, clock: Callable[[], datetime], *, deck: str | None = None,
-                 new: int = 20, limit: int = 200,
-                 open_editor: Callable[[str, int], None] | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        day: date,
+        clock: Callable[[], datetime],
+        *,
+        deck: str | None = None,
+        new: int = 20,
+        limit: int = 200,
+        open_editor: Callable[[str, int], None] | None = None,
+    ) -> None:
         self.store, self.day, self.clock, self.deck = store, day, clock, deck
         self.open_editor = open_editor
         self.queue: deque[Item] = deque(build_queue(store, day, deck, new, limit))
@@ -172,8 +181,10 @@ class Session:
         try:
             action()
         except BusyError:
-            display.say("The collection is busy: another studycards is writing to it. Nothing was saved;"
-                        " press the key again in a moment.")
+            display.say(
+                "The collection is busy: another studycards is writing to it. Nothing was saved;"
+                " press the key again in a moment."
+            )
 
     def _present(self, display: Display) -> None:
         if not self._dirty:
@@ -187,10 +198,17 @@ class Session:
         item = self.queue[0]
         front, back = card_sides(item.card, raw=self._latex)
         card = item.card
-        return Frame(context=card_context(card), position=len(self.answers) + 1,
-                     total=len(self.answers) + len(self.queue), front=front, back=back if self._revealed else None,
-                     redrill=item.redrill, latex=self._latex, has_latex="$" in card.front + card.back,
-                     notice=self._notice)
+        return Frame(
+            context=card_context(card),
+            position=len(self.answers) + 1,
+            total=len(self.answers) + len(self.queue),
+            front=front,
+            back=back if self._revealed else None,
+            redrill=item.redrill,
+            latex=self._latex,
+            has_latex="$" in card.front + card.back,
+            notice=self._notice,
+        )
 
     def _next(self, notice: str = "") -> None:
         self._revealed = self._latex = False
@@ -207,8 +225,9 @@ class Session:
             after = schedule(card.state, grade, self.day) if first else card.state
             at = self.clock()
             answer_ms = max(0, round((at - (self._shown_at or at)).total_seconds() * 1000))
-            review_id = self.store.record_review(card.id, grade, self.day, at, answer_ms, card.state, after,
-                                                 redrill=not first)
+            review_id = self.store.record_review(
+                card.id, grade, self.day, at, answer_ms, card.state, after, redrill=not first
+            )
         self.queue.popleft()
         again = Item(card._replace(state=after), redrill=True) if needs_redrill(grade) else None
         if again is not None:
@@ -268,10 +287,15 @@ class Session:
         first = [a for a in self.answers if not a.redrill]
         grades = tuple(sum(1 for a in first if a.grade == g) for g in range(6))
         return Summary(
-            day=self.day, reviewed=len(first), new=sum(1 for a in first if a.new), grades=grades,
-            redrills=len(self.answers) - len(first), pending_redrills=sum(1 for i in self.queue if i.redrill),
+            day=self.day,
+            reviewed=len(first),
+            new=sum(1 for a in first if a.new),
+            grades=grades,
+            redrills=len(self.answers) - len(first),
+            pending_redrills=sum(1 for i in self.queue if i.redrill),
             seconds=max(0, round((self.clock() - started).total_seconds())),
-            due_tomorrow=self.store.count_due(self.day + timedelta(days=1), self.deck), interrupted=self.interrupted,
+            due_tomorrow=self.store.count_due(self.day + timedelta(days=1), self.deck),
+            interrupted=self.interrupted,
         )
 
 
@@ -315,10 +339,10 @@ def cloze_sides(text: str, number: int) -> tuple[str, str]:
     """Cloze ``number`` hidden (its hint, or …) and then revealed; the other deletions read as plain text."""
     hidden, revealed, pos = [], [], 0
     for cloze in deletions(text):
-        answer, _, hint = text[cloze.body:cloze.end].partition("::")
+        answer, _, hint = text[cloze.body : cloze.end].partition("::")
         mine = cloze.number == number
-        hidden.append(text[pos:cloze.start] + (f"[{hint or '…'}]" if mine else answer))
-        revealed.append(text[pos:cloze.start] + (f"[{answer}]" if mine else answer))
+        hidden.append(text[pos : cloze.start] + (f"[{hint or '…'}]" if mine else answer))
+        revealed.append(text[pos : cloze.start] + (f"[{answer}]" if mine else answer))
         pos = cloze.end + 2
     hidden.append(text[pos:])
     revealed.append(text[pos:])

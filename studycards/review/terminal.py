@@ -13,8 +13,9 @@ import shlex
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator, TextIO
+from typing import TextIO
 
 from studycards.review.session import Frame, Summary
 
@@ -31,7 +32,7 @@ class Keys:
         self.is_tty = self.fd is not None and os.isatty(self.fd)
         self._saved: list | None = None
 
-    def __enter__(self) -> "Keys":
+    def __enter__(self) -> Keys:
         if self.is_tty:
             import termios
             import tty
@@ -144,7 +145,13 @@ def draw(frame: Frame, width: int = 80) -> str:
 def draw_change(last: Frame | None, frame: Frame, width: int = 80) -> str:
     """For a pipe: the whole card when it changes, otherwise only the back just revealed and any notice."""
     same = last is not None and (last.context, last.position, last.total, last.front, last.latex, last.redrill) == (
-        frame.context, frame.position, frame.total, frame.front, frame.latex, frame.redrill)
+        frame.context,
+        frame.position,
+        frame.total,
+        frame.front,
+        frame.latex,
+        frame.redrill,
+    )
     if not same:
         return draw(frame, width)
     if last.back is None and frame.back is not None:
@@ -159,7 +166,7 @@ def _header(frame: Frame, width: int) -> list[str]:
     context = frame.context
     room = width - len(position) - 4
     if len(context) > room:
-        context = "…" + context[-(room - 1):]
+        context = "…" + context[-(room - 1) :]
     gap = " " * max(2, width - 2 - len(context) - len(position))
     return [f" {context}{gap}{position}", " " + "─" * (width - 2)]
 
@@ -191,8 +198,14 @@ def _indent(text: str, width: int) -> list[str]:
         if len(line) < width - 1:
             lines.append((" " + line).rstrip())
         else:
-            lines += textwrap.wrap(line, width - 1, initial_indent=" ", subsequent_indent=" ",
-                                   break_long_words=False, break_on_hyphens=False) or [""]
+            lines += textwrap.wrap(
+                line,
+                width - 1,
+                initial_indent=" ",
+                subsequent_indent=" ",
+                break_long_words=False,
+                break_on_hyphens=False,
+            ) or [""]
     return lines
 
 

@@ -13,20 +13,22 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from studycards.errors import BusyError, StudycardsError
 from studycards.home import DB_NAME
-from studycards.store.migrations import check_version, migrate
 from studycards.models import Card
 from studycards.store.library import ExportNote, LibraryQueries, StoredQuestion  # noqa: F401 (re-exported)
+from studycards.store.migrations import check_version, migrate
 from studycards.store.reviews import DeckStatus, Review, ReviewQueries  # noqa: F401 (re-exported)
 from studycards.store.sql import CARD_COLUMNS, CARD_FROM, card_from_row, deck_clause
 
 BUSY_TIMEOUT_MS = 5000
+
+
 class Store(LibraryQueries, ReviewQueries):
     """A studycards database; open it with :func:`open_store`."""
 
@@ -38,14 +40,14 @@ class Store(LibraryQueries, ReviewQueries):
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator["Store"]:
+    def transaction(self) -> Iterator[Store]:
         """One atomic write; nested calls join the outer transaction."""
         if self._depth:
             self._depth += 1
@@ -89,7 +91,7 @@ class Store(LibraryQueries, ReviewQueries):
         found: dict[str, Card] = {}
         keys = list(keys)
         for start in range(0, len(keys), 500):
-            chunk = keys[start:start + 500]
+            chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE c.key IN ({marks})", chunk):
                 card = card_from_row(row)
@@ -99,7 +101,9 @@ class Store(LibraryQueries, ReviewQueries):
     def cards_from_sources(self, sources: Iterable[str]) -> list[Card]:
         result: list[Card] = []
         for source in sources:
-            rows = self.conn.execute(f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE c.source = ? ORDER BY c.id", (source,))
+            rows = self.conn.execute(
+                f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE c.source = ? ORDER BY c.id", (source,)
+            )
             result.extend(card_from_row(r) for r in rows)
         return result
 
@@ -145,6 +149,7 @@ class Store(LibraryQueries, ReviewQueries):
             (path, sha256, deck_option, now.isoformat(timespec="seconds")),
         )
 
+
 def busy_error(exc: sqlite3.OperationalError) -> StudycardsError:
     if "locked" in str(exc) or "busy" in str(exc):
         return BusyError("the collection is busy: another studycards is writing to it; try again in a moment")
@@ -155,8 +160,10 @@ def database_error(exc: sqlite3.DatabaseError, home: Path) -> StudycardsError:
     """What the user reads when SQLite fails after the database opened: it is busy, or it is damaged."""
     message = str(exc)
     if "malformed" in message or "not a database" in message:
-        return StudycardsError(f"{home / DB_NAME} is damaged ({message}): restore it from a backup, or move it away"
-                               " and add your notes again (they hold every card; the review history is in the database)")
+        return StudycardsError(
+            f"{home / DB_NAME} is damaged ({message}): restore it from a backup, or move it away"
+            " and add your notes again (they hold every card; the review history is in the database)"
+        )
     return busy_error(exc)
 
 
@@ -172,8 +179,9 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.01)
 
 
-def collection_status(home: Path, day: date, deck: str | None = None,
-                      days: int = 7) -> tuple[list[DeckStatus], list[tuple[date, int]]]:
+def collection_status(
+    home: Path, day: date, deck: str | None = None, days: int = 7
+) -> tuple[list[DeckStatus], list[tuple[date, int]]]:
     """Counts per deck and the next days' forecast; a home with no database yet simply has no cards."""
     if not (home / DB_NAME).exists():
         return [], [(day + timedelta(days=i), 0) for i in range(1, days + 1)]

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import NamedTuple
 
-from studycards.store.sql import decks_clause
 from studycards.models import Equation, Paper
+from studycards.store.sql import decks_clause
 
 
 class ExportNote(NamedTuple):
@@ -56,10 +57,13 @@ class LibraryQueries:
 
     conn: sqlite3.Connection
 
-    def questions(self, *, paper: str | None = None, include_answered: bool = False,
-                  where: str = "1", params: Iterable = ()) -> list[StoredQuestion]:
-        sql = ("SELECT q.id, q.key, q.deck, q.paper, p.title, q.text, q.context, q.source, q.line, q.status, q.answer"
-               " FROM questions q LEFT JOIN papers p ON p.arxiv_id = q.paper WHERE " + where)
+    def questions(
+        self, *, paper: str | None = None, include_answered: bool = False, where: str = "1", params: Iterable = ()
+    ) -> list[StoredQuestion]:
+        sql = (
+            "SELECT q.id, q.key, q.deck, q.paper, p.title, q.text, q.context, q.source, q.line, q.status, q.answer"
+            " FROM questions q LEFT JOIN papers p ON p.arxiv_id = q.paper WHERE " + where
+        )
         args = list(params)
         sql += " AND q.status IN ('open', 'answered')" if include_answered else " AND q.status = 'open'"
         if paper:
@@ -89,8 +93,10 @@ class LibraryQueries:
         )
 
     def set_question_status(self, ids: Iterable[int], status: str, answer: str | None = None) -> None:
-        self.conn.executemany("UPDATE questions SET status = ?, answer = COALESCE(?, answer) WHERE id = ?",
-                              [(status, answer, i) for i in ids])
+        self.conn.executemany(
+            "UPDATE questions SET status = ?, answer = COALESCE(?, answer) WHERE id = ?",
+            [(status, answer, i) for i in ids],
+        )
 
     def open_questions(self, decks: Iterable[str] = ()) -> list[StoredQuestion]:
         """Open questions of the chosen decks (and subdecks), every deck if none is chosen."""
@@ -104,7 +110,9 @@ class LibraryQueries:
         clause, args = decks_clause(decks)
         return self.conn.execute(
             f"SELECT c.deck, COUNT(DISTINCT c.note_key), COUNT(*) FROM cards c WHERE c.retired = 0 AND {clause}"
-            " GROUP BY c.deck ORDER BY c.deck", args).fetchall()
+            " GROUP BY c.deck ORDER BY c.deck",
+            args,
+        ).fetchall()
 
     def export_notes(self, deck: str) -> Iterator[ExportNote]:
         """One deck's notes with live cards (subdecks excluded), in notes order; streamed, so memory stays flat.
@@ -115,7 +123,9 @@ class LibraryQueries:
             "SELECT c.note_key, c.deck, c.kind, c.front, c.back, c.context, c.tags, c.source, c.line, c.paper,"
             " e.content_hash, e.mod, group_concat(c.ord), MIN(c.ord) FROM cards c"
             " LEFT JOIN exported_notes e ON e.note_key = c.note_key WHERE c.deck = ? AND c.retired = 0"
-            " GROUP BY c.note_key ORDER BY c.id", (deck,))
+            " GROUP BY c.note_key ORDER BY c.id",
+            (deck,),
+        )
         return (ExportNote._make(row[:-1]) for row in cursor)
 
     def paper_titles(self) -> dict[str, str]:
@@ -128,7 +138,8 @@ class LibraryQueries:
             self.conn.executemany(
                 "INSERT INTO exported_notes (note_key, content_hash, mod) VALUES (?, ?, ?)"
                 " ON CONFLICT (note_key) DO UPDATE SET content_hash = excluded.content_hash, mod = excluded.mod",
-                notes)
+                notes,
+            )
 
     # -- papers ------------------------------------------------------------
 
@@ -142,23 +153,48 @@ class LibraryQueries:
             " updated = excluded.updated, categories = excluded.categories, doi = excluded.doi,"
             " journal_ref = excluded.journal_ref, comment = excluded.comment, pdf_url = excluded.pdf_url,"
             " code_links = excluded.code_links, source_dir = excluded.source_dir, fetched_at = excluded.fetched_at",
-            (paper.arxiv_id, paper.version, paper.title, json.dumps(list(paper.authors)), paper.abstract,
-             paper.published, paper.updated, json.dumps(list(paper.categories)), paper.doi, paper.journal_ref,
-             paper.comment, paper.pdf_url, json.dumps(list(paper.code_links)), source_dir,
-             now.isoformat(timespec="seconds")),
+            (
+                paper.arxiv_id,
+                paper.version,
+                paper.title,
+                json.dumps(list(paper.authors)),
+                paper.abstract,
+                paper.published,
+                paper.updated,
+                json.dumps(list(paper.categories)),
+                paper.doi,
+                paper.journal_ref,
+                paper.comment,
+                paper.pdf_url,
+                json.dumps(list(paper.code_links)),
+                source_dir,
+                now.isoformat(timespec="seconds"),
+            ),
         )
 
     def get_paper(self, arxiv_id: str) -> Paper | None:
         row = self.conn.execute(
             "SELECT arxiv_id, version, title, authors, abstract, published, updated, categories, doi, journal_ref,"
-            " comment, pdf_url, code_links FROM papers WHERE arxiv_id = ?", (arxiv_id,)
+            " comment, pdf_url, code_links FROM papers WHERE arxiv_id = ?",
+            (arxiv_id,),
         ).fetchone()
         if row is None:
             return None
-        return Paper(arxiv_id=row[0], version=row[1], title=row[2], authors=tuple(json.loads(row[3])),
-                     abstract=row[4], published=row[5], updated=row[6], categories=tuple(json.loads(row[7])),
-                     doi=row[8], journal_ref=row[9], comment=row[10], pdf_url=row[11],
-                     code_links=tuple(json.loads(row[12])))
+        return Paper(
+            arxiv_id=row[0],
+            version=row[1],
+            title=row[2],
+            authors=tuple(json.loads(row[3])),
+            abstract=row[4],
+            published=row[5],
+            updated=row[6],
+            categories=tuple(json.loads(row[7])),
+            doi=row[8],
+            journal_ref=row[9],
+            comment=row[10],
+            pdf_url=row[11],
+            code_links=tuple(json.loads(row[12])),
+        )
 
     def paper_source(self, arxiv_id: str) -> Path | None:
         row = self.conn.execute("SELECT source_dir FROM papers WHERE arxiv_id = ?", (arxiv_id,)).fetchone()
@@ -169,26 +205,67 @@ class LibraryQueries:
         self.conn.executemany(
             "INSERT INTO equations (paper_id, seq, number, label, section, intro, where_clause, file, line,"
             " environment, latex, symbols, pretty) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [(arxiv_id, i, e.number, e.label, e.section, e.intro, e.where, e.file, e.line, e.environment, e.latex,
-              json.dumps(list(e.symbols)), e.pretty) for i, e in enumerate(equations)],
+            [
+                (
+                    arxiv_id,
+                    i,
+                    e.number,
+                    e.label,
+                    e.section,
+                    e.intro,
+                    e.where,
+                    e.file,
+                    e.line,
+                    e.environment,
+                    e.latex,
+                    json.dumps(list(e.symbols)),
+                    e.pretty,
+                )
+                for i, e in enumerate(equations)
+            ],
         )
 
     def equations(self, arxiv_id: str) -> list[Equation]:
         rows = self.conn.execute(
             "SELECT latex, file, line, environment, number, label, section, intro, where_clause, symbols, pretty"
-            " FROM equations WHERE paper_id = ? ORDER BY seq", (arxiv_id,))
-        return [Equation(latex=r[0], file=r[1], line=r[2], environment=r[3], number=r[4], label=r[5], section=r[6],
-                         intro=r[7], where=r[8], symbols=tuple(json.loads(r[9])), pretty=r[10]) for r in rows]
+            " FROM equations WHERE paper_id = ? ORDER BY seq",
+            (arxiv_id,),
+        )
+        return [
+            Equation(
+                latex=r[0],
+                file=r[1],
+                line=r[2],
+                environment=r[3],
+                number=r[4],
+                label=r[5],
+                section=r[6],
+                intro=r[7],
+                where=r[8],
+                symbols=tuple(json.loads(r[9])),
+                pretty=r[10],
+            )
+            for r in rows
+        ]
 
     def list_papers(self) -> list[dict]:
         rows = self.conn.execute(
             "SELECT p.arxiv_id, p.version, p.title, p.authors, p.source_dir, p.code_links, p.fetched_at,"
             " (SELECT COUNT(*) FROM equations e WHERE e.paper_id = p.arxiv_id),"
             " (SELECT COUNT(*) FROM cards c WHERE c.paper = p.arxiv_id AND c.retired = 0)"
-            " FROM papers p ORDER BY p.fetched_at, p.arxiv_id")
+            " FROM papers p ORDER BY p.fetched_at, p.arxiv_id"
+        )
         return [
-            {"id": r[0], "version": r[1], "title": r[2], "authors": json.loads(r[3]),
-             "source_cached": bool(r[4]) and Path(r[4]).is_dir(), "code_links": json.loads(r[5]),
-             "fetched_at": r[6], "equations": r[7], "cards": r[8]}
+            {
+                "id": r[0],
+                "version": r[1],
+                "title": r[2],
+                "authors": json.loads(r[3]),
+                "source_cached": bool(r[4]) and Path(r[4]).is_dir(),
+                "code_links": json.loads(r[5]),
+                "fetched_at": r[6],
+                "equations": r[7],
+                "cards": r[8],
+            }
             for r in rows
         ]

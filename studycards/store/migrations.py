@@ -7,7 +7,7 @@ roll back DDL inside ``with conn:``.  Never edit a released migration; append.
 from __future__ import annotations
 
 import sqlite3
-from typing import Callable
+from collections.abc import Callable
 
 from studycards.errors import StudycardsError
 
@@ -127,7 +127,7 @@ def m001_initial(conn: sqlite3.Connection) -> None:
             created_at TEXT NOT NULL
         ) STRICT;
         CREATE INDEX questions_source ON questions (source);
-        """
+        """,
     )
 
 
@@ -147,7 +147,7 @@ def m002_exported_notes(conn: sqlite3.Connection) -> None:
             content_hash TEXT NOT NULL,
             mod INTEGER NOT NULL
         ) STRICT, WITHOUT ROWID;
-        """
+        """,
     )
 
 

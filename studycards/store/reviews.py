@@ -7,9 +7,10 @@ Kept apart from ``store`` (connection, transactions, cards) so each stays readab
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import date, datetime, timedelta
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 from studycards.errors import GradedElsewhere, StudycardsError
 from studycards.models import Card, CardState
@@ -43,17 +44,39 @@ class ReviewQueries:
     conn: sqlite3.Connection
     transaction: Callable[[], AbstractContextManager]
 
-    def record_review(self, card_id: int, grade: int, day: date, at: datetime, answer_ms: int,
-                      before: CardState, after: CardState, redrill: bool) -> int:
+    def record_review(
+        self,
+        card_id: int,
+        grade: int,
+        day: date,
+        at: datetime,
+        answer_ms: int,
+        before: CardState,
+        after: CardState,
+        redrill: bool,
+    ) -> int:
         """Log a grade and move the card to ``after``, atomically; returns the log id for undo."""
         with self.transaction():
             cursor = self.conn.execute(
                 "INSERT INTO reviews (card_id, reviewed_at, day, grade, redrill, answer_ms, ef_before,"
                 " repetitions_before, interval_before, due_before, ef_after, repetitions_after, interval_after,"
                 " due_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (card_id, at.isoformat(timespec="milliseconds"), day.isoformat(), grade, int(redrill), answer_ms,
-                 before.ef, before.repetitions, before.interval, iso(before.due),
-                 after.ef, after.repetitions, after.interval, iso(after.due)),
+                (
+                    card_id,
+                    at.isoformat(timespec="milliseconds"),
+                    day.isoformat(),
+                    grade,
+                    int(redrill),
+                    answer_ms,
+                    before.ef,
+                    before.repetitions,
+                    before.interval,
+                    iso(before.due),
+                    after.ef,
+                    after.repetitions,
+                    after.interval,
+                    iso(after.due),
+                ),
             )
             self._set_state(card_id, after)
             return int(cursor.lastrowid)
@@ -64,8 +87,9 @@ class ReviewQueries:
             review = self.review(review_id)
             if review is None:
                 raise StudycardsError(f"no review {review_id} to undo")
-            later = self.conn.execute("SELECT 1 FROM reviews WHERE card_id = ? AND id > ? LIMIT 1",
-                                      (review.card_id, review_id)).fetchone()
+            later = self.conn.execute(
+                "SELECT 1 FROM reviews WHERE card_id = ? AND id > ? LIMIT 1", (review.card_id, review_id)
+            ).fetchone()
             if later:
                 raise GradedElsewhere("the card was graded again since, in another session; that grade stays")
             self.conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
@@ -81,15 +105,21 @@ class ReviewQueries:
     def review(self, review_id: int) -> Review | None:
         row = self.conn.execute(
             "SELECT id, card_id, day, grade, redrill, ef_before, repetitions_before, interval_before, due_before,"
-            " ef_after, repetitions_after, interval_after, due_after FROM reviews WHERE id = ?", (review_id,)
+            " ef_after, repetitions_after, interval_after, due_after FROM reviews WHERE id = ?",
+            (review_id,),
         ).fetchone()
         return _review(row) if row else None
 
     def reviews(self, card_id: int | None = None) -> list[Review]:
-        sql = ("SELECT id, card_id, day, grade, redrill, ef_before, repetitions_before, interval_before, due_before,"
-               " ef_after, repetitions_after, interval_after, due_after FROM reviews")
-        rows = self.conn.execute(sql + " WHERE card_id = ? ORDER BY id", (card_id,)) if card_id is not None \
+        sql = (
+            "SELECT id, card_id, day, grade, redrill, ef_before, repetitions_before, interval_before, due_before,"
+            " ef_after, repetitions_after, interval_after, due_after FROM reviews"
+        )
+        rows = (
+            self.conn.execute(sql + " WHERE card_id = ? ORDER BY id", (card_id,))
+            if card_id is not None
             else self.conn.execute(sql + " ORDER BY id")
+        )
         return [_review(r) for r in rows]
 
     def graded_on(self, card_id: int, day: date) -> bool:
@@ -183,31 +213,55 @@ class ReviewQueries:
                 counts.setdefault(deck_name, {})[name] = count
 
         for deck_name, retired, count in self.conn.execute(
-                f"SELECT c.deck, c.retired, COUNT(*) FROM cards c WHERE {clause} GROUP BY c.deck, c.retired", args):
+            f"SELECT c.deck, c.retired, COUNT(*) FROM cards c WHERE {clause} GROUP BY c.deck, c.retired", args
+        ):
             counts.setdefault(deck_name, {})["retired" if retired else "total"] = count
-        tally("new", "SELECT c.deck, COUNT(*) FROM cards c INDEXED BY cards_new WHERE c.retired = 0 AND c.due IS NULL"
-              f" AND {clause} GROUP BY c.deck", args)
-        tally("due", f"SELECT c.deck, COUNT(*) FROM cards c WHERE retired = 0 AND due <= ? AND {clause}"
-              " GROUP BY c.deck", [today, *args])
+        tally(
+            "new",
+            "SELECT c.deck, COUNT(*) FROM cards c INDEXED BY cards_new WHERE c.retired = 0 AND c.due IS NULL"
+            f" AND {clause} GROUP BY c.deck",
+            args,
+        )
+        tally(
+            "due",
+            f"SELECT c.deck, COUNT(*) FROM cards c WHERE retired = 0 AND due <= ? AND {clause} GROUP BY c.deck",
+            [today, *args],
+        )
         for card in self.pending_redrills(day, deck):
             counts[card.deck]["redrills"] = counts[card.deck].get("redrills", 0) + 1
-        return [DeckStatus(deck=name, new=c.get("new", 0), due=c.get("due", 0), redrills=c.get("redrills", 0),
-                           learned=c.get("total", 0) - c.get("new", 0) - c.get("due", 0), retired=c.get("retired", 0))
-                for name, c in sorted(counts.items())]
+        return [
+            DeckStatus(
+                deck=name,
+                new=c.get("new", 0),
+                due=c.get("due", 0),
+                redrills=c.get("redrills", 0),
+                learned=c.get("total", 0) - c.get("new", 0) - c.get("due", 0),
+                retired=c.get("retired", 0),
+            )
+            for name, c in sorted(counts.items())
+        ]
 
     def forecast(self, day: date, days: int, deck: str | None = None) -> list[tuple[date, int]]:
         """Cards due on each of the next ``days`` days (overdue ones count for today, not here)."""
         clause, args = deck_clause(deck)
         end = day + timedelta(days=days)
-        counts = dict(self.conn.execute(
-            f"SELECT c.due, COUNT(*) FROM cards c WHERE c.retired = 0 AND c.due > ? AND c.due <= ? AND {clause}"
-            " GROUP BY c.due", [day.isoformat(), end.isoformat(), *args],
-        ).fetchall())
+        counts = dict(
+            self.conn.execute(
+                f"SELECT c.due, COUNT(*) FROM cards c WHERE c.retired = 0 AND c.due > ? AND c.due <= ? AND {clause}"
+                " GROUP BY c.due",
+                [day.isoformat(), end.isoformat(), *args],
+            ).fetchall()
+        )
         return [(d, counts.get(d.isoformat(), 0)) for d in (day + timedelta(days=i) for i in range(1, days + 1))]
 
 
 def _review(row: tuple) -> Review:
     return Review(
-        id=row[0], card_id=row[1], day=date.fromisoformat(row[2]), grade=row[3], redrill=bool(row[4]),
-        before=CardState(row[5], row[6], row[7], day_of(row[8])), after=CardState(row[9], row[10], row[11], day_of(row[12])),
+        id=row[0],
+        card_id=row[1],
+        day=date.fromisoformat(row[2]),
+        grade=row[3],
+        redrill=bool(row[4]),
+        before=CardState(row[5], row[6], row[7], day_of(row[8])),
+        after=CardState(row[9], row[10], row[11], day_of(row[12])),
     )

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from datetime import date
-from typing import Iterable
 
 from studycards.models import Card, CardState
 
@@ -25,11 +25,24 @@ def iso(value: date | None) -> str | None:
 
 def card_from_row(row: tuple) -> Card:
     return Card(
-        id=row[0], key=row[1], note_key=row[2], deck=row[3], kind=row[4], ord=row[5],
-        front=row[6], back=row[7], context=row[8], tags=tuple(json.loads(row[9])), source=row[10],
-        line=row[11], paper=row[12], paper_title=row[13], retired=bool(row[14]),
+        id=row[0],
+        key=row[1],
+        note_key=row[2],
+        deck=row[3],
+        kind=row[4],
+        ord=row[5],
+        front=row[6],
+        back=row[7],
+        context=row[8],
+        tags=tuple(json.loads(row[9])),
+        source=row[10],
+        line=row[11],
+        paper=row[12],
+        paper_title=row[13],
+        retired=bool(row[14]),
         state=CardState(ef=row[15], repetitions=row[16], interval=row[17], due=day_of(row[18])),
-        front_text=row[19], back_text=row[20],
+        front_text=row[19],
+        back_text=row[20],
     )
 
 

@@ -73,8 +73,9 @@ def timed(cmd: list[str], environ: dict | None = None) -> float:
     return time.perf_counter() - start
 
 
-def side_by_side(floor: list[str], figure: list[str], environ: dict, runs: int,
-                 before_figure=None) -> tuple[float, float]:
+def side_by_side(
+    floor: list[str], figure: list[str], environ: dict, runs: int, before_figure=None
+) -> tuple[float, float]:
     """Medians of ``runs`` alternating runs, so that drift in machine load hits both alike (after one warm-up)."""
     timed(floor, environ)
     timed(figure, environ)
@@ -95,8 +96,15 @@ def record(what: str, figure: float, floor_name: str, floor: float | None, targe
         rows.append((what, shown, floor_name, ratio, target_text + ("  pass" if ok else "  FAIL")))
         return
     ratio_value = figure / floor
-    rows.append((what, f"{figure * 1000:.0f} ms", f"{floor_name} {floor * 1000:.0f} ms", f"{ratio_value:.2f}x",
-                 f"<= {target:g}x  " + ("pass" if ratio_value <= target else "FAIL")))
+    rows.append(
+        (
+            what,
+            f"{figure * 1000:.0f} ms",
+            f"{floor_name} {floor * 1000:.0f} ms",
+            f"{ratio_value:.2f}x",
+            f"<= {target:g}x  " + ("pass" if ratio_value <= target else "FAIL"),
+        )
+    )
 
 
 def peak(args: list[str], environ: dict) -> tuple[float, float]:
@@ -110,17 +118,24 @@ def make_due(home: Path, due_today: int) -> None:
     """Give a generated collection a realistic schedule: some due today, most in the coming months."""
     with sqlite3.connect(home / "studycards.db") as conn:
         today = date.fromisoformat(NOW[:10])
-        conn.execute("UPDATE cards SET repetitions = 3, interval = 17, ef = 250,"
-                     " due = date(?, '+' || (id % 90 + 1) || ' days') WHERE id % 5 != 0", (today.isoformat(),))
-        conn.execute("UPDATE cards SET due = date(?, '-' || (id % 7) || ' days') WHERE id IN"
-                     " (SELECT id FROM cards WHERE id % 5 != 0 ORDER BY id LIMIT ?)", (today.isoformat(), due_today))
+        conn.execute(
+            "UPDATE cards SET repetitions = 3, interval = 17, ef = 250,"
+            " due = date(?, '+' || (id % 90 + 1) || ' days') WHERE id % 5 != 0",
+            (today.isoformat(),),
+        )
+        conn.execute(
+            "UPDATE cards SET due = date(?, '-' || (id % 7) || ' days') WHERE id IN"
+            " (SELECT id FROM cards WHERE id % 5 != 0 ORDER BY id LIMIT ?)",
+            (today.isoformat(), due_today),
+        )
 
 
 def first_card_time(environ: dict) -> float:
     """Start of ``studycards review`` until the first card is on screen (piped, as a script would see it)."""
     start = time.perf_counter()
-    proc = subprocess.Popen([STUDYCARDS, "review"], env=environ, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [STUDYCARDS, "review"], env=environ, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
     seen = b""
     while b"[space]" not in seen:
         chunk = proc.stdout.read1(4096)
@@ -136,8 +151,8 @@ def first_card_time(environ: dict) -> float:
 def grade_to_next(home: Path) -> float:
     """Median time from a grade to the next card drawn, in-process, 100,000 cards in the store."""
     from studycards.review.session import Session
-    from studycards.store.database import open_store
     from studycards.review.terminal import Screen
+    from studycards.store.database import open_store
 
     class Null(io.StringIO):
         pass
@@ -208,15 +223,24 @@ def main() -> None:
         notes10k = write_notes(tmp / "notes10k", 10_000)
         home10k = tmp / "home10k"
         md_floor = [PY, "-c", MD_FLOOR, str(notes10k)]
-        f, x = side_by_side(md_floor, [STUDYCARDS, "add", str(notes10k)], env(home10k), 3,
-                            before_figure=lambda: shutil.rmtree(home10k, ignore_errors=True))
+        f, x = side_by_side(
+            md_floor,
+            [STUDYCARDS, "add", str(notes10k)],
+            env(home10k),
+            3,
+            before_figure=lambda: shutil.rmtree(home10k, ignore_errors=True),
+        )
         record("add 10,000 cards, first time", x, "markdown-it parse", f, 3.0)
         f, x = side_by_side(md_floor, [STUDYCARDS, "add", str(notes10k)], env(home10k), 5)
         record("add 10,000 cards, unchanged", x, "markdown-it parse", f, 1.5)
 
         package = tmp / "out.apkg"
-        f, x = side_by_side([PY, "-c", GENANKI_FLOOR, str(home10k / "studycards.db"), str(tmp / "floor.apkg")],
-                            [STUDYCARDS, "export", "-o", str(package)], env(home10k), 3)
+        f, x = side_by_side(
+            [PY, "-c", GENANKI_FLOOR, str(home10k / "studycards.db"), str(tmp / "floor.apkg")],
+            [STUDYCARDS, "export", "-o", str(package)],
+            env(home10k),
+            3,
+        )
         record("export 10,000 cards", x, "genanki direct", f, 1.3)
 
         notes100k = write_notes(tmp / "notes100k", 100_000)
@@ -234,8 +258,13 @@ def main() -> None:
         for _ in range(7):
             floors.append(timed(floor_cmd, env(home100k)))
             firsts.append(first_card_time(env(home100k)))
-        record("review: start to first card, 100,000 cards", statistics.median(firsts), "import click, sqlite3",
-               statistics.median(floors), 1.5)
+        record(
+            "review: start to first card, 100,000 cards",
+            statistics.median(firsts),
+            "import click, sqlite3",
+            statistics.median(floors),
+            1.5,
+        )
         record("review: grade to next card, 100,000 cards", grade_to_next(home100k), "", None, 0.005, "ms")
         extraction(tmp)
     finally:

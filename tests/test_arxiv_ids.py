@@ -299,6 +299,19 @@ def test_which_pages_count_as_code(text: str, links: tuple[str, ...]) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Code: github.com/openai",
+        "Code: https://github.com/openai/",
+        "https://gitlab.com/group and https://bitbucket.org/team, https://codeberg.org/org.",
+    ],
+)
+def test_a_user_or_organisation_page_is_not_a_code_link(text: str) -> None:
+    assert find_code_links(text) == ()
+    assert find_code_links(text + " and github.com/openai/gym") == ("https://github.com/openai/gym",)
+
+
+@pytest.mark.parametrize(
     ("latex", "links"),
     [
         (r"Code: \url{https://people.example.org/\~{}alice/code}", ("https://people.example.org/~alice/code",)),

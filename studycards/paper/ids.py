@@ -90,7 +90,8 @@ def find_code_links(text: str, *, latex: bool = False) -> tuple[str, ...]:
     """Links to code in prose (or LaTeX, with ``latex=True``): GitHub, GitLab, Hugging Face, project pages.
 
     Repository links are cut to the repository (``https://github.com/owner/repo``);
-    other pages count when they are ``*.github.io`` / Google Sites pages or follow a
+    a link to a user or organisation alone (``github.com/openai``) names no code and
+    is skipped.  Other pages count when they are ``*.github.io`` / Google Sites pages or follow a
     cue such as "code", "project page" or "available at".
     """
     if latex:
@@ -114,7 +115,7 @@ def _code_link(raw: str, before: str) -> str | None:
     host = host.lower()
     parts = [p for p in path.split("/") if p]
     if host in _REPO_HOSTS:
-        if not parts:
+        if len(parts) < 2:
             return None
         repo = parts[:2]
         repo[-1] = re.sub(r"\.git$", "", repo[-1])

@@ -11,10 +11,11 @@ import pytest
 from click.testing import CliRunner
 
 from studycards.cli import main
+from studycards.cli.card_views import idle_text, summary_text
 from studycards.models import CardState
 from studycards.notes.importer import apply_plan, plan_import
-from studycards.review.session import Frame, Session, build_queue, card_sides, cloze_sides, idle_text
-from studycards.review.terminal import draw, summary_text
+from studycards.review.session import Frame, Session, build_queue, card_sides, cloze_sides, idle
+from studycards.review.terminal import draw
 from studycards.sm2 import schedule
 from studycards.store.database import Store, open_store
 from tests.paths import DECKS
@@ -282,9 +283,9 @@ def test_summary_counts_and_time_spent(store):
 def test_idle_text_names_the_next_due_day(home, store):
     for card_id in ids(store).values():
         set_due(store, card_id, DAY + timedelta(days=3))
-    assert idle_text(store, DAY) == "Nothing due today.\nNext card due on 2026-11-26 (in 3 days)."
+    assert idle_text(DAY, idle(store, DAY)) == "Nothing due today.\nNext card due on 2026-11-26 (in 3 days)."
     with open_store(home / "empty") as empty:
-        assert "No cards yet" in idle_text(empty, DAY)
+        assert "No cards yet" in idle_text(DAY, idle(empty, DAY))
 
 
 def test_edit_opens_the_notes_at_the_card_and_follows_the_change(store, notes):

@@ -34,6 +34,7 @@ from studycards.anki.notetypes import NOTE_TYPES, deck_id, genanki_models
 from studycards.errors import StudycardsError
 from studycards.notes.parser import CONTEXT_SEPARATOR
 from studycards.store.database import ExportNote, Store, StoredQuestion
+from studycards.text import plural
 
 ARXIV_ABS = "https://arxiv.org/abs/"
 PROGRESS_EVERY = 500
@@ -273,23 +274,12 @@ def note_tags(tags_json: str, context: str, paper: str | None) -> list[str]:
     return list(dict.fromkeys(tag for tag in tags if tag))
 
 
-def report_text(report: ExportReport) -> str:
-    """What the user reads after an export: counts first, then the questions file."""
-    changed = "none" if not report.changed else "all" if report.changed == report.notes else str(report.changed)
-    return (
-        f"Exported {_count(report.notes, 'note')} ({_count(report.cards, 'card')}) in "
-        f"{_count(report.decks, 'deck')} to {report.path}; "
-        f"{_count(report.questions, 'open question')} to {report.questions_path}\n"
-        f"Notes new or changed since the last export: {changed} (Anki updates those, skips the rest)."
-    )
-
-
 def questions_markdown(questions: list[StoredQuestion], folder: Path, now: datetime) -> str:
     """The open questions as a markdown document, grouped by paper, each with where it was noted."""
     lines = [
         "# Open research questions",
         "",
-        f"{_count(len(questions), 'open question')} from your notes, exported by studycards on "
+        f"{plural(len(questions), 'open question')} from your notes, exported by studycards on "
         f"{now.date().isoformat()}.",
         'Answer one with `studycards questions answer ID "TEXT"`: it becomes a card in its notes file.',
     ]
@@ -307,10 +297,6 @@ def questions_markdown(questions: list[StoredQuestion], folder: Path, now: datet
             context = f"*{context}*, " if context else ""
             lines += [f"- {' '.join(question.text.split())}", f"  — {context}{where} (#{question.id})"]
     return "\n".join(lines) + "\n"
-
-
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"
 
 
 def _shown_path(source: str, folder: Path) -> str:

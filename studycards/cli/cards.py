@@ -29,7 +29,7 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
         studycards add decks/ --dry-run
         studycards add notes/attention.md
     """
-    from studycards.cli.views import plan_text
+    from studycards.cli.card_views import plan_text
     from studycards.notes.importer import add_notes
 
     moment, _ = clock(ctx)
@@ -50,15 +50,15 @@ def status(ctx: Context, deck: str | None, as_json: bool) -> None:
     Example:
         studycards status --deck Papers::Transformer
     """
-    from studycards.cli import views
+    from studycards.cli import card_views
     from studycards.store.database import collection_status
 
     _, day = clock(ctx)
     statuses, forecast = collection_status(ctx.home, day, deck)
     if as_json:
-        echo_json(views.status_json(day, statuses, forecast))
+        echo_json(card_views.status_json(day, statuses, forecast))
     else:
-        click.echo(views.status_text(day, statuses, forecast))
+        click.echo(card_views.status_text(day, statuses, forecast))
 
 
 @main.command(name="list")
@@ -75,15 +75,15 @@ def list_cards(ctx: Context, deck: str | None, due: bool, retired: bool, as_json
     Example:
         studycards list --deck Papers::ResNet --due
     """
-    from studycards.cli import views
+    from studycards.cli import card_views
 
     _, day = clock(ctx)
     with ctx.open_store(create=False) as store:
         cards = store.cards(deck=deck, due_on=day if due else None, include_retired=retired)
     if as_json:
-        echo_json({"day": day.isoformat(), "cards": [views.card_json(c) for c in cards]})
+        echo_json({"day": day.isoformat(), "cards": [card_views.card_json(c) for c in cards]})
     else:
-        click.echo(views.list_text(cards))
+        click.echo(card_views.list_text(cards))
 
 
 @main.group(invoke_without_command=True)
@@ -101,15 +101,15 @@ def questions(click_ctx: click.Context, paper: str | None, show_all: bool, as_js
     """
     if click_ctx.invoked_subcommand:
         return
-    from studycards.cli import views
+    from studycards.cli import card_views
 
     ctx: Context = click_ctx.obj
     with ctx.open_store(create=False) as store:
         found = store.questions(paper=paper, include_answered=show_all)
     if as_json:
-        echo_json({"questions": [views.question_json(q) for q in found]})
+        echo_json({"questions": [card_views.question_json(q) for q in found]})
     else:
-        click.echo(views.questions_text(found))
+        click.echo(card_views.questions_text(found))
 
 
 @questions.command()
@@ -159,9 +159,10 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None) -
         studycards review --deck Papers::Transformer --new 10
         printf '\\n5\\n\\n3\\n' | studycards review
     """
+    from studycards.cli.card_views import idle_text, summary_text
     from studycards.home import load_settings, now
-    from studycards.review.session import Session, idle_text
-    from studycards.review.terminal import Keys, Screen, summary_text
+    from studycards.review.session import Session, idle
+    from studycards.review.terminal import Keys, Screen
 
     settings = load_settings(ctx.home)
     _, day = clock(ctx)
@@ -177,7 +178,7 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None) -
                 open_editor=keys.open_editor,
             )
             if not session.queue:
-                click.echo(idle_text(store, day, deck))
+                click.echo(idle_text(day, idle(store, day, deck)))
                 return
             summary = session.run(keys, Screen(sys.stdout))
         click.echo(summary_text(summary))
@@ -216,7 +217,8 @@ def export(ctx: Context, decks: tuple[str, ...], output: str, questions_path: st
     """
     from contextlib import nullcontext
 
-    from studycards.anki.export import export_collection, export_size, report_text
+    from studycards.anki.export import export_collection, export_size
+    from studycards.cli.card_views import report_text
 
     moment, _ = clock(ctx)
     with ctx.open_store() as store:

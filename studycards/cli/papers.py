@@ -69,7 +69,8 @@ def fetch(ctx: Context, ids: tuple[str, ...], no_source: bool, refresh: bool, no
         studycards fetch 1706.03762 https://arxiv.org/abs/2412.19437v1
         studycards fetch 1706.03762 --notes notes/
     """
-    from studycards.paper.fetch import fetch_papers, fetch_text, guides_text, write_guides
+    from studycards.cli.paper_views import fetch_text, guides_text
+    from studycards.paper.fetch import fetch_papers, write_guides
 
     moment, _ = clock(ctx)
     progress = _DownloadProgress()
@@ -96,7 +97,7 @@ def papers(ctx: Context, as_json: bool) -> None:
     Example:
         studycards papers --json
     """
-    from studycards.paper.fetch import papers_text
+    from studycards.cli.paper_views import papers_text
 
     with ctx.open_store(create=False) as store:
         rows = store.list_papers()
@@ -124,6 +125,7 @@ def equations(ctx: Context, target: str, as_json: bool, no_sympy: bool) -> None:
         studycards equations 1706.03762
         studycards equations paper/main.tex --json --no-sympy
     """
+    from studycards.cli.paper_views import equations_json, equations_text
     from studycards.latex import document as latex
 
     if Path(target).exists():
@@ -140,6 +142,6 @@ def equations(ctx: Context, target: str, as_json: bool, no_sympy: bool) -> None:
         if no_sympy:
             found = [eq._replace(pretty=None, symbols=()) for eq in found]
     if as_json:
-        echo_json(latex.equations_json(found))
+        echo_json(equations_json(found))
     else:
-        click.echo(latex.equations_text(found))
+        click.echo(equations_text(found))

@@ -340,36 +340,3 @@ def with_sympy(equations: tuple[Equation, ...] | list[Equation]) -> tuple[Equati
             equation = equation._replace(symbols=tuple(reading.symbols), pretty=reading.pretty)
         result.append(equation)
     return tuple(result)
-
-
-def equations_json(equations: tuple[Equation, ...] | list[Equation]) -> list[dict]:
-    """The equations as ``studycards equations --json`` prints them."""
-    return [
-        {
-            "number": eq.number,
-            "label": eq.label,
-            "section": eq.section,
-            "intro": eq.intro,
-            "where": eq.where,
-            "file": eq.file,
-            "line": eq.line,
-            "latex": eq.latex,
-            "symbols": list(eq.symbols),
-            "pretty": eq.pretty,
-        }
-        for eq in equations
-    ]
-
-
-def equations_text(equations: tuple[Equation, ...] | list[Equation]) -> str:
-    """Each equation under its number as the PDF shows it, its section and introducing sentence,
-    rendered for the terminal (sympy's stored drawing where trusted, else unicode from the LaTeX)."""
-    from studycards.mathtext.unicode import latex_to_unicode
-
-    blocks = []
-    for eq in equations:
-        head = " › ".join(part for part in (eq.section, eq.intro) if part)
-        drawn = eq.pretty or latex_to_unicode(eq.latex)
-        body = "\n".join("     " + line for line in drawn.splitlines())
-        blocks.append(f"({eq.number or '–'})  {head}".rstrip() + "\n" + body + "\n")
-    return "\n".join(blocks) if blocks else "No display equations found."

@@ -349,12 +349,14 @@ def cloze_sides(text: str, number: int) -> tuple[str, str]:
     return "".join(hidden), "".join(revealed)
 
 
-def idle_text(store: Store, day: date, deck: str | None = None) -> str:
-    """What to say when the queue is empty from the start: when the next card is due, if any."""
-    upcoming = store.next_due(day, deck)
-    if upcoming is not None:
-        days = (upcoming - day).days
-        return f"Nothing due today.\nNext card due on {upcoming.isoformat()} (in {days} day{'s' if days != 1 else ''})."
-    if store.new_cards(1, deck):
-        return "Nothing due today.\nToday's new cards are done; more come tomorrow."
-    return "Nothing due today.\nNo cards yet. Add notes with: studycards add NOTES.md"
+@dataclass(frozen=True)
+class Idle:
+    """Why the queue is empty from the start: the next due day, if any, and whether unseen new cards wait."""
+
+    next_due: date | None
+    new_waiting: bool
+
+
+def idle(store: Store, day: date, deck: str | None = None) -> Idle:
+    """The facts the CLI words when there is nothing to review today."""
+    return Idle(store.next_due(day, deck), bool(store.new_cards(1, deck)))

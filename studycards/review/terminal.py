@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
 
-from studycards.review.session import Frame, Summary
+from studycards.review.session import Frame
 
 CLEAR = "\x1b[H\x1b[2J"
 MAX_WIDTH = 100
@@ -207,19 +207,3 @@ def _indent(text: str, width: int) -> list[str]:
                 break_on_hyphens=False,
             ) or [""]
     return lines
-
-
-def summary_text(summary: Summary) -> str:
-    """The end of a session: what was done, how it went, and what tomorrow holds."""
-    minutes, seconds = divmod(summary.seconds, 60)
-    spent = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
-    cards = "card" if summary.reviewed == 1 else "cards"
-    lines = [f"Reviewed {summary.reviewed} {cards} ({summary.new} new) in {spent}."]
-    if summary.interrupted:
-        lines.insert(0, "Interrupted; every answer given is kept.")
-    lines.append("Grades: " + "  ".join(f"{g}: {n}" for g, n in enumerate(summary.grades)))
-    lines.append(f"Re-drills: {summary.redrills}.")
-    if summary.pending_redrills:
-        lines.append(f"{summary.pending_redrills} re-drill(s) still to do today: run review again to finish them.")
-    lines.append(f"Due tomorrow: {summary.due_tomorrow}.")
-    return "\n".join(lines)

@@ -1,4 +1,8 @@
-"""What the user reads: plain-text tables and JSON documents built from store data; pure."""
+"""What the user reads about cards: the reports of add, status, list, questions, review and export; pure.
+
+The core hands back data (plans, statuses, summaries, reports); the wording lives here so it can change in
+one place.  JSON documents for ``--json`` are built here too: they are what a script reads.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +11,18 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from studycards.models import Card
+from studycards.text import plural
 
 if TYPE_CHECKING:
+    from studycards.anki.export import ExportReport
     from studycards.notes.importer import ImportPlan
+    from studycards.review.session import Idle, Summary
     from studycards.store.database import DeckStatus, StoredQuestion
 
 
 def short(text: str, width: int) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= width else flat[: width - 1] + "…"
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def card_json(card: Card) -> dict:
@@ -138,3 +141,39 @@ def questions_text(questions: list[StoredQuestion]) -> str:
         lines.append(f"  #{q.id}  {short(q.text, 70)}{status}")
         lines.append(f"        {q.context} — {q.source}:{q.line}")
     return "\n".join(lines)
+
+
+def idle_text(day: date, idle: Idle) -> str:
+    """What to say when the queue is empty from the start: when the next card is due, if any."""
+    if idle.next_due is not None:
+        days = plural((idle.next_due - day).days, "day")
+        return f"Nothing due today.\nNext card due on {idle.next_due.isoformat()} (in {days})."
+    if idle.new_waiting:
+        return "Nothing due today.\nToday's new cards are done; more come tomorrow."
+    return "Nothing due today.\nNo cards yet. Add notes with: studycards add NOTES.md"
+
+
+def summary_text(summary: Summary) -> str:
+    """The end of a session: what was done, how it went, and what tomorrow holds."""
+    minutes, seconds = divmod(summary.seconds, 60)
+    spent = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+    lines = [f"Reviewed {plural(summary.reviewed, 'card')} ({summary.new} new) in {spent}."]
+    if summary.interrupted:
+        lines.insert(0, "Interrupted; every answer given is kept.")
+    lines.append("Grades: " + "  ".join(f"{g}: {n}" for g, n in enumerate(summary.grades)))
+    lines.append(f"Re-drills: {summary.redrills}.")
+    if summary.pending_redrills:
+        lines.append(f"{summary.pending_redrills} re-drill(s) still to do today: run review again to finish them.")
+    lines.append(f"Due tomorrow: {summary.due_tomorrow}.")
+    return "\n".join(lines)
+
+
+def report_text(report: ExportReport) -> str:
+    """What the user reads after an export: counts first, then the questions file."""
+    changed = "none" if not report.changed else "all" if report.changed == report.notes else str(report.changed)
+    return (
+        f"Exported {plural(report.notes, 'note')} ({plural(report.cards, 'card')}) in "
+        f"{plural(report.decks, 'deck')} to {report.path}; "
+        f"{plural(report.questions, 'open question')} to {report.questions_path}\n"
+        f"Notes new or changed since the last export: {changed} (Anki updates those, skips the rest)."
+    )

@@ -1,0 +1,101 @@
+"""What the user reads about papers: the reports of fetch, papers and equations; pure.
+
+The paper and latex stages hand back results and equations; how they are worded and
+laid out for a terminal, or shaped as JSON for a script, is decided here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from studycards.models import Equation
+from studycards.text import plural
+
+if TYPE_CHECKING:
+    from studycards.paper.fetch import FetchResult
+
+
+def fetch_text(results: list[FetchResult], home: Path, verbose: bool = False) -> str:
+    """One line per paper, then where its source went and what became of it, so a failed extraction is seen."""
+    lines = []
+    for result in results:
+        paper = result.paper
+        version = f"v{paper.version}" if paper.version else ""
+        state = "" if result.fetched else "  (already fetched; --refresh asks arXiv again)"
+        lines.append(f"{paper.arxiv_id}{version}  {paper.title}{state}")
+        if result.source_dir:
+            where = _shown(result.source_dir, home)
+            main = f", main file {result.main.relative_to(result.source_dir)}" if result.main else ""
+            count = "" if result.equations is None else f", {plural(result.equations, 'equation')}"
+            lines.append(f"  source: {where}{main}{count}")
+        if result.problem:
+            lines.append(f"  {result.problem}")
+        lines += [f"  code: {link}" for link in paper.code_links]
+        if verbose:
+            lines += [f"  warning: {warning}" for warning in result.warnings]
+    return "\n".join(lines)
+
+
+def guides_text(written: list[tuple[Path, bool]]) -> str:
+    """Each reading guide and the next step, or why an existing one was left alone."""
+    return "\n".join(
+        f"Reading guide written: {path}  (edit it, then: studycards add {path})"
+        if new
+        else f"Reading guide kept: {path} already exists"
+        for path, new in written
+    )
+
+
+def papers_text(rows: list[dict]) -> str:
+    """The fetched papers as a table; an empty library says how to start one."""
+    if not rows:
+        return "No papers yet. Fetch one with: studycards fetch 1706.03762"
+    width = max(len(r["id"]) + len(f"v{r['version']}" if r["version"] else "") for r in rows)
+    lines = [f"{'ID':<{width}}  SOURCE  EQUATIONS  CARDS  TITLE"]
+    for r in rows:
+        ident = r["id"] + (f"v{r['version']}" if r["version"] else "")
+        source = "cached" if r["source_cached"] else "-"
+        lines.append(f"{ident:<{width}}  {source:<6}  {r['equations']:>9}  {r['cards']:>5}  {r['title']}")
+    return "\n".join(lines)
+
+
+def _shown(path: Path, home: Path) -> str:
+    """Inside the home, a path is shown relative to it: shorter, and the same on every machine."""
+    try:
+        return str(path.relative_to(home))
+    except ValueError:
+        return str(path)
+
+
+def equations_json(equations: tuple[Equation, ...] | list[Equation]) -> list[dict]:
+    """The equations as ``studycards equations --json`` prints them."""
+    return [
+        {
+            "number": eq.number,
+            "label": eq.label,
+            "section": eq.section,
+            "intro": eq.intro,
+            "where": eq.where,
+            "file": eq.file,
+            "line": eq.line,
+            "latex": eq.latex,
+            "symbols": list(eq.symbols),
+            "pretty": eq.pretty,
+        }
+        for eq in equations
+    ]
+
+
+def equations_text(equations: tuple[Equation, ...] | list[Equation]) -> str:
+    """Each equation under its number as the PDF shows it, its section and introducing sentence,
+    rendered for the terminal (sympy's stored drawing where trusted, else unicode from the LaTeX)."""
+    from studycards.mathtext.unicode import latex_to_unicode
+
+    blocks = []
+    for eq in equations:
+        head = " › ".join(part for part in (eq.section, eq.intro) if part)
+        drawn = eq.pretty or latex_to_unicode(eq.latex)
+        body = "\n".join("     " + line for line in drawn.splitlines())
+        blocks.append(f"({eq.number or '–'})  {head}".rstrip() + "\n" + body + "\n")
+    return "\n".join(blocks) if blocks else "No display equations found."

@@ -81,6 +81,69 @@ def test_a_refreshed_source_replaces_the_old_one(tmp_path: Path) -> None:
     assert [p.name for p in dest.iterdir()] == ["new.tex"]
 
 
+def _folder(name: str) -> tuple[tarfile.TarInfo, None]:
+    info = tarfile.TarInfo(name)
+    info.type = tarfile.DIRTYPE
+    return info, None
+
+
+def test_folder_entries_make_folders_even_empty_ones(tmp_path: Path) -> None:
+    blob = _tar(
+        tmp_path / "e.tar.gz",
+        [_folder("figs"), _folder("sec/"), _file("sec/intro.tex", b"hi"), _folder("sec/empty/"), _folder("figs")],
+    )
+    dest = tmp_path / "src"
+    assert unpack(blob, dest) == "tar"
+    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*")) == [
+        "figs",
+        "sec",
+        "sec/empty",
+        "sec/intro.tex",
+    ]
+    assert (dest / "sec" / "empty").is_dir() and not any((dest / "sec" / "empty").iterdir())
+
+
+def test_a_file_entry_below_a_folder_that_was_never_listed(tmp_path: Path) -> None:
+    blob = _tar(tmp_path / "e.tar", [_file("a/b/c.tex", b"deep")], compress=False)
+    assert unpack(blob, tmp_path / "src") == "tar"
+    assert (tmp_path / "src" / "a" / "b" / "c.tex").read_bytes() == b"deep"
+
+
+def test_macos_resource_forks_are_left_out(tmp_path: Path) -> None:
+    blob = _tar(
+        tmp_path / "e.tar.gz",
+        [
+            _file("main.tex", b"main"),
+            _folder("__MACOSX"),
+            _file("__MACOSX/._main.tex", b"fork"),
+            _file("__MACOSX/sec/notes.tex", b"fork"),
+            _file("sec/._intro.tex", b"fork"),
+            _file("sec/intro.tex", b"intro"),
+            _file("sec/x._y.tex", b"kept"),
+        ],
+    )
+    dest = tmp_path / "src"
+    assert unpack(blob, dest) == "tar"
+    assert sorted(p.relative_to(dest).as_posix() for p in dest.rglob("*")) == [
+        "main.tex",
+        "sec",
+        "sec/intro.tex",
+        "sec/x._y.tex",
+    ]
+
+
+@pytest.mark.parametrize("previous", [False, True], ids=["first fetch", "replacing a source"])
+def test_a_gzipped_pdf_has_no_source_either(tmp_path: Path, previous: bool) -> None:
+    dest = tmp_path / "paper" / "src"
+    if previous:
+        unpack(_tar(tmp_path / "old.tar.gz", [_file("old.tex", b"old")]), dest)
+    blob = tmp_path / "paper" / "eprint"
+    blob.parent.mkdir(exist_ok=True)
+    blob.write_bytes(gzip.compress(b"%PDF-1.5\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"))
+    assert unpack(blob, dest) == "pdf"
+    assert sorted(p.name for p in (tmp_path / "paper").iterdir()) == ["eprint"]  # no src, no temporary folder
+
+
 # -- hostile archives ------------------------------------------------------------------
 
 
@@ -131,6 +194,27 @@ def test_hostile_archives_are_refused_and_nothing_is_written(tmp_path: Path, mem
     assert not Path("/tmp/studycards-evil.txt").exists()
 
 
+@pytest.mark.parametrize(
+    ("members", "accepted"),
+    [
+        ([_file("a.tex", b"a"), _folder("sec"), _file("sec/b.tex", b"b")], True),
+        ([_file("a.tex", b"a"), _folder("sec"), _file("sec/b.tex", b"b"), _folder("figs")], False),
+        ([_file("a.tex", b"a"), _folder("__MACOSX"), _file("__MACOSX/._a.tex", b"x"), _file("b.tex", b"b")], False),
+    ],
+    ids=["exactly the limit", "one more, a folder", "one more, a skipped fork"],
+)
+def test_the_member_limit_counts_every_entry(tmp_path: Path, members: list, accepted: bool) -> None:
+    blob = _tar(tmp_path / "eprint", members)
+    dest = tmp_path / "src"
+    if accepted:
+        assert unpack(blob, dest, max_members=3) == "tar"
+        assert (dest / "sec" / "b.tex").read_bytes() == b"b"
+    else:
+        with pytest.raises(StudycardsError, match=r"^refusing the e-print: more than 3 members$"):
+            unpack(blob, dest, max_members=3)
+        assert not dest.exists()
+
+
 def test_a_refused_archive_keeps_the_previous_source(tmp_path: Path) -> None:
     dest = tmp_path / "src"
     unpack(_tar(tmp_path / "good.tar.gz", [_file("main.tex", b"good")]), dest)
@@ -164,7 +248,7 @@ def test_a_tar_bomb_member_is_refused_from_its_header(tmp_path: Path) -> None:
     info.size = 64 << 20
     with gzip.open(blob, "wb") as zipped, tarfile.open(fileobj=zipped, mode="w") as archive:
         archive.addfile(info, _Zeros(info.size))
-    with pytest.raises(StudycardsError, match="'zeros.tex' is 67108864 bytes, over the limit"):
+    with pytest.raises(StudycardsError, match=r"'zeros\.tex' is 67108864 bytes, over the limit"):
         unpack(blob, tmp_path / "src", max_member_bytes=1 << 20)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["eprint"]
 

@@ -15,8 +15,10 @@ import shutil
 import tarfile
 import tempfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath
-from typing import IO, BinaryIO
+from typing import Protocol
 
 from studycards.errors import StudycardsError
 
@@ -28,10 +30,16 @@ CHUNK = 64 * 1024
 GZIP_MAGIC = b"\x1f\x8b"
 
 
+class _Readable(Protocol):
+    """All the unpacking needs of a stream: files, gzip streams, tar members and the wrappers below."""
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
 class _Bounded:
     """A read-only stream that refuses to yield more than ``limit`` bytes (counted after decompression)."""
 
-    def __init__(self, stream: IO[bytes], limit: int) -> None:
+    def __init__(self, stream: _Readable, limit: int) -> None:
         self.stream = stream
         self.limit = limit
         self.count = 0
@@ -118,7 +126,7 @@ def _unpack_into(blob: Path, head: bytes, work: Path, max_members: int, max_tota
 class _Prefixed:
     """Bytes already read (to sniff the format) followed by the rest of the stream."""
 
-    def __init__(self, prefix: bytes, rest: _Bounded) -> None:
+    def __init__(self, prefix: bytes, rest: _Readable) -> None:
         self.prefix = prefix
         self.rest = rest
 
@@ -178,16 +186,11 @@ def _member_path(name: str) -> PurePosixPath | None:
     return PurePosixPath(*parts)
 
 
-def _untar(
-    stream: BinaryIO | _Prefixed | _Bounded, work: Path, max_members: int, max_total: int, max_member: int
-) -> str:
+def _untar(stream: _Readable, work: Path, max_members: int, max_total: int, max_member: int) -> str:
     total = 0
-    try:
-        archive = tarfile.open(fileobj=stream, mode="r|")  # type: ignore[call-overload]
-    except tarfile.TarError as exc:
-        raise StudycardsError(f"the e-print is a damaged tar archive: {exc}") from None
-    with archive:
-        for count, member in enumerate(_members(archive), start=1):
+    # stream mode only ever calls read(), though the stub asks for a seekable, writable file
+    with _damage_reported(), tarfile.open(fileobj=stream, mode="r|") as archive:  # type: ignore[call-overload]
+        for count, member in enumerate(archive, start=1):
             if count > max_members:
                 raise StudycardsError(f"refusing the e-print: more than {max_members} members")
             kind = _refused_kind(member)
@@ -216,9 +219,11 @@ def _untar(
     return "tar"
 
 
-def _members(archive: tarfile.TarFile):  # type: ignore[no-untyped-def]
+@contextmanager
+def _damage_reported() -> Iterator[None]:
+    """A tar archive that breaks off anywhere (a header, a member's data, its end) is one clear error."""
     try:
-        yield from archive
+        yield
     except tarfile.TarError as exc:
         raise StudycardsError(f"the e-print is a damaged tar archive: {exc}") from None
 
@@ -244,7 +249,7 @@ def _mkdir(path: Path, name: str) -> None:
         raise StudycardsError(f"cannot unpack member {name!r}: {exc.strerror}") from None
 
 
-def _write(source: IO[bytes] | _Prefixed | _Bounded, target: Path, name: str, limit: int) -> None:
+def _write(source: _Readable, target: Path, name: str, limit: int) -> None:
     """Copy at most ``limit`` bytes; a member that turns out longer is refused."""
     written = 0
     try:
@@ -254,7 +259,5 @@ def _write(source: IO[bytes] | _Prefixed | _Bounded, target: Path, name: str, li
                 if written > limit:
                     raise StudycardsError(f"refusing the e-print: member {name!r} is over the limit of {limit} bytes")
                 out.write(chunk)
-    except tarfile.TarError as exc:
-        raise StudycardsError(f"the e-print is a damaged tar archive: {exc}") from None
     except OSError as exc:
         raise StudycardsError(f"cannot unpack member {name!r}: {exc.strerror or exc}") from None

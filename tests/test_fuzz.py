@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from studycards.errors import NotesError, StudycardsError
 from studycards.latex.document import read_document
 from studycards.notes.importer import read_notes
-from studycards.notes.parser import cloze_parts, find_separator, parse_notes
+from studycards.notes.parser import parse_notes
+from studycards.notes.syntax import cloze_parts, find_separator
 from studycards.paper.ids import find_code_links, parse_id
 from tests.paths import CORPUS, DECKS, FIXTURES
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studycards.notes.parser import cloze_parts, find_separator, parse_notes
+from studycards.notes.parser import parse_notes
+from studycards.notes.syntax import cloze_parts, find_separator
 from tests.paths import DECKS, FIXTURES
 
 

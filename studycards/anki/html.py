@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from studycards.notes.parser import deletions
+from studycards.notes.syntax import deletions
 
 WORD = r"[^\\`*_\[\]<>&!#$~|\r\n\t\x00]"
 MATH = r"\$(?!\$)[^$\r\n\x00]*[^$\r\n\x00\\]\$"

@@ -9,12 +9,12 @@ parse faster than sympy loads, so for them sympy simply runs in this process.
 from __future__ import annotations
 
 import multiprocessing
-import re
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
 
-DISPLAY = re.compile(r"\$\$(.+?)\$\$", re.S)
+from studycards.notes.syntax import display_math
+
 HELPER_FROM_BYTES = 256 * 1024
 
 
@@ -60,7 +60,7 @@ class Renderer:
         """Every side rendered; sides without display math go first, while the helper reads the equations."""
         from studycards.mathtext.pretty import render_markdown, sympy_reading
 
-        equations = sorted({m.group(1) for text in texts if "$$" in text for m in DISPLAY.finditer(text)})
+        equations = sorted({latex for text in texts for latex in display_math(text)})
         pending = {eq: self._pool.submit(sympy_reading, eq) for eq in equations} if self._pool else {}
         rendered = [text if "$" not in text else None if "$$" in text else render_markdown(text) for text in texts]
         readings = {eq: future.result() for eq, future in pending.items()}

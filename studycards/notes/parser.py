@@ -9,21 +9,27 @@ a ``$$`` block does not interrupt a paragraph.  Quoted text and code are prose.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
 
 from studycards.errors import NotesError
 from studycards.models import Note, Question, normalise
+from studycards.notes.syntax import (
+    ANSWER_LINE,
+    CONTEXT_SEPARATOR,
+    QUESTION_LINE,
+    QUESTION_PREFIX,
+    CardKind,
+    cloze_parts,
+    find_separator,
+    is_cloze,
+    is_question_heading,
+    unbalanced_math,
+)
 
 FRONT_MATTER_KEYS = ("paper", "deck", "tags")
-QUESTION_HEADINGS = ("questions", "open questions")
-CONTEXT_SEPARATOR = " › "
 MAX_NESTING = 100  # markdown-it's block depth (a list level counts two); its default of 20 cut notes at 9 levels
-CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
-HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
-SEPARATOR_SCAN = re.compile(r"\\.|`|\$|\{\{|\}\}|:{2,3}", re.S)
 
 
 @dataclass
@@ -166,7 +172,7 @@ class _Walker:
         return CONTEXT_SEPARATOR.join(title for _, title in self.headings)
 
     def in_questions(self) -> bool:
-        return bool(self.headings) and self.headings[-1][1].strip().lower().rstrip(":") in QUESTION_HEADINGS
+        return bool(self.headings) and is_question_heading(self.headings[-1][1])
 
     def error(self, line: int, message: str) -> None:
         self.result.errors.append(NotesError(self.result.path, line, message))
@@ -200,11 +206,11 @@ class _Walker:
 
     def paragraph(self, lines: list[tuple[int, str]]) -> None:
         first = lines[0][1]
-        if first.startswith("? "):
-            self.add_question([(lines[0][0], first[2:])] + lines[1:])
-        elif re.match(r"Q:\s", first + " "):
+        if first.startswith(QUESTION_PREFIX):
+            self.add_question([(lines[0][0], first[len(QUESTION_PREFIX) :])] + lines[1:])
+        elif QUESTION_LINE.match(first + " "):
             self.add_qa(lines)
-        elif CLOZE_OPEN.search(joined := " ".join(t for _, t in lines)) or HIGHLIGHT.search(joined):
+        elif is_cloze(" ".join(t for _, t in lines)):
             self.add_cloze(lines)
         else:
             self.line_cards(lines)
@@ -240,14 +246,16 @@ class _Walker:
     def add_basic(self, line: int, kind: str, front: str, back: str) -> None:
         front, back = front.strip(), back.strip()
         if not front or not back:
-            self.error(line, f"empty {'front' if not front else 'back'} in `{'::' if kind == 'basic' else ':::'}` card")
+            self.error(
+                line, f"empty {'front' if not front else 'back'} in `{'::' if kind == CardKind.BASIC else ':::'}` card"
+            )
             return
         if _math_error(line, front + " " + back, self.error):
             return
-        self.note(kind, front, back, line, ords=(0, 1) if kind == "reversed" else (0,))
+        self.note(kind, front, back, line, ords=(0, 1) if kind == CardKind.REVERSED else (0,))
 
     def add_qa(self, lines: list[tuple[int, str]]) -> None:
-        answer_at = next((i for i, (_, t) in enumerate(lines) if re.match(r"A:(\s|$)", t)), None)
+        answer_at = next((i for i, (_, t) in enumerate(lines) if ANSWER_LINE.match(t)), None)
         if answer_at is None:
             self.error(lines[0][0], "`Q:` without an `A:` (the answer starts with `A:` on its own line)")
             return
@@ -258,7 +266,7 @@ class _Walker:
             return
         if _math_error(lines[0][0], question + " " + answer, self.error):
             return
-        self.note("basic", question, answer, lines[0][0])
+        self.note(CardKind.BASIC, question, answer, lines[0][0])
 
     def add_cloze(self, lines: list[tuple[int, str]]) -> None:
         text = "\n".join(t for _, t in lines).strip()
@@ -270,7 +278,7 @@ class _Walker:
             return
         if _math_error(line, text, self.error):
             return
-        self.note("cloze", text, "", line, ords=tuple(numbers), identity=normalise(masked))
+        self.note(CardKind.CLOZE, text, "", line, ords=tuple(numbers), identity=normalise(masked))
 
     def add_equation(self, line: int, prompt: list[str], latex: str, end_line: int) -> None:
         prompt_text = "\n".join(prompt).strip()
@@ -278,7 +286,7 @@ class _Walker:
         if not latex:
             self.error(end_line, "empty $$ block under an equation prompt")
             return
-        self.note("equation", prompt_text, f"$$\n{latex}\n$$", line)
+        self.note(CardKind.EQUATION, prompt_text, f"$$\n{latex}\n$$", line)
 
     def add_question(self, lines: list[tuple[int, str]]) -> None:
         text = "\n".join(t for _, t in lines).strip()
@@ -320,116 +328,11 @@ def _display_end(lines: list[tuple[int, str]], start: int) -> int | None:
     return None
 
 
-def _math_error(line: int, text: str, error) -> bool:
-    unescaped = re.sub(r"\\\$|`[^`]*`", "", text).replace("$$", "")
-    if unescaped.count("$") % 2:
+def _math_error(line: int, text: str, error: Callable[[int, str], None]) -> bool:
+    if unbalanced_math(text):
         error(line, "unclosed $ math: every $ needs a closing $ (write \\$ for a dollar sign)")
         return True
     return False
-
-
-def find_separator(text: str) -> tuple[str, int, int] | None:
-    """The first `` :: `` / `` ::: `` outside code, math and cloze: (kind, index, width).
-
-    Only the characters that change the state are visited, found by one regex.
-    """
-    if "::" not in text:
-        return None
-    code = math = False
-    depth = 0
-    for match in SEPARATOR_SCAN.finditer(text):
-        token = match.group()
-        if token[0] == "\\":
-            continue
-        if token == "`":
-            code = not code
-        elif token == "}}" and depth:
-            depth -= 1
-        elif code:
-            continue
-        elif token == "$":
-            math = not math
-        elif math:
-            continue
-        elif token == "{{":
-            depth += 1
-        elif token[0] == ":" and not depth:
-            start, end = match.span()
-            if (start == 0 or text[start - 1].isspace()) and (end == len(text) or text[end].isspace()):
-                return ("reversed" if len(token) == 3 else "basic"), start, len(token)
-    return None
-
-
-def cloze_parts(text: str) -> tuple[str, str, list[int]]:
-    """Normalise ``==…==`` into numbered clozes; return (text, text with deletions masked, numbers).
-
-    Cloze bodies are matched brace-aware, so ``{{c1::\\sqrt{d_k}}}`` is one deletion.
-    """
-    numbers: list[int] = []
-    taken = {int(m.group(1)) for m in CLOZE_OPEN.finditer(text)}
-    counter = iter(n for n in range(1, 10_000) if n not in taken)
-    text = HIGHLIGHT.sub(lambda m: f"{{{{c{next(counter)}::{m.group(1)}}}}}", text)
-    out, masked = [], []
-    pos = 0
-    for match in CLOZE_OPEN.finditer(text):
-        if match.start() < pos:
-            raise ValueError("a cloze inside a cloze is not supported")
-        end = cloze_end(text, match.end())
-        if end is None:
-            raise ValueError(f"unclosed cloze `{match.group(0)}`: it needs a closing `}}}}`")
-        body = text[match.end() : end]
-        if not body.split("::")[0].strip():
-            raise ValueError(f"empty cloze `{match.group(0)}}}}}`")
-        number = int(match.group(1))
-        if number == 0:
-            raise ValueError("cloze numbers start at c1")
-        numbers.append(number)
-        out.append(text[pos : end + 2])
-        masked.append(text[pos : match.start()] + f"{{{{c{number}}}}}")
-        pos = end + 2
-    out.append(text[pos:])
-    masked.append(text[pos:])
-    return "".join(out), "".join(masked), sorted(set(numbers))
-
-
-class Deletion(NamedTuple):
-    """A cloze deletion in a text: ``{{cN::`` at ``start``, its answer from ``body`` up to the ``}}`` at ``end``."""
-
-    start: int
-    body: int
-    end: int
-    number: int
-
-
-def deletions(text: str) -> Iterator[Deletion]:
-    """The deletions of a (valid) cloze text in order, brace-aware; anything after an unclosed one is plain text."""
-    pos = 0
-    for match in CLOZE_OPEN.finditer(text):
-        if match.start() < pos:
-            continue
-        end = cloze_end(text, match.end())
-        if end is None:
-            return
-        yield Deletion(match.start(), match.end(), end, int(match.group(1)))
-        pos = end + 2
-
-
-def cloze_end(text: str, start: int) -> int | None:
-    """Where the ``}}`` closing a deletion whose body starts at ``start`` is, counting braces (``\\{`` is text)."""
-    depth = 0
-    i = start
-    while i < len(text):
-        if text[i] == "\\":
-            i += 2
-            continue
-        if text[i] == "{":
-            depth += 1
-        elif text[i] == "}":
-            if depth == 0 and text.startswith("}}", i):
-                return i
-            depth = max(0, depth - 1)
-        i += 1
-    return None
 
 
 def _check_duplicates(result: ParsedNotes) -> None:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from studycards.latex.document import Document, Section
 from studycards.latex.prose import all_sentences, math_spans
 from studycards.models import Equation, Paper
+from studycards.notes.syntax import escape_block_start, escape_inline
 
 TRAINING = re.compile(
     r"\bbatch(?:es|[- ]size)?\b|\blearning[- ]rates?\b|\boptimi[sz]ers?\b|\b(?:adam|adamw|sgd|adafactor|rmsprop)\b"
@@ -265,15 +266,7 @@ def _quote(paragraphs: Iterable[str]) -> str:
 
 def _line(text: str) -> str:
     """``_safe`` text that also cannot start a block: a question, ``Q:``, a list, a heading…"""
-    text = _safe(text)
-    if re.match(r"[QA]:", text):
-        return text[0] + "\\" + text[1:]
-    if re.match(r"\d+[.)](?:\s|$)", text):
-        digits = re.match(r"\d+", text).end()
-        return text[:digits] + "\\" + text[digits:]
-    if re.match(r"[?#>+*=`|~-]", text):
-        return "\\" + text
-    return text
+    return escape_block_start(_safe(text))
 
 
 def _safe(text: str) -> str:
@@ -284,12 +277,7 @@ def _safe(text: str) -> str:
         text = re.sub(r"(?<!\\)\$", r"\\$", text)
     pieces, pos = [], 0
     for start, end in math_spans(text):
-        pieces += [_prose_safe(text[pos:start]), text[start:end]]
+        pieces += [escape_inline(text[pos:start]), text[start:end]]
         pos = end
-    pieces.append(_prose_safe(text[pos:]))
+    pieces.append(escape_inline(text[pos:]))
     return "".join(pieces)
-
-
-def _prose_safe(text: str) -> str:
-    text = re.sub(r"\{\{c(\d+)::", r"{ {c\1::", text)
-    return text.replace("==", "= =").replace("::", ":\\:")

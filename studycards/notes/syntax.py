@@ -1,0 +1,237 @@
+"""The notes-text grammar, in one place: card kinds, where code and math are, separators, clozes, highlights.
+
+Every module that reads or writes notes text (the parser, the review screen, the
+Anki fields, the reading guide, the terminal math) asks this module, so that what
+is math, a cloze or a separator is decided once; a property test checks that the
+readers agree.  Pure, and cheap to import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import NamedTuple
+
+
+class CardKind(StrEnum):
+    """What a note makes; the value is stored and is part of a card's identity."""
+
+    BASIC = "basic"
+    REVERSED = "reversed"
+    CLOZE = "cloze"
+    EQUATION = "equation"
+
+
+class QuestionStatus(StrEnum):
+    """An open question stays open until answered, or is gone once its notes no longer hold it."""
+
+    OPEN = "open"
+    ANSWERED = "answered"
+    GONE = "gone"
+
+
+CONTEXT_SEPARATOR = " › "
+QUESTION_HEADINGS = ("questions", "open questions")
+QUESTION_PREFIX = "? "
+QUESTION_LINE = re.compile(r"Q:\s")
+ANSWER_LINE = re.compile(r"A:(\s|$)")
+CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
+HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
+_SPAN_TOKENS = re.compile(r"\\.|`+|\$\$|\$", re.S)
+_SEPARATOR_TOKENS = re.compile(r"\{\{|\}\}|:{2,3}")
+_DISPLAY_CLOSE = re.compile(r"\\.|\$\$", re.S)
+_INLINE_CLOSE = re.compile(r"\\.|\$", re.S)
+
+
+def is_question_heading(title: str) -> bool:
+    """A heading whose list items are open research questions, not cards."""
+    return title.strip().lower().rstrip(":") in QUESTION_HEADINGS
+
+
+class Span(NamedTuple):
+    """Code or math in a line of notes: ``kind`` is ``code``, ``math`` or ``display``; ``end`` is exclusive."""
+
+    kind: str
+    start: int
+    end: int
+    closed: bool = True
+
+    @property
+    def body(self) -> slice:
+        """Inside the delimiters (math not closed runs to the end)."""
+        width = 2 if self.kind == "display" else 1
+        return slice(self.start + width, self.end - width if self.closed else self.end)
+
+
+def spans(text: str) -> list[Span]:
+    """Code spans (a run of backticks closed by a run of the same length) and ``$…$`` / ``$$…$$`` math.
+
+    A backslash escapes the next character; inside math only ``\\$`` is special,
+    as markdown-it's dollarmath (which renders the Anki fields) reads it.  An
+    unclosed backtick run is plain text, as in CommonMark; an unclosed ``$``
+    opens math to the end of the text, which the parser reports as an error.
+    """
+    if "`" not in text and "$" not in text:
+        return []
+    found: list[Span] = []
+    pos = 0
+    while token := _SPAN_TOKENS.search(text, pos):
+        mark, pos = token.group(), token.end()
+        if mark[0] == "\\":
+            continue
+        if mark[0] == "`":
+            close = re.compile(f"(?<!`){mark}(?!`)").search(text, pos)
+            if close is not None:
+                found.append(Span("code", token.start(), close.end()))
+                pos = close.end()
+            continue
+        closer = _DISPLAY_CLOSE if mark == "$$" else _INLINE_CLOSE
+        end = next((m.end() for m in closer.finditer(text, pos) if m.group()[0] == "$"), None)
+        found.append(Span("display" if mark == "$$" else "math", token.start(), end or len(text), end is not None))
+        pos = end or len(text)
+    return found
+
+
+def outside_spans(text: str, found: list[Span] | None = None) -> str:
+    """The text with code and math blanked out (same length), so prose rules can search it with plain regexes."""
+    found = spans(text) if found is None else found
+    if not found:
+        return text
+    pieces, pos = [], 0
+    for span in found:
+        pieces += [text[pos : span.start], "\x00" * (span.end - span.start)]
+        pos = span.end
+    pieces.append(text[pos:])
+    return "".join(pieces)
+
+
+def find_separator(text: str) -> tuple[CardKind, int, int] | None:
+    """The first `` :: `` / `` ::: `` outside code, math and clozes: (kind, index, width).
+
+    A separator needs whitespace (or the line's end) on each side, and an escaped
+    colon (``\\::``) is text.
+    """
+    if "::" not in text:
+        return None
+    prose = re.sub(r"\\.", "\x00\x00", outside_spans(text))
+    depth = 0
+    for match in _SEPARATOR_TOKENS.finditer(prose):
+        token = match.group()
+        if token == "{{":
+            depth += 1
+        elif token == "}}":
+            depth = max(0, depth - 1)
+        elif not depth:
+            start, end = match.span()
+            if (start == 0 or prose[start - 1].isspace()) and (end == len(prose) or prose[end].isspace()):
+                return (CardKind.REVERSED if len(token) == 3 else CardKind.BASIC), start, len(token)
+    return None
+
+
+def unbalanced_math(text: str) -> bool:
+    """True when a ``$`` or ``$$`` outside code has no partner: the rest of the card would silently become math."""
+    return "$" in text and not all(span.closed for span in spans(text))
+
+
+def display_math(text: str) -> Iterator[str]:
+    """The LaTeX of each ``$$…$$`` block in a card side, as the terminal renderer will draw it."""
+    if "$$" in text:
+        for span in spans(text):
+            if span.kind == "display":
+                yield text[span.body]
+
+
+def is_cloze(text: str) -> bool:
+    """A paragraph with a ``{{cN::…}}`` deletion or an ``==…==`` highlight is a cloze note."""
+    return bool(CLOZE_OPEN.search(text) or HIGHLIGHT.search(text))
+
+
+class Deletion(NamedTuple):
+    """A cloze deletion in a text: ``{{cN::`` at ``start``, its answer from ``body`` up to the ``}}`` at ``end``."""
+
+    start: int
+    body: int
+    end: int
+    number: int
+
+
+def cloze_parts(text: str) -> tuple[str, str, list[int]]:
+    """Normalise ``==…==`` into numbered clozes; return (text, text with deletions masked, numbers).
+
+    Cloze bodies are matched brace-aware, so ``{{c1::\\sqrt{d_k}}}`` is one deletion.
+    Raises ValueError with the message a notes error shows.
+    """
+    numbers: list[int] = []
+    taken = {int(m.group(1)) for m in CLOZE_OPEN.finditer(text)}
+    counter = iter(n for n in range(1, 10_000) if n not in taken)
+    text = HIGHLIGHT.sub(lambda m: f"{{{{c{next(counter)}::{m.group(1)}}}}}", text)
+    out, masked = [], []
+    pos = 0
+    for match in CLOZE_OPEN.finditer(text):
+        if match.start() < pos:
+            raise ValueError("a cloze inside a cloze is not supported")
+        end = cloze_end(text, match.end())
+        if end is None:
+            raise ValueError(f"unclosed cloze `{match.group(0)}`: it needs a closing `}}}}`")
+        body = text[match.end() : end]
+        if not body.split("::")[0].strip():
+            raise ValueError(f"empty cloze `{match.group(0)}}}}}`")
+        number = int(match.group(1))
+        if number == 0:
+            raise ValueError("cloze numbers start at c1")
+        numbers.append(number)
+        out.append(text[pos : end + 2])
+        masked.append(text[pos : match.start()] + f"{{{{c{number}}}}}")
+        pos = end + 2
+    out.append(text[pos:])
+    masked.append(text[pos:])
+    return "".join(out), "".join(masked), sorted(set(numbers))
+
+
+def deletions(text: str) -> Iterator[Deletion]:
+    """The deletions of a (valid) cloze text in order, brace-aware; anything after an unclosed one is plain text."""
+    pos = 0
+    for match in CLOZE_OPEN.finditer(text):
+        if match.start() < pos:
+            continue
+        end = cloze_end(text, match.end())
+        if end is None:
+            return
+        yield Deletion(match.start(), match.end(), end, int(match.group(1)))
+        pos = end + 2
+
+
+def cloze_end(text: str, start: int) -> int | None:
+    """Where the ``}}`` closing a deletion whose body starts at ``start`` is, counting braces (``\\{`` is text)."""
+    depth = 0
+    i = start
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == "{":
+            depth += 1
+        elif text[i] == "}":
+            if depth == 0 and text.startswith("}}", i):
+                return i
+            depth = max(0, depth - 1)
+        i += 1
+    return None
+
+
+def escape_inline(text: str) -> str:
+    """Prose (no math in it) that can never read as a separator, a cloze or a highlight, and reads the same."""
+    text = re.sub(r"\{\{c(\d+)::", r"{ {c\1::", text)
+    return text.replace("==", "= =").replace("::", ":\\:")
+
+
+def escape_block_start(text: str) -> str:
+    """A line that cannot start a block or a card: not a question, ``Q:``/``A:``, a list, a heading, a quote…"""
+    if re.match(r"[QA]:", text):
+        return text[0] + "\\" + text[1:]
+    if digits := re.match(r"\d+(?=[.)](?:\s|$))", text):
+        return text[: digits.end()] + "\\" + text[digits.end() :]
+    if re.match(r"[?#>+*=`|~-]", text):
+        return "\\" + text
+    return text

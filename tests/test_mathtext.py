@@ -323,7 +323,7 @@ def test_inline_render_is_one_line():
     [
         ("Why divide by $\\sqrt{d_k}$?", "Why divide by √dₖ?"),
         ("plain text", "plain text"),
-        ("costs $5 and $10", "costs $5 and $10"),
+        ("costs \\$5 and \\$10", "costs \\$5 and \\$10"),
         ("escaped \\$x\\$ stays", "escaped \\$x\\$ stays"),
         ("code `$x$` stays", "code `$x$` stays"),
         ("```\n$x$\n```", "```\n$x$\n```"),

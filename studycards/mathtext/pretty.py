@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from studycards.mathtext.unicode import GREEK, RELATIONS, latex_to_unicode
+from studycards.notes.syntax import spans
 
 if TYPE_CHECKING:  # sympy is imported lazily: studycards must start fast
     import sympy
@@ -174,14 +175,6 @@ def _render(latex: str, display: bool, pretty: bool, readings: Mapping[str, Symp
     return text if display else " ".join(text.splitlines())
 
 
-_MARKDOWN_SPANS = re.compile(
-    r"(?P<code>(`+).*?(?<!`)\2(?!`))|\\\$"
-    r"|\$\$(?P<display>.+?)\$\$"
-    r"|\$(?![\s$])(?P<inline>(?:[^$\\]|\\.)+?)(?<!\s)\$(?!\d)",
-    re.S,
-)
-
-
 def render_markdown(text: str, *, pretty: bool = True, readings: Mapping[str, SympyReading | None] = {}) -> str:
     """A card side for the terminal: math spans rendered, code spans and \\$ left alone.
 
@@ -190,11 +183,17 @@ def render_markdown(text: str, *, pretty: bool = True, readings: Mapping[str, Sy
     ``readings`` holds sympy results already computed elsewhere (see ``rendering``).
     """
 
-    def one(m: re.Match[str]) -> str:
-        if m["display"] is not None:  # a display block sits on lines of its own
-            before = "" if m.start() == 0 or text[m.start() - 1] == "\n" else "\n"
-            after = "" if m.end() == len(text) or text[m.end()] == "\n" else "\n"
-            return before + _render(m["display"], True, pretty, readings) + after
-        return m[0] if m["inline"] is None else _render(m["inline"], False, pretty=False)
-
-    return _MARKDOWN_SPANS.sub(one, text)
+    pieces, pos = [], 0
+    for span in spans(text):
+        if span.kind == "code":
+            continue
+        pieces.append(text[pos : span.start])
+        if span.kind == "display":  # a display block sits on lines of its own
+            before = "" if span.start == 0 or text[span.start - 1] == "\n" else "\n"
+            after = "" if span.end == len(text) or text[span.end] == "\n" else "\n"
+            pieces.append(before + _render(text[span.body], True, pretty, readings) + after)
+        else:
+            pieces.append(_render(text[span.body], False, pretty=False))
+        pos = span.end
+    pieces.append(text[pos:])
+    return "".join(pieces)

@@ -1,236 +1,101 @@
-"""arXiv metadata through the ``arxiv`` package, and e-print downloads: the only network code.
+"""arXiv metadata through the ``arxiv`` package, and e-print downloads: all of studycards' requests.
 
 The ``arxiv`` package (v4) sets no request timeout, retries at once with no
-back-off and reads an empty first page as "no results".  This module gives its
-one reused client a timeout and a base URL, retries 429 and 5xx answers itself
-(honouring ``Retry-After``, within a bounded total wait), and names the ids
-arXiv did not return.  Settings come from the environment:
-
-    STUDYCARDS_ARXIV_API_URL   API endpoint (default https://export.arxiv.org/api/query)
-    STUDYCARDS_ARXIV_SRC_URL   e-print base; ``{base}/{id}`` is fetched (default https://arxiv.org/src)
-    STUDYCARDS_ARXIV_TIMEOUT   seconds to wait for an answer (default 30)
-    STUDYCARDS_ARXIV_RETRIES   retries after a 429 or 5xx answer (default 3)
-    STUDYCARDS_ARXIV_BACKOFF   first back-off in seconds, doubled each retry (default 3)
-    STUDYCARDS_ARXIV_MAX_WAIT  most seconds spent backing off per request (default 120)
-    STUDYCARDS_ARXIV_DELAY     seconds between requests; never below 3 against arXiv itself
+back-off and reads an empty first page as "no results".  An :class:`ArxivClient`
+gives its ``arxiv`` client a timeout and a base URL, retries 429 and 5xx answers
+itself (see :mod:`studycards.paper.network`), and names the ids arXiv did not
+return.  One client serves one run, so its spacing between requests holds.
 """
 
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
-from studycards import __version__
 from studycards.errors import StudycardsError
 from studycards.models import Paper
 from studycards.paper.ids import ArxivId, find_code_links, parse_id
+from studycards.paper.network import HttpStatus, Network, timeout_session, with_retries
 
-DEFAULT_API_URL = "https://export.arxiv.org/api/query"
-DEFAULT_SRC_URL = "https://arxiv.org/src"
-ARXIV_DELAY = 3.0
-MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024
-RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-USER_AGENT = f"studycards/{__version__}"
-
-__all__ = ["ArxivId", "Network", "download_source", "fetch_metadata", "find_code_links", "parse_id"]
+__all__ = ["ArxivClient", "Network"]
 
 ProgressFn = Callable[[int, "int | None"], None]
-T = TypeVar("T")
 
-# -- settings --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Network:
-    """Where arXiv is and how patiently to talk to it; :meth:`from_env` reads the environment."""
-
-    api_url: str = DEFAULT_API_URL
-    src_url: str = DEFAULT_SRC_URL
-    timeout: float = 30.0
-    retries: int = 3
-    backoff: float = 3.0
-    max_wait: float = 120.0
-    delay: float = ARXIV_DELAY
-    max_download: int = MAX_DOWNLOAD_BYTES
-
-    @classmethod
-    def from_env(cls) -> Network:
-        env = os.environ
-        net = cls(
-            api_url=env.get("STUDYCARDS_ARXIV_API_URL") or DEFAULT_API_URL,
-            src_url=(env.get("STUDYCARDS_ARXIV_SRC_URL") or DEFAULT_SRC_URL).rstrip("/"),
-            timeout=_number("STUDYCARDS_ARXIV_TIMEOUT", 30.0),
-            retries=int(_number("STUDYCARDS_ARXIV_RETRIES", 3)),
-            backoff=_number("STUDYCARDS_ARXIV_BACKOFF", 3.0),
-            max_wait=_number("STUDYCARDS_ARXIV_MAX_WAIT", 120.0),
-            delay=_number("STUDYCARDS_ARXIV_DELAY", ARXIV_DELAY),
-        )
-        if net.api_url == DEFAULT_API_URL and net.delay < ARXIV_DELAY:
-            net = replace(net, delay=ARXIV_DELAY)  # arXiv's terms of use: one request every three seconds
-        return net
+# -- one client per run ----------------------------------------------------------------
 
 
-def _number(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if not raw:
-        return default
-    try:
-        value = float(raw)
-    except ValueError:
-        value = -1.0
-    if value < 0:
-        raise StudycardsError(f"{name} must be a number of seconds (or a count) of 0 or more, not {raw!r}")
-    return value
+class ArxivClient:
+    """One run's conversation with arXiv: the ``arxiv`` library client, the download session, the pacing clock.
 
+    The caller makes one (``fetch_papers`` makes one per run), passes it down and
+    closes it.  Reusing it is what keeps the spacing: the ``arxiv`` client waits
+    ``delay`` between API requests, and this object waits ``delay`` between e-print
+    downloads.  ``sleep`` does every wait, back-off included.  Settings are read
+    from the environment on first use, so a run that needs no network reads none.
+    """
 
-# -- HTTP: one client, retries, clear messages --------------------------------------
+    def __init__(self, net: Network | None = None, *, sleep: Callable[[float], None] = time.sleep) -> None:
+        self._net = net
+        self.sleep = sleep
+        self._api: Any = None
+        self._downloads: Any = None
+        self._last_download: float | None = None
 
-_client: Any = None
-_client_key: tuple | None = None
-_source_session: Any = None
-_source_timeout: float | None = None
-_last_source_request: float | None = None
+    @property
+    def net(self) -> Network:
+        if self._net is None:
+            self._net = Network.from_env()
+        return self._net
 
+    def __enter__(self) -> ArxivClient:
+        return self
 
-class _Status(Exception):
-    """A non-200 answer, with what is needed to decide whether (and when) to retry."""
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
-    def __init__(self, status: int, retry_after: str | None, body: bytes = b"") -> None:
-        super().__init__(status)
-        self.status = status
-        self.retry_after = retry_after
-        self.body = body
+    def close(self) -> None:
+        if self._api is not None:
+            self._api._session.close()
+        if self._downloads is not None:
+            self._downloads.close()
+        self._api = self._downloads = None
 
+    def fetch_metadata(self, ids: Sequence[ArxivId]) -> dict[str, Paper]:
+        """One API request for all ``ids``: a paper per id (keyed without version), or an error naming the unknown."""
+        if not ids:
+            return {}
+        net = self.net
+        what = f"the arXiv API ({net.api_url})"
+        results = with_retries(lambda: self._query(ids, what), net, what, self.sleep)
+        return _papers(results, ids, what)
 
-def _session(timeout: float) -> Any:
-    import requests
+    def download_source(self, arxiv_id: str, dest: Path, progress: ProgressFn | None = None) -> Path:
+        """Download the e-print ``{src}/{arxiv_id}`` to ``dest/eprint``: streamed to a temporary file, then renamed."""
+        url = f"{self.net.src_url}/{arxiv_id}"
+        dest.mkdir(parents=True, exist_ok=True)
+        return with_retries(lambda: self._download_once(url, dest, progress), self.net, f"arXiv ({url})", self.sleep)
 
-    class TimeoutSession(requests.Session):
-        """The ``arxiv`` client calls ``get`` without a timeout; this one always has one."""
+    def _api_client(self) -> Any:
+        import arxiv
 
-        last_response: Any = None
+        if self._api is None:
+            client = arxiv.Client(page_size=100, delay_seconds=self.net.delay, num_retries=0)
+            client.query_url_format = self.net.api_url + "?{}"
+            client._session = timeout_session(self.net.timeout)
+            self._api = client
+        return self._api
 
-        def request(self, *args: Any, **kwargs: Any) -> Any:
-            if kwargs.get("timeout") is None:
-                kwargs["timeout"] = timeout
-            return super().request(*args, **kwargs)
+    def _query(self, ids: Sequence[ArxivId], what: str) -> list[Any]:
+        """One attempt at the API; an HTTP error becomes a :class:`HttpStatus` for :func:`with_retries` to judge."""
+        import arxiv
 
-    session = TimeoutSession()
-    session.headers["User-Agent"] = USER_AGENT
-
-    def remember(response: Any, *args: Any, **kwargs: Any) -> None:
-        session.last_response = response
-
-    session.hooks["response"].append(remember)
-    return session
-
-
-def _api_client(net: Network) -> Any:
-    """The one ``arxiv.Client``, reused so its delay between requests holds across calls."""
-    global _client, _client_key
-    import arxiv
-
-    key = (net.api_url, net.delay, net.timeout)
-    if _client is None or _client_key != key:
-        if _client is not None:
-            _client._session.close()
-        client = arxiv.Client(page_size=100, delay_seconds=net.delay, num_retries=0)
-        client.query_url_format = net.api_url + "?{}"
-        client._session = _session(net.timeout)
-        _client, _client_key = client, key
-    return _client
-
-
-def _with_retries(call: Callable[[], T], net: Network, what: str, sleep: Callable[[float], None]) -> T:
-    import requests
-
-    waited = 0.0
-    attempt = 0
-    while True:
-        try:
-            return call()
-        except _Status as exc:
-            if exc.status not in RETRY_STATUSES or attempt >= net.retries:
-                raise StudycardsError(_status_message(what, exc, attempt)) from None
-            wait = _retry_after(exc.retry_after)
-            wait = net.backoff * 2**attempt if wait is None else wait
-            if waited + wait > net.max_wait:
-                raise StudycardsError(
-                    f"{what} answered HTTP {exc.status} and asks to wait {wait:.0f} s, longer than studycards "
-                    f"waits ({net.max_wait:.0f} s); try again later"
-                ) from None
-            sleep(wait)
-            waited += wait
-            attempt += 1
-        except requests.exceptions.Timeout:
-            raise StudycardsError(f"{what} did not answer within {net.timeout:g} s; try again later") from None
-        except requests.exceptions.RequestException as exc:
-            if "timed out" in str(exc):
-                raise StudycardsError(f"{what} did not answer within {net.timeout:g} s; try again later") from None
-            raise StudycardsError(f"cannot reach {what}: {_reason(exc)}") from None
-
-
-def _status_message(what: str, exc: _Status, retries: int) -> str:
-    after = f" after {retries} retries" if retries else ""
-    if exc.status == 429:
-        return f"{what} is limiting requests (HTTP 429){after}; wait a few minutes and try again"
-    if exc.status >= 500:
-        return f"{what} is unavailable (HTTP {exc.status}){after}; try again later"
-    detail = re.search(rb"<summary>(.*?)</summary>", exc.body, re.DOTALL)
-    if detail:
-        return f"{what} refused the request (HTTP {exc.status}): {detail.group(1).decode('utf-8', 'replace').strip()}"
-    return f"{what} answered HTTP {exc.status}"
-
-
-def _retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _reason(exc: Exception) -> str:
-    text = str(exc)
-    found = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", text) or re.search(r"(Failed to resolve [^(]+?)\s*\(", text)
-    if found:
-        return found.group(1).strip()
-    return text.splitlines()[0][:200] if text else exc.__class__.__name__
-
-
-# -- metadata ---------------------------------------------------------------------
-
-
-def fetch_metadata(
-    ids: Sequence[ArxivId], *, net: Network | None = None, sleep: Callable[[float], None] = time.sleep
-) -> dict[str, Paper]:
-    """One API request for all ``ids``; a paper per id (keyed by id without version), or an error naming the unknown."""
-    if not ids:
-        return {}
-    import arxiv
-
-    net = net or Network.from_env()
-    client = _api_client(net)
-    search = arxiv.Search(id_list=[i.versioned for i in ids], max_results=len(ids))
-    what = f"the arXiv API ({net.api_url})"
-
-    def run() -> list[Any]:
+        client = self._api_client()
+        search = arxiv.Search(id_list=[i.versioned for i in ids], max_results=len(ids))
         results: list[Any] = []
         try:
             for result in client.results(search):
@@ -238,7 +103,8 @@ def fetch_metadata(
         except arxiv.HTTPError as exc:
             response = client._session.last_response
             headers = response.headers if response is not None else {}
-            raise _Status(exc.status, headers.get("Retry-After"), response.content if response is not None else b"")
+            body = response.content if response is not None else b""
+            raise HttpStatus(exc.status, headers.get("Retry-After"), body) from exc
         except arxiv.UnexpectedEmptyPageError:
             pass  # a later page came back empty: what the first page gave is the answer
         response = client._session.last_response
@@ -246,7 +112,35 @@ def fetch_metadata(
             raise StudycardsError(f"{what} answered with something that is not an Atom feed")
         return results
 
-    results = _with_retries(run, net, what, sleep)
+    def _wait_for_turn(self) -> None:
+        """Keep ``delay`` between the starts of two downloads."""
+        if self._last_download is not None:
+            pause = self._last_download + self.net.delay - time.monotonic()
+            if pause > 0:
+                self.sleep(pause)
+        self._last_download = time.monotonic()
+
+    def _download_once(self, url: str, dest: Path, progress: ProgressFn | None) -> Path:
+        net = self.net
+        if self._downloads is None:
+            self._downloads = timeout_session(net.timeout)
+        self._wait_for_turn()
+        response = self._downloads.get(url, stream=True, timeout=net.timeout)
+        with response:
+            if response.status_code != 200:
+                raise HttpStatus(response.status_code, response.headers.get("Retry-After"), response.raw.read(4096))
+            length = response.headers.get("Content-Length", "")
+            total = int(length) if length.isdigit() else None
+            if total is not None and total > net.max_download:
+                raise StudycardsError(f"the e-print at {url} is {total} bytes, over the limit of {net.max_download}")
+            return _save_stream(response, url, dest, total, progress, net)
+
+
+# -- metadata ---------------------------------------------------------------------
+
+
+def _papers(results: list[Any], ids: Sequence[ArxivId], what: str) -> dict[str, Paper]:
+    """Match the feed's entries to the ids asked for; an error entry or an id arXiv did not return is an error."""
     papers: dict[str, Paper] = {}
     for result in results:
         if "/api/errors" in result.entry_id:
@@ -299,65 +193,34 @@ def _and(items: list[str]) -> str:
 # -- e-prints -------------------------------------------------------------------------
 
 
-def download_source(
-    arxiv_id: str,
-    dest: Path,
-    progress: ProgressFn | None = None,
-    *,
-    net: Network | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+def _save_stream(
+    response: Any, url: str, dest: Path, total: int | None, progress: ProgressFn | None, net: Network
 ) -> Path:
-    """Download the e-print ``{src}/{arxiv_id}`` to ``dest/eprint``: streamed to a temporary file, bounded, renamed."""
-    net = net or Network.from_env()
-    url = f"{net.src_url}/{arxiv_id}"
-    dest.mkdir(parents=True, exist_ok=True)
-    return _with_retries(lambda: _download_once(url, dest, progress, net, sleep), net, f"arXiv ({url})", sleep)
-
-
-def _download_once(
-    url: str, dest: Path, progress: ProgressFn | None, net: Network, sleep: Callable[[float], None]
-) -> Path:
-    global _source_session, _source_timeout, _last_source_request
+    """Stream the body to a temporary file beside ``dest/eprint``, bounded in size and time, then rename it."""
     import urllib3
 
-    if _source_session is None or _source_timeout != net.timeout:
-        if _source_session is not None:
-            _source_session.close()
-        _source_session, _source_timeout = _session(net.timeout), net.timeout
-    if _last_source_request is not None:
-        pause = _last_source_request + net.delay - time.monotonic()
-        if pause > 0:
-            sleep(pause)
-    _last_source_request = time.monotonic()
-    response = _source_session.get(url, stream=True, timeout=net.timeout)
-    with response:
-        if response.status_code != 200:
-            raise _Status(response.status_code, response.headers.get("Retry-After"), response.raw.read(4096))
-        length = response.headers.get("Content-Length", "")
-        total = int(length) if length.isdigit() else None
-        if total is not None and total > net.max_download:
-            raise StudycardsError(f"the e-print at {url} is {total} bytes, over the limit of {net.max_download}")
-        deadline = time.monotonic() + 10 * net.timeout
-        handle = tempfile.NamedTemporaryFile(dir=dest, prefix=".eprint-", suffix=".part", delete=False)
-        part = Path(handle.name)
-        try:
-            with handle:
-                done = 0
-                for chunk in _raw_chunks(response, urllib3):
-                    done += len(chunk)
-                    if done > net.max_download:
-                        raise StudycardsError(f"the e-print at {url} is over the limit of {net.max_download} bytes")
-                    if time.monotonic() > deadline:
-                        raise StudycardsError(f"the e-print at {url} took longer than {10 * net.timeout:g} s")
-                    handle.write(chunk)
-                    if progress:
-                        progress(done, total)
-            if total is not None and done < total:
-                raise StudycardsError(f"the e-print at {url} was cut off after {done} of {total} bytes")
-            target = dest / "eprint"
-            os.replace(part, target)
-            return target
-        finally:
+    deadline = time.monotonic() + 10 * net.timeout
+    part: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(dir=dest, prefix=".eprint-", suffix=".part", delete=False) as handle:
+            part = Path(handle.name)
+            done = 0
+            for chunk in _raw_chunks(response, urllib3):
+                done += len(chunk)
+                if done > net.max_download:
+                    raise StudycardsError(f"the e-print at {url} is over the limit of {net.max_download} bytes")
+                if time.monotonic() > deadline:
+                    raise StudycardsError(f"the e-print at {url} took longer than {10 * net.timeout:g} s")
+                handle.write(chunk)
+                if progress:
+                    progress(done, total)
+        if total is not None and done < total:
+            raise StudycardsError(f"the e-print at {url} was cut off after {done} of {total} bytes")
+        target = dest / "eprint"
+        os.replace(part, target)
+        return target
+    finally:
+        if part is not None:
             part.unlink(missing_ok=True)
 
 

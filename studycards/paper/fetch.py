@@ -20,6 +20,7 @@ from studycards.models import Equation, Paper
 from studycards.paper.ids import ArxivId, find_code_links, parse_id
 
 if TYPE_CHECKING:
+    from studycards.paper.arxiv import ArxivClient
     from studycards.store.database import Store
 
 ProgressFn = Callable[[str, int, "int | None"], None]
@@ -64,28 +65,29 @@ def fetch_papers(
     progress: ProgressFn | None = None,
 ) -> list[FetchResult]:
     """Fetch the papers named by ``texts`` (ids or URLs) and store them; one API request for all that are new."""
-    from studycards.paper.arxiv import fetch_metadata
+    from studycards.paper.arxiv import ArxivClient
 
     plans: dict[str, _Plan] = {}
     for ident in (parse_id(text) for text in texts):
         if ident.id not in plans:
             plans[ident.id] = _Plan(ident, store.get_paper(ident.id), store.paper_source(ident.id))
     wanted = [p.ident for p in plans.values() if refresh or not _is_current(p)]
-    metadata = fetch_metadata(wanted)
-    for plan in plans.values():
-        plan.paper = metadata.get(plan.ident.id)
-        if plan.paper is None and plan.stored is not None:
-            cached = plan.stored_source if plan.stored_source and plan.stored_source.is_dir() else None
-            if not source or cached:
-                plan.result = FetchResult(plan.stored, False, "cached" if cached else None, cached)
-                continue
-            plan.paper = plan.stored
-        assert plan.paper is not None
-        plan.result = (
-            _with_source(plan, home, refresh, progress)
-            if source
-            else FetchResult(plan.paper, True, None, plan.stored_source)
-        )
+    with ArxivClient() as client:
+        metadata = client.fetch_metadata(wanted)
+        for plan in plans.values():
+            plan.paper = metadata.get(plan.ident.id)
+            if plan.paper is None and plan.stored is not None:
+                cached = plan.stored_source if plan.stored_source and plan.stored_source.is_dir() else None
+                if not source or cached:
+                    plan.result = FetchResult(plan.stored, False, "cached" if cached else None, cached)
+                    continue
+                plan.paper = plan.stored
+            assert plan.paper is not None
+            plan.result = (
+                _with_source(plan, client, home, refresh, progress)
+                if source
+                else FetchResult(plan.paper, True, None, plan.stored_source)
+            )
     with store.transaction():
         for plan in plans.values():
             result = plan.result
@@ -101,10 +103,11 @@ def _is_current(plan: _Plan) -> bool:
     return plan.stored is not None and plan.ident.version in (None, plan.stored.version)
 
 
-def _with_source(plan: _Plan, home: Path, refresh: bool, progress: ProgressFn | None) -> FetchResult:
+def _with_source(
+    plan: _Plan, client: ArxivClient, home: Path, refresh: bool, progress: ProgressFn | None
+) -> FetchResult:
     """Download (or reuse) the e-print, unpack it, and read its equations and links to code."""
     from studycards.paper.archive import unpack
-    from studycards.paper.arxiv import download_source
 
     paper = plan.paper
     assert paper is not None
@@ -114,7 +117,7 @@ def _with_source(plan: _Plan, home: Path, refresh: bool, progress: ProgressFn | 
     reuse = not refresh and eprint.is_file() and stamp.is_file() and stamp.read_text().strip() == versioned
     if not reuse:
         report = (lambda done, total: progress(versioned, done, total)) if progress else None
-        download_source(versioned, folder, report)
+        client.download_source(versioned, folder, report)
         stamp.write_text(versioned + "\n")
     try:
         kind = unpack(eprint, folder / "src")

@@ -1,0 +1,182 @@
+"""How studycards talks HTTP to arXiv: where it is, how patiently to wait, and what to say when it fails.
+
+Every request has a timeout; 429 and 5xx answers are retried with a doubling
+back-off (honouring ``Retry-After``, within a bounded total wait); any failure
+ends as one line a user can act on.  Settings come from the environment:
+
+    STUDYCARDS_ARXIV_API_URL   API endpoint (default https://export.arxiv.org/api/query)
+    STUDYCARDS_ARXIV_SRC_URL   e-print base; ``{base}/{id}`` is fetched (default https://arxiv.org/src)
+    STUDYCARDS_ARXIV_TIMEOUT   seconds to wait for an answer (default 30)
+    STUDYCARDS_ARXIV_RETRIES   retries after a 429 or 5xx answer (default 3)
+    STUDYCARDS_ARXIV_BACKOFF   first back-off in seconds, doubled each retry (default 3)
+    STUDYCARDS_ARXIV_MAX_WAIT  most seconds spent backing off per request (default 120)
+    STUDYCARDS_ARXIV_DELAY     seconds between requests; never below 3 against arXiv itself
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, TypeVar
+
+from studycards import __version__
+from studycards.errors import StudycardsError
+
+DEFAULT_API_URL = "https://export.arxiv.org/api/query"
+DEFAULT_SRC_URL = "https://arxiv.org/src"
+ARXIV_DELAY = 3.0
+MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+USER_AGENT = f"studycards/{__version__}"
+
+T = TypeVar("T")
+
+# -- settings --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Network:
+    """Where arXiv is and how patiently to talk to it; :meth:`from_env` reads the environment."""
+
+    api_url: str = DEFAULT_API_URL
+    src_url: str = DEFAULT_SRC_URL
+    timeout: float = 30.0
+    retries: int = 3
+    backoff: float = 3.0
+    max_wait: float = 120.0
+    delay: float = ARXIV_DELAY
+    max_download: int = MAX_DOWNLOAD_BYTES
+
+    @classmethod
+    def from_env(cls) -> Network:
+        env = os.environ
+        net = cls(
+            api_url=env.get("STUDYCARDS_ARXIV_API_URL") or DEFAULT_API_URL,
+            src_url=(env.get("STUDYCARDS_ARXIV_SRC_URL") or DEFAULT_SRC_URL).rstrip("/"),
+            timeout=_number("STUDYCARDS_ARXIV_TIMEOUT", 30.0),
+            retries=int(_number("STUDYCARDS_ARXIV_RETRIES", 3)),
+            backoff=_number("STUDYCARDS_ARXIV_BACKOFF", 3.0),
+            max_wait=_number("STUDYCARDS_ARXIV_MAX_WAIT", 120.0),
+            delay=_number("STUDYCARDS_ARXIV_DELAY", ARXIV_DELAY),
+        )
+        if net.api_url == DEFAULT_API_URL and net.delay < ARXIV_DELAY:
+            net = replace(net, delay=ARXIV_DELAY)  # arXiv's terms of use: one request every three seconds
+        return net
+
+
+def _number(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise StudycardsError(f"{name} must be a number of seconds (or a count) of 0 or more, not {raw!r}")
+    return value
+
+
+# -- requests and retries ----------------------------------------------------------------
+
+
+class HttpStatus(Exception):
+    """A non-200 answer, with what is needed to decide whether (and when) to retry."""
+
+    def __init__(self, status: int, retry_after: str | None, body: bytes = b"") -> None:
+        super().__init__(status)
+        self.status = status
+        self.retry_after = retry_after
+        self.body = body
+
+
+def timeout_session(timeout: float) -> Any:
+    import requests
+
+    class TimeoutSession(requests.Session):
+        """The ``arxiv`` client calls ``get`` without a timeout; this one always has one."""
+
+        last_response: Any = None
+
+        def request(self, *args: Any, **kwargs: Any) -> Any:
+            if kwargs.get("timeout") is None:
+                kwargs["timeout"] = timeout
+            return super().request(*args, **kwargs)
+
+    session = TimeoutSession()
+    session.headers["User-Agent"] = USER_AGENT
+
+    def remember(response: Any, *args: Any, **kwargs: Any) -> None:
+        session.last_response = response
+
+    session.hooks["response"].append(remember)
+    return session
+
+
+def with_retries(call: Callable[[], T], net: Network, what: str, sleep: Callable[[float], None]) -> T:
+    import requests
+
+    waited = 0.0
+    attempt = 0
+    while True:
+        try:
+            return call()
+        except HttpStatus as exc:
+            if exc.status not in RETRY_STATUSES or attempt >= net.retries:
+                raise StudycardsError(_status_message(what, exc, attempt)) from None
+            wait = _retry_after(exc.retry_after)
+            wait = net.backoff * 2**attempt if wait is None else wait
+            if waited + wait > net.max_wait:
+                raise StudycardsError(
+                    f"{what} answered HTTP {exc.status} and asks to wait {wait:.0f} s, longer than studycards "
+                    f"waits ({net.max_wait:.0f} s); try again later"
+                ) from None
+            sleep(wait)
+            waited += wait
+            attempt += 1
+        except requests.exceptions.Timeout:
+            raise StudycardsError(f"{what} did not answer within {net.timeout:g} s; try again later") from None
+        except requests.exceptions.RequestException as exc:
+            if "timed out" in str(exc):
+                raise StudycardsError(f"{what} did not answer within {net.timeout:g} s; try again later") from None
+            raise StudycardsError(f"cannot reach {what}: {_reason(exc)}") from None
+
+
+def _status_message(what: str, exc: HttpStatus, retries: int) -> str:
+    after = f" after {retries} retries" if retries else ""
+    if exc.status == 429:
+        return f"{what} is limiting requests (HTTP 429){after}; wait a few minutes and try again"
+    if exc.status >= 500:
+        return f"{what} is unavailable (HTTP {exc.status}){after}; try again later"
+    detail = re.search(rb"<summary>(.*?)</summary>", exc.body, re.DOTALL)
+    if detail:
+        return f"{what} refused the request (HTTP {exc.status}): {detail.group(1).decode('utf-8', 'replace').strip()}"
+    return f"{what} answered HTTP {exc.status}"
+
+
+def _retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    found = re.search(r"\[Errno -?\d+\] ([^'\")\]]+)", text) or re.search(r"(Failed to resolve [^(]+?)\s*\(", text)
+    if found:
+        return found.group(1).strip()
+    return text.splitlines()[0][:200] if text else exc.__class__.__name__

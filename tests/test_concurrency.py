@@ -81,7 +81,7 @@ def held(home: Path, seconds: float | None = None) -> Iterator[sqlite3.Connectio
 def log(home: Path) -> dict[int, list[tuple[int, bool]]]:
     with open_store(home) as store:
         found: dict[int, list[tuple[int, bool]]] = {}
-        for review in store.reviews():
+        for review in store.reviews.log():
             found.setdefault(review.card_id, []).append((review.grade, review.redrill))
         return found
 
@@ -146,8 +146,8 @@ def test_two_adds_on_a_fresh_home_at_once(home, tmp_path):
         assert run.returncode == 0, err
         assert err == ""
     with open_store(home) as store:
-        assert len(store.cards()) == 23 + len([c for c in store.cards() if c.deck == "Bench::Generated"])
-        assert {c.deck for c in store.cards()} == {"Papers::Adam", "Bench::Generated"}
+        assert len(store.cards.select()) == 23 + len([c for c in store.cards.select() if c.deck == "Bench::Generated"])
+        assert {c.deck for c in store.cards.select()} == {"Papers::Adam", "Bench::Generated"}
 
 
 # -- two review sessions -----------------------------------------------------------
@@ -162,16 +162,16 @@ def test_two_sessions_grading_the_same_card_lose_neither_grade(adam):
         for session, grade in ((first, 5), (second, 3)):
             session.handle("\n", Quiet())
             session.handle(str(grade), Quiet())
-        assert one.card(card.id).state == schedule(CardState(), 5, DAY)
+        assert one.cards.get(card.id).state == schedule(CardState(), 5, DAY)
         assert log(adam)[card.id] == [(5, False), (3, True)]
-        assert [c.id for c in one.pending_redrills(DAY)] == [card.id]  # 3 < 4: it comes back today
+        assert [c.id for c in one.reviews.redrills(DAY)] == [card.id]  # 3 < 4: it comes back today
 
         second.handle("\n", Quiet())  # the next card: graded by the second session first this time
         second.handle("2", Quiet())
         first.handle("\n", Quiet())
         first.handle("4", Quiet())
         other = first.answers[-1].item.card
-        assert one.card(other.id).state == schedule(CardState(), 2, DAY)
+        assert one.cards.get(other.id).state == schedule(CardState(), 2, DAY)
         assert log(adam)[other.id] == [(2, False), (4, True)]
 
 
@@ -184,7 +184,7 @@ def test_undo_after_another_session_graded_the_card_keeps_both_grades(adam):
             session.handle(str(grade), Quiet())
         first.handle("u", Quiet())
         assert "Not undone: the card was graded again since, in another session" in first.frame().notice
-        assert one.card(card.id).state == schedule(CardState(), 3, DAY)
+        assert one.cards.get(card.id).state == schedule(CardState(), 3, DAY)
         assert log(adam)[card.id] == [(3, False), (4, True)]
         second.handle("u", Quiet())  # the latest grade can still be taken back where it was given
         assert log(adam)[card.id] == [(3, False)]
@@ -220,7 +220,7 @@ def test_two_review_processes_at_the_same_moment(adam):
     with open_store(adam) as store:
         for card_id, given in grades.items():
             [first] = [grade for grade, redrill in given if not redrill]  # exactly one grade schedules
-            assert store.card(card_id).state == schedule(CardState(), first, DAY)
+            assert store.cards.get(card_id).state == schedule(CardState(), first, DAY)
 
 
 def test_review_while_add_writes_a_large_file(adam, tmp_path):
@@ -304,15 +304,15 @@ def test_a_grade_past_the_busy_timeout_keeps_the_card_to_grade_again(adam, short
             assert session.handle("4", display) is True
         assert display.said[-1].startswith("The collection is busy")
         assert session.queue[0].card.id == card.id and session.answers == []
-        assert store.reviews() == []
+        assert store.reviews.log() == []
         session.handle("4", display)  # the answer is still shown: grading again works once it is free
-        assert [(r.card_id, r.grade) for r in store.reviews()] == [(card.id, 4)]
+        assert [(r.card_id, r.grade) for r in store.reviews.log()] == [(card.id, 4)]
         with held(adam):
             session.handle("u", display)
         assert display.said[-1].startswith("The collection is busy")
-        assert len(store.reviews()) == 1
+        assert len(store.reviews.log()) == 1
         session.handle("u", display)
-        assert store.reviews() == [] and store.card(card.id).state == CardState()
+        assert store.reviews.log() == [] and store.cards.get(card.id).state == CardState()
 
 
 def test_an_edit_re_added_while_the_collection_is_busy_keeps_the_session(home, tmp_path, short_timeout):
@@ -334,7 +334,7 @@ def test_an_edit_re_added_while_the_collection_is_busy_keeps_the_session(home, t
         assert "the collection is busy" in notice and "press e again" in notice
         assert session.queue[0].card.id == card.id
         session.handle("e", display)  # free again: the edit lands
-        assert any(c.front == "Added while busy" for c in store.cards())
+        assert any(c.front == "Added while busy" for c in store.cards.select())
 
 
 def test_a_review_piped_while_the_collection_is_busy(adam, short_timeout):
@@ -372,7 +372,7 @@ def test_a_plan_outdated_by_another_add_is_refused_clearly_and_writes_nothing(ho
         apply_plan(one, first, MORNING)
         with pytest.raises(StudycardsError, match="changed while"):
             apply_plan(two, second, MORNING)
-        assert len(two.cards()) == 23
+        assert len(two.cards.select()) == 23
 
 
 def test_the_same_notes_added_twice_at_once(tmp_path, monkeypatch):

@@ -42,10 +42,10 @@ def make_template(home: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     with open_store(home) as store:
-        for card, grade in zip(store.cards()[:3], (5, 3, 1)):
+        for card, grade in zip(store.cards.select()[:3], (5, 3, 1)):
             moment = datetime(2026, 11, 22, 9, 0)
             after = schedule(card.state, grade, moment.date())
-            store.record_review(card.id, grade, moment.date(), moment, 900, card.state, after, redrill=False)
+            store.reviews.record(card.id, grade, moment.date(), moment, 900, card.state, after, redrill=False)
 
 
 def contents(db: Path) -> dict[str, list[tuple]]:
@@ -211,8 +211,8 @@ def test_review_killed_right_after_a_grade_keeps_every_grade_given(tmp_path):
         new_reviews = after["reviews"][len(before["reviews"]) :]
         assert [r[4] for r in new_reviews] in (grades[:confirmed], grades), (grades, new_reviews)
         with open_store(home) as store:  # each card is exactly where its logged grades put it
-            for card in store.cards():
-                log = store.reviews(card.id)
+            for card in store.cards.select():
+                log = store.reviews.log(card.id)
                 expected = log[-1].after if log else CardState()
                 assert card.state == expected
                 for review in log:

@@ -31,7 +31,7 @@ def stored(home: Path) -> list[dict]:
     if not (home / "studycards.db").exists():
         return []
     with open_store(home) as store:
-        return store.list_papers()
+        return [row._asdict() for row in store.papers.summaries()]
 
 
 def test_one_paper_with_its_source_and_equations(arxiv_server: ArxivServer, home: Path) -> None:
@@ -50,8 +50,8 @@ def test_one_paper_with_its_source_and_equations(arxiv_server: ArxivServer, home
     assert row["id"] == "1706.03762" and row["version"] == 7 and row["source_cached"]
     assert row["equations"] == int(lines[1].split(", ")[-1].split()[0]) > 0
     with open_store(home) as store:
-        paper = store.get_paper("1706.03762")
-        assert store.paper_source("1706.03762") == cache / "src"
+        paper = store.papers.get("1706.03762")
+        assert store.papers.source("1706.03762") == cache / "src"
     assert paper is not None and paper.authors[0] == "Ashish Vaswani" and paper.categories == ("cs.CL", "cs.LG")
 
 
@@ -78,7 +78,7 @@ def test_several_ids_in_every_form_go_in_one_request(arxiv_server: ArxivServer, 
     assert not any(p["source_cached"] for p in papers.values())
     assert papers["2609.28534"]["code_links"] == ["https://github.com/roos-j/lean-weakhellinger"]
     with open_store(home) as store:
-        cdi = store.get_paper("2103.00001")
+        cdi = store.papers.get("2103.00001")
     assert cdi is not None and cdi.doi == "10.1038/s41524-021-00644-z" and cdi.journal_ref
 
 

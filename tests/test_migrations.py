@@ -27,8 +27,8 @@ from studycards.sm2 import schedule
 from studycards.store import migrations
 from studycards.store.database import open_store
 from studycards.store.migrations import MIGRATIONS
-from tests.paths import FIXTURES
 from tests.fixtures.db import make
+from tests.paths import FIXTURES
 
 DB_FIXTURES = FIXTURES / "db"
 VERSIONS = range(1, len(MIGRATIONS) + 1)
@@ -106,8 +106,8 @@ def test_an_old_database_migrates_with_every_card_grade_and_question(version, ho
         assert store.conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
         assert store.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert store.conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        cards = {card.id: card for card in store.cards()}
-        reviews = store.reviews()
+        cards = {card.id: card for card in store.cards.select()}
+        reviews = store.reviews.log()
     same_rows(before, rows(db))
     assert len(cards) == len(make.V1_CARDS) and len(reviews) == len(make.V1_REVIEWS)
     for card_id, *_, retired, ef, n, interval, due in make.V1_CARDS:
@@ -135,12 +135,12 @@ def test_a_migrated_database_works_for_every_command(home, tmp_path):
     assert added.exit_code == 0, added.output
     assert added.stdout.startswith("Added 0 cards")  # every card was recognised: history is kept
     with open_store(home) as store:
-        cards = {c.id: c for c in store.cards()}
+        cards = {c.id: c for c in store.cards.select()}
         assert len(cards) == len(make.V1_CARDS)
         assert {c.source for c in cards.values() if not c.retired} == {str(notes.resolve())}
         assert cards[1].state == CardState(270, 2, 6, date(2026, 11, 8))
-        assert len(store.reviews(1)) == 2
-        assert sorted((q.id, q.status) for q in store.questions(include_answered=True)) == [
+        assert len(store.reviews.log(1)) == 2
+        assert sorted((q.id, q.status) for q in store.questions.select(include_answered=True)) == [
             (1, "open"),
             (2, "answered"),
         ]
@@ -151,8 +151,8 @@ def test_a_migrated_database_works_for_every_command(home, tmp_path):
         first = session.queue[0].card
         session.handle("\n", _Quiet())
         session.handle("5", _Quiet())
-        assert store.card(first.id).state == schedule(first.state, 5, day)
-        assert len(store.reviews()) == len(make.V1_REVIEWS) + 1
+        assert store.cards.get(first.id).state == schedule(first.state, 5, day)
+        assert len(store.reviews.log()) == len(make.V1_REVIEWS) + 1
 
 
 class _Quiet:

@@ -62,13 +62,13 @@ def reveal(child: pexpect.spawn, back: str, key: str = " ") -> None:
 def states(home: Path) -> tuple[dict[str, CardState], dict[str, list[tuple[int, bool]]]]:
     """State and log (grade, re-drill) of the cards in ``ADAM``, by the front as listed there."""
     with open_store(home) as store:
-        cards = store.cards()
+        cards = store.cards.select()
         named = {}
         for front, _ in ADAM:
             [named[front]] = [c for c in cards if c.front == front or (len(front) > 10 and c.front.startswith(front))]
         return (
             {front: card.state for front, card in named.items()},
-            {front: [(r.grade, r.redrill) for r in store.reviews(card.id)] for front, card in named.items()},
+            {front: [(r.grade, r.redrill) for r in store.reviews.log(card.id)] for front, card in named.items()},
         )
 
 
@@ -184,5 +184,5 @@ def test_e_opens_the_editor_at_the_card_and_shows_the_edited_card(adam, tmp_path
     child.close()
     assert child.exitstatus == 0
     with open_store(adam) as store:
-        mine = {c.front: c for c in store.cards(deck="Mine")}
+        mine = {c.front: c for c in store.cards.select(deck="Mine")}
         assert mine["Adam"].back == "Edited while reviewing" and mine["Adam"].state.repetitions == 1

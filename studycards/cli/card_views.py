@@ -17,7 +17,8 @@ if TYPE_CHECKING:
     from studycards.anki.export import ExportReport
     from studycards.notes.importer import ImportPlan
     from studycards.review.session import Idle, Summary
-    from studycards.store.database import DeckStatus, StoredQuestion
+    from studycards.store.questions import StoredQuestion
+    from studycards.store.reviews import DeckStatus, DueOn
 
 
 def short(text: str, width: int) -> str:
@@ -76,7 +77,7 @@ def plan_text(plan: ImportPlan, dry_run: bool) -> str:
     return "\n".join(lines)
 
 
-def status_text(day: date, statuses: list[DeckStatus], forecast: list[tuple[date, int]]) -> str:
+def status_text(day: date, statuses: list[DeckStatus], forecast: list[DueOn]) -> str:
     if not statuses:
         return "No cards yet. Add notes with: studycards add NOTES.md"
     width = max(len("deck"), *(len(s.deck) for s in statuses))
@@ -90,7 +91,7 @@ def status_text(day: date, statuses: list[DeckStatus], forecast: list[tuple[date
     return "\n".join([f"Study day {day.isoformat()}", head, *rows, f"Due next 7 days: {days}"])
 
 
-def status_json(day: date, statuses: list[DeckStatus], forecast: list[tuple[date, int]]) -> dict:
+def status_json(day: date, statuses: list[DeckStatus], forecast: list[DueOn]) -> dict:
     return {
         "day": day.isoformat(),
         "decks": [s._asdict() for s in statuses],

@@ -51,7 +51,7 @@ def status(ctx: Context, deck: str | None, as_json: bool) -> None:
         studycards status --deck Papers::Transformer
     """
     from studycards.cli import card_views
-    from studycards.store.database import collection_status
+    from studycards.store import collection_status
 
     _, day = clock(ctx)
     statuses, forecast = collection_status(ctx.home, day, deck)
@@ -79,7 +79,7 @@ def list_cards(ctx: Context, deck: str | None, due: bool, retired: bool, as_json
 
     _, day = clock(ctx)
     with ctx.open_store(create=False) as store:
-        cards = store.cards(deck=deck, due_on=day if due else None, include_retired=retired)
+        cards = store.cards.select(deck=deck, due_on=day if due else None, include_retired=retired)
     if as_json:
         echo_json({"day": day.isoformat(), "cards": [card_views.card_json(c) for c in cards]})
     else:
@@ -105,7 +105,7 @@ def questions(click_ctx: click.Context, paper: str | None, show_all: bool, as_js
 
     ctx: Context = click_ctx.obj
     with ctx.open_store(create=False) as store:
-        found = store.questions(paper=paper, include_answered=show_all)
+        found = store.questions.select(paper=paper, include_answered=show_all)
     if as_json:
         echo_json({"questions": [card_views.question_json(q) for q in found]})
     else:

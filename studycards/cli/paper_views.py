@@ -14,6 +14,7 @@ from studycards.text import plural
 
 if TYPE_CHECKING:
     from studycards.paper.fetch import FetchResult
+    from studycards.store.papers import PaperSummary
 
 
 def fetch_text(results: list[FetchResult], home: Path, verbose: bool = False) -> str:
@@ -47,16 +48,16 @@ def guides_text(written: list[tuple[Path, bool]]) -> str:
     )
 
 
-def papers_text(rows: list[dict]) -> str:
+def papers_text(rows: list[PaperSummary]) -> str:
     """The fetched papers as a table; an empty library says how to start one."""
     if not rows:
         return "No papers yet. Fetch one with: studycards fetch 1706.03762"
-    width = max(len(r["id"]) + len(f"v{r['version']}" if r["version"] else "") for r in rows)
+    width = max(len(r.id) + len(f"v{r.version}" if r.version else "") for r in rows)
     lines = [f"{'ID':<{width}}  SOURCE  EQUATIONS  CARDS  TITLE"]
     for r in rows:
-        ident = r["id"] + (f"v{r['version']}" if r["version"] else "")
-        source = "cached" if r["source_cached"] else "-"
-        lines.append(f"{ident:<{width}}  {source:<6}  {r['equations']:>9}  {r['cards']:>5}  {r['title']}")
+        ident = r.id + (f"v{r.version}" if r.version else "")
+        source = "cached" if r.source_cached else "-"
+        lines.append(f"{ident:<{width}}  {source:<6}  {r.equations:>9}  {r.cards:>5}  {r.title}")
     return "\n".join(lines)
 
 

@@ -100,9 +100,9 @@ def papers(ctx: Context, as_json: bool) -> None:
     from studycards.cli.paper_views import papers_text
 
     with ctx.open_store(create=False) as store:
-        rows = store.list_papers()
+        rows = store.papers.summaries()
     if as_json:
-        echo_json({"papers": rows})
+        echo_json({"papers": [row._asdict() for row in rows]})
     else:
         click.echo(papers_text(rows))
 

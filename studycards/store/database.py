@@ -1,7 +1,4 @@
-"""The studycards database: opening and migrating it, transactions, and the cards themselves.
-
-Every SQL statement lives here or in the store's sibling modules (``store_reviews``:
-the review log, queue and status; ``store_library``: papers, questions, export).
+"""The studycards database: opening and migrating it, transactions, and the parts that hold its rows.
 
 The database is opened in WAL mode with ``synchronous=NORMAL`` (safe against a
 killed process, fast per grade); every write runs in one ``BEGIN IMMEDIATE``
@@ -10,32 +7,43 @@ transaction, so a crash or Ctrl-C never leaves half an import or half a grade.
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from studycards.errors import BusyError, StudycardsError
 from studycards.home import DB_NAME
-from studycards.models import Card
-from studycards.store.library import ExportNote, LibraryQueries, StoredQuestion  # noqa: F401 (re-exported)
+from studycards.store.cards import Cards
+from studycards.store.exports import Exports
+from studycards.store.files import Files
 from studycards.store.migrations import check_version, migrate
-from studycards.store.reviews import DeckStatus, Review, ReviewQueries  # noqa: F401 (re-exported)
-from studycards.store.sql import CARD_COLUMNS, CARD_FROM, card_from_row, deck_clause
+from studycards.store.papers import Papers
+from studycards.store.questions import Questions
+from studycards.store.reviews import DeckStatus, DueOn, Reviews
 
 BUSY_TIMEOUT_MS = 5000
 
 
-class Store(LibraryQueries, ReviewQueries):
-    """A studycards database; open it with :func:`open_store`."""
+class Store:
+    """A studycards database, its rows reached by concept (``store.cards``, ``store.reviews``, ...).
+
+    Open it with :func:`open_store`; every part shares the one connection, so
+    :meth:`transaction` spans them all.
+    """
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
         self._depth = 0
+        self.cards = Cards(conn)
+        self.reviews = Reviews(conn, self.transaction, self.cards)
+        self.papers = Papers(conn)
+        self.questions = Questions(conn)
+        self.files = Files(conn)
+        self.exports = Exports(conn, self.transaction)
 
     def close(self) -> None:
         self.conn.close()
@@ -71,86 +79,8 @@ class Store(LibraryQueries, ReviewQueries):
         finally:
             self._depth = 0
 
-    # -- cards -------------------------------------------------------------
 
-    def cards(self, *, deck: str | None = None, due_on: date | None = None, include_retired: bool = True) -> list[Card]:
-        clause, args = deck_clause(deck)
-        sql = f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE {clause}"
-        if not include_retired:
-            sql += " AND c.retired = 0"
-        if due_on is not None:
-            sql += " AND c.retired = 0 AND c.due IS NOT NULL AND c.due <= ?"
-            args.append(due_on.isoformat())
-        return [card_from_row(r) for r in self.conn.execute(sql + " ORDER BY c.id", args)]
-
-    def card(self, card_id: int) -> Card | None:
-        row = self.conn.execute(f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE c.id = ?", (card_id,)).fetchone()
-        return card_from_row(row) if row else None
-
-    def cards_by_key(self, keys: Iterable[str]) -> dict[str, Card]:
-        found: dict[str, Card] = {}
-        keys = list(keys)
-        for start in range(0, len(keys), 500):
-            chunk = keys[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE c.key IN ({marks})", chunk):
-                card = card_from_row(row)
-                found[card.key] = card
-        return found
-
-    def cards_from_sources(self, sources: Iterable[str]) -> list[Card]:
-        result: list[Card] = []
-        for source in sources:
-            rows = self.conn.execute(
-                f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE c.source = ? ORDER BY c.id", (source,)
-            )
-            result.extend(card_from_row(r) for r in rows)
-        return result
-
-    def insert_cards(self, rows: list[dict], now: datetime) -> None:
-        stamp = now.isoformat(timespec="seconds")
-        self.conn.executemany(
-            "INSERT INTO cards (key, note_key, deck, kind, ord, front, back, context, tags, source, line, paper,"
-            " front_text, back_text, created_at, updated_at) VALUES (:key, :note_key, :deck, :kind, :ord, :front,"
-            " :back, :context, :tags, :source, :line, :paper, :front_text, :back_text, :now, :now)",
-            [{**r, "tags": json.dumps(list(r["tags"])), "now": stamp} for r in rows],
-        )
-
-    def update_cards(self, rows: list[dict], now: datetime) -> None:
-        """Rewrite content (never schedule) of existing cards; un-retires a card that came back."""
-        stamp = now.isoformat(timespec="seconds")
-        self.conn.executemany(
-            "UPDATE cards SET note_key = :note_key, front = :front, back = :back, context = :context, tags = :tags,"
-            " source = :source, line = :line, paper = :paper, front_text = :front_text, back_text = :back_text,"
-            " retired = 0, updated_at = :now WHERE id = :id",
-            [{**r, "tags": json.dumps(list(r["tags"])), "now": stamp} for r in rows],
-        )
-
-    def move_cards(self, moves: list[tuple[str, int, int]]) -> None:
-        """Follow a card to its new file or line; content and schedule stay."""
-        self.conn.executemany("UPDATE cards SET source = ?, line = ? WHERE id = ?", moves)
-
-    def retire_cards(self, ids: Iterable[int], now: datetime) -> None:
-        stamp = now.isoformat(timespec="seconds")
-        self.conn.executemany("UPDATE cards SET retired = 1, updated_at = ? WHERE id = ?", [(stamp, i) for i in ids])
-
-    # -- files -------------------------------------------------------------
-
-    def file_hash(self, path: str) -> tuple[str, str] | None:
-        """(sha256 of the content, the ``--deck`` it was added with) as of the last ``add``."""
-        row = self.conn.execute("SELECT sha256, deck_option FROM files WHERE path = ?", (path,)).fetchone()
-        return (row[0], row[1]) if row else None
-
-    def set_file_hash(self, path: str, sha256: str, deck_option: str, now: datetime) -> None:
-        self.conn.execute(
-            "INSERT INTO files (path, sha256, deck_option, added_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (path) DO UPDATE SET sha256 = excluded.sha256, deck_option = excluded.deck_option,"
-            " added_at = excluded.added_at",
-            (path, sha256, deck_option, now.isoformat(timespec="seconds")),
-        )
-
-
-def busy_error(exc: sqlite3.OperationalError) -> StudycardsError:
+def busy_error(exc: sqlite3.DatabaseError) -> StudycardsError:
     if "locked" in str(exc) or "busy" in str(exc):
         return BusyError("the collection is busy: another studycards is writing to it; try again in a moment")
     return StudycardsError(f"database error: {exc}")
@@ -181,12 +111,12 @@ def _use_wal(conn: sqlite3.Connection) -> None:
 
 def collection_status(
     home: Path, day: date, deck: str | None = None, days: int = 7
-) -> tuple[list[DeckStatus], list[tuple[date, int]]]:
+) -> tuple[list[DeckStatus], list[DueOn]]:
     """Counts per deck and the next days' forecast; a home with no database yet simply has no cards."""
     if not (home / DB_NAME).exists():
-        return [], [(day + timedelta(days=i), 0) for i in range(1, days + 1)]
+        return [], [DueOn(day + timedelta(days=i), 0) for i in range(1, days + 1)]
     with open_store(home) as store:
-        return store.deck_status(day, deck), store.forecast(day, days, deck)
+        return store.reviews.status(day, deck), store.reviews.forecast(day, days, deck)
 
 
 def open_store(home: Path, create: bool = True) -> Store:
@@ -197,9 +127,9 @@ def open_store(home: Path, create: bool = True) -> Store:
     """
     path = home / DB_NAME
     if not create and not path.exists():
-        conn = sqlite3.connect(":memory:", isolation_level=None)
-        migrate(conn)
-        return Store(conn, path)
+        memory = sqlite3.connect(":memory:", isolation_level=None)
+        migrate(memory)
+        return Store(memory, path)
     try:
         home.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from studycards.models import Card, CardState
 
@@ -23,7 +24,7 @@ def iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def card_from_row(row: tuple) -> Card:
+def card_from_row(row: tuple[Any, ...]) -> Card:
     return Card(
         id=row[0],
         key=row[1],
@@ -46,16 +47,17 @@ def card_from_row(row: tuple) -> Card:
     )
 
 
-def deck_clause(deck: str | None, column: str = "c.deck") -> tuple[str, list]:
+def deck_clause(deck: str | None, column: str = "c.deck") -> tuple[str, list[str]]:
     """A deck filter that includes subdecks (``Papers`` matches ``Papers::ResNet``) and uses the index."""
     if not deck:
         return "1", []
     return f"({column} = ? OR ({column} >= ? AND {column} < ?))", [deck, deck + "::", deck + ":;"]
 
 
-def decks_clause(decks: Iterable[str], column: str = "c.deck") -> tuple[str, list]:
+def decks_clause(decks: Iterable[str], column: str = "c.deck") -> tuple[str, list[str]]:
     """Any of several decks (with their subdecks); no decks means every deck."""
-    clauses, args = [], []
+    clauses: list[str] = []
+    args: list[str] = []
     for deck in decks:
         clause, more = deck_clause(deck, column)
         clauses.append(clause)

@@ -1,0 +1,172 @@
+"""The cards table: content as the notes last said it, the schedule, and the day's queues drawn from it.
+
+Content and schedule change apart: ``add`` rewrites content and never a schedule,
+a grade (through :class:`~studycards.store.reviews.Reviews`) moves a schedule and
+never content.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import NamedTuple
+
+from studycards.models import Card, CardState
+from studycards.store.sql import CARD_COLUMNS, CARD_FROM, card_from_row, day_of, deck_clause, iso
+
+KEYS_PER_QUERY = 500
+
+
+class CardContent(NamedTuple):
+    """A card as its notes file describes it, math already drawn: what ``add`` writes."""
+
+    key: str
+    note_key: str
+    deck: str
+    kind: str
+    ord: int
+    front: str
+    back: str
+    context: str
+    tags: tuple[str, ...]
+    source: str
+    line: int
+    paper: str | None
+    front_text: str
+    back_text: str
+
+
+class CardPlace(NamedTuple):
+    """Where a card's lines now are, when only that changed."""
+
+    id: int
+    source: str
+    line: int
+
+
+class Cards:
+    """The cards of one store; reached as ``store.cards``."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def get(self, card_id: int) -> Card | None:
+        row = self._conn.execute(f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE c.id = ?", (card_id,)).fetchone()
+        return card_from_row(row) if row else None
+
+    def select(
+        self, *, deck: str | None = None, due_on: date | None = None, include_retired: bool = True
+    ) -> list[Card]:
+        """Cards in insertion order; ``due_on`` keeps the live cards due by that day."""
+        clause, args = deck_clause(deck)
+        sql = f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE {clause}"
+        if not include_retired:
+            sql += " AND c.retired = 0"
+        if due_on is not None:
+            sql += " AND c.retired = 0 AND c.due IS NOT NULL AND c.due <= ?"
+            args.append(due_on.isoformat())
+        return [card_from_row(r) for r in self._conn.execute(sql + " ORDER BY c.id", args)]
+
+    def by_keys(self, keys: Iterable[str]) -> dict[str, Card]:
+        """The stored cards among ``keys``, retired ones included: identity decides what an ``add`` keeps."""
+        found: dict[str, Card] = {}
+        wanted = list(keys)
+        for start in range(0, len(wanted), KEYS_PER_QUERY):
+            chunk = wanted[start : start + KEYS_PER_QUERY]
+            marks = ",".join("?" * len(chunk))
+            for row in self._conn.execute(f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE c.key IN ({marks})", chunk):
+                card = card_from_row(row)
+                found[card.key] = card
+        return found
+
+    def from_sources(self, sources: Iterable[str]) -> list[Card]:
+        """Every card last seen in these notes files, so an ``add`` can retire the ones gone from them."""
+        result: list[Card] = []
+        for source in sources:
+            rows = self._conn.execute(
+                f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE c.source = ? ORDER BY c.id", (source,)
+            )
+            result.extend(card_from_row(r) for r in rows)
+        return result
+
+    def insert(self, cards: Iterable[CardContent], now: datetime) -> None:
+        stamp = now.isoformat(timespec="seconds")
+        self._conn.executemany(
+            "INSERT INTO cards (key, note_key, deck, kind, ord, front, back, context, tags, source, line, paper,"
+            " front_text, back_text, created_at, updated_at) VALUES (:key, :note_key, :deck, :kind, :ord, :front,"
+            " :back, :context, :tags, :source, :line, :paper, :front_text, :back_text, :now, :now)",
+            [_params(card, stamp) for card in cards],
+        )
+
+    def update(self, contents: Mapping[int, CardContent], now: datetime) -> None:
+        """Rewrite content (never schedule) of existing cards by id; un-retires a card that came back."""
+        stamp = now.isoformat(timespec="seconds")
+        self._conn.executemany(
+            "UPDATE cards SET note_key = :note_key, front = :front, back = :back, context = :context, tags = :tags,"
+            " source = :source, line = :line, paper = :paper, front_text = :front_text, back_text = :back_text,"
+            " retired = 0, updated_at = :now WHERE id = :id",
+            [{**_params(card, stamp), "id": card_id} for card_id, card in contents.items()],
+        )
+
+    def move(self, places: Iterable[CardPlace]) -> None:
+        """Follow a card to its new file or line; content and schedule stay."""
+        self._conn.executemany(
+            "UPDATE cards SET source = ?, line = ? WHERE id = ?", [(p.source, p.line, p.id) for p in places]
+        )
+
+    def retire(self, ids: Iterable[int], now: datetime) -> None:
+        """Keep the cards and their history but stop reviewing them; re-adding their front brings them back."""
+        stamp = now.isoformat(timespec="seconds")
+        self._conn.executemany("UPDATE cards SET retired = 1, updated_at = ? WHERE id = ?", [(stamp, i) for i in ids])
+
+    def set_state(self, card_id: int, state: CardState) -> None:
+        """Put a schedule as it is; grades go through ``store.reviews`` so that log and schedule agree."""
+        self._conn.execute(
+            "UPDATE cards SET ef = ?, repetitions = ?, interval = ?, due = ? WHERE id = ?",
+            (state.ef, state.repetitions, state.interval, iso(state.due), card_id),
+        )
+
+    # -- the day's queues ----------------------------------------------------
+
+    def due(self, day: date, limit: int, deck: str | None = None) -> list[Card]:
+        """Reviews due by ``day``, most overdue first."""
+        clause, args = deck_clause(deck)
+        rows = self._conn.execute(
+            f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE c.retired = 0 AND c.due IS NOT NULL AND c.due <= ?"
+            f" AND {clause} ORDER BY c.due, c.id LIMIT ?",
+            [day.isoformat(), *args, limit],
+        )
+        return [card_from_row(r) for r in rows]
+
+    def new(self, limit: int, deck: str | None = None) -> list[Card]:
+        """Never-seen cards in notes order (insertion order)."""
+        clause, args = deck_clause(deck)
+        rows = self._conn.execute(
+            f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE c.retired = 0 AND c.due IS NULL AND {clause}"
+            " ORDER BY c.id LIMIT ?",
+            [*args, limit],
+        )
+        return [card_from_row(r) for r in rows]
+
+    def count_due(self, day: date, deck: str | None = None) -> int:
+        """Active cards due by ``day`` (overdue ones included): what a session on ``day`` would review."""
+        clause, args = deck_clause(deck)
+        row = self._conn.execute(
+            f"SELECT COUNT(*) FROM cards c WHERE c.retired = 0 AND c.due IS NOT NULL AND c.due <= ? AND {clause}",
+            [day.isoformat(), *args],
+        ).fetchone()
+        return int(row[0])
+
+    def next_due(self, after: date, deck: str | None = None) -> date | None:
+        clause, args = deck_clause(deck)
+        row = self._conn.execute(
+            f"SELECT MIN(c.due) FROM cards c WHERE c.retired = 0 AND c.due > ? AND {clause}",
+            [after.isoformat(), *args],
+        ).fetchone()
+        return day_of(row[0])
+
+
+def _params(card: CardContent, stamp: str) -> dict[str, object]:
+    return {**card._asdict(), "tags": json.dumps(list(card.tags)), "now": stamp}

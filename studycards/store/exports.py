@@ -1,0 +1,94 @@
+"""Anki export bookkeeping: the live notes an export writes, and what each was last exported as.
+
+Anki updates a note on import only when the package's modification time is newer
+than its own, so each exported note's content hash and time are remembered.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
+from typing import NamedTuple
+
+from studycards.store.sql import decks_clause
+
+
+class ExportDeck(NamedTuple):
+    """A deck with live cards, so an export knows its size up front."""
+
+    deck: str
+    notes: int
+    cards: int
+
+
+class ExportNote(NamedTuple):
+    """A note with live cards as export reads it: its first card's content, its cards' ords.
+
+    ``ords`` is comma-separated; ``exported_*`` are ``None`` for a note never exported.
+    """
+
+    note_key: str
+    deck: str
+    kind: str
+    front: str
+    back: str
+    context: str
+    tags: str
+    source: str
+    line: int
+    paper: str | None
+    exported_hash: str | None
+    exported_mod: int | None
+    ords: str
+
+
+class ExportedNote(NamedTuple):
+    """A note as an export changed it: its content hash and the modification time it was given."""
+
+    note_key: str
+    content_hash: str
+    mod: int
+
+
+class Exports:
+    """Export bookkeeping of one store; reached as ``store.exports``."""
+
+    def __init__(self, conn: sqlite3.Connection, transaction: Callable[[], AbstractContextManager[object]]) -> None:
+        self._conn = conn
+        self._transaction = transaction
+
+    def decks(self, decks: Iterable[str] = ()) -> list[ExportDeck]:
+        """Live decks among the chosen ones (with their subdecks), every deck if none is chosen."""
+        clause, args = decks_clause(decks)
+        return [
+            ExportDeck(*row)
+            for row in self._conn.execute(
+                f"SELECT c.deck, COUNT(DISTINCT c.note_key), COUNT(*) FROM cards c WHERE c.retired = 0 AND {clause}"
+                " GROUP BY c.deck ORDER BY c.deck",
+                args,
+            )
+        ]
+
+    def notes(self, deck: str) -> Iterator[ExportNote]:
+        """One deck's notes with live cards (subdecks excluded), in notes order; streamed, so memory stays flat.
+
+        Grouped by note with ``MIN(c.ord)``, so the other columns come from the note's first card.
+        """
+        cursor = self._conn.execute(
+            "SELECT c.note_key, c.deck, c.kind, c.front, c.back, c.context, c.tags, c.source, c.line, c.paper,"
+            " e.content_hash, e.mod, group_concat(c.ord), MIN(c.ord) FROM cards c"
+            " LEFT JOIN exported_notes e ON e.note_key = c.note_key WHERE c.deck = ? AND c.retired = 0"
+            " GROUP BY c.note_key ORDER BY c.id",
+            (deck,),
+        )
+        return (ExportNote._make(row[:-1]) for row in cursor)
+
+    def record(self, notes: Iterable[ExportedNote]) -> None:
+        """Remember the notes whose export changed them, in one transaction."""
+        with self._transaction():
+            self._conn.executemany(
+                "INSERT INTO exported_notes (note_key, content_hash, mod) VALUES (?, ?, ?)"
+                " ON CONFLICT (note_key) DO UPDATE SET content_hash = excluded.content_hash, mod = excluded.mod",
+                notes,
+            )

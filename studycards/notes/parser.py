@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from studycards.errors import NotesError
 from studycards.models import Note, Question, normalise
+from studycards.notes.front_matter import deck_name, read_front_matter
 from studycards.notes.syntax import (
     ANSWER_LINE,
     CONTEXT_SEPARATOR,
@@ -28,7 +29,6 @@ from studycards.notes.syntax import (
     unbalanced_math,
 )
 
-FRONT_MATTER_KEYS = ("paper", "deck", "tags")
 MAX_NESTING = 100  # markdown-it's block depth (a list level counts two); its default of 20 cut notes at 9 levels
 
 
@@ -64,14 +64,14 @@ def parse_notes(text: str, path: str, deck: str | None = None) -> ParsedNotes:
     result = ParsedNotes(path=path, deck="")
     meta: dict = {}
     if tokens and tokens[0].type == "front_matter":
-        meta = _front_matter(tokens[0].content, result)
+        meta = read_front_matter(tokens[0].content, result.path, result.errors)
     result.paper = meta.get("paper")
     result.tags = tuple(meta.get("tags", ()))
     title = next(
         (tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"), ""
     )
     stem = re.sub(r"\.md$", "", path.replace("\\", "/").rsplit("/", 1)[-1])
-    result.deck = deck or meta.get("deck") or _deck_name(title) or _deck_name(stem) or "Default"
+    result.deck = deck or meta.get("deck") or deck_name(title) or deck_name(stem) or "Default"
     _Walker(result).walk(tokens)
     too_deep = next(
         (t for t in tokens if t.type in ("list_item_open", "blockquote_open") and t.map and t.level + 1 >= MAX_NESTING),
@@ -88,75 +88,6 @@ def parse_notes(text: str, path: str, deck: str | None = None) -> ParsedNotes:
         )
     _check_duplicates(result)
     return result
-
-
-def _deck_name(text: str) -> str:
-    return "::".join(part.strip() for part in normalise(text).split("::") if part.strip())
-
-
-def _front_matter(content: str, result: ParsedNotes) -> dict:
-    import yaml
-
-    def error(line: int, message: str) -> None:
-        result.errors.append(NotesError(result.path, line, message))
-
-    try:
-        alias = (
-            next((e for e in yaml.parse(content, Loader=yaml.SafeLoader) if isinstance(e, yaml.AliasEvent)), None)
-            if "*" in content
-            else None
-        )
-        if alias is not None:  # aliases let a few lines expand to billions of values ("billion laughs")
-            error(
-                2 + alias.start_mark.line,
-                "front matter uses YAML anchors or aliases (&name, *name); write each value out",
-            )
-            return {}
-        meta = yaml.safe_load(content) if content.strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        error(2 + (mark.line if mark else 0), f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}")
-        return {}
-    if not isinstance(meta, dict):
-        error(2, "front matter must be `key: value` lines (paper, deck, tags)")
-        return {}
-    lines = content.splitlines()
-
-    def line_of(key: str) -> int:
-        return next((i + 2 for i, line in enumerate(lines) if line.lstrip().startswith(f"{key}:")), 2)
-
-    clean: dict = {}
-    for key, value in meta.items():
-        if key not in FRONT_MATTER_KEYS:
-            error(line_of(str(key)), f"unknown front-matter key {key!r} (known: {', '.join(FRONT_MATTER_KEYS)})")
-        elif key == "paper":
-            raw = re.search(r"^\s*paper:\s*[\"']?([^\"'#\s]+)", content, re.M)
-            paper = _paper_id(raw.group(1) if raw else str(value))
-            if paper is None:
-                error(line_of(key), f"paper: {value!r} is not an arXiv id (like 1706.03762 or hep-th/9901001)")
-            clean["paper"] = paper
-        elif key == "deck":
-            if not isinstance(value, str) or not _deck_name(value):
-                error(line_of(key), "deck: must be a name like Papers::Transformer")
-            else:
-                clean["deck"] = _deck_name(value)
-        elif key == "tags":
-            tags = [value] if isinstance(value, str) else value
-            if not isinstance(tags, list) or not all(isinstance(t, (str, int, float)) for t in tags):
-                error(line_of(key), "tags: must be a list of words, like [attention, nlp]")
-            else:
-                clean["tags"] = [re.sub(r"\s+", "_", str(t).strip()) for t in tags if str(t).strip()]
-    return clean
-
-
-def _paper_id(text: str) -> str | None:
-    from studycards.errors import StudycardsError
-    from studycards.paper.arxiv import parse_id
-
-    try:
-        return parse_id(text).id
-    except StudycardsError:
-        return None
 
 
 class _Walker:

@@ -1,0 +1,107 @@
+"""A notes file's front matter: YAML read safely, each known key checked, every mistake reported at its line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from studycards.errors import NotesError, StudycardsError
+from studycards.models import normalise
+
+FRONT_MATTER_KEYS = ("paper", "deck", "tags")
+FIRST_LINE = 2  # the line after the opening ``---``
+
+Report = Callable[[int, str], None]
+
+
+def deck_name(text: str) -> str:
+    """A deck name with its ``::`` levels trimmed; empty when nothing is left."""
+    return "::".join(part.strip() for part in normalise(text).split("::") if part.strip())
+
+
+def read_front_matter(content: str, path: str, errors: list[NotesError]) -> dict[str, Any]:
+    """The checked values of ``paper``, ``deck`` and ``tags``; each mistake is appended to ``errors``."""
+
+    def error(line: int, message: str) -> None:
+        errors.append(NotesError(path, line, message))
+
+    meta = _load(content, error)
+    if meta is None:
+        return {}
+    lines = content.splitlines()
+
+    def line_of(key: str) -> int:
+        found = (i for i, line in enumerate(lines) if line.lstrip().startswith(f"{key}:"))
+        return next(found, 0) + FIRST_LINE
+
+    clean: dict[str, Any] = {}
+    for key, value in meta.items():
+        check = _CHECKS.get(key)
+        if check is None:
+            error(line_of(str(key)), f"unknown front-matter key {key!r} (known: {', '.join(FRONT_MATTER_KEYS)})")
+            continue
+        problem = check(value, content, clean)
+        if problem:
+            error(line_of(key), problem)
+    return clean
+
+
+def _load(content: str, error: Report) -> dict | None:
+    """The YAML mapping, or None after reporting why it cannot be read."""
+    import yaml
+
+    try:
+        alias = (
+            next((e for e in yaml.parse(content, Loader=yaml.SafeLoader) if isinstance(e, yaml.AliasEvent)), None)
+            if "*" in content
+            else None
+        )
+        if alias is not None:  # aliases let a few lines expand to billions of values ("billion laughs")
+            line = alias.start_mark.line if alias.start_mark else 0
+            error(FIRST_LINE + line, "front matter uses YAML anchors or aliases (&name, *name); write each value out")
+            return None
+        meta = yaml.safe_load(content) if content.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line if mark else 0
+        error(FIRST_LINE + line, f"front matter is not valid YAML: {getattr(exc, 'problem', exc)}")
+        return None
+    if not isinstance(meta, dict):
+        error(FIRST_LINE, "front matter must be `key: value` lines (paper, deck, tags)")
+        return None
+    return meta
+
+
+def _paper(value: Any, content: str, clean: dict[str, Any]) -> str | None:
+    """The id as written (YAML would read ``1706.10000`` as a float and drop its trailing zero)."""
+    raw = re.search(r"^\s*paper:\s*[\"']?([^\"'#\s]+)", content, re.M)
+    clean["paper"] = paper = _paper_id(raw.group(1) if raw else str(value))
+    return None if paper else f"paper: {value!r} is not an arXiv id (like 1706.03762 or hep-th/9901001)"
+
+
+def _deck(value: Any, content: str, clean: dict[str, Any]) -> str | None:
+    if not isinstance(value, str) or not deck_name(value):
+        return "deck: must be a name like Papers::Transformer"
+    clean["deck"] = deck_name(value)
+    return None
+
+
+def _tags(value: Any, content: str, clean: dict[str, Any]) -> str | None:
+    tags = [value] if isinstance(value, str) else value
+    if not isinstance(tags, list) or not all(isinstance(t, str | int | float) for t in tags):
+        return "tags: must be a list of words, like [attention, nlp]"
+    clean["tags"] = [re.sub(r"\s+", "_", str(t).strip()) for t in tags if str(t).strip()]
+    return None
+
+
+_CHECKS: dict[str, Callable[[Any, str, dict[str, Any]], str | None]] = {"paper": _paper, "deck": _deck, "tags": _tags}
+
+
+def _paper_id(text: str) -> str | None:
+    from studycards.paper.ids import parse_id
+
+    try:
+        return parse_id(text).id
+    except StudycardsError:
+        return None

@@ -58,9 +58,57 @@ def test_redrill_rule_is_below_four():
     assert [needs_redrill(g) for g in range(6)] == [True, True, True, True, False, False]
 
 
-def test_grade_out_of_range_is_refused():
-    with pytest.raises(ValueError):
-        schedule(CardState(), 6, DAY)
+@pytest.mark.parametrize(
+    "grades, intervals, efs, reps",
+    [
+        # 2 is a failure even after two passes: back to one day, repetitions restart
+        ([5, 5, 2], [1, 6, 1], [260, 270, 238], [1, 2, 0]),
+        # 3 is a pass: the interval grows by the lowered EF, 6 * 2.56 = 15.36 -> 16
+        ([5, 5, 3], [1, 6, 16], [260, 270, 256], [1, 2, 3]),
+        # at the floor, passing with 3 keeps EF at 1.30 and intervals grow by 1.3: 7.8 -> 8, 10.4 -> 11
+        ([0, 0, 0, 3, 3, 3, 3], [1, 1, 1, 1, 6, 8, 11], [170, 130, 130, 130, 130, 130, 130], [0, 0, 0, 1, 2, 3, 4]),
+        # from the floor only a 5 raises EF
+        ([0, 0, 4, 5], [1, 1, 1, 6], [170, 130, 130, 140], [0, 0, 1, 2]),
+    ],
+)
+def test_the_pass_mark_and_the_ef_floor(grades, intervals, efs, reps):
+    states = run(grades)
+    assert [s.interval for s in states] == intervals
+    assert [s.ef for s in states] == efs
+    assert [s.repetitions for s in states] == reps
+
+
+@pytest.mark.parametrize(
+    "ef, interval, expected",
+    [
+        (250, 6, 15),  # exact: not rounded up
+        (251, 6, 16),  # 15.06: any fraction of a day rounds up
+        (258, 6, 16),  # 15.48
+        (130, 1, 2),  # 1.3
+        (300, 50, 150),
+    ],
+)
+def test_the_third_interval_on_is_the_previous_one_times_ef_rounded_up(ef, interval, expected):
+    state = CardState(ef=ef, repetitions=2, interval=interval, due=DAY)
+    after = schedule(state, 4, DAY)
+    assert (after.ef, after.repetitions, after.interval, after.due) == (ef, 3, expected, DAY + timedelta(days=expected))
+
+
+def test_lateness_is_ignored_the_interval_counts_from_the_day_of_the_grade():
+    late = DAY + timedelta(days=10)
+    after = schedule(CardState(ef=250, repetitions=2, interval=6, due=DAY), 4, late)
+    assert (after.interval, after.due) == (15, late + timedelta(days=15))
+
+
+@pytest.mark.parametrize("grade", [-1, 6])
+def test_grade_out_of_range_is_refused(grade):
+    with pytest.raises(ValueError, match=f"grade must be 0..5, not {grade}"):
+        schedule(CardState(), grade, DAY)
+
+
+@pytest.mark.parametrize("grade", [0, 5])
+def test_the_end_grades_are_accepted(grade):
+    assert schedule(CardState(), grade, DAY).due == DAY + timedelta(days=1)
 
 
 @given(st.lists(st.integers(min_value=0, max_value=5), min_size=1, max_size=40))

@@ -1,14 +1,24 @@
-"""Shared fixtures: every test gets its own studycards home; the corpus is found beside the clone."""
+"""Shared fixtures: every test gets its own studycards home; the corpus is found beside the clone.
+
+``cli`` runs ``studycards`` in-process at a fixed clock, as a user would type it; ``rows`` reads the
+collection's tables with plain SQL, so a test checks what was written without going through the store.
+"""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
+from studycards.cli import main
 from tests.arxiv_server import ArxivServer
 from tests.paths import CORPUS
+
+NOW = "2026-11-23T09:00:00"
 
 
 @pytest.fixture(autouse=True)
@@ -38,3 +48,59 @@ def arxiv_server(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Arxi
         monkeypatch.setenv("STUDYCARDS_ARXIV_BACKOFF", "0.05")
         monkeypatch.setenv("STUDYCARDS_ARXIV_TIMEOUT", "2")
         yield server
+
+
+class Cli:
+    """``studycards ARGS`` run in-process; ``now`` is the clock (``$STUDYCARDS_NOW``), None for the real one."""
+
+    def __init__(self, now: str | None = NOW) -> None:
+        self.now = now
+
+    def __call__(
+        self,
+        *args: str | Path,
+        input: str | None = None,
+        now: str | None = None,
+        env: dict[str, str] | None = None,
+        catch_exceptions: bool = False,
+    ) -> Result:
+        clock = now or self.now
+        full_env = {"STUDYCARDS_NOW": clock} if clock else {}
+        return CliRunner().invoke(
+            main,
+            [str(arg) for arg in args],
+            input=input,
+            env={**full_env, **(env or {})},
+            catch_exceptions=catch_exceptions,
+        )
+
+
+@pytest.fixture
+def cli(home: Path) -> Cli:
+    """Run a command: ``cli("add", path)``; set ``cli.now`` to move the clock for the calls that follow."""
+    return Cli()
+
+
+class Rows:
+    """Rows of the collection in ``home``, read by a fresh connection each time so they are what a reader sees."""
+
+    def __init__(self, home: Path) -> None:
+        self.db = home / "studycards.db"
+
+    def __call__(self, sql: str, *params: object) -> list[tuple]:
+        if not self.db.exists():
+            raise AssertionError(f"no collection at {self.db}")
+        with closing(sqlite3.connect(self.db)) as conn:
+            return conn.execute(sql, params).fetchall()
+
+    def tables(self, *names: str) -> list[list[tuple]]:
+        """Each table whole, in id order ([] for a home with no collection yet): the state a test compares."""
+        if not self.db.exists():
+            return []
+        return [self(f"SELECT * FROM {name} ORDER BY 1") for name in names]
+
+
+@pytest.fixture
+def rows(home: Path) -> Rows:
+    """``rows("SELECT front FROM cards WHERE retired = ?", 1)`` on the test's own collection."""
+    return Rows(home)

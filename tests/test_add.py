@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from studycards.cli import main
 from studycards.home import study_day
@@ -16,48 +14,36 @@ from studycards.sm2 import schedule
 from studycards.store.database import open_store
 from tests.paths import DECKS, FIXTURES
 
-
-def run(*args: str, env: dict | None = None):
-    return CliRunner().invoke(main, list(args), env=env, catch_exceptions=False)
+TABLES = ("cards", "reviews", "questions", "files")
 
 
-def cards_json(*args: str) -> list[dict]:
-    result = run("list", "--json", "--retired", *args)
+def cards_json(cli, *args: str) -> list[dict]:
+    result = cli("list", "--json", "--retired", *args)
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)["cards"]
 
 
-def dump(home: Path) -> list:
-    db = home / "studycards.db"
-    if not db.exists():
-        return []
-    with sqlite3.connect(db) as conn:
-        return [
-            conn.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall() for t in ("cards", "reviews", "questions", "files")
-        ]
-
-
-def test_adding_the_sample_decks_then_status():
-    result = run("add", str(DECKS))
+def test_adding_the_sample_decks_then_status(cli):
+    result = cli("add", str(DECKS))
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Added 134 cards")
-    status = run("status")
+    status = cli("status")
     assert status.exit_code == 0
     for deck in ("Papers::Transformer", "Papers::ResNet", "Papers::FaceNet", "Papers::Adam"):
         assert deck in status.stdout
-    doc = json.loads(run("status", "--json").stdout)
+    doc = json.loads(cli("status", "--json").stdout)
     assert sum(d["new"] for d in doc["decks"]) == 134
     assert len(doc["forecast"]) == 7
 
 
 @pytest.mark.parametrize("deck", sorted(p.name for p in DECKS.glob("*.md")))
-def test_adding_each_deck_twice_changes_nothing_the_second_time(deck, home):
-    assert run("add", str(DECKS / deck)).exit_code == 0
-    before = dump(home)
-    again = run("add", str(DECKS / deck))
+def test_adding_each_deck_twice_changes_nothing_the_second_time(cli, deck, home, rows):
+    assert cli("add", str(DECKS / deck)).exit_code == 0
+    before = rows.tables(*TABLES)
+    again = cli("add", str(DECKS / deck))
     assert again.exit_code == 0
     assert again.stdout.startswith("No changes: 1 file checked")
-    assert dump(home) == before
+    assert rows.tables(*TABLES) == before
 
 
 def review(home: Path, front: str, grade: int) -> int:
@@ -72,10 +58,10 @@ def review(home: Path, front: str, grade: int) -> int:
         return card.id
 
 
-def test_edits_keep_history_for_backs_and_retire_edited_fronts(tmp_path, home):
+def test_edits_keep_history_for_backs_and_retire_edited_fronts(cli, tmp_path, home):
     notes = tmp_path / "resnet.md"
     shutil.copy(DECKS / "deep-residual-learning.md", notes)
-    assert run("add", str(notes)).exit_code == 0
+    assert cli("add", str(notes)).exit_code == 0
     lines = notes.read_text().splitlines()
     basic = [i for i, line in enumerate(lines) if " :: " in line and not line.startswith("-")]
     edit_back, edit_front, delete = basic[0], basic[1], basic[2]
@@ -89,12 +75,12 @@ def test_edits_keep_history_for_backs_and_retire_edited_fronts(tmp_path, home):
     lines[edit_front] = "Reworded: " + lines[edit_front]
     del lines[delete]
     notes.write_text("\n".join(lines) + "\n")
-    result = run("add", str(notes))
+    result = cli("add", str(notes))
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Added 1 card, updated 1 (history kept), retired 2")
     assert front_front in result.stdout and deleted_front in result.stdout
 
-    by_id = {c["id"]: c for c in cards_json()}
+    by_id = {c["id"]: c for c in cards_json(cli)}
     assert by_id[back_id]["back"] == "a corrected answer"
     assert (by_id[back_id]["repetitions"], by_id[back_id]["retired"]) == (1, False)
     assert by_id[front_id]["retired"] is True and by_id[front_id]["repetitions"] == 1
@@ -105,35 +91,35 @@ def test_edits_keep_history_for_backs_and_retire_edited_fronts(tmp_path, home):
 
     # putting the old front back restores the retired card with its history
     notes.write_text("\n".join(lines).replace("Reworded: ", "") + "\n")
-    result = run("add", str(notes))
+    result = cli("add", str(notes))
     assert "restored 1 (history kept)" in result.stdout
-    assert {c["id"]: c for c in cards_json()}[front_id]["retired"] is False
+    assert {c["id"]: c for c in cards_json(cli)}[front_id]["retired"] is False
 
 
-def test_a_notes_file_with_mistakes_reports_each_and_writes_nothing(home):
-    assert run("add", str(DECKS / "adam.md")).exit_code == 0
-    before = dump(home)
+def test_a_notes_file_with_mistakes_reports_each_and_writes_nothing(cli, home, rows):
+    assert cli("add", str(DECKS / "adam.md")).exit_code == 0
+    before = rows.tables(*TABLES)
     path = FIXTURES / "notes" / "mistakes.md"
-    result = run("add", str(DECKS / "facenet.md"), str(path))
+    result = cli("add", str(DECKS / "facenet.md"), str(path))
     assert result.exit_code == 1
     errors = [line for line in result.stderr.splitlines() if line.startswith(str(path.resolve()))]
     assert [int(line.split(":")[1]) for line in errors] == [3, 8, 9, 11, 13, 15, 17, 20]
     assert "nothing was written" in result.stderr
     assert "Traceback" not in result.output
-    assert dump(home) == before
+    assert rows.tables(*TABLES) == before
 
 
-def test_dry_run_lists_changes_and_writes_nothing(home):
-    result = run("add", "--dry-run", str(DECKS / "facenet.md"))
+def test_dry_run_lists_changes_and_writes_nothing(cli, home, rows):
+    result = cli("add", "--dry-run", str(DECKS / "facenet.md"))
     assert result.exit_code == 0
     assert result.stdout.startswith("Would add 33 cards")
     assert "  + " in result.stdout
-    assert dump(home) in ([], [[], [], [], []])
+    assert rows.tables(*TABLES) in ([], [[], [], [], []])
 
 
-def test_list_json_has_the_schedule_and_source(home):
-    run("add", str(DECKS / "adam.md"))
-    [card] = [c for c in cards_json() if c["kind"] == "equation"][:1]
+def test_list_json_has_the_schedule_and_source(cli, home):
+    cli("add", str(DECKS / "adam.md"))
+    [card] = [c for c in cards_json(cli) if c["kind"] == "equation"][:1]
     assert set(card) >= {
         "id",
         "deck",
@@ -154,25 +140,26 @@ def test_list_json_has_the_schedule_and_source(home):
     assert card["source"].endswith("adam.md") and card["line"] > 1
 
 
-def test_time_travel_with_studycards_now(home):
-    run("add", str(DECKS / "adam.md"))
-    card_id = review(home, cards_json()[0]["front"], 5)  # due the next day
-    due = lambda when: [
-        c["id"] for c in json.loads(run("list", "--due", "--json", env={"STUDYCARDS_NOW": when}).stdout)["cards"]
-    ]
+def test_time_travel_with_studycards_now(cli, home):
+    cli("add", str(DECKS / "adam.md"))
+    card_id = review(home, cards_json(cli)[0]["front"], 5)  # due the next day
+
+    def due(when: str) -> list[int]:
+        return [c["id"] for c in json.loads(cli("list", "--due", "--json", now=when).stdout)["cards"]]
+
     assert card_id not in due("2026-11-23T20:00")
     assert card_id not in due("2026-11-24T03:59")  # the study day starts at 04:00
     assert card_id in due("2026-11-24T04:00")
-    bad = run("status", env={"STUDYCARDS_NOW": "yesterday"})
+    bad = cli("status", env={"STUDYCARDS_NOW": "yesterday"})
     assert bad.exit_code == 1 and "STUDYCARDS_NOW" in bad.stderr
 
 
-def test_questions_by_paper(home):
-    run("add", str(DECKS))
-    doc = json.loads(run("questions", "--json").stdout)["questions"]
+def test_questions_by_paper(cli, home):
+    cli("add", str(DECKS))
+    doc = json.loads(cli("questions", "--json").stdout)["questions"]
     assert len(doc) == 14
     assert {q["paper"] for q in doc} == {"1706.03762", "1512.03385", "1503.03832", "1412.6980"}
-    text = run("questions", "--paper", "1412.6980").stdout
+    text = cli("questions", "--paper", "1412.6980").stdout
     assert text.startswith("Papers::Adam (arXiv:1412.6980)")
     assert "adam.md:" in text
 
@@ -184,22 +171,22 @@ def test_questions_by_paper(home):
         (["add", "EMPTY"], "no notes files"),
     ],
 )
-def test_bad_paths_get_one_clear_line(args, message, tmp_path):
+def test_bad_paths_get_one_clear_line(cli, args, message, tmp_path):
     (tmp_path / "empty").mkdir()
     args = [a.replace("EMPTY", str(tmp_path / "empty")) for a in args]
-    result = run(*args)
+    result = cli(*args)
     assert result.exit_code == 1
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_every_command_has_help_with_an_example():
-    for name, command in main.commands.items():
-        result = run(name, "--help")
+def test_every_command_has_help_with_an_example(cli):
+    for name in main.commands:
+        result = cli(name, "--help")
         assert result.exit_code == 0, name
         assert "Example" in result.stdout, name
 
 
-def test_a_large_file_gets_the_same_math_as_a_small_one(home, tmp_path):
+def test_a_large_file_gets_the_same_math_as_a_small_one(cli, home, tmp_path):
     """Above the size where sympy loads in a helper process, equation cards are drawn exactly as in-process."""
     from studycards.mathtext.batch import HELPER_FROM_BYTES
     from studycards.mathtext.pretty import render_markdown
@@ -207,7 +194,7 @@ def test_a_large_file_gets_the_same_math_as_a_small_one(home, tmp_path):
 
     notes = write_notes(tmp_path / "big", 5_000)
     assert notes.stat().st_size > HELPER_FROM_BYTES
-    assert run("add", str(notes)).exit_code == 0
+    assert cli("add", str(notes)).exit_code == 0
     with open_store(home) as store:
         equations = [c for c in store.cards() if c.kind == "equation"]
     assert len({c.back for c in equations}) > 3

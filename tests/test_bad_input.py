@@ -14,9 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from studycards.cli import main
 from studycards.notes.importer import MAX_NOTES_BYTES
 from tests.paths import DECKS
 
@@ -26,10 +24,6 @@ YAML_BOMB = "\n".join(
         for p, a in zip([None, *"abcdefgh"], "abcdefghi")
     ]
 )
-
-
-def run(*args: str, input: str | None = None):
-    return CliRunner().invoke(main, list(args), input=input, env={"STUDYCARDS_NOW": "2026-11-23T09:00"})
 
 
 def dump(home: Path) -> list:
@@ -47,10 +41,10 @@ def dump(home: Path) -> list:
 
 
 @pytest.fixture
-def collection(home: Path) -> Path:
+def collection(cli, home: Path) -> Path:
     """A home that already holds cards and a grade: a bad file must not change any of it."""
-    assert run("add", str(DECKS / "adam.md")).exit_code == 0
-    assert run("review", "--new", "1", input="\n4\n").exit_code == 0
+    assert cli("add", str(DECKS / "adam.md")).exit_code == 0
+    assert cli("review", "--new", "1", input="\n4\n").exit_code == 0
     return home
 
 
@@ -64,11 +58,11 @@ def write(folder: Path, name: str, content: str | bytes) -> Path:
     return path
 
 
-def refused(collection: Path, path: Path, *expected: str, elapsed: float = 30) -> str:
+def refused(cli, collection: Path, path: Path, *expected: str, elapsed: float = 30) -> str:
     """``add`` refuses the file with exactly these lines, quickly, and the collection is unchanged."""
     before = dump(collection)
     started = time.monotonic()
-    result = run("add", str(path))
+    result = cli("add", str(path))
     assert time.monotonic() - started < elapsed
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
@@ -131,9 +125,9 @@ BAD_NOTES = [  # (name, content, the error after the file name, its line)
 
 
 @pytest.mark.parametrize("name, content, error", BAD_NOTES, ids=[case[0] for case in BAD_NOTES])
-def test_a_bad_notes_file_is_one_file_line_error_and_changes_nothing(collection, tmp_path, name, content, error):
+def test_a_bad_notes_file_is_one_file_line_error_and_changes_nothing(cli, collection, tmp_path, name, content, error):
     path = write(tmp_path, name, content)
-    refused(collection, path, f"{path.resolve()}:{error}", "Error: 1 error(s); nothing was written", elapsed=10)
+    refused(cli, collection, path, f"{path.resolve()}:{error}", "Error: 1 error(s); nothing was written", elapsed=10)
 
 
 def _at_most_2_gb() -> None:
@@ -159,7 +153,7 @@ def test_a_yaml_bomb_is_refused_in_bounded_memory(collection, tmp_path):
     assert dump(collection) == before
 
 
-def test_a_50_mb_notes_file_is_refused_at_once(collection, tmp_path):
+def test_a_50_mb_notes_file_is_refused_at_once(cli, collection, tmp_path):
     line = "What is fact {n}? :: It is answer {n}, which is long enough to fill the file quickly.\n"
     path = tmp_path / "huge.md"
     with path.open("w", encoding="utf-8") as handle:
@@ -168,6 +162,7 @@ def test_a_50_mb_notes_file_is_refused_at_once(collection, tmp_path):
             handle.write(chunk)
     assert path.stat().st_size > MAX_NOTES_BYTES
     refused(
+        cli,
         collection,
         path,
         f"{path.resolve()}:1: file is larger than 20 MB; split it",
@@ -177,7 +172,7 @@ def test_a_50_mb_notes_file_is_refused_at_once(collection, tmp_path):
 
 
 @pytest.mark.parametrize("shape", ["list", "quote", "list-in-quote"])
-def test_nesting_deeper_than_markdown_reads_is_an_error_not_lost_cards(collection, tmp_path, shape):
+def test_nesting_deeper_than_markdown_reads_is_an_error_not_lost_cards(cli, collection, tmp_path, shape):
     """markdown-it stops reading at its nesting limit and would silently drop every card after the nesting."""
     depth = 1000
     if shape == "list":
@@ -188,7 +183,7 @@ def test_nesting_deeper_than_markdown_reads_is_an_error_not_lost_cards(collectio
         nested = "> - " * depth + "deep\n"
     path = write(tmp_path, f"{shape}.md", NOTES_HEAD + nested + "\nA card after the lists :: is not lost\n")
     started = time.monotonic()
-    result = run("add", str(path))
+    result = cli("add", str(path))
     assert time.monotonic() - started < 10
     assert result.exit_code == 1 and "Traceback" not in result.output
     [error, summary] = result.stderr.splitlines()
@@ -198,30 +193,30 @@ def test_nesting_deeper_than_markdown_reads_is_an_error_not_lost_cards(collectio
 
 
 @pytest.mark.parametrize("levels", [12, 40])
-def test_nesting_a_user_would_write_is_read_whole(collection, tmp_path, levels):
+def test_nesting_a_user_would_write_is_read_whole(cli, collection, tmp_path, levels):
     nested = "".join("  " * i + f"- level {i}\n" for i in range(levels))
     path = write(tmp_path, "nested.md", NOTES_HEAD + nested + "\nA card after the lists :: is read\n")
-    result = run("add", "--dry-run", str(path))
+    result = cli("add", "--dry-run", str(path))
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Would add 2 cards")
 
 
-def test_a_10000_character_front_is_kept_whole(collection, tmp_path):
+def test_a_10000_character_front_is_kept_whole(cli, collection, tmp_path):
     front = " ".join(f"w{i}" for i in range(2500))[:10_000] + " $x^2$"
     path = write(tmp_path, "long.md", f"# Long\n\n{front} :: the back\n")
-    result = run("add", str(path))
+    result = cli("add", str(path))
     assert result.exit_code == 0, result.output
-    listed = run("list", "--json", "--deck", "Long")
+    listed = cli("list", "--json", "--deck", "Long")
     assert "Traceback" not in listed.output
     [card] = json.loads(listed.stdout)["cards"]
     assert card["front"] == front
-    reviewed = run("review", "--deck", "Long", input="\n5\n")
+    reviewed = cli("review", "--deck", "Long", input="\n5\n")
     assert reviewed.exit_code == 0, reviewed.output
     assert front.split()[-2] in reviewed.stdout and "Reviewed 1 card" in reviewed.stdout
 
 
 @pytest.mark.parametrize("what", ["empty folder", "folder of other files", "missing path", "empty file"])
-def test_nothing_to_add_says_so(collection, tmp_path, what):
+def test_nothing_to_add_says_so(cli, collection, tmp_path, what):
     target = tmp_path / "notes"
     if what == "empty folder":
         target.mkdir()
@@ -235,21 +230,21 @@ def test_nothing_to_add_says_so(collection, tmp_path, what):
     else:
         target = write(tmp_path, "empty.md", "")
         before = dump(collection)
-        result = run("add", str(target))
+        result = cli("add", str(target))
         assert result.exit_code == 0 and result.stdout.startswith("No changes")
         assert dump(collection)[:3] == before[:3]
         return
     before = dump(collection)
-    result = run("add", str(target))
+    result = cli("add", str(target))
     assert result.exit_code == 1 and result.stderr.strip() == expected
     assert dump(collection) == before
 
 
-def test_a_named_pipe_is_not_waited_on(collection, tmp_path):
+def test_a_named_pipe_is_not_waited_on(cli, collection, tmp_path):
     fifo = tmp_path / "notes.md"
     os.mkfifo(fifo)
     started = time.monotonic()
-    result = run("add", str(tmp_path))
+    result = cli("add", str(tmp_path))
     assert time.monotonic() - started < 10
     assert result.exit_code == 1 and "no notes files" in result.stderr
 
@@ -282,12 +277,12 @@ def damage(collection: Path, how: str) -> Path:
 
 
 @pytest.mark.parametrize("how", ["truncated", "header only", "not a database", "zeroed", "cards table overwritten"])
-def test_a_damaged_database_is_one_clear_line_for_every_command(collection, how):
+def test_a_damaged_database_is_one_clear_line_for_every_command(cli, collection, how):
     db = damage(collection, how)
     damaged = db.read_bytes()
     failed = []
     for args in (["status"], ["list"], ["questions"], ["review"], ["add", str(DECKS / "facenet.md")]):
-        result = run(*args, input="")
+        result = cli(*args, input="")
         if result.exit_code == 0 and how == "cards table overwritten":
             continue  # the status counts come from an index, which is intact
         assert result.exit_code == 1, (args, result.output)
@@ -302,25 +297,25 @@ def test_a_damaged_database_is_one_clear_line_for_every_command(collection, how)
 # -- a home that cannot be written --------------------------------------------------------------
 
 
-def test_a_home_that_is_a_file_is_one_clear_line(tmp_path, monkeypatch):
+def test_a_home_that_is_a_file_is_one_clear_line(cli, tmp_path, monkeypatch):
     home = write(tmp_path, "home", "not a folder\n")
     monkeypatch.setenv("STUDYCARDS_HOME", str(home))
     for args in (["add", str(DECKS / "adam.md")], ["review"]):
-        result = run(*args, input="")
+        result = cli(*args, input="")
         assert result.exit_code == 1
         assert result.stderr.strip().startswith(f"Error: cannot create the studycards home {home}")
     assert home.read_text() == "not a folder\n"
     inside = home / "studycards"
     monkeypatch.setenv("STUDYCARDS_HOME", str(inside))
-    result = run("add", str(DECKS / "adam.md"))
+    result = cli("add", str(DECKS / "adam.md"))
     assert result.exit_code == 1 and result.stderr.strip() == (
         f"Error: cannot create the studycards home {inside}: Not a directory"
     )
 
 
-def test_a_database_path_that_is_a_folder_is_one_clear_line(home):
+def test_a_database_path_that_is_a_folder_is_one_clear_line(cli, home):
     (home / "studycards.db").mkdir(parents=True)
-    result = run("add", str(DECKS / "adam.md"))
+    result = cli("add", str(DECKS / "adam.md"))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot write to {home / 'studycards.db'}")
 
@@ -351,11 +346,11 @@ def run_unprivileged(home: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.parametrize("state", ["empty", "with a collection"])
-def test_a_home_without_write_permission_is_one_clear_line(home, state):
+def test_a_home_without_write_permission_is_one_clear_line(cli, home, state):
     """As root, chmod stops nobody; the command runs in a user namespace, where it does."""
     home.mkdir(parents=True)
     if state == "with a collection":
-        assert run("add", str(DECKS / "adam.md")).exit_code == 0
+        assert cli("add", str(DECKS / "adam.md")).exit_code == 0
     before = sorted(p.name for p in home.iterdir()), dump(home)
     home.chmod(0o555)
     if state == "with a collection":

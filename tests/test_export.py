@@ -9,14 +9,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 
 from studycards.anki.export import PackageNote, export_collection, package_rows
 from studycards.anki.html import HtmlRenderer, cloze_safe, simple_paragraph
 from studycards.anki.notetypes import NOTE_TYPES, NoteType, genanki_models
-from studycards.cli import main
 from studycards.models import Paper
 from studycards.store.database import open_store
 from tests.paths import DECKS
@@ -25,13 +23,9 @@ NOTE_TYPE_NAMES = {"studycards Basic", "studycards Basic and reversed", "studyca
 TRANSFORMER = "Papers::Transformer"
 
 
-def run(*args: str, now: str = "2026-11-23T09:00:00"):
-    return CliRunner().invoke(main, list(args), env={"STUDYCARDS_NOW": now}, catch_exceptions=False)
-
-
-def export(tmp_path: Path, name: str = "papers.apkg", *args: str, now: str = "2026-11-23T09:00:00") -> Path:
+def export(cli, tmp_path: Path, name: str = "papers.apkg", *args: str, now: str = "2026-11-23T09:00:00") -> Path:
     path = tmp_path / name
-    result = run("export", "-o", str(path), *args, now=now)
+    result = cli("export", "-o", str(path), *args, now=now)
     assert result.exit_code == 0, result.output
     return path
 
@@ -71,9 +65,9 @@ def package_notes(package: Path, tmp_path: Path) -> list[tuple]:
         conn.close()
 
 
-def test_the_sample_decks_import_into_anki_with_decks_fields_tags_and_math(tmp_path, home, anki):
-    assert run("add", str(DECKS)).exit_code == 0
-    result = run("export", "-o", str(tmp_path / "papers.apkg"))
+def test_the_sample_decks_import_into_anki_with_decks_fields_tags_and_math(cli, tmp_path, home, anki):
+    assert cli("add", str(DECKS)).exit_code == 0
+    result = cli("export", "-o", str(tmp_path / "papers.apkg"))
     assert result.exit_code == 0, result.output
     with open_store(home) as store:
         live = store.cards(include_retired=False)
@@ -140,14 +134,14 @@ def test_the_sample_decks_import_into_anki_with_decks_fields_tags_and_math(tmp_p
     assert "[how many?]" in sorted(cloze.cards(), key=lambda c: c.ord)[0].question()
 
 
-def test_a_cloze_with_closing_braces_inside_its_math_renders_whole_in_anki(tmp_path, anki):
+def test_a_cloze_with_closing_braces_inside_its_math_renders_whole_in_anki(cli, tmp_path, anki):
     notes = tmp_path / "scaling.md"
     notes.write_text(
         "---\ndeck: Maths\n---\n# Scaling\n\n"
         "Logits are scaled by {{c1::$\\frac{1}{\\sqrt{d_k}}$::a factor}} before the {{c2::softmax}}.\n"
     )
-    assert run("add", str(notes)).exit_code == 0
-    anki.load(export(tmp_path))
+    assert cli("add", str(notes)).exit_code == 0
+    anki.load(export(cli, tmp_path))
     [note] = [anki.get_note(n) for n in anki.find_notes("")]
     first, second = sorted(note.cards(), key=lambda c: c.ord)
     assert '<span class="cloze" data-ordinal="1">\\(\\frac{1}{\\sqrt{d_k} }\\)</span> before the' in first.answer()
@@ -155,19 +149,19 @@ def test_a_cloze_with_closing_braces_inside_its_math_renders_whole_in_anki(tmp_p
     assert '<span class="cloze-inactive" data-ordinal="1">\\(\\frac{1}{\\sqrt{d_k} }\\)</span>' in second.question()
 
 
-def test_a_second_export_updates_the_edited_note_and_adds_none(tmp_path, anki):
+def test_a_second_export_updates_the_edited_note_and_adds_none(cli, tmp_path, anki):
     deck = tmp_path / "resnet.md"
     shutil.copy(DECKS / "deep-residual-learning.md", deck)
-    assert run("add", str(deck)).exit_code == 0
-    first = anki.load(export(tmp_path, "first.apkg"))
+    assert cli("add", str(deck)).exit_code == 0
+    first = anki.load(export(cli, tmp_path, "first.apkg"))
     count = anki.note_count()
     assert len(first.new) == count
 
     text = deck.read_text()
     old = ":: No extra parameters and no extra computation apart from a negligible element-wise addition"
     deck.write_text(text.replace(old, ":: Nothing: no parameters, and only an element-wise addition"))
-    assert run("add", str(deck), now="2026-11-24T09:00:00").exit_code == 0
-    result = run("export", "-o", str(tmp_path / "second.apkg"), now="2026-11-24T09:00:00")
+    assert cli("add", str(deck), now="2026-11-24T09:00:00").exit_code == 0
+    result = cli("export", "-o", str(tmp_path / "second.apkg"), now="2026-11-24T09:00:00")
     assert "Notes new or changed since the last export: 1 " in result.stdout
     second = anki.load(tmp_path / "second.apkg")
     assert (len(second.new), len(second.updated), len(second.conflicting)) == (0, 1, 0)
@@ -176,50 +170,50 @@ def test_a_second_export_updates_the_edited_note_and_adds_none(tmp_path, anki):
     assert edited["Back"] == "Nothing: no parameters, and only an element-wise addition"
 
 
-def test_an_edit_exported_at_the_same_second_still_gets_a_newer_time(tmp_path):
+def test_an_edit_exported_at_the_same_second_still_gets_a_newer_time(cli, tmp_path):
     deck = tmp_path / "adam.md"
     shutil.copy(DECKS / "adam.md", deck)
-    run("add", str(deck))
-    before = {row[1]: row for row in package_notes(export(tmp_path, "a.apkg"), tmp_path)}
+    cli("add", str(deck))
+    before = {row[1]: row for row in package_notes(export(cli, tmp_path, "a.apkg"), tmp_path)}
     deck.write_text(deck.read_text().replace("AdaGrad, which works well", "AdaGrad, which copes well"))
-    run("add", str(deck))
-    after = {row[1]: row for row in package_notes(export(tmp_path, "b.apkg"), tmp_path)}
+    cli("add", str(deck))
+    after = {row[1]: row for row in package_notes(export(cli, tmp_path, "b.apkg"), tmp_path)}
     changed = [guid for guid in after if after[guid][4] != before[guid][4]]
     assert len(changed) == 1
     assert after[changed[0]][3] == before[changed[0]][3] + 1
     assert all(after[g][3] == before[g][3] for g in after if g not in changed)
 
 
-def test_retired_cards_are_not_exported(tmp_path, anki):
+def test_retired_cards_are_not_exported(cli, tmp_path, anki):
     deck = tmp_path / "facenet.md"
     shutil.copy(DECKS / "facenet.md", deck)
-    run("add", str(deck))
+    cli("add", str(deck))
     line = next(line for line in deck.read_text().splitlines() if " :: " in line)
     front = line.split(" :: ")[0]
     deck.write_text(deck.read_text().replace(line, "Reworded: " + line))
-    assert "retired 1" in run("add", str(deck)).stdout
-    anki.load(export(tmp_path))
+    assert "retired 1" in cli("add", str(deck)).stdout
+    anki.load(export(cli, tmp_path))
     fronts = notes_by_front(anki)
     assert "Reworded: " + front in fronts and front not in fronts
     assert anki.card_count() == 33
 
 
-def test_two_exports_at_the_same_time_are_identical(tmp_path):
-    run("add", str(DECKS))
-    one = package_notes(export(tmp_path, "one.apkg"), tmp_path)
-    two = package_notes(export(tmp_path, "two.apkg"), tmp_path)
+def test_two_exports_at_the_same_time_are_identical(cli, tmp_path):
+    cli("add", str(DECKS))
+    one = package_notes(export(cli, tmp_path, "one.apkg"), tmp_path)
+    two = package_notes(export(cli, tmp_path, "two.apkg"), tmp_path)
     assert one == two and len({row[1] for row in one}) == len(one)
 
 
-def test_chosen_decks_only_and_a_fetched_papers_title(tmp_path, home, anki):
-    run("add", str(DECKS))
+def test_chosen_decks_only_and_a_fetched_papers_title(cli, tmp_path, home, anki):
+    cli("add", str(DECKS))
     with open_store(home) as store, store.transaction():
         store.save_paper(
             Paper(arxiv_id="1412.6980", version=9, title="Adam: A Method for Stochastic Optimization"),
             None,
             datetime(2026, 11, 20),
         )
-    result = run(
+    result = cli(
         "export",
         "--deck",
         "Papers::Adam",
@@ -236,22 +230,22 @@ def test_chosen_decks_only_and_a_fetched_papers_title(tmp_path, home, anki):
     assert note["Paper"] == (
         '<a href="https://arxiv.org/abs/1412.6980">Adam: A Method for Stochastic Optimization (arXiv:1412.6980)</a>'
     )
-    unknown = run("export", "--deck", "Papers::Nope", "-o", str(tmp_path / "x.apkg"))
+    unknown = cli("export", "--deck", "Papers::Nope", "-o", str(tmp_path / "x.apkg"))
     assert unknown.exit_code == 1
     assert "no cards to export in deck 'Papers::Nope'; decks: Papers::Adam, Papers::FaceNet" in unknown.stderr
     assert not (tmp_path / "x.apkg").exists()
 
 
-def test_nothing_to_export_and_a_missing_folder_are_one_clear_line(tmp_path):
-    empty = run("export", "-o", str(tmp_path / "x.apkg"))
+def test_nothing_to_export_and_a_missing_folder_are_one_clear_line(cli, tmp_path):
+    empty = cli("export", "-o", str(tmp_path / "x.apkg"))
     assert empty.exit_code == 1 and "nothing to export" in empty.stderr
-    run("add", str(DECKS / "adam.md"))
-    missing = run("export", "-o", str(tmp_path / "no" / "x.apkg"))
+    cli("add", str(DECKS / "adam.md"))
+    missing = cli("export", "-o", str(tmp_path / "no" / "x.apkg"))
     assert missing.exit_code == 1 and "does not exist" in missing.stderr and "Traceback" not in missing.output
 
 
-def test_progress_reports_every_note_once(tmp_path, home):
-    run("add", str(DECKS))
+def test_progress_reports_every_note_once(cli, tmp_path, home):
+    cli("add", str(DECKS))
     steps: list[int] = []
     with open_store(home) as store:
         report = export_collection(store, tmp_path / "p.apkg", datetime(2026, 11, 23, 9), progress=steps.append)

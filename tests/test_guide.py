@@ -6,9 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from studycards.cli import main
 from studycards.latex.document import Document, Section, read_document
 from studycards.models import Equation, Paper
 from studycards.notes.parser import parse_notes
@@ -65,7 +63,7 @@ def test_slug(title: str, expected: str):
     assert slug(paper(title=title, arxiv_id="hep-th/9901001")) == expected
 
 
-def test_attention_guide_has_the_equation_cards_and_the_training_details(corpus: Path, tmp_path: Path):
+def test_attention_guide_has_the_equation_cards_and_the_training_details(cli, corpus: Path, tmp_path: Path):
     text = guide_markdown(ATTENTION, read_document(corpus / "papers" / "1706.03762"))
     assert text.startswith(
         '---\npaper: "1706.03762"\ndeck: "Papers::Attention Is All You Need"\n'
@@ -96,7 +94,7 @@ def test_attention_guide_has_the_equation_cards_and_the_training_details(corpus:
 
     notes_file = tmp_path / f"{slug(ATTENTION)}.md"
     notes_file.write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(main, ["add", "--dry-run", str(notes_file)])
+    result = cli("add", "--dry-run", notes_file)
     assert result.exit_code == 0, result.output
     assert "5 cards" in result.output
 

@@ -15,9 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from fractions import Fraction
 
-from click.testing import CliRunner
-
-from studycards.cli import main
 from studycards.store.database import open_store
 from tests.paths import DECKS
 
@@ -90,9 +87,8 @@ def session_time(offset: int) -> str:
     return datetime.combine(day, time(9, 0)).isoformat()
 
 
-def test_a_month_of_piped_reviews_follows_sm2_exactly(home):
-    runner = CliRunner()
-    added = runner.invoke(main, ["add", str(DECKS)], env={"STUDYCARDS_NOW": session_time(0)})
+def test_a_month_of_piped_reviews_follows_sm2_exactly(cli, home):
+    added = cli("add", DECKS, now=session_time(0))
     assert added.exit_code == 0, added.output
     with open_store(home) as store:
         ids = [card.id for card in store.cards(include_retired=False)]
@@ -104,9 +100,7 @@ def test_a_month_of_piped_reviews_follows_sm2_exactly(home):
             continue
         day = START + timedelta(days=offset)
         script, graded, redrills = day_script(expected, day)
-        result = runner.invoke(
-            main, ["review"], input=script, env={"STUDYCARDS_NOW": session_time(offset)}, catch_exceptions=False
-        )
+        result = cli("review", input=script, now=session_time(offset))
         assert result.exit_code == 0, result.output
         if graded:
             assert f"Reviewed {graded} card" in result.stdout, (day, result.stdout[-400:])

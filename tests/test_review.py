@@ -8,9 +8,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from studycards.cli import main
 from studycards.cli.card_views import idle_text, summary_text
 from studycards.models import CardState
 from studycards.notes.importer import apply_plan, plan_import
@@ -324,9 +322,8 @@ def test_cloze_sides_hide_one_deletion_and_show_the_others():
     assert cloze_sides(text, 2) == ("Uses 8 heads of […] each", "Uses 8 heads of [$\\sqrt{d_k}$] each")
 
 
-def test_cards_of_every_kind_show_a_front_without_the_answer(home):
-    runner = CliRunner()
-    assert runner.invoke(main, ["add", str(DECKS)]).exit_code == 0
+def test_cards_of_every_kind_show_a_front_without_the_answer(cli, home):
+    assert cli("add", DECKS).exit_code == 0
     with open_store(home) as store:
         for card in store.cards():
             front, back = card_sides(card)
@@ -375,13 +372,9 @@ def _dump(db: Path) -> list:
 # -- the piped CLI ---------------------------------------------------------
 
 
-def run(*args: str, input: str = "", now: str = "2026-11-23T09:00"):
-    return CliRunner().invoke(main, list(args), input=input, env={"STUDYCARDS_NOW": now}, catch_exceptions=False)
-
-
-def test_piped_review_reads_one_key_per_line_and_ends_cleanly_at_the_end_of_input(home):
-    assert run("add", str(DECKS / "adam.md")).exit_code == 0
-    result = run("review", "--new", "3", input="\n5\n\n3\n")
+def test_piped_review_reads_one_key_per_line_and_ends_cleanly_at_the_end_of_input(cli, home):
+    assert cli("add", str(DECKS / "adam.md")).exit_code == 0
+    result = cli("review", "--new", "3", input="\n5\n\n3\n")
     assert result.exit_code == 0, result.output
     assert "Adam: A Method for Stochastic Optimization › Understanding" in result.stdout
     assert "1 / 3" in result.stdout and " [space] show answer" in result.stdout
@@ -389,39 +382,39 @@ def test_piped_review_reads_one_key_per_line_and_ends_cleanly_at_the_end_of_inpu
     assert "Grades: 0: 0  1: 0  2: 0  3: 1  4: 0  5: 1" in result.stdout
     with open_store(home) as store:
         assert [(r.grade, r.redrill) for r in store.reviews()] == [(5, False), (3, False)]
-    again = run("review", "--new", "3", input="q\n")
+    again = cli("review", "--new", "3", input="q\n")
     assert again.stdout.count("re-drill") == 1 and "Reviewed 0 cards" in again.stdout
 
 
-def test_piped_review_uses_the_settings_and_the_study_day(home):
-    run("add", str(DECKS / "adam.md"))
+def test_piped_review_uses_the_settings_and_the_study_day(cli, home):
+    cli("add", str(DECKS / "adam.md"))
     home.joinpath("config.toml").write_text('new_per_day = 2\nday_start = "05:00"\n')
-    result = run("review", input="\n5\n\n5\n\n5\n", now="2026-11-24T04:30")
+    result = cli("review", input="\n5\n\n5\n\n5\n", now="2026-11-24T04:30")
     assert "Reviewed 2 cards (2 new)" in result.stdout
     with open_store(home) as store:
         assert {r.day for r in store.reviews()} == {DAY}
-    result = run("review", "--new", "0", now="2026-11-24T04:59")
+    result = cli("review", "--new", "0", now="2026-11-24T04:59")
     assert result.stdout == "Nothing due today.\nNext card due on 2026-11-24 (in 1 day).\n"
-    assert "1 / 2" in run("review", "--new", "0", now="2026-11-24T05:00").stdout
+    assert "1 / 2" in cli("review", "--new", "0", now="2026-11-24T05:00").stdout
 
 
-def test_review_with_nothing_due_says_when_the_next_card_is(home):
-    empty = run("review")
+def test_review_with_nothing_due_says_when_the_next_card_is(cli, home):
+    empty = cli("review")
     assert (
         empty.exit_code == 0
         and empty.stdout == "Nothing due today.\nNo cards yet. Add notes with: studycards add NOTES.md\n"
     )
-    run("add", str(DECKS / "adam.md"))
-    run("review", "--new", "1", input="\n5\n")
-    result = run("review", "--new", "0")
+    cli("add", str(DECKS / "adam.md"))
+    cli("review", "--new", "1", input="\n5\n")
+    result = cli("review", "--new", "0")
     assert result.stdout == "Nothing due today.\nNext card due on 2026-11-24 (in 1 day).\n"
-    assert run("review", "--new", "0", now="2026-11-24T09:00").stdout.count("1 / 1") == 1
+    assert cli("review", "--new", "0", now="2026-11-24T09:00").stdout.count("1 / 1") == 1
 
 
-def test_the_review_never_imports_sympy_or_the_markdown_parser(home):
+def test_the_review_never_imports_sympy_or_the_markdown_parser(cli, home):
     import subprocess
 
-    run("add", str(DECKS / "adam.md"))
+    cli("add", str(DECKS / "adam.md"))
     code = (
         "import sys; from studycards.cli import main\n"
         "try:\n    main(['review', '--new', '2'])\nexcept SystemExit:\n    pass\n"
@@ -461,11 +454,11 @@ $$
 """
 
 
-def test_math_cards_show_the_pretty_printer_drawing_and_fall_back_without_error(home, tmp_path):
+def test_math_cards_show_the_pretty_printer_drawing_and_fall_back_without_error(cli, home, tmp_path):
     notes = tmp_path / "math.md"
     notes.write_text(MATH_NOTES)
-    assert run("add", str(notes)).exit_code == 0
-    result = run("review", input="\n5\n\n5\n\nl\n5\n")
+    assert cli("add", str(notes)).exit_code == 0
+    result = cli("review", input="\n5\n\n5\n\nl\n5\n")
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     bar = next(i for i, line in enumerate(lines) if line.strip() == "─────")

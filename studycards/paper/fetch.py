@@ -40,13 +40,27 @@ class FetchResult:
     warnings: tuple[str, ...] = ()  # what the LaTeX reader could not follow
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Plan:
+    """One paper asked for, and what the store already holds of it."""
+
     ident: ArxivId
     stored: Paper | None
     stored_source: Path | None
-    paper: Paper | None = None
-    result: FetchResult | None = None
+
+    def is_current(self) -> bool:
+        """Stored at the version asked for (any version, when none was asked): arXiv need not be asked."""
+        return self.stored is not None and self.ident.version in (None, self.stored.version)
+
+    def cached_source(self) -> Path | None:
+        return self.stored_source if self.stored_source and self.stored_source.is_dir() else None
+
+
+@dataclass(frozen=True)
+class _Fetched:
+    """One paper's result, and its equations when they were read this time (``None``: the stored ones stand)."""
+
+    result: FetchResult
     equations: tuple[Equation, ...] | None = None
 
 
@@ -67,79 +81,103 @@ def fetch_papers(
     """Fetch the papers named by ``texts`` (ids or URLs) and store them; one API request for all that are new."""
     from studycards.paper.arxiv import ArxivClient
 
+    plans = _plans(store, texts)
+    with ArxivClient() as client:
+        metadata = client.fetch_metadata([plan.ident for plan in plans if refresh or not plan.is_current()])
+        fetched = [
+            _fetch_one(
+                plan, metadata.get(plan.ident.id), client, home, source=source, refresh=refresh, progress=progress
+            )
+            for plan in plans
+        ]
+    _store(store, fetched, now)
+    return [item.result for item in fetched]
+
+
+def _plans(store: Store, texts: Iterable[str]) -> list[_Plan]:
+    """Each paper once, in the order first named, with what the store holds of it; a bad id stops everything."""
     plans: dict[str, _Plan] = {}
     for ident in (parse_id(text) for text in texts):
         if ident.id not in plans:
             plans[ident.id] = _Plan(ident, store.get_paper(ident.id), store.paper_source(ident.id))
-    wanted = [p.ident for p in plans.values() if refresh or not _is_current(p)]
-    with ArxivClient() as client:
-        metadata = client.fetch_metadata(wanted)
-        for plan in plans.values():
-            plan.paper = metadata.get(plan.ident.id)
-            if plan.paper is None and plan.stored is not None:
-                cached = plan.stored_source if plan.stored_source and plan.stored_source.is_dir() else None
-                if not source or cached:
-                    plan.result = FetchResult(plan.stored, False, "cached" if cached else None, cached)
-                    continue
-                plan.paper = plan.stored
-            assert plan.paper is not None
-            plan.result = (
-                _with_source(plan, client, home, refresh, progress)
-                if source
-                else FetchResult(plan.paper, True, None, plan.stored_source)
-            )
-    with store.transaction():
-        for plan in plans.values():
-            result = plan.result
-            assert result is not None
-            if result.fetched or result.source not in (None, "cached"):
-                store.save_paper(result.paper, str(result.source_dir) if result.source_dir else None, now)
-            if plan.equations is not None:
-                store.save_equations(result.paper.arxiv_id, plan.equations)
-    return [p.result for p in plans.values() if p.result is not None]
+    return list(plans.values())
 
 
-def _is_current(plan: _Plan) -> bool:
-    return plan.stored is not None and plan.ident.version in (None, plan.stored.version)
+def _fetch_one(
+    plan: _Plan,
+    fresh: Paper | None,
+    client: ArxivClient,
+    home: Path,
+    *,
+    source: bool,
+    refresh: bool,
+    progress: ProgressFn | None,
+) -> _Fetched:
+    """One paper: as stored (when arXiv was not asked and nothing is missing), with its source, or metadata only."""
+    if fresh is None and plan.stored is not None:
+        cached = plan.cached_source()
+        if not source or cached:
+            return _Fetched(FetchResult(plan.stored, False, "cached" if cached else None, cached))
+    paper = fresh if fresh is not None else plan.stored
+    assert paper is not None  # fetch_metadata fails on any id arXiv did not return
+    if not source:
+        return _Fetched(FetchResult(paper, True, None, plan.stored_source))
+    return _with_source(paper, cache_dir(home, plan.ident), client, refresh, progress)
 
 
 def _with_source(
-    plan: _Plan, client: ArxivClient, home: Path, refresh: bool, progress: ProgressFn | None
-) -> FetchResult:
+    paper: Paper, folder: Path, client: ArxivClient, refresh: bool, progress: ProgressFn | None
+) -> _Fetched:
     """Download (or reuse) the e-print, unpack it, and read its equations and links to code."""
     from studycards.paper.archive import unpack
 
-    paper = plan.paper
-    assert paper is not None
-    versioned = f"{paper.arxiv_id}v{paper.version}" if paper.version else paper.arxiv_id
-    folder = cache_dir(home, plan.ident)
+    versioned = ArxivId(paper.arxiv_id, paper.version).versioned
+    eprint = _eprint(versioned, folder, client, refresh, progress)
+    try:
+        kind = unpack(eprint, folder / "src")
+    except StudycardsError as exc:
+        raise StudycardsError(f"{versioned}: {exc}") from None
+    if kind == "pdf":
+        problem = f"arXiv has only a PDF of {versioned}, no LaTeX source"
+        return _Fetched(FetchResult(paper, True, kind, None, equations=0, problem=problem), ())
+    return _read_source(paper, kind, folder / "src")
+
+
+def _eprint(versioned: str, folder: Path, client: ArxivClient, refresh: bool, progress: ProgressFn | None) -> Path:
+    """``folder/eprint``: the cached one when it is of this version (its stamp says so), else downloaded."""
     eprint, stamp = folder / "eprint", folder / "eprint.id"
     reuse = not refresh and eprint.is_file() and stamp.is_file() and stamp.read_text().strip() == versioned
     if not reuse:
         report = (lambda done, total: progress(versioned, done, total)) if progress else None
         client.download_source(versioned, folder, report)
         stamp.write_text(versioned + "\n")
-    try:
-        kind = unpack(eprint, folder / "src")
-    except StudycardsError as exc:
-        raise StudycardsError(f"{versioned}: {exc}") from None
-    if kind == "pdf":
-        plan.equations = ()
-        return FetchResult(
-            paper, True, kind, None, equations=0, problem=f"arXiv has only a PDF of {versioned}, no LaTeX source"
-        )
-    src = folder / "src"
+    return eprint
+
+
+def _read_source(paper: Paper, kind: str, src: Path) -> _Fetched:
+    """The unpacked source's equations (with sympy's reading, computed once and stored) and links to code."""
     from studycards.latex.document import read_document, with_sympy
 
     try:
         document = read_document(src)
     except StudycardsError as exc:
-        plan.equations = ()
-        return FetchResult(paper, True, kind, src, equations=0, problem=str(exc))
-    plan.equations = tuple(with_sympy(document.equations))  # sympy's reading: computed once, stored
+        return _Fetched(FetchResult(paper, True, kind, src, equations=0, problem=str(exc)), ())
+    equations = tuple(with_sympy(document.equations))
     links = find_code_links("\n".join(document.urls))
     paper = paper._replace(code_links=tuple(dict.fromkeys(paper.code_links + links)))
-    return FetchResult(paper, True, kind, src, document.main, len(plan.equations), None, tuple(document.warnings))
+    result = FetchResult(paper, True, kind, src, document.main, len(equations), None, tuple(document.warnings))
+    return _Fetched(result, equations)
+
+
+def _store(store: Store, fetched: list[_Fetched], now: datetime) -> None:
+    """Write every paper asked of arXiv, and every set of equations read, in one transaction."""
+    with store.transaction():
+        for item in fetched:
+            result = item.result
+            if result.fetched:
+                store.save_paper(result.paper, str(result.source_dir) if result.source_dir else None, now)
+            if item.equations is not None:
+                store.save_equations(result.paper.arxiv_id, item.equations)
 
 
 def paper_equations(store: Store, home: Path, target: str) -> list[Equation]:

@@ -100,24 +100,24 @@ def pytest_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "pytest", "-q", "-p", "tests.mutation.plugin", "-p", "no:cacheprovider", *args]
 
 
-def fingerprint(files: Iterable[str], everything: bool) -> str:
+def fingerprint(root: Path, files: Iterable[str], everything: bool) -> str:
     """Coverage is reused while the targets (and, without ``--reuse-coverage``, the package and tests) are unchanged."""
     digest = hashlib.sha256()
     for name in sorted(files):
-        digest.update(name.encode() + b"\0" + ((REPO / name).read_bytes() if (REPO / name).exists() else b""))
+        digest.update(name.encode() + b"\0" + (root / name).read_bytes())
     if everything:
         for base in ("studycards", "tests"):
-            for path in sorted((REPO / base).rglob("*")):
+            for path in sorted((root / base).rglob("*")):
                 if path.is_file() and path.suffix in (".py", ".md", ".tex", ".json", ".toml", ".txt"):
-                    digest.update(str(path.relative_to(REPO)).encode())
+                    digest.update(str(path.relative_to(root)).encode())
                     digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def collect_coverage(base: Path, files: list[str], jobs: int, fresh: bool, reuse: bool) -> Coverage:
     """Per-test line coverage of ``files``, from a run of the whole suite in ``base`` or from an earlier run."""
-    targets = fingerprint(files, everything=False)
-    cache = SCRATCH / f"coverage-{targets}-{fingerprint(files, everything=True)}.json"
+    targets = fingerprint(base, files, everything=False)
+    cache = SCRATCH / f"coverage-{targets}-{fingerprint(base, files, everything=True)}.json"
     earlier = sorted(SCRATCH.glob(f"coverage-{targets}-*.json"), key=lambda path: path.stat().st_mtime)
     if not fresh and (cache.exists() or (reuse and earlier)):
         cache = cache if cache.exists() else earlier[-1]
@@ -304,7 +304,8 @@ def _run(args: argparse.Namespace, chosen: list[tuple[str, str, frozenset[str] |
     base = work / "base"
     copy_checkout(base)
     files = sorted({path for _, path, _ in chosen})
-    coverage = collect_coverage(base, files, args.jobs, args.fresh, args.reuse_coverage)
+    measured = sorted({path for entries in TARGETS.values() for path, _ in entries if (base / path).exists()})
+    coverage = collect_coverage(base, measured, args.jobs, args.fresh, args.reuse_coverage)
     workers: queue.Queue[Path] = queue.Queue()
     for number in range(args.jobs):
         root = work / f"worker{number}"

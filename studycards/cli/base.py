@@ -5,12 +5,16 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from studycards.errors import NotesErrors, StudycardsError
+
+if TYPE_CHECKING:
+    from studycards.store import Store
 
 
 def _fail(message: str) -> None:
@@ -35,15 +39,15 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             click.echo("Interrupted; everything finished before it is kept.", err=True)
             sys.exit(130)
         except Exception as exc:
-            import sqlite3
+            from studycards.home import DB_NAME
+            from studycards.store.errors import user_error
 
             ctx = click.get_current_context().find_object(Context)
-            if ctx.verbose:
+            if ctx is None or ctx.verbose:
                 raise
-            if isinstance(exc, sqlite3.DatabaseError):  # busy or damaged in the middle of a command
-                from studycards.store.database import database_error
-
-                _fail(str(database_error(exc, ctx.home)))
+            failure = user_error(exc, ctx.home / DB_NAME)  # the database or its disk failed mid-command
+            if failure is not None:
+                _fail(str(failure))
             _fail(f"unexpected {type(exc).__name__}: {exc} (run with --verbose for details)")
 
     return wrapper
@@ -68,7 +72,7 @@ class Context:
 
         return resolve_home(self.home_option)
 
-    def open_store(self, create: bool = True):  # -> store.Store
+    def open_store(self, create: bool = True) -> Store:
         from studycards.store import database as store
 
         return store.open_store(self.home, create)
@@ -99,7 +103,7 @@ def main(ctx: click.Context, home: str | None, verbose: bool) -> None:
     ctx.obj = Context(home, verbose)
 
 
-def clock(ctx: Context):  # -> (moment, study day)
+def clock(ctx: Context) -> tuple[datetime, date]:
     """The moment and study day every command works from (``$STUDYCARDS_NOW`` replaces the clock)."""
     from studycards.home import load_settings, now, study_day
 

@@ -14,9 +14,10 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-from studycards.errors import BusyError, StudycardsError
+from studycards.errors import StudycardsError
 from studycards.home import DB_NAME
 from studycards.store.cards import Cards
+from studycards.store.errors import is_busy, user_error
 from studycards.store.exports import Exports
 from studycards.store.files import Files
 from studycards.store.migrations import check_version, migrate
@@ -66,8 +67,8 @@ class Store:
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise busy_error(exc) from None
+        except sqlite3.DatabaseError as exc:
+            raise (user_error(exc, self.path) or exc) from None
         self._depth = 1
         try:
             yield self
@@ -80,23 +81,6 @@ class Store:
             self._depth = 0
 
 
-def busy_error(exc: sqlite3.DatabaseError) -> StudycardsError:
-    if "locked" in str(exc) or "busy" in str(exc):
-        return BusyError("the collection is busy: another studycards is writing to it; try again in a moment")
-    return StudycardsError(f"database error: {exc}")
-
-
-def database_error(exc: sqlite3.DatabaseError, home: Path) -> StudycardsError:
-    """What the user reads when SQLite fails after the database opened: it is busy, or it is damaged."""
-    message = str(exc)
-    if "malformed" in message or "not a database" in message:
-        return StudycardsError(
-            f"{home / DB_NAME} is damaged ({message}): restore it from a backup, or move it away"
-            " and add your notes again (they hold every card; the review history is in the database)"
-        )
-    return busy_error(exc)
-
-
 def _use_wal(conn: sqlite3.Connection) -> None:
     """Switch a new database to WAL; SQLite refuses at once (no busy wait) while another first use does the same."""
     deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
@@ -104,7 +88,7 @@ def _use_wal(conn: sqlite3.Connection) -> None:
         try:
             conn.execute("PRAGMA journal_mode = WAL")
         except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
+            if not is_busy(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.01)
 
@@ -146,12 +130,8 @@ def open_store(home: Path, create: bool = True) -> Store:
     except BaseException as exc:
         if conn is not None:
             conn.close()
-        if not isinstance(exc, sqlite3.DatabaseError):
+        error = user_error(exc, path)
+        if error is None:
             raise
-        message = str(exc)
-        if "not a database" in message or "malformed" in message:
-            raise StudycardsError(f"{path} is damaged or not a studycards database ({message})") from None
-        if "readonly" in message or "unable to open" in message:
-            raise StudycardsError(f"cannot write to {path}: {message}; check the folder's permissions") from None
-        raise busy_error(exc) from None
+        raise error from None
     return Store(conn, path)

@@ -118,6 +118,14 @@ def test_an_input_outside_the_paper_is_skipped_with_a_warning_and_never_read(out
     assert all(inside(path, root) for path in opened), [p for p in opened if not inside(p, root)]
 
 
+@pytest.mark.parametrize("command", ["\\include\x00{sec}", "\\input{se\x00c}", "\\import{\x00}{sec}"])
+def test_an_input_name_with_a_nul_character_is_skipped_with_a_warning(tmp_path, command):
+    root = paper(tmp_path / "p", HEAD + command + TAIL, sec="\\begin{equation}\\label{eq:sec} s \\end{equation}\n")
+    document = read_document(root)
+    assert [e.label for e in document.equations] == ["eq:kept"]
+    assert any(w.endswith(": not a file name") and "^^@" in w for w in document.warnings), document.warnings
+
+
 def test_a_main_file_is_never_looked_for_outside_the_paper(outside):
     root = paper(outside / "papers" / "p", "Only prose, no document class.\n")
     (root / "elsewhere").symlink_to(outside / "elsewhere", target_is_directory=True)

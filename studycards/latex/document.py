@@ -235,8 +235,8 @@ class _Source:
         name = (m.group(2) if m.group(2) is not None else m.group(4) or "").strip().strip('"')
         if kind in ("import", "subimport", "includefrom", "subincludefrom"):
             name = (name.rstrip("/") + "/" + (m.group(3) or "").strip()).lstrip("/") if m.group(3) is not None else name
-        shown = f"\\{kind}{{{name}}}"
-        if not name or name.startswith("|"):
+        shown = f"\\{kind}{{{name}}}".replace("\x00", "^^@")
+        if not name or name.startswith("|") or "\x00" in name:
             self.warn(f"skipped {shown}: not a file name")
             return None
         self.attempts += 1

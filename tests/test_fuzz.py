@@ -94,7 +94,8 @@ LATEX_SEEDS = sorted(
 ) or [
     (
         "\\documentclass{article}\n\\newcommand{\\R}{\\mathbb{R}}\n\\begin{document}\n\\section{Method}\nWe minimise:\n"
-        "\\begin{equation}\\label{eq:loss} L = \\sum_i x_i \\in \\R \\end{equation}\nwhere $x$ is data.\n\\end{document}\n"
+        "\\begin{equation}\\label{eq:loss} L = \\sum_i x_i \\in \\R \\end{equation}\n"
+        "where $x$ is data.\n\\end{document}\n"
     )
 ]
 LATEX_TOKENS = [
@@ -337,13 +338,21 @@ def extract_twice(main: str, other: str = "") -> None:
 WRAP = "\\documentclass{article}\n\\begin{document}\n%s\n\\end{document}\n"
 
 
-@fuzz(50)
+def fixed_fuzz(examples: int) -> settings:
+    """The same examples on every run, drawn from a seed fixed by the test and never replayed from the
+    ``.hypothesis`` folder that everyone working in this checkout shares: a red run then means the code
+    changed, not the draw.  Crashes the draws find are kept as ``@example`` rows instead."""
+    return settings(fuzz(examples), derandomize=True, database=None)
+
+
+@fixed_fuzz(50)
 @given(mutated(LATEX_SEEDS, LATEX_TOKENS), st.booleans())
+@example("\\include\x00{sections/method.tex}", False)
 def test_mutated_latex_extracts_the_same_twice_and_raises_only_our_error(text, wrap):
     extract_twice(WRAP % text if wrap else text)
 
 
-@fuzz(50)
+@fixed_fuzz(50)
 @given(generated(LATEX_TOKENS), generated(LATEX_TOKENS))
 @example("\\def\\a{\\a\\a}\\a", "")
 @example("\\input{sec}", "\\input{main}")

@@ -6,6 +6,7 @@ laid out for a terminal, or shaped as JSON for a script, is decided here.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,7 +70,7 @@ def _shown(path: Path, home: Path) -> str:
         return str(path)
 
 
-def equations_json(equations: tuple[Equation, ...] | list[Equation]) -> list[dict]:
+def equations_json(equations: Sequence[Equation]) -> list[dict]:
     """The equations as ``studycards equations --json`` prints them."""
     return [
         {
@@ -88,7 +89,7 @@ def equations_json(equations: tuple[Equation, ...] | list[Equation]) -> list[dic
     ]
 
 
-def equations_text(equations: tuple[Equation, ...] | list[Equation]) -> str:
+def equations_text(equations: Sequence[Equation]) -> str:
     """Each equation under its number as the PDF shows it, its section and introducing sentence,
     rendered for the terminal (sympy's stored drawing where trusted, else unicode from the LaTeX)."""
     from studycards.mathtext.unicode import latex_to_unicode

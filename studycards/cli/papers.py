@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from studycards.cli.base import Context, clock, echo_json, handles_errors, main, pass_ctx
 from studycards.errors import StudycardsError
+
+if TYPE_CHECKING:
+    from studycards.models import Equation
 
 
 def _check_ids(click_ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -128,6 +133,7 @@ def equations(ctx: Context, target: str, as_json: bool, no_sympy: bool) -> None:
     from studycards.cli.paper_views import equations_json, equations_text
     from studycards.latex import document as latex
 
+    found: Sequence[Equation]
     if Path(target).exists():
         document = latex.read_document(Path(target))
         found = document.equations if no_sympy else latex.with_sympy(document.equations)

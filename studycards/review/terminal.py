@@ -28,12 +28,13 @@ class Keys:
 
     def __init__(self, stream: TextIO) -> None:
         self.stream = stream
-        self.fd = _fileno(stream)
-        self.is_tty = self.fd is not None and os.isatty(self.fd)
+        fd = _fileno(stream)
+        self.fd: int | None = fd if fd is not None and os.isatty(fd) else None  # only a terminal is read by key
+        self.is_tty = self.fd is not None
         self._saved: list | None = None
 
     def __enter__(self) -> Keys:
-        if self.is_tty:
+        if self.fd is not None:
             import termios
             import tty
 
@@ -45,7 +46,7 @@ class Keys:
         self._restore()
 
     def _restore(self) -> None:
-        if self._saved is not None:
+        if self._saved is not None and self.fd is not None:
             import termios
 
             termios.tcsetattr(self.fd, termios.TCSADRAIN, self._saved)
@@ -56,7 +57,7 @@ class Keys:
 
         Raises EOFError at the end of input.
         """
-        return self._key() if self.is_tty else self._line()
+        return self._line() if self.fd is None else self._key(self.fd)
 
     def _line(self) -> str:
         line = self.stream.readline()
@@ -64,18 +65,18 @@ class Keys:
             raise EOFError
         return line.strip() or "\n"
 
-    def _key(self) -> str:
-        first = os.read(self.fd, 1)
+    def _key(self, fd: int) -> str:
+        first = os.read(fd, 1)
         if not first:
             raise EOFError
         if first == b"\x1b":
-            while select.select([self.fd], [], [], 0.02)[0]:
-                os.read(self.fd, 16)
+            while select.select([fd], [], [], 0.02)[0]:
+                os.read(fd, 16)
             return "\x1b"
         data = first
         extra = 3 if first[0] >= 0xF0 else 2 if first[0] >= 0xE0 else 1 if first[0] >= 0xC0 else 0
         if extra:
-            data += os.read(self.fd, extra)
+            data += os.read(fd, extra)
         return data.decode("utf-8", errors="replace").replace("\r", "\n")
 
     @contextmanager
@@ -86,7 +87,7 @@ class Keys:
         try:
             yield
         finally:
-            if saved is not None:
+            if saved is not None and self.fd is not None:
                 import tty
 
                 self._saved = saved
@@ -152,7 +153,7 @@ def draw_change(last: Frame | None, frame: Frame, width: int = 80) -> str:
         frame.latex,
         frame.redrill,
     )
-    if not same:
+    if last is None or not same:
         return draw(frame, width)
     if last.back is None and frame.back is not None:
         return "\n".join(_back(frame, width)[1:] + _footer(frame, width)) + "\n"

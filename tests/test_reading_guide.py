@@ -1,4 +1,4 @@
-"""Issue 5 end to end: fetch from a local arXiv, the reading guide written, `add` on it unedited."""
+"""The reading guide end to end: fetch from a local arXiv, the guide written, `add` on it unedited."""
 
 from __future__ import annotations
 

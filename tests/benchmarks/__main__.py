@@ -1,4 +1,4 @@
-"""Run with ``python -m tests.benchmarks``: every figure of the performance issue against its floor.
+"""Run with ``python -m tests.benchmarks``: every performance figure against its floor.
 
 Floors and figures are measured side by side in the same run, alternating, and
 compared as ratios: the machines are shared and noisy, absolute times are not.

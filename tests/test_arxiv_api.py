@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -299,3 +302,13 @@ def test_a_download_that_stalls_midway_times_out(
         client.download_source("2609.28534", tmp_path)
     assert time.monotonic() - started < 3
     assert list(tmp_path.iterdir()) == []
+
+
+def test_importing_the_paper_stage_loads_no_http_library() -> None:
+    probe = (
+        "import json, sys; import studycards.paper; from studycards.paper import ArxivClient; ArxivClient().close(); "
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {'arxiv', 'requests', 'urllib3'})))"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == []

@@ -20,7 +20,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 from studycards import __version__
@@ -165,6 +164,8 @@ def _retry_after(value: str | None) -> float | None:
         return max(0.0, float(value))
     except ValueError:
         pass
+    from email.utils import parsedate_to_datetime  # ~10 ms at start-up, needed only for a dated Retry-After
+
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):

@@ -1,4 +1,4 @@
-"""arXiv identifiers and links to code: pure text work, no network (see ``arxiv_api`` for that)."""
+"""arXiv identifiers and links to code: pure text work, no network (``studycards.paper.arxiv`` does that)."""
 
 from __future__ import annotations
 
@@ -108,8 +108,6 @@ def find_code_links(text: str, *, latex: bool = False) -> tuple[str, ...]:
 
 def _code_link(raw: str, before: str) -> str | None:
     raw = raw.rstrip(".,;:!?'\"`")
-    if raw.startswith(("@", ".")) or "@" in raw.split("/")[0]:
-        return None
     url = raw if re.match(r"https?://", raw, re.IGNORECASE) else "https://" + raw
     host, _, path = re.sub(r"^https?://(?:www\.)?", "", url, flags=re.IGNORECASE).partition("/")
     host = host.lower()

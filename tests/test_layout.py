@@ -96,15 +96,7 @@ def paper_exports() -> set[str]:
 NOTES_MODULES = sorted(name for name in modules() if within(name, "studycards.notes"))
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=pytest.mark.xfail(strict=True, reason="notes owner switching"))
-        if name == "studycards.notes.front_matter"
-        else name
-        for name in NOTES_MODULES
-    ],
-)
+@pytest.mark.parametrize("name", NOTES_MODULES)
 def test_notes_reach_the_paper_stage_only_through_what_its_package_exports(name):
     exports = paper_exports()
     offending = [

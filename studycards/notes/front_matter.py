@@ -99,7 +99,7 @@ _CHECKS: dict[str, Callable[[Any, str, dict[str, Any]], str | None]] = {"paper":
 
 
 def _paper_id(text: str) -> str | None:
-    from studycards.paper.ids import parse_id
+    from studycards.paper import parse_id
 
     try:
         return parse_id(text).id

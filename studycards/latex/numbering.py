@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from studycards.latex.macros import match_group
 from studycards.models import Equation
@@ -254,62 +255,78 @@ def _join(rows: list[str], env: str) -> str:
     return f"\\begin{{{kind}}} {inner} \\end{{{kind}}}".replace(" \\\\ ", " \\\\\n")
 
 
+class _Group(NamedTuple):
+    """Rows that the PDF shows under one number (or under none): ``(offset, latex)`` each."""
+
+    rows: list[tuple[int, str]]
+    tag: str | None
+    label: str | None
+    numbered: bool
+
+
 def display_equations(doc: str, start: int, end: int, env: str, numbering: Numbering, section: str) -> list[Equation]:
     """The equations one display contributes, numbered; ``line`` holds the offset in ``doc``
     of each equation's first row until the caller maps it to a file and line."""
     base = env.rstrip("*")
     starred = env.endswith("*") or env in UNNUMBERED
     body = doc[start:end]
-    rows = split_rows(body) if base in ROW_ENVS or base == "multline" else [(0, body)]
-    one_number = base not in ROW_ENVS
-    if one_number:
-        text, suppressed, tag, label = _marks(body)
-        numbered = tag is not None or (not starred and not suppressed)
-        rows = [(offset + _lead(row), _marks(row)[0]) for offset, row in rows]
-        rows = [(o, r) for o, r in rows if r.strip()] or [(0, "")]
-        groups = [(rows, tag, label, numbered)]
+    if base in ROW_ENVS:
+        groups = _row_groups(split_rows(body), starred)
     else:
-        groups, pending = [], []
-        for offset, row in rows:
-            text, suppressed, tag, label = _marks(row)
-            numbered = tag is not None or (not starred and not suppressed)
-            if text.strip():
-                pending.append((offset + _lead(row), text, label))
-            if numbered:
-                groups.append(
-                    (
-                        [(o, t) for o, t, _ in pending],
-                        tag,
-                        label or next((lb for _, _, lb in pending if lb), None),
-                        True,
-                    )
-                )
-                pending = []
-        if pending:
-            if groups and groups[-1][0]:
-                last = groups[-1]
-                groups[-1] = (last[0] + [(o, t) for o, t, _ in pending], last[1], last[2], last[3])
-            else:
-                groups.append(
-                    ([(o, t) for o, t, _ in pending], None, next((lb for _, _, lb in pending if lb), None), False)
-                )
+        groups = [_one_group(body, starred, base == "multline")]
     equations: list[Equation] = []
-    for group_rows, tag, label, numbered in groups:
-        number = None
-        if numbered:
-            number = tag if tag is not None else numbering.next()
-        texts = [t for _, t in group_rows if t.strip()]
-        if not texts:
-            continue
-        equations.append(
-            Equation(
+    for group in groups:
+        number = (group.tag if group.tag is not None else numbering.next()) if group.numbered else None
+        texts = [text for _, text in group.rows if text.strip()]
+        if texts:
+            equation = Equation(
                 latex=_join(texts, base),
                 file="",
-                line=start + group_rows[0][0],
+                line=start + group.rows[0][0],
                 environment=env,
                 number=number,
-                label=label,
+                label=group.label,
                 section=section,
             )
-        )
+            equations.append(equation)
     return equations
+
+
+def _numbered(suppressed: bool, tag: str | None, starred: bool) -> bool:
+    return tag is not None or (not starred and not suppressed)
+
+
+def _one_group(body: str, starred: bool, multline: bool) -> _Group:
+    """A display with one number for all of it: its marks may sit on any row."""
+    _, suppressed, tag, label = _marks(body)
+    rows = split_rows(body) if multline else [(0, body)]
+    texts = [(offset + _lead(row), _marks(row)[0]) for offset, row in rows]
+    kept = [(offset, text) for offset, text in texts if text.strip()] or [(0, "")]
+    return _Group(kept, tag, label, _numbered(suppressed, tag, starred))
+
+
+def _row_groups(rows: list[tuple[int, str]], starred: bool) -> list[_Group]:
+    """An alignment's rows grouped by number: unnumbered rows join the next numbered one,
+    and unnumbered rows at the end join the last."""
+    groups: list[_Group] = []
+    pending: list[tuple[int, str, str | None]] = []
+    for offset, row in rows:
+        text, suppressed, tag, label = _marks(row)
+        if text.strip():
+            pending.append((offset + _lead(row), text, label))
+        if _numbered(suppressed, tag, starred):
+            groups.append(_Group(_texts(pending), tag, label or _first_label(pending), True))
+            pending = []
+    if pending and groups and groups[-1].rows:
+        groups[-1] = groups[-1]._replace(rows=groups[-1].rows + _texts(pending))
+    elif pending:
+        groups.append(_Group(_texts(pending), None, _first_label(pending), False))
+    return groups
+
+
+def _texts(pending: list[tuple[int, str, str | None]]) -> list[tuple[int, str]]:
+    return [(offset, text) for offset, text, _ in pending]
+
+
+def _first_label(pending: list[tuple[int, str, str | None]]) -> str | None:
+    return next((label for _, _, label in pending if label), None)

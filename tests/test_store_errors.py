@@ -159,6 +159,23 @@ def test_damage_found_in_the_middle_of_a_command_reads_the_same(home):
 # -- no space ------------------------------------------------------------------------------------
 
 
+def test_a_full_disk_under_the_database_is_one_clear_line_and_keeps_the_collection(home, tmp_path):
+    home.mkdir(parents=True)
+    many = notes(tmp_path, 4000)
+    runs = commands_in(
+        home,
+        with_a_small_disk_at(home, "400k"),
+        ["add", str(DECKS / "adam.md")],
+        ["add", str(many)],
+        ["list", "--json"],
+    )
+    (first, _, problem), (code, out, err), (listed, cards, _) = runs
+    assert first == 0, problem
+    assert (code, out) == (1, "")
+    assert err == f"Error: no space left on the disk to write {home / 'studycards.db'}: free some space and try again\n"
+    assert listed == 0 and {c["deck"] for c in json.loads(cards)["cards"]} == {"Papers::Adam"}
+
+
 def test_a_full_disk_under_an_export_is_one_clear_line(home, tmp_path):
     out_dir = tmp_path / "out"
     out_dir.mkdir()
@@ -220,3 +237,11 @@ def test_a_lock_held_by_another_connection_is_busy(conn, tmp_path):
 def test_errors_that_are_not_the_stores_are_left_alone(tmp_path):
     assert user_error(ValueError("no"), tmp_path) is None
     assert user_error(FileNotFoundError(2, "No such file or directory", "x"), tmp_path) is None
+
+
+def test_a_disk_too_full_for_the_schema_is_one_clear_line_every_time(home):
+    """The first migration cannot be written: each command says so (not that the half-made database is damaged)."""
+    home.mkdir(parents=True)
+    runs = commands_in(home, with_a_small_disk_at(home, "128k"), ["add", str(DECKS / "adam.md")], ["status"])
+    no_space = f"Error: no space left on the disk to write {home / 'studycards.db'}: free some space and try again\n"
+    assert runs == [(1, "", no_space), (1, "", no_space)]

@@ -73,7 +73,8 @@ class Store:
         try:
             yield self
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            if self.conn.in_transaction:  # SQLite itself rolls back on some errors, a full disk among them
+                self.conn.execute("ROLLBACK")
             raise
         else:
             self.conn.execute("COMMIT")

@@ -99,7 +99,7 @@ def _plans(store: Store, texts: Iterable[str]) -> list[_Plan]:
     plans: dict[str, _Plan] = {}
     for ident in (parse_id(text) for text in texts):
         if ident.id not in plans:
-            plans[ident.id] = _Plan(ident, store.get_paper(ident.id), store.paper_source(ident.id))
+            plans[ident.id] = _Plan(ident, store.papers.get(ident.id), store.papers.source(ident.id))
     return list(plans.values())
 
 
@@ -175,9 +175,9 @@ def _store(store: Store, fetched: list[_Fetched], now: datetime) -> None:
         for item in fetched:
             result = item.result
             if result.fetched:
-                store.save_paper(result.paper, str(result.source_dir) if result.source_dir else None, now)
+                store.papers.save(result.paper, str(result.source_dir) if result.source_dir else None, now)
             if item.equations is not None:
-                store.save_equations(result.paper.arxiv_id, item.equations)
+                store.papers.save_equations(result.paper.arxiv_id, item.equations)
 
 
 def paper_equations(store: Store, home: Path, target: str) -> list[Equation]:
@@ -186,10 +186,10 @@ def paper_equations(store: Store, home: Path, target: str) -> list[Equation]:
         ident = parse_id(target)
     except StudycardsError:
         raise StudycardsError(f"{target}: no such file or folder, and not an arXiv id") from None
-    stored = store.equations(ident.id)
+    stored = store.papers.equations(ident.id)
     if stored:
         return stored
-    folder = store.paper_source(ident.id)
+    folder = store.papers.source(ident.id)
     if not (folder and folder.is_dir()):
         folder = cache_dir(home, ident) / "src"
     if not folder.is_dir():

@@ -141,6 +141,79 @@ def test_the_source_of_a_paper_stored_without_it_is_fetched_later(
     assert stored(home)[0]["source_cached"]
 
 
+def test_a_paper_named_twice_is_asked_for_once_in_the_form_first_named(arxiv_server: ArxivServer) -> None:
+    result = run("fetch", "--no-source", "1706.03762v2", "https://arxiv.org/abs/1706.03762", "arXiv:1706.03762v7")
+    assert result.exit_code == 0, result.output
+    assert [r.ids for r in arxiv_server.api_requests] == [["1706.03762v2"]]
+    assert result.stdout == "1706.03762v2  Attention Is All You Need\n"
+
+
+def test_a_stored_paper_is_asked_again_only_for_another_version(arxiv_server: ArxivServer, home: Path) -> None:
+    assert run("fetch", "--no-source", "1706.03762v2").exit_code == 0
+    same = run("fetch", "--no-source", "1706.03762", "1706.03762v2")
+    assert same.stdout == "1706.03762v2  Attention Is All You Need  (already fetched; --refresh asks arXiv again)\n"
+    newer = run("fetch", "--no-source", "1706.03762v7")
+    assert newer.exit_code == 0, newer.output
+    assert newer.stdout == "1706.03762v7  Attention Is All You Need\n"
+    assert [r.ids for r in arxiv_server.api_requests] == [["1706.03762v2"], ["1706.03762v7"]]
+    assert [(row["id"], row["version"]) for row in stored(home)] == [("1706.03762", 7)]
+
+
+def test_no_source_for_a_paper_with_its_source_cached_shows_the_cache(arxiv_server: ArxivServer) -> None:
+    assert run("fetch", "0903.0359").exit_code == 0
+    again = run("fetch", "--no-source", "0903.0359")
+    assert again.exit_code == 0, again.output
+    assert again.stdout.splitlines() == [
+        "0903.0359v1  Connected Parts of Decuplet Electromagnetic Properties  "
+        "(already fetched; --refresh asks arXiv again)",
+        "  source: cache/arxiv/0903.0359/src",
+    ]
+    assert len(arxiv_server.requests) == 2
+
+
+def test_a_source_without_a_main_file_is_stored_and_says_why_it_has_no_equations(
+    arxiv_server: ArxivServer, home: Path
+) -> None:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
+        info = tarfile.TarInfo("README")
+        info.size = 5
+        archive.addfile(info, io.BytesIO(b"hello"))
+    arxiv_server.add_source("1801.00862", gzip.compress(buffer.getvalue()))
+    result = run("fetch", "1801.00862")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[1] == "  source: cache/arxiv/1801.00862/src, 0 equations"
+    assert lines[2].startswith("  no main LaTeX file in ") and "none has \\documentclass" in lines[2]
+    [row] = stored(home)
+    assert row["source_cached"] and row["equations"] == 0
+    assert (home / "cache" / "arxiv" / "1801.00862" / "src" / "README").read_bytes() == b"hello"
+
+
+def test_refresh_downloads_again_even_when_the_cached_eprint_is_of_that_version(
+    arxiv_server: ArxivServer, home: Path
+) -> None:
+    assert run("fetch", "0903.0179").exit_code == 0
+    stamp = home / "cache" / "arxiv" / "0903.0179" / "eprint.id"
+    assert stamp.read_text() == "0903.0179v1\n"
+    arxiv_server.add_source("0903.0179", TINY_PDF)
+    refreshed = run("fetch", "--refresh", "0903.0179")
+    assert refreshed.exit_code == 0, refreshed.output
+    assert "arXiv has only a PDF of 0903.0179v1, no LaTeX source" in refreshed.stdout
+    assert [r.path for r in arxiv_server.src_requests] == ["/src/0903.0179v1", "/src/0903.0179v1"]
+    assert stored(home)[0]["equations"] == 0 and not (stamp.parent / "src").exists()
+
+
+def test_a_lost_store_reuses_the_cached_eprint_of_the_same_version(arxiv_server: ArxivServer, home: Path) -> None:
+    assert run("fetch", "0903.0179").exit_code == 0
+    for path in home.glob("studycards.db*"):
+        path.unlink()
+    again = run("fetch", "0903.0179")
+    assert again.exit_code == 0, again.output
+    assert "already" not in again.stdout and "main file hepth_desitterv3.tex" in again.stdout
+    assert len(arxiv_server.api_requests) == 2 and len(arxiv_server.src_requests) == 1
+
+
 def test_an_invalid_id_is_refused_before_the_network(arxiv_server: ArxivServer, home: Path) -> None:
     result = run("fetch", "1706.03762", "attention-is-all-you-need")
     assert result.exit_code == 2

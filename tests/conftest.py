@@ -20,6 +20,32 @@ from tests.paths import CORPUS
 
 NOW = "2026-11-23T09:00:00"
 
+# Tests that take seconds: killed and interrupted processes, pseudo-terminals, racing writers, hostile
+# inputs, large files, long property runs.  ``python -m pytest -m "not slow"`` leaves them out for a quick
+# edit loop.  A whole file or one test (optionally one parameter set); test_layout checks every name exists.
+SLOW = (
+    "tests/test_crash.py",
+    "tests/test_interrupt.py",
+    "tests/test_review_pty.py",
+    "tests/test_concurrency.py::test_the_same_notes_added_twice_at_once",
+    "tests/test_concurrency.py::test_two_adds_on_a_fresh_home_at_once",
+    "tests/test_concurrency.py::test_review_while_add_writes_a_large_file",
+    "tests/test_hostile_latex.py::test_huge_single_lines_are_read_in_bounded_time_and_memory",
+    "tests/test_hostile_latex.py::test_a_macro_that_expands_forever_stops_with_a_warning[nested arguments]",
+    "tests/test_add.py::test_a_large_file_gets_the_same_math_as_a_small_one",
+    "tests/test_export.py::test_the_shortcut_for_simple_paragraphs_renders_as_markdown_it_does",
+    "tests/test_fuzz.py::test_mutated_notes_parse_the_same_twice_and_raise_nothing",
+    "tests/test_fuzz.py::test_mutated_latex_extracts_the_same_twice_and_raises_only_our_error",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark the tests named in ``SLOW``: one list, so the files that hold them need no edit to join it."""
+    for item in items:
+        path, _, name = item.nodeid.partition("::")
+        if {path, f"{path}::{name}", f"{path}::{name.partition('[')[0]}"} & set(SLOW):
+            item.add_marker(pytest.mark.slow)
+
 
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from studycards.errors import StudycardsError
-from studycards.latex.macros import Expander, work_budget
+from studycards.latex.arguments import work_budget
+from studycards.latex.macros import Expander
 from studycards.latex.prose import plain_text
 from studycards.latex.scan import scan
 from studycards.models import Equation

@@ -13,21 +13,23 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
 
-MAX_GROUP = 200_000
+from studycards.latex.arguments import (
+    MAX_GROUP,
+    TOKEN,
+    match_group,
+    read_argument,
+    read_name,
+    read_optional,
+    skip_spaces,
+    spend,
+)
+
 MAX_DEPTH = 40
 EXPANSION_BUDGET = 100_000
-WORK_BUDGET = 4_000_000
 OUTPUT_BUDGET = 4_000_000
 
-_TOKEN = re.compile(r"\\(?:([A-Za-z]+)|([\s\S]))")
-_BRACES = re.compile(r"\\[\s\S]|[{}]")
-_BRACKETS = re.compile(r"\\[\s\S]|[{}\[\]]")
-_SPACES = re.compile(r"(?:[ \t]|%?\n(?![ \t]*\n))*")
 _ENDS_WITH_WORD = re.compile(r"\\[A-Za-z]+$")
 _PARAM = re.compile(r"#(#|[1-9])")
 _VERBATIM_ENVS = ("verbatim", "Verbatim", "lstlisting", "minted", "alltt")
@@ -77,117 +79,6 @@ class Macro:
     default: str | None = None
     prefix: str = ""
     delimiters: tuple[str, ...] = ()
-
-
-_WORK: ContextVar[list[int] | None] = ContextVar("studycards_latex_work", default=None)
-
-
-@contextmanager
-def work_budget(limit: int = WORK_BUDGET) -> Iterator[list[int]]:
-    """Bound the brace-matching work of one document, so hostile input stays linear.
-
-    Every group search charges the tokens it looks at; once the budget is spent,
-    unmatched groups are reported at once instead of being searched for.  The
-    yielded box holds what is left (negative: the budget ran out).
-    """
-    box = [limit]
-    token = _WORK.set(box)
-    try:
-        yield box
-    finally:
-        _WORK.reset(token)
-
-
-def _spend(amount: int) -> bool:
-    box = _WORK.get()
-    if box is None:
-        return True
-    box[0] -= amount
-    return box[0] >= 0
-
-
-def skip_spaces(text: str, pos: int) -> int:
-    """Where the next argument may start: spaces and one line break are skipped, never a blank line."""
-    return _SPACES.match(text, pos).end()
-
-
-def match_group(text: str, pos: int, close: str = "}") -> int:
-    """The index just after the group opening at ``pos`` (``{`` or ``[``), or -1 if it never closes.
-
-    Braces nest; inside ``[…]`` only brackets at brace depth zero count, as in LaTeX.
-    The search is bounded so that an unclosed brace in a huge file stays cheap.
-    """
-    if not _spend(1):
-        return -1
-    end = min(len(text), pos + MAX_GROUP)
-    depth = 0
-    seen = 0
-    pattern = _BRACES if close == "}" else _BRACKETS
-    found = -1
-    for m in pattern.finditer(text, pos, end):
-        seen += 1
-        tok = m.group()
-        if tok == "{":
-            depth += 1
-        elif tok == "}":
-            depth -= 1
-            if close == "}" and depth == 0:
-                found = m.end()
-                break
-            if depth < 0:
-                break
-        elif tok == "[" and close == "]" and depth == 0 and m.start() == pos:
-            continue
-        elif tok == "]" and close == "]" and depth == 0:
-            found = m.end()
-            break
-    _spend(seen)
-    return found
-
-
-def read_argument(text: str, pos: int) -> tuple[str, int]:
-    """One undelimited argument at ``pos``: a braced group, a control sequence or one character."""
-    pos = skip_spaces(text, pos)
-    if pos >= len(text) or text[pos] in "}]" or text.startswith("\n", pos):
-        return "", pos
-    if text[pos] == "{":
-        end = match_group(text, pos)
-        if end < 0:
-            return "", pos
-        return text[pos + 1 : end - 1], end
-    m = _TOKEN.match(text, pos)
-    if m:
-        return m.group(), m.end()
-    return text[pos], pos + 1
-
-
-def read_optional(text: str, pos: int) -> tuple[str | None, int]:
-    """An optional ``[…]`` argument at ``pos``, or ``None`` when there is none."""
-    start = skip_spaces(text, pos)
-    if not text.startswith("[", start):
-        return None, pos
-    end = match_group(text, start, "]")
-    if end < 0:
-        return None, pos
-    return text[start + 1 : end - 1], end
-
-
-def read_name(text: str, pos: int) -> tuple[str | None, int]:
-    """The control sequence being defined: ``\\name`` or ``{\\name}``."""
-    pos = skip_spaces(text, pos)
-    braced = text.startswith("{", pos)
-    if braced:
-        pos = skip_spaces(text, pos + 1)
-    m = _TOKEN.match(text, pos)
-    if not m:
-        return None, pos
-    end = m.end()
-    if braced:
-        end = skip_spaces(text, end)
-        if not text.startswith("}", end):
-            return None, pos
-        end += 1
-    return m.group(1) or m.group(2), end
 
 
 def _parse_params(params: str) -> tuple[str, tuple[str, ...]]:
@@ -244,7 +135,7 @@ class Expander:
                 out_len += len(replacement)
             last = end
 
-        for m in _TOKEN.finditer(text):
+        for m in TOKEN.finditer(text):
             start = m.start()
             if start < skip_to:
                 continue
@@ -310,7 +201,7 @@ class Expander:
                 if not self.exhausted:
                     self._memo[macro.name] = cached
             if macro.name[:1].isalpha():
-                after = _SPACES.match(text, pos).end()
+                after = skip_spaces(text, pos)
                 if after > pos and not text.startswith("\n\n", after - 1):
                     pos = after
                     if _ENDS_WITH_WORD.search(cached):
@@ -343,7 +234,7 @@ class Expander:
                 args.append(macro.default if value is None else value)
             elif delimiter:
                 close = text.find(delimiter, pos, pos + MAX_GROUP)
-                if not _spend(1 + (close - pos if close >= 0 else MAX_GROUP) // 64) or close < 0:
+                if not spend(1 + (close - pos if close >= 0 else MAX_GROUP) // 64) or close < 0:
                     return None, start
                 args.append(text[pos:close])
                 pos = close + len(delimiter)
@@ -419,7 +310,7 @@ class Expander:
         pos = skip_spaces(text, pos)
         if text.startswith("=", pos):
             pos += 1
-        m = _TOKEN.match(text, skip_spaces(text, pos))
+        m = TOKEN.match(text, skip_spaces(text, pos))
         if not m:
             return None
         target = m.group(1) or m.group(2)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from studycards.latex.macros import match_group
+from studycards.latex.arguments import match_end, match_group
 from studycards.models import Equation
 
 BOOKISH = {"book", "report", "scrbook", "scrreprt", "memoir", "amsbook", "thesis"}
@@ -175,7 +175,7 @@ def split_rows(body: str) -> list[tuple[int, str]]:
     start = 0
     for m in _top_level(body, "\\\\"):
         rows.append((start, body[start : m.start()]))
-        start = _ROW_OPTION.match(body, m.end()).end()
+        start = match_end(_ROW_OPTION, body, m.end())
     rows.append((start, body[start:]))
     return rows
 
@@ -209,7 +209,7 @@ def _marks(row: str) -> tuple[str, bool, str | None, str | None]:
 
 def _lead(row: str) -> int:
     """Where a row's formula starts: after blanks, comment marks, labels and number switches."""
-    return _LEAD.match(row).end()
+    return match_end(_LEAD, row)
 
 
 def tidy_latex(latex: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from studycards.latex.macros import match_group, read_optional, skip_spaces
+from studycards.latex.arguments import match_end, match_group, read_optional, skip_spaces
 
 DROP_ENVS = (
     "figure",
@@ -350,7 +350,7 @@ def _prose(text: str) -> str:
                 continue
             out.append(SYMBOLS.get(symbol, ""))
             if symbol == "\\":
-                pos = _LINE_BREAK_OPTION.match(text, pos).end()
+                pos = match_end(_LINE_BREAK_OPTION, text, pos)
             continue
         if name in ACCENTS and len(name) == 1 and pos < len(text) and text[pos] == "{":
             end = match_group(text, pos)

@@ -12,7 +12,7 @@ import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 
-from studycards.latex.macros import read_argument, read_optional
+from studycards.latex.arguments import read_argument, read_optional
 from studycards.latex.numbering import Numbering, display_equations
 from studycards.latex.prose import all_sentences, plain_text
 from studycards.models import Equation

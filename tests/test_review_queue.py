@@ -207,3 +207,24 @@ def test_limits_in_a_deck_session_count_only_that_decks_cards(home, decks):
     assert queue(home, "Papers", new=2) == [("resnet 1", False)]
     assert queue(home, new=3) == [("resnet 1", False)]
     assert queue(home, new=4) == [("resnet 1", False), ("resnet 2", False)]
+
+
+def test_the_summary_counts_the_redrills_left_and_tomorrows_reviews_of_the_session_deck(home, decks):
+    grade(home, DAY - timedelta(days=1), "adam 1", 5)  # due today, in another deck
+    grade(home, DAY - timedelta(days=5), "adam 2", 5)
+    grade(home, DAY - timedelta(days=4), "adam 2", 5)  # due the day after tomorrow
+    script = ["\n", "5", "\n", "1", "\n", "3"]
+
+    def key() -> str:
+        if not script:
+            raise EOFError
+        return script.pop(0)
+
+    with open_store(home) as store:
+        summary = Session(store, DAY, clock_on(DAY), deck="Papers::ResNet").run(key, Screen())
+    assert (summary.reviewed, summary.new, summary.redrills, summary.pending_redrills) == (2, 2, 1, 1)
+    assert summary.due_tomorrow == 2
+    grade(home, DAY, "adam 1", 5)  # due in six days: not tomorrow
+    with open_store(home) as store:
+        summary = Session(store, DAY, clock_on(DAY)).run(lambda: "q", Screen())
+    assert (summary.pending_redrills, summary.due_tomorrow) == (1, 2)

@@ -53,7 +53,7 @@ def reading(db: Path) -> Iterator[sqlite3.Connection]:
             conn.close()
 
 
-def rows(db: Path, tables: dict[str, str] = V1_TABLES) -> dict[str, list[tuple]]:
+def rows(db: Path, tables: dict[str, str] = V1_TABLES) -> dict[str, tuple[list[str], list[tuple]]]:
     """Every row of the given tables, in the columns schema 1 had (later columns are new, not lost)."""
     with reading(db) as conn:
         found = {}

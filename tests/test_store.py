@@ -1,0 +1,418 @@
+"""The store's contract, through its public parts on a real database: what goes in comes back out, by key."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from studycards.errors import GradedElsewhere, StudycardsError
+from studycards.models import CardState, Equation, Paper, Question
+from studycards.store import Store, open_store
+from studycards.store.cards import CardContent, CardPlace
+from studycards.store.exports import ExportDeck, ExportedNote
+from studycards.store.files import FileHash
+from studycards.store.reviews import DueOn
+
+DAY = date(2026, 11, 23)
+NOW = datetime(2026, 11, 23, 9, 0)
+
+
+def content(n: int, deck: str = "Papers::Adam", **changes: Any) -> CardContent:
+    card = CardContent(
+        key=f"k1:basic:{deck}:front {n}#0",
+        note_key=f"k1:basic:{deck}:front {n}",
+        deck=deck,
+        kind="basic",
+        ord=0,
+        front=f"front {n}",
+        back=f"back {n}",
+        context=f"{deck} › Section",
+        tags=("adam", "optim"),
+        source="/notes/adam.md",
+        line=10 + n,
+        paper=None,
+        front_text=f"front {n} drawn",
+        back_text=f"back {n} drawn",
+    )
+    return card._replace(**changes)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    with open_store(tmp_path / "home") as opened:
+        yield opened
+
+
+def add(store: Store, *cards: CardContent) -> dict[str, int]:
+    with store.transaction():
+        store.cards.insert(cards, NOW)
+    found = store.cards.by_keys(c.key for c in cards)
+    return {c.front: found[c.key].id for c in cards}
+
+
+def grade(store: Store, card_id: int, grade: int, after: CardState, day: date = DAY, redrill: bool = False) -> int:
+    card = store.cards.get(card_id)
+    assert card is not None
+    return store.reviews.record(card_id, grade, day, NOW, 1500, card.state, after, redrill=redrill)
+
+
+# -- cards ---------------------------------------------------------------------------------------
+
+
+def test_a_card_comes_back_by_key_and_by_id_as_it_went_in(store):
+    ids = add(store, content(1), content(2, deck="Papers::Adam::Proofs"))
+    [one] = store.cards.by_keys([content(1).key]).values()
+    assert one == store.cards.get(ids["front 1"])
+    assert (one.key, one.note_key, one.deck, one.kind, one.ord) == (
+        "k1:basic:Papers::Adam:front 1#0",
+        "k1:basic:Papers::Adam:front 1",
+        "Papers::Adam",
+        "basic",
+        0,
+    )
+    assert (one.front, one.back, one.front_text, one.back_text) == (
+        "front 1",
+        "back 1",
+        "front 1 drawn",
+        "back 1 drawn",
+    )
+    assert (one.context, one.tags, one.source, one.line) == (
+        "Papers::Adam › Section",
+        ("adam", "optim"),
+        "/notes/adam.md",
+        11,
+    )
+    assert (one.paper, one.paper_title, one.retired, one.state) == (None, None, False, CardState())
+    assert store.cards.by_keys(["k1:basic:Papers::Adam:nothing#0"]) == {}
+    assert store.cards.get(max(ids.values()) + 1) is None
+
+
+def test_many_keys_are_looked_up_at_once(store):
+    cards = [content(n) for n in range(1200)]
+    add(store, *cards)
+    assert sorted(store.cards.by_keys(c.key for c in cards)) == sorted(c.key for c in cards)
+
+
+def test_select_filters_by_deck_with_its_subdecks_and_leaves_out_retired_cards_when_asked(store):
+    ids = add(store, content(1), content(2, deck="Papers::Adam::Proofs"), content(3, deck="Papers::Adamant"))
+    with store.transaction():
+        store.cards.retire([ids["front 1"]], NOW)
+    assert [c.front for c in store.cards.select()] == ["front 1", "front 2", "front 3"]
+    assert [c.front for c in store.cards.select(deck="Papers::Adam")] == ["front 1", "front 2"]
+    assert [c.front for c in store.cards.select(deck="Papers::Adam", include_retired=False)] == ["front 2"]
+    assert store.cards.get(ids["front 1"]).retired
+
+
+def test_an_update_rewrites_content_keeps_the_schedule_and_brings_a_retired_card_back(store):
+    ids = add(store, content(1))
+    learned = CardState(260, 1, 1, DAY + timedelta(days=1))
+    grade(store, ids["front 1"], 5, learned)
+    with store.transaction():
+        store.cards.retire([ids["front 1"]], NOW)
+        store.cards.update({ids["front 1"]: content(1, back="a better back", tags=("adam",), line=40)}, NOW)
+    card = store.cards.get(ids["front 1"])
+    assert (card.back, card.tags, card.line, card.retired, card.state) == (
+        "a better back",
+        ("adam",),
+        40,
+        False,
+        learned,
+    )
+
+
+def test_a_move_changes_only_where_the_card_is(store):
+    ids = add(store, content(1))
+    before = store.cards.get(ids["front 1"])
+    with store.transaction():
+        store.cards.move([CardPlace(ids["front 1"], "/notes/elsewhere.md", 3)])
+    after = store.cards.get(ids["front 1"])
+    assert (after.source, after.line) == ("/notes/elsewhere.md", 3)
+    assert after._replace(source=before.source, line=before.line) == before
+
+
+def test_cards_from_sources_are_every_card_last_seen_in_those_files(store):
+    add(store, content(1), content(2, source="/notes/other.md"), content(3))
+    assert [c.front for c in store.cards.from_sources(["/notes/adam.md"])] == ["front 1", "front 3"]
+    assert store.cards.from_sources(["/notes/none.md"]) == []
+
+
+# -- the day's queues ----------------------------------------------------------------------------
+
+
+def test_due_cards_come_most_overdue_first_and_new_cards_in_notes_order(store):
+    ids = add(store, *(content(n) for n in range(1, 6)))
+    for front, due in (("front 2", DAY), ("front 4", DAY - timedelta(days=3)), ("front 5", DAY + timedelta(days=2))):
+        store.cards.set_state(ids[front], CardState(250, 2, 6, due))
+    assert [c.front for c in store.cards.due(DAY, 10)] == ["front 4", "front 2"]
+    assert [c.front for c in store.cards.due(DAY, 1)] == ["front 4"]
+    assert [c.front for c in store.cards.new(10)] == ["front 1", "front 3"]
+    assert store.cards.count_due(DAY) == 2 and store.cards.count_due(DAY + timedelta(days=2)) == 3
+    assert store.cards.next_due(DAY) == DAY + timedelta(days=2)
+    assert store.cards.next_due(DAY + timedelta(days=2)) is None
+    assert [c.front for c in store.cards.select(due_on=DAY)] == ["front 2", "front 4"]
+
+
+def test_retired_cards_are_in_no_queue(store):
+    ids = add(store, content(1), content(2))
+    store.cards.set_state(ids["front 2"], CardState(250, 2, 6, DAY))
+    with store.transaction():
+        store.cards.retire(ids.values(), NOW)
+    assert (store.cards.due(DAY, 10), store.cards.new(10), store.cards.count_due(DAY)) == ([], [], 0)
+
+
+# -- reviews -------------------------------------------------------------------------------------
+
+
+def test_a_grade_is_logged_and_moves_the_card_and_undo_puts_both_back(store):
+    ids = add(store, content(1))
+    after = CardState(260, 1, 1, DAY + timedelta(days=1))
+    review_id = grade(store, ids["front 1"], 5, after)
+    [logged] = store.reviews.log(ids["front 1"])
+    assert (logged.id, logged.card_id, logged.day, logged.grade, logged.redrill) == (
+        review_id,
+        ids["front 1"],
+        DAY,
+        5,
+        False,
+    )
+    assert (logged.before, logged.after) == (CardState(), after)
+    assert store.cards.get(ids["front 1"]).state == after
+    assert store.reviews.graded_on(ids["front 1"], DAY) and not store.reviews.graded_on(
+        ids["front 1"], DAY + timedelta(1)
+    )
+    assert store.reviews.undo(review_id) == logged
+    assert store.reviews.log() == [] and store.cards.get(ids["front 1"]).state == CardState()
+    with pytest.raises(StudycardsError, match=f"no review {review_id} to undo"):
+        store.reviews.undo(review_id)
+
+
+def test_undo_is_refused_once_the_card_was_graded_again(store):
+    ids = add(store, content(1))
+    first = grade(store, ids["front 1"], 2, CardState(218, 0, 1, DAY + timedelta(days=1)))
+    grade(store, ids["front 1"], 4, CardState(218, 0, 1, DAY + timedelta(days=1)), redrill=True)
+    with pytest.raises(GradedElsewhere):
+        store.reviews.undo(first)
+    assert [r.grade for r in store.reviews.log()] == [2, 4]
+
+
+def test_today_counts_and_redrills_follow_the_log(store):
+    ids = add(store, content(1), content(2), content(3))
+    store.cards.set_state(ids["front 3"], CardState(250, 2, 6, DAY))
+    grade(store, ids["front 1"], 2, CardState(218, 0, 1, DAY + timedelta(days=1)))
+    grade(store, ids["front 2"], 5, CardState(260, 1, 1, DAY + timedelta(days=1)))
+    grade(store, ids["front 3"], 3, CardState(236, 3, 15, DAY + timedelta(days=15)))
+    assert [c.front for c in store.reviews.redrills(DAY)] == ["front 1", "front 3"]
+    assert (store.reviews.new_seen_on(DAY), store.reviews.reviewed_on(DAY)) == (2, 1)
+    grade(store, ids["front 1"], 4, CardState(218, 0, 1, DAY + timedelta(days=1)), redrill=True)
+    assert [c.front for c in store.reviews.redrills(DAY)] == ["front 3"]
+    assert (store.reviews.new_seen_on(DAY), store.reviews.reviewed_on(DAY)) == (2, 1)
+    assert store.reviews.redrills(DAY + timedelta(days=1)) == []
+
+
+def test_status_and_forecast_count_per_deck_and_per_day(store):
+    ids = add(store, content(1), content(2), content(3, deck="Other"))
+    store.cards.set_state(ids["front 2"], CardState(250, 1, 1, DAY + timedelta(days=1)))
+    [other, adam] = store.reviews.status(DAY)  # by deck name
+    assert (adam.deck, adam.new, adam.due, adam.redrills, adam.learned, adam.retired) == ("Papers::Adam", 1, 0, 0, 1, 0)
+    assert (other.deck, other.new) == ("Other", 1)
+    assert store.reviews.forecast(DAY, 2) == [DueOn(DAY + timedelta(days=1), 1), DueOn(DAY + timedelta(days=2), 0)]
+    assert store.reviews.forecast(DAY, 2, "Other") == [
+        DueOn(DAY + timedelta(days=1), 0),
+        DueOn(DAY + timedelta(days=2), 0),
+    ]
+
+
+# -- transactions --------------------------------------------------------------------------------
+
+
+def test_a_transaction_lands_whole_or_not_at_all_and_nested_ones_join_it(store):
+    with pytest.raises(RuntimeError), store.transaction():
+        store.cards.insert([content(1)], NOW)
+        with store.transaction():
+            store.cards.insert([content(2)], NOW)
+        raise RuntimeError("stopped halfway")
+    assert store.cards.select() == []
+    with store.transaction():
+        store.cards.insert([content(1)], NOW)
+        with store.transaction():
+            store.cards.insert([content(2)], NOW)
+    assert len(store.cards.select()) == 2
+
+
+def test_looking_at_a_home_without_a_database_writes_nothing(tmp_path):
+    home = tmp_path / "fresh"
+    with open_store(home, create=False) as store:
+        assert (store.cards.select(), store.questions.select(), store.papers.summaries()) == ([], [], [])
+    assert not home.exists()
+
+
+# -- questions -----------------------------------------------------------------------------------
+
+
+def question(text: str, deck: str = "Papers::Adam", paper: str | None = "1412.6980", line: int = 30) -> Question:
+    return Question(
+        deck=deck, text=text, context=f"{deck} › Questions", source="/notes/adam.md", line=line, paper=paper
+    )
+
+
+def test_questions_are_kept_by_identity_answered_removed_and_reopened(store):
+    with store.transaction():
+        store.questions.upsert([question("Why bias correction?"), question("Is AMSGrad better?", line=31)], NOW)
+    why, amsgrad = store.questions.select()
+    assert (why.text, why.deck, why.paper, why.source, why.line, why.status, why.answer) == (
+        "Why bias correction?",
+        "Papers::Adam",
+        "1412.6980",
+        "/notes/adam.md",
+        30,
+        "open",
+        None,
+    )
+    assert why.key == question("Why bias correction?").key and store.questions.get(why.id) == why
+    store.questions.answered(why.id, "The moments start at zero.")
+    store.questions.remove([amsgrad.id])
+    assert store.questions.select() == []
+    assert [(q.text, q.status, q.answer) for q in store.questions.select(include_answered=True)] == [
+        ("Why bias correction?", "answered", "The moments start at zero.")
+    ]
+    assert store.questions.get(amsgrad.id) is None
+    assert [q.text for q in store.questions.from_sources(["/notes/adam.md"])] == ["Why bias correction?"]
+    with store.transaction():
+        store.questions.upsert([question("Is AMSGrad better?", line=50)], NOW)
+    [back] = store.questions.select()
+    assert (back.id, back.status, back.line) == (amsgrad.id, "open", 50)
+
+
+def test_open_questions_are_chosen_by_deck_and_by_paper(store):
+    with store.transaction():
+        store.questions.upsert(
+            [
+                question("Adam?"),
+                question("Proof?", deck="Papers::Adam::Proofs"),
+                question("Other?", deck="Other", paper=None),
+            ],
+            NOW,
+        )
+    assert [q.text for q in store.questions.open(["Papers::Adam"])] == ["Adam?", "Proof?"]
+    assert [q.text for q in store.questions.open(["Other", "Papers::Adam::Proofs"])] == ["Other?", "Proof?"]
+    assert len(store.questions.open()) == 3
+    assert [q.text for q in store.questions.select(paper="1412.6980")] == ["Adam?", "Proof?"]
+
+
+# -- papers and equations ------------------------------------------------------------------------
+
+
+ADAM = Paper(
+    arxiv_id="1412.6980",
+    version=9,
+    title="Adam: A Method for Stochastic Optimization",
+    authors=("Diederik P. Kingma", "Jimmy Ba"),
+    abstract="We introduce Adam.",
+    published="2014-12-22T13:54:29Z",
+    updated="2017-01-30T01:27:54Z",
+    categories=("cs.LG",),
+    doi=None,
+    journal_ref="ICLR 2015",
+    comment="Published as a conference paper at ICLR 2015",
+    pdf_url="https://arxiv.org/pdf/1412.6980v9",
+    code_links=("https://github.com/example/adam",),
+)
+EQUATIONS = (
+    Equation(r"m_t = \beta_1 m_{t-1}", "adam.tex", 12, "equation", "1", "eq:m", "Algorithm", "The first moment:"),
+    Equation(
+        r"\hat m_t = m_t / (1 - \beta_1^t)",
+        "adam.tex",
+        20,
+        "align",
+        None,
+        None,
+        "Algorithm",
+        "",
+        "where",
+        ("m_t",),
+        "m̂",
+    ),
+)
+
+
+def test_a_paper_and_its_equations_come_back_as_they_went_in(store, tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    with store.transaction():
+        store.papers.save(ADAM, str(source), NOW)
+        store.papers.save_equations(ADAM.arxiv_id, EQUATIONS)
+    assert store.papers.get(ADAM.arxiv_id) == ADAM
+    assert store.papers.source(ADAM.arxiv_id) == source
+    assert tuple(store.papers.equations(ADAM.arxiv_id)) == EQUATIONS
+    assert store.papers.titles() == {ADAM.arxiv_id: ADAM.title}
+    assert (
+        store.papers.get("2401.00001"),
+        store.papers.source("2401.00001"),
+        store.papers.equations("2401.00001"),
+    ) == (
+        None,
+        None,
+        [],
+    )
+    with store.transaction():
+        store.papers.save_equations(ADAM.arxiv_id, EQUATIONS[:1])
+    assert tuple(store.papers.equations(ADAM.arxiv_id)) == EQUATIONS[:1]
+
+
+def test_a_paper_summary_counts_its_equations_and_live_cards_and_sees_the_cache(store, tmp_path):
+    source = tmp_path / "src"
+    source.mkdir()
+    with store.transaction():
+        store.papers.save(ADAM, str(source), NOW)
+        store.papers.save_equations(ADAM.arxiv_id, EQUATIONS)
+        store.papers.save(ADAM._replace(arxiv_id="1706.03762", title="Attention"), None, NOW + timedelta(hours=1))
+    ids = add(store, content(1, paper=ADAM.arxiv_id), content(2, paper=ADAM.arxiv_id))
+    with store.transaction():
+        store.cards.retire([ids["front 2"]], NOW)
+    adam, attention = store.papers.summaries()
+    assert adam == (ADAM.arxiv_id, 9, ADAM.title, ADAM.authors, True, ADAM.code_links, "2026-11-23T09:00:00", 2, 1)
+    assert (attention.id, attention.source_cached, attention.equations, attention.cards) == ("1706.03762", False, 0, 0)
+    assert store.cards.get(ids["front 1"]).paper_title == ADAM.title
+    source.rmdir()
+    assert not store.papers.summaries()[0].source_cached
+
+
+# -- files and exports ---------------------------------------------------------------------------
+
+
+def test_a_notes_files_hash_is_remembered_and_replaced(store):
+    assert store.files.hash("/notes/adam.md") is None
+    with store.transaction():
+        store.files.remember("/notes/adam.md", FileHash("ab" * 32, ""), NOW)
+        store.files.remember("/notes/adam.md", FileHash("cd" * 32, "Papers::Adam"), NOW)
+    assert store.files.hash("/notes/adam.md") == FileHash("cd" * 32, "Papers::Adam")
+
+
+def test_export_reads_live_notes_per_deck_and_remembers_what_it_wrote(store):
+    cloze = dict(kind="cloze", note_key="k1:cloze:Papers::Adam:c", source="/notes/adam.md")
+    ids = add(
+        store,
+        content(1),
+        content(2, key="k1:cloze:Papers::Adam:c#2", ord=2, **cloze),
+        content(3, key="k1:cloze:Papers::Adam:c#1", ord=1, **cloze),
+        content(4, deck="Papers::Adam::Proofs"),
+    )
+    with store.transaction():
+        store.cards.retire([ids["front 4"]], NOW)
+    assert store.exports.decks() == [ExportDeck("Papers::Adam", 2, 3)]
+    assert store.exports.decks(["Other"]) == []
+    basic, note = store.exports.notes("Papers::Adam")
+    assert (basic.note_key, basic.ords, basic.exported_hash, basic.exported_mod) == (
+        content(1).note_key,
+        "0",
+        None,
+        None,
+    )
+    assert (note.kind, note.front, sorted(note.ords.split(","))) == ("cloze", "front 3", ["1", "2"])
+    store.exports.record([ExportedNote(basic.note_key, "h1", 1700000000)])
+    store.exports.record([ExportedNote(basic.note_key, "h2", 1700000005)])
+    again, _ = store.exports.notes("Papers::Adam")
+    assert (again.exported_hash, again.exported_mod) == ("h2", 1700000005)

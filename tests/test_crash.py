@@ -20,9 +20,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pexpect
-from click.testing import CliRunner
 
-from studycards.cli import main
 from studycards.models import CardState
 from studycards.sm2 import schedule
 from studycards.store.database import open_store
@@ -35,11 +33,9 @@ DAY = date(2026, 11, 23)
 BIG = 5000  # cards in the large notes file: a write of about 3 MB
 
 
-def make_template(home: Path) -> None:
+def make_template(cli, home: Path) -> None:
     """A collection with history: the Adam deck, three cards graded yesterday."""
-    result = CliRunner().invoke(
-        main, ["--home", str(home), "add", str(DECKS / "adam.md")], env={"STUDYCARDS_NOW": "2026-11-22T09:00"}
-    )
+    result = cli("--home", home, "add", DECKS / "adam.md", now="2026-11-22T09:00")
     assert result.exit_code == 0, result.output
     with open_store(home) as store:
         for card, grade in zip(store.cards.select()[:3], (5, 3, 1)):
@@ -94,11 +90,11 @@ def wal_size(home: Path) -> int:
         return 0
 
 
-def test_add_killed_at_any_moment_lands_whole_or_not_at_all(tmp_path):
+def test_add_killed_at_any_moment_lands_whole_or_not_at_all(cli, tmp_path):
     big = tmp_path / "big.md"
     big.write_text(notes_text(BIG), encoding="utf-8")
     template = tmp_path / "template"
-    make_template(template)
+    make_template(cli, template)
     before = contents(template / "studycards.db")
     rng = random.Random(20261123)
     # (how, when): after a random delay; once the log holds that many bytes of the import (mid-write); or
@@ -150,7 +146,7 @@ def test_add_killed_at_any_moment_lands_whole_or_not_at_all(tmp_path):
     assert any(mid_write and added == 0 for *_, mid_write, added in outcomes), outcomes  # killed inside the write
 
 
-def test_first_use_killed_leaves_a_database_that_opens(tmp_path):
+def test_first_use_killed_leaves_a_database_that_opens(cli, tmp_path):
     """Killed while it creates the database and its schema: the next run finds all of the schema or none."""
     for number, delay in enumerate((0.0, 0.002, 0.01, 0.03)):
         home = tmp_path / f"fresh{number}"
@@ -172,14 +168,14 @@ def test_first_use_killed_leaves_a_database_that_opens(tmp_path):
                 assert ("cards" in tables) == (version >= 1) and ("exported_notes" in tables) == (version >= 2)
             finally:
                 conn.close()
-        result = CliRunner().invoke(main, ["--home", str(home), "add", str(DECKS / "adam.md")])
+        result = cli("--home", home, "add", DECKS / "adam.md")
         assert result.exit_code == 0, result.output
         assert len(contents(home / "studycards.db")["cards"]) == 23
 
 
-def test_review_killed_right_after_a_grade_keeps_every_grade_given(tmp_path):
+def test_review_killed_right_after_a_grade_keeps_every_grade_given(cli, tmp_path):
     template = tmp_path / "template"
-    make_template(template)
+    make_template(cli, template)
     rng = random.Random(7)
     for number, confirmed in enumerate((0, 1, 3, 5)):
         home = tmp_path / f"home{number}"

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from click.testing import CliRunner
 
-from studycards.cli import main
 from studycards.models import CardState
 from studycards.sm2 import schedule
 from studycards.store.database import open_store
@@ -29,8 +27,8 @@ ADAM = [  # the first cards of decks/adam.md, in notes order: (front, start of t
 
 
 @pytest.fixture
-def adam(home: Path) -> Path:
-    result = CliRunner().invoke(main, ["add", str(DECKS / "adam.md")], env={"STUDYCARDS_NOW": NOW})
+def adam(cli, home: Path) -> Path:
+    result = cli("add", DECKS / "adam.md", now=NOW)
     assert result.exit_code == 0, result.output
     return home
 
@@ -158,10 +156,10 @@ def test_a_killed_session_loses_at_most_the_card_on_screen(adam):
     assert log[ADAM[1][0]] == []
 
 
-def test_e_opens_the_editor_at_the_card_and_shows_the_edited_card(adam, tmp_path):
+def test_e_opens_the_editor_at_the_card_and_shows_the_edited_card(cli, adam, tmp_path):
     notes = tmp_path / "adam.md"
     notes.write_text((DECKS / "adam.md").read_text())
-    CliRunner().invoke(main, ["add", str(notes), "--deck", "Mine"], env={"STUDYCARDS_NOW": NOW})
+    assert cli("add", notes, "--deck", "Mine", now=NOW).exit_code == 0
     editor = tmp_path / "editor.py"
     editor.write_text(
         "import sys, pathlib\n"

@@ -49,12 +49,12 @@ def test_adding_each_deck_twice_changes_nothing_the_second_time(cli, deck, home,
 def review(home: Path, front: str, grade: int) -> int:
     """Grade a card the way a review session does (the session has its own tests)."""
     with open_store(home) as store:
-        [card] = [c for c in store.cards() if c.front == front]
+        [card] = [c for c in store.cards.select() if c.front == front]
         from datetime import datetime
 
         moment = datetime(2026, 11, 23, 9, 0)
         after = schedule(card.state, grade, study_day(moment))
-        store.record_review(card.id, grade, study_day(moment), moment, 1200, card.state, after, redrill=False)
+        store.reviews.record(card.id, grade, study_day(moment), moment, 1200, card.state, after, redrill=False)
         return card.id
 
 
@@ -85,7 +85,7 @@ def test_edits_keep_history_for_backs_and_retire_edited_fronts(cli, tmp_path, ho
     assert (by_id[back_id]["repetitions"], by_id[back_id]["retired"]) == (1, False)
     assert by_id[front_id]["retired"] is True and by_id[front_id]["repetitions"] == 1
     with open_store(home) as store:
-        assert [r.grade for r in store.reviews(front_id)] == [4]
+        assert [r.grade for r in store.reviews.log(front_id)] == [4]
     new = [c for c in by_id.values() if c["front"] == "Reworded: " + front_front]
     assert len(new) == 1 and new[0]["repetitions"] == 0
 
@@ -196,7 +196,7 @@ def test_a_large_file_gets_the_same_math_as_a_small_one(cli, home, tmp_path):
     assert notes.stat().st_size > HELPER_FROM_BYTES
     assert cli("add", str(notes)).exit_code == 0
     with open_store(home) as store:
-        equations = [c for c in store.cards() if c.kind == "equation"]
+        equations = [c for c in store.cards.select() if c.kind == "equation"]
     assert len({c.back for c in equations}) > 3
     for card in equations:
         assert card.back_text == render_markdown(card.back)

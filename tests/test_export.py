@@ -70,7 +70,7 @@ def test_the_sample_decks_import_into_anki_with_decks_fields_tags_and_math(cli, 
     result = cli("export", "-o", str(tmp_path / "papers.apkg"))
     assert result.exit_code == 0, result.output
     with open_store(home) as store:
-        live = store.cards(include_retired=False)
+        live = store.cards.select(include_retired=False)
     note_count = len({card.note_key for card in live})
     assert result.stdout.startswith(
         f"Exported {note_count} notes (134 cards) in 4 decks to {tmp_path / 'papers.apkg'}; "
@@ -208,7 +208,7 @@ def test_two_exports_at_the_same_time_are_identical(cli, tmp_path):
 def test_chosen_decks_only_and_a_fetched_papers_title(cli, tmp_path, home, anki):
     cli("add", str(DECKS))
     with open_store(home) as store, store.transaction():
-        store.save_paper(
+        store.papers.save(
             Paper(arxiv_id="1412.6980", version=9, title="Adam: A Method for Stochastic Optimization"),
             None,
             datetime(2026, 11, 20),

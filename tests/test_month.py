@@ -91,7 +91,7 @@ def test_a_month_of_piped_reviews_follows_sm2_exactly(cli, home):
     added = cli("add", DECKS, now=session_time(0))
     assert added.exit_code == 0, added.output
     with open_store(home) as store:
-        ids = [card.id for card in store.cards(include_retired=False)]
+        ids = [card.id for card in store.cards.select(include_retired=False)]
     expected = [Expected(index) for index in range(len(ids))]
     total_answers = total_redrills = 0
 
@@ -112,12 +112,12 @@ def test_a_month_of_piped_reviews_follows_sm2_exactly(cli, home):
 
         with open_store(home) as store:
             for card_id, want in zip(ids, expected):
-                state = store.card(card_id).state
+                state = store.cards.get(card_id).state
                 got = (Fraction(state.ef, 100), state.repetitions, state.interval, state.due)
                 assert got == (want.ef, want.repetitions, want.interval, want.due), (day, card_id, want.index)
 
     with open_store(home) as store:
-        log = store.reviews()
+        log = store.reviews.log()
     assert len(log) == total_answers and sum(r.redrill for r in log) == total_redrills
     assert all(r.before == r.after for r in log if r.redrill)
     assert max(c.interval for c in expected) > 6 and min(c.ef for c in expected) < Fraction(25, 10)

@@ -59,7 +59,7 @@ def test_sympy_reading_is_stored_at_fetch_and_shown_from_the_store(
 
     assert cli("fetch", "0903.0179").exit_code == 0
     with open_store(home) as store:
-        equations = store.equations("0903.0179")
+        equations = store.papers.equations("0903.0179")
     read = [eq for eq in equations if eq.pretty]
     assert read and all(eq.symbols for eq in read)
     shutil.rmtree(home / "cache")  # what `equations ID` shows now can only come from the store

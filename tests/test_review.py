@@ -113,7 +113,7 @@ def store(home: Path, notes: Path):
 
 
 def ids(store: Store) -> dict[str, int]:
-    return {c.front: c.id for c in store.cards()}
+    return {c.front: c.id for c in store.cards.select()}
 
 
 def session(store: Store, day: date = DAY, clock: Clock | None = None, **options) -> Session:
@@ -128,7 +128,7 @@ def play(store: Store, *script: str, day: date = DAY, **options) -> tuple[Sessio
 
 
 def set_due(store: Store, card_id: int, due: date, interval: int = 6, repetitions: int = 2) -> None:
-    store._set_state(card_id, CardState(ef=250, repetitions=repetitions, interval=interval, due=due))
+    store.cards.set_state(card_id, CardState(ef=250, repetitions=repetitions, interval=interval, due=due))
 
 
 def test_queue_is_most_overdue_first_then_new_cards_in_notes_order(store):
@@ -143,9 +143,9 @@ def test_queue_is_most_overdue_first_then_new_cards_in_notes_order(store):
 
 def test_a_grade_schedules_commits_and_logs_the_answer_time(store):
     _, screen, summary = play(store, "\n", "5")
-    card = store.card(ids(store)["front 1"])
+    card = store.cards.get(ids(store)["front 1"])
     assert card.state == schedule(CardState(), 5, DAY)
-    [review] = store.reviews(card.id)
+    [review] = store.reviews.log(card.id)
     assert (review.grade, review.redrill, review.before, review.after) == (5, False, CardState(), card.state)
     answer_ms = store.conn.execute("SELECT answer_ms FROM reviews").fetchone()[0]
     assert answer_ms == 1500  # one clock step between the card shown and its grade
@@ -160,7 +160,7 @@ def test_a_grade_schedules_commits_and_logs_the_answer_time(store):
 
 def test_a_grade_before_the_answer_is_shown_is_refused(store):
     _, screen, summary = play(store, "4", "q")
-    assert store.reviews() == [] and summary.reviewed == 0
+    assert store.reviews.log() == [] and summary.reviewed == 0
     assert "Show the answer first" in screen.said[0]
 
 
@@ -181,9 +181,9 @@ def test_cards_below_4_come_back_after_the_others_until_graded_4_or_5(store):
     ]
     by_front = ids(store)
     for front, first in (("front 1", 3), ("front 3", 1)):
-        card = store.card(by_front[front])
+        card = store.cards.get(by_front[front])
         assert card.state == schedule(CardState(), first, DAY), front
-        log = store.reviews(card.id)
+        log = store.reviews.log(card.id)
         assert [(r.grade, r.redrill) for r in log] == [
             (first, False),
             (2 if front == "front 1" else 0, True),
@@ -215,8 +215,8 @@ def test_undo_restores_state_and_log_exactly_back_through_the_session(store, hom
 def test_undo_of_a_redrill_and_of_the_grade_that_caused_it(store):
     s, screen, _ = play(store, *answers(2, "s", "s", "s", "s", "s", 3), "u", "u", "q", new=6)
     # 2 on front 1, skip 5 cards, then the re-drill of front 1 graded 3, both undone
-    assert store.reviews() == []
-    assert store.card(ids(store)["front 1"]).state == CardState()
+    assert store.reviews.log() == []
+    assert store.cards.get(ids(store)["front 1"]).state == CardState()
     assert [item.card.front for item in s.queue][:2] == ["front 1", "front 2"]
     assert sum(1 for item in s.queue if item.card.front == "front 1") == 1
 
@@ -225,21 +225,21 @@ def test_nothing_to_undo_and_undo_after_the_last_card(store):
     s, screen, summary = play(store, "u", *answers(5), "u", "\n", "4", new=1)
     assert screen.frames[1].notice == "Nothing to undo."
     assert "No more cards" in screen.said[-1]
-    [review] = store.reviews()
+    [review] = store.reviews.log()
     assert review.grade == 4 and summary.reviewed == 1
 
 
 def test_skip_moves_the_card_to_the_end_without_logging(store):
     s, screen, _ = play(store, "s", "\n", "s", *answers(5, 5), "q", new=3)
     assert screen.fronts == ["front 1", "front 2", "front 3", "front 1", "front 2"]
-    assert [r.card_id for r in store.reviews()] == [ids(store)["front 3"], ids(store)["front 1"]]
+    assert [r.card_id for r in store.reviews.log()] == [ids(store)["front 3"], ids(store)["front 1"]]
 
 
 def test_quit_and_interrupt_keep_every_answer_and_pending_redrills_come_back_the_same_day(store):
     _, _, summary = play(store, *answers(5, 1), "q", new=4)
     assert (summary.reviewed, summary.interrupted) == (2, False)
     _, _, summary = play(store, *answers(3), "^C")
-    assert summary.interrupted and summary.reviewed == 1 and len(store.reviews()) == 3
+    assert summary.interrupted and summary.reviewed == 1 and len(store.reviews.log()) == 3
     s = session(store, new=4)
     # front 3 and 4 remain of today's 4 new; front 2 (1) and front 3 (3) are re-drills still pending
     assert [(i.card.front, i.redrill) for i in s.queue] == [("front 4", False), ("front 2", True), ("front 3", True)]
@@ -252,7 +252,7 @@ def test_new_cards_and_reviews_already_done_today_count_against_the_limits(store
     play(store, *answers(5, 5, 5), new=3)
     assert [i.card.front for i in session(store, new=4).queue] == ["front 4"]
     for front in ("front 1", "front 2", "front 3"):
-        store._set_state(ids(store)[front], CardState(250, 1, 1, DAY + timedelta(days=1)))
+        store.cards.set_state(ids(store)[front], CardState(250, 1, 1, DAY + timedelta(days=1)))
     tomorrow = DAY + timedelta(days=1)
     play(store, *answers(5), "q", day=tomorrow, new=0, limit=2)
     assert [i.card.front for i in session(store, tomorrow, new=0, limit=2).queue] == ["front 2"]
@@ -262,7 +262,7 @@ def test_the_study_day_of_the_session_is_the_day_passed_in_not_the_clock_date(st
     late = Clock(datetime(2026, 11, 24, 1, 30))
     s = Session(store, DAY, late, new=1)
     s.run(keys(*answers(4)), Recorder())
-    [review] = store.reviews()
+    [review] = store.reviews.log()
     assert review.day == DAY and review.after.due == DAY + timedelta(days=1)
 
 
@@ -303,7 +303,7 @@ def test_edit_opens_the_notes_at_the_card_and_follows_the_change(store, notes):
     assert opened[0] == (str(notes.resolve()), 7)
     assert screen.frames[2].back == "back one"
     assert "front changed" in screen.frames[3].notice and screen.frames[3].front == "front 2"
-    assert store.card(ids(store)["front 1"]).retired
+    assert store.cards.get(ids(store)["front 1"]).retired
     assert str(notes.resolve()) in screen.frames[4].notice and "Not re-added" in screen.frames[4].notice
     assert screen.frames[4].front == "front 2"
 
@@ -325,7 +325,7 @@ def test_cloze_sides_hide_one_deletion_and_show_the_others():
 def test_cards_of_every_kind_show_a_front_without_the_answer(cli, home):
     assert cli("add", DECKS).exit_code == 0
     with open_store(home) as store:
-        for card in store.cards():
+        for card in store.cards.select():
             front, back = card_sides(card)
             assert front.strip() and back.strip(), card.key
             if card.kind == "cloze":
@@ -381,7 +381,7 @@ def test_piped_review_reads_one_key_per_line_and_ends_cleanly_at_the_end_of_inpu
     assert "Reviewed 2 cards (2 new) in 0 s." in result.stdout
     assert "Grades: 0: 0  1: 0  2: 0  3: 1  4: 0  5: 1" in result.stdout
     with open_store(home) as store:
-        assert [(r.grade, r.redrill) for r in store.reviews()] == [(5, False), (3, False)]
+        assert [(r.grade, r.redrill) for r in store.reviews.log()] == [(5, False), (3, False)]
     again = cli("review", "--new", "3", input="q\n")
     assert again.stdout.count("re-drill") == 1 and "Reviewed 0 cards" in again.stdout
 
@@ -392,7 +392,7 @@ def test_piped_review_uses_the_settings_and_the_study_day(cli, home):
     result = cli("review", input="\n5\n\n5\n\n5\n", now="2026-11-24T04:30")
     assert "Reviewed 2 cards (2 new)" in result.stdout
     with open_store(home) as store:
-        assert {r.day for r in store.reviews()} == {DAY}
+        assert {r.day for r in store.reviews.log()} == {DAY}
     result = cli("review", "--new", "0", now="2026-11-24T04:59")
     assert result.stdout == "Nothing due today.\nNext card due on 2026-11-24 (in 1 day).\n"
     assert "1 / 2" in cli("review", "--new", "0", now="2026-11-24T05:00").stdout
@@ -476,7 +476,7 @@ def test_undo_of_a_card_retired_since_restores_it_but_does_not_bring_it_back(sto
         notes.write_text(notes.read_text().replace("front 1 ::", "front one ::"))
 
     s, screen, _ = play(store, *answers(5), "e", "u", "q", open_editor=editor)
-    old = store.card(ids(store)["front 1"])
-    assert old.retired and old.state == CardState() and store.reviews() == []
+    old = store.cards.get(ids(store)["front 1"])
+    assert old.retired and old.state == CardState() and store.reviews.log() == []
     assert screen.frames[-1].notice == "Undone: grade 5 (the card has since been retired)."
     assert screen.frames[-1].front == "front 2"

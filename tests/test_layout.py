@@ -7,6 +7,7 @@ included, so a lazy import cannot slip a dependency past these rules.
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -147,3 +148,30 @@ def test_every_test_marked_slow_by_name_exists():
             tree = ast.parse((REPO / path).read_text(encoding="utf-8"))
             defined = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
             assert name.partition("[")[0] in defined, entry
+
+
+def test_what_the_user_reads_is_worded_in_the_cli():
+    """The core returns data; functions that word it for the terminal (``*_text``) live in ``studycards.cli``.
+
+    ``plain_text`` is the LaTeX reader turning markup into prose, not output, so it stays where it is.
+    """
+    wording = [
+        f"{name}.{node.name}"
+        for name, path in modules().items()
+        if not within(name, "studycards.cli")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef) and node.name.endswith("_text") and node.name != "plain_text"
+    ]
+    assert wording == []
+
+
+def test_the_plural_rule_is_written_once():
+    """``1 card`` / ``2 cards`` comes from ``studycards.text.plural`` everywhere, so no two outputs disagree."""
+    pattern = re.compile(r"""(['"])s\1 if |else (['"])s\2""")
+    copies = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path in sorted(PACKAGE.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
+    assert copies == ["studycards/text.py:8"]

@@ -6,6 +6,7 @@ import gzip
 import io
 import tarfile
 import tracemalloc
+import zlib
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,66 @@ def test_a_plain_tar_and_an_uncompressed_tex_are_read_too(tmp_path: Path) -> Non
     single.write_bytes(tex)
     assert unpack(single, tmp_path / "b") == "tex"
     assert (tmp_path / "b" / "main.tex").read_bytes() == tex
+
+
+def _gzip_with_name(path: Path, name: bytes | None, data: bytes, extra: bytes | None = None) -> Path:
+    """A gzip member written by hand, so its header can hold any name (Python's writer keeps only a basename)."""
+    flags = (0x04 if extra is not None else 0) | (0x08 if name is not None else 0)
+    header = b"\x1f\x8b\x08" + bytes([flags]) + b"\0\0\0\0\0\xff"
+    if extra is not None:
+        header += len(extra).to_bytes(2, "little") + extra
+    if name is not None:
+        header += name + b"\0"
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15)
+    body = deflate.compress(data) + deflate.flush()
+    trailer = zlib.crc32(data).to_bytes(4, "little") + len(data).to_bytes(4, "little")
+    path.write_bytes(header + body + trailer)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "extra", "unpacked"),
+    [
+        (b"paper.tex", None, "paper.tex"),
+        (b"paper", None, "paper.tex"),
+        (b"Paper.TEX", None, "Paper.TEX"),
+        (b"../../evil.tex", None, "evil.tex"),
+        (b"/etc/evil.tex", None, "evil.tex"),
+        (b"dir\\x.tex", None, "x.tex"),
+        (b"paper.tex", b"some extra field", "paper.tex"),
+        (b"x" * 101, None, "x" * 101 + ".tex"),
+        (b"x" * 102, None, "main.tex"),
+        (b".hidden.tex", None, "main.tex"),
+        (b"a b.tex", None, "main.tex"),
+        (b"", None, "main.tex"),
+        (None, None, "main.tex"),
+    ],
+    ids=[
+        "plain",
+        "no suffix",
+        "upper-case suffix",
+        "dot-dot",
+        "absolute",
+        "backslash",
+        "after an extra field",
+        "longest name",
+        "too long",
+        "hidden",
+        "space",
+        "empty",
+        "no name",
+    ],
+)
+def test_a_gzipped_single_file_keeps_its_stored_name_only_when_plain(
+    tmp_path: Path, name: bytes | None, extra: bytes | None, unpacked: str
+) -> None:
+    tex = b"\\documentclass{article}\\begin{document}x\\end{document}"
+    blob = _gzip_with_name(tmp_path / "eprint", name, tex, extra)
+    dest = tmp_path / "paper" / "src"
+    assert unpack(blob, dest) == "tex"
+    assert [p.name for p in dest.iterdir()] == [unpacked]
+    assert (dest / unpacked).read_bytes() == tex
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["eprint", "paper"]
 
 
 def test_nested_folders_and_the_dot_root_entry(tmp_path: Path) -> None:
@@ -213,6 +274,25 @@ def test_the_member_limit_counts_every_entry(tmp_path: Path, members: list, acce
         with pytest.raises(StudycardsError, match=r"^refusing the e-print: more than 3 members$"):
             unpack(blob, dest, max_members=3)
         assert not dest.exists()
+
+
+def test_a_member_of_an_unknown_type_is_refused(tmp_path: Path) -> None:
+    odd = tarfile.TarInfo("odd.tex")
+    odd.type, odd.size = b"Z", 3
+    with pytest.raises(StudycardsError, match=r"^refusing the e-print: member 'odd\.tex' is of an unsupported type$"):
+        unpack(_tar(tmp_path / "eprint", [(odd, b"abc")]), tmp_path / "src")
+    assert not (tmp_path / "src").exists()
+
+
+def test_a_member_or_a_total_exactly_at_its_limit_is_accepted(tmp_path: Path) -> None:
+    members = [_file("a.tex", b"x" * 4096), _file("b.tex", b"y" * 4096)]
+    dest = tmp_path / "src"
+    assert unpack(_tar(tmp_path / "eprint", members), dest, max_total_bytes=8192, max_member_bytes=4096) == "tar"
+    assert sorted(p.stat().st_size for p in dest.iterdir()) == [4096, 4096]
+    with pytest.raises(StudycardsError, match=r"^refusing the e-print: it unpacks to more than 8191 bytes$"):
+        unpack(_tar(tmp_path / "eprint", members), dest, max_total_bytes=8191, max_member_bytes=4096)
+    with pytest.raises(StudycardsError, match=r"^refusing the e-print: member 'a\.tex' is 4096 bytes, over the limit"):
+        unpack(_tar(tmp_path / "eprint", members), dest, max_total_bytes=8192, max_member_bytes=4095)
 
 
 def test_a_refused_archive_keeps_the_previous_source(tmp_path: Path) -> None:

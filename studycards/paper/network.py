@@ -94,6 +94,7 @@ class HttpStatus(Exception):
 
 
 def timeout_session(timeout: float) -> Any:
+    """A ``requests`` session that always sets a timeout and keeps its last response (the ``arxiv`` client hides it)."""
     import requests
 
     class TimeoutSession(requests.Session):
@@ -117,6 +118,7 @@ def timeout_session(timeout: float) -> Any:
 
 
 def with_retries(call: Callable[[], T], net: Network, what: str, sleep: Callable[[float], None]) -> T:
+    """``call()``, again after a 429 or 5xx within ``net``'s bounds; every failure becomes one line naming ``what``."""
     import requests
 
     waited = 0.0

@@ -51,6 +51,7 @@ TARGETS: dict[str, list[tuple[str, frozenset[str] | None]]] = {
     "numbering": [("studycards/latex/numbering.py", None)],
     "archive": [("studycards/paper/archive.py", None)],
 }
+RUNNING: set[subprocess.Popen[bytes]] = set()
 DEFAULT = ("sm2", "review", "notes", "ids", "numbering", "archive")
 
 
@@ -238,11 +239,14 @@ def run_mutant(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+        RUNNING.add(process)
         try:
             output, _ = process.communicate(timeout=budget)
         except subprocess.TimeoutExpired:
             stop(process)
             return Outcome(mutant, "timeout", len(tests), time.monotonic() - started)
+        finally:
+            RUNNING.discard(process)
         text = output.decode(errors="replace")
         code = process.returncode
         if code == 0:
@@ -267,6 +271,19 @@ def control(
     outcome = run_mutant(original, tests, coverage, workers, slack)
     if outcome.status != "survived":
         sys.exit(f"the unmutated {mutant.path} does not pass its own tests ({outcome.status}: {outcome.killer})")
+
+
+HEADER = (
+    f"{'target':<10} {'mutants':>7} {'killed':>6} {'survived':>8} {'uncovered':>9} {'timeout':>7} "
+    f"{'equiv':>5} {'score':>6} {'time':>6}"
+)
+
+
+def row_text(name: str, counts: Counter[str], total: int, score: float, seconds: float) -> str:
+    return (
+        f"{name:<10} {total:>7} {counts['killed']:>6} {counts['survived']:>8} {counts['uncovered']:>9} "
+        f"{counts['timeout']:>7} {counts['equivalent']:>5} {score:>6.1%} {seconds:>5.0f}s"
+    )
 
 
 def report_line(outcome: Outcome) -> str:
@@ -337,28 +354,28 @@ def _run(args: argparse.Namespace, chosen: list[tuple[str, str, frozenset[str] |
             control(base, pending[0][0], pending[0][1], coverage, workers, args.slack)
         with ThreadPoolExecutor(args.jobs) as pool:
             futures = [pool.submit(run_mutant, m, t, coverage, workers, args.slack) for m, t in pending]
-            for done, future in enumerate(futures, 1):
-                outcome = future.result()
-                outcomes.append(outcome)
-                if outcome.status != "killed" or args.verbose:
-                    killer = f"  <- {outcome.killer}" if outcome.killer else ""
-                    print(f"  [{done}/{len(futures)}] {outcome.status}: {report_line(outcome)}{killer}", flush=True)
+            try:
+                for done, future in enumerate(futures, 1):
+                    outcome = future.result()
+                    outcomes.append(outcome)
+                    if outcome.status != "killed" or args.verbose:
+                        killer = f"  <- {outcome.killer}" if outcome.killer else ""
+                        print(f"  [{done}/{len(futures)}] {outcome.status}: {report_line(outcome)}{killer}", flush=True)
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                for process in list(RUNNING):
+                    stop(process)
+                raise
         seconds = time.monotonic() - started
         counts = Counter(outcome.status for outcome in outcomes)
         total = len(outcomes)
         scored = total - counts["equivalent"]
         score = counts["killed"] / scored if scored else 1.0
         rows.append((name, counts, total, score, seconds))
+        print(f"{HEADER}\n{row_text(*rows[-1])}", flush=True)
         outcomes.sort(key=lambda o: (o.mutant.path, o.mutant.line, o.mutant.col, o.mutant.description))
         survivors += [o for o in outcomes if o.status in ("survived", "uncovered", "timeout")]
-    header = f"{'target':<10} {'mutants':>7} {'killed':>6} {'survived':>8} {'uncovered':>9} {'timeout':>7} "
-    header += f"{'equiv':>5} {'score':>6} {'time':>6}"
-    lines = [header]
-    for name, counts, total, score, seconds in rows:
-        lines.append(
-            f"{name:<10} {total:>7} {counts['killed']:>6} {counts['survived']:>8} {counts['uncovered']:>9} "
-            f"{counts['timeout']:>7} {counts['equivalent']:>5} {score:>6.1%} {seconds:>5.0f}s"
-        )
+    lines = [HEADER, *(row_text(*row) for row in rows)]
     lines.append("")
     lines.append("score = killed / (mutants - equivalent); uncovered = no test runs the line (counted as survived)")
     lines.append("")

@@ -1,4 +1,4 @@
-"""LaTeX prose to readable text, and text to sentences.
+"""LaTeX prose to readable text.
 
 The reading guide quotes the paper and each equation card is introduced by the
 paper's own sentence, so prose must read like prose: citations and footnotes
@@ -169,45 +169,8 @@ LETTERS = {
     "TeX": "TeX",
     "copyright": "©",
 }
-ABBREVIATIONS = {
-    "fig",
-    "figs",
-    "eq",
-    "eqs",
-    "sec",
-    "secs",
-    "tab",
-    "al",
-    "e.g",
-    "i.e",
-    "cf",
-    "vs",
-    "etc",
-    "resp",
-    "approx",
-    "ref",
-    "refs",
-    "no",
-    "dr",
-    "mr",
-    "ms",
-    "prof",
-    "st",
-    "vol",
-    "pp",
-    "viz",
-    "w.r.t",
-    "wrt",
-    "ch",
-    "app",
-    "thm",
-    "def",
-    "lem",
-}
-
 _MATH = re.compile(r"\\[\s\S]|\$\$?|\\\(|\\\)")
 _COMMAND = re.compile(r"\\([A-Za-z]+)\*?|\\([^A-Za-z])")
-_SENTENCE_END = re.compile(r"[.!?][\"')\]”’]*\s+(?=[A-Z0-9$(\[“\"\\])")
 _SPACE = re.compile(r"[ \t\r\f\v]{2,}|[\t\r\f\v]")
 _STRUCTURAL = re.compile(
     r"\\("
@@ -222,7 +185,6 @@ _STRUCTURAL = re.compile(
 )
 _LINE_BREAK_OPTION = re.compile(r"\*?(?:\s*\[[^\]\n]{0,20}\])?")
 _BRACE = re.compile(r"[{}](?<!\\[{}])")
-_LAST_WORD = re.compile(r"([A-Za-z.]+)$")
 _PARAGRAPH = re.compile(r"\n[ \t]*(?:\n[ \t]*)+")
 _BEFORE_PUNCT = re.compile(r" ([,.;:)])")
 _COMMENT = re.compile(r"%(?<!\\%)[^\n]*\n?[ \t]*")
@@ -396,35 +358,3 @@ def _tidy(text: str) -> str:
     text = _SPACE.sub(" ", text)
     text = _BEFORE_PUNCT.sub(r"\1", text).replace("( ", "(")
     return "\n\n".join(p for p in (para.strip() for para in text.split("\0")) if p)
-
-
-def sentences(paragraph: str) -> list[str]:
-    """Split a paragraph of plain text into sentences, never inside math or after "e.g.", "Fig."…"""
-    spans = math_spans(paragraph)
-    result: list[str] = []
-    start = 0
-    span_index = 0
-    for m in _SENTENCE_END.finditer(paragraph):
-        cut = m.start()
-        while span_index < len(spans) and spans[span_index][1] <= cut:
-            span_index += 1
-        if span_index < len(spans) and spans[span_index][0] <= cut < spans[span_index][1]:
-            continue
-        word = _LAST_WORD.search(paragraph, max(start, cut - 30), cut)
-        if (
-            paragraph[cut] == "."
-            and word
-            and (word.group(1).lower().strip(".") in ABBREVIATIONS or len(word.group(1)) == 1)
-        ):
-            continue
-        result.append(paragraph[start : m.end()].strip())
-        start = m.end()
-    tail = paragraph[start:].strip()
-    if tail:
-        result.append(tail)
-    return result
-
-
-def all_sentences(text: str) -> list[str]:
-    """Every sentence of a multi-paragraph text, in order."""
-    return [s for para in text.split("\n\n") for s in sentences(para)]

@@ -14,7 +14,8 @@ from collections.abc import Iterator
 
 from studycards.latex.arguments import read_argument, read_optional
 from studycards.latex.numbering import Numbering, display_equations
-from studycards.latex.prose import all_sentences, plain_text
+from studycards.latex.prose import plain_text
+from studycards.latex.sentences import all_sentences
 from studycards.models import Equation
 
 MAX_EQUATIONS = 20_000

@@ -16,7 +16,8 @@ import unicodedata
 from collections.abc import Iterable
 
 from studycards.latex.document import Document, Section
-from studycards.latex.prose import all_sentences, math_spans
+from studycards.latex.prose import math_spans
+from studycards.latex.sentences import all_sentences
 from studycards.models import Equation, Paper
 from studycards.notes.syntax import escape_block_start, escape_inline
 

@@ -17,9 +17,6 @@ from tests.paths import REPO
 PACKAGE = REPO / "studycards"
 MAX_LINES = 400
 MAX_TOP_LEVEL_FILES = 8
-# Over the limit when this test was written; their owners are splitting them.  Strict, so a split that
-# lands makes this list fail until the entry is removed.
-LONG_FOR_NOW: set[str] = set()
 
 
 def module_name(path: Path) -> str:
@@ -113,15 +110,7 @@ def test_the_top_level_holds_few_files():
     assert len(files) <= MAX_TOP_LEVEL_FILES, files
 
 
-@pytest.mark.parametrize(
-    "relative",
-    [
-        pytest.param(relative, marks=pytest.mark.xfail(strict=True, reason="being split by its owner"))
-        if relative in LONG_FOR_NOW
-        else relative
-        for relative in sorted(path.relative_to(REPO).as_posix() for path in PACKAGE.rglob("*.py"))
-    ],
-)
+@pytest.mark.parametrize("relative", sorted(path.relative_to(REPO).as_posix() for path in PACKAGE.rglob("*.py")))
 def test_no_module_is_longer_than_400_lines(relative):
     lines = len((REPO / relative).read_text(encoding="utf-8").splitlines())
     assert lines <= MAX_LINES, f"{relative} has {lines} lines"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from studycards.latex.arguments import read_argument, read_optional
 from studycards.latex.numbering import Numbering, display_equations
@@ -60,6 +60,7 @@ class Scan:
 
     def __init__(self, doc: str) -> None:
         self.doc = doc
+        self.in_body = not re.search(r"\\begin\s*\{document\}", doc)
         self.numbering = Numbering()
         self.equations: list[tuple[tuple[int, int], Equation]] = []
         self.displays: list[tuple[int, int]] = []
@@ -146,47 +147,53 @@ class Scan:
 def scan(doc: str) -> Scan:
     """Walk the expanded document once, numbering equations as LaTeX would."""
     state = Scan(doc)
-    in_body = not re.search(r"\\begin\s*\{document\}", doc)
     pos = 0
-    while True:
-        m = _SCAN.search(doc, pos)
-        if m is None:
-            break
-        pos = m.end()
+    while (m := _SCAN.search(doc, pos)) is not None:
         kind = "sec" if m.lastgroup == "star" else m.lastgroup
-        if kind == "begin":
-            env = m.group("begin")
-            if env == "document":
-                in_body, state.body_start = True, m.end()
-            elif env == "abstract" and not state.abstract:
-                close = state.find("\\end{abstract}", pos)
-                state.abstract = doc[pos:close] if close > 0 else ""
-            elif env == "subequations":
-                state.numbering.begin_subequations()
-            elif env.rstrip("*") in FLOATS and in_body:
-                _float(state, env, pos)
-            elif env.rstrip("*") in DISPLAY_ENVS and in_body:
-                pos = _display(state, m, env, state.find("\\end{" + env + "}", pos))
-        elif kind == "end":
-            if m.group("end") == "subequations":
-                state.numbering.end_subequations()
-        elif kind == "sec":
-            pos = _heading(state, m, in_body)
-        elif kind == "cmd":
-            pos = _command(state, m)
-        elif kind == "open" and in_body:
-            closer = "\\]" if m.group() == "\\[" else "\\)"
-            close = state.find_unescaped(closer, pos)
-            if close >= 0:
-                pos = _display(state, m, "displaymath", close, 2) if closer == "\\]" else close + 2
-        elif kind == "dollar" and in_body:
-            pos = _dollar(state, m)
+        step = _STEPS.get(kind or "")
+        pos = step(state, m) if step else m.end()
     state.finish()
     return state
 
 
+def _begin(state: Scan, m: re.Match) -> int:
+    """``\\begin{…}``: the body starts, the abstract, a subequations group, a float or a display."""
+    env, pos = m.group("begin"), m.end()
+    if env == "document":
+        state.in_body, state.body_start = True, pos
+    elif env == "abstract" and not state.abstract:
+        close = state.find("\\end{abstract}", pos)
+        state.abstract = state.doc[pos:close] if close > 0 else ""
+    elif env == "subequations":
+        state.numbering.begin_subequations()
+    elif env.rstrip("*") in FLOATS and state.in_body:
+        _float(state, env, pos)
+    elif env.rstrip("*") in DISPLAY_ENVS and state.in_body:
+        return _display(state, m, env, state.find("\\end{" + env + "}", pos))
+    return pos
+
+
+def _end(state: Scan, m: re.Match) -> int:
+    if m.group("end") == "subequations":
+        state.numbering.end_subequations()
+    return m.end()
+
+
+def _bracket(state: Scan, m: re.Match) -> int:
+    """``\\[…\\]`` is a display; ``\\(…\\)`` is inline math, skipped whole."""
+    if not state.in_body:
+        return m.end()
+    closer = "\\]" if m.group() == "\\[" else "\\)"
+    close = state.find_unescaped(closer, m.end())
+    if close < 0:
+        return m.end()
+    return _display(state, m, "displaymath", close, 2) if closer == "\\]" else close + 2
+
+
 def _dollar(state: Scan, m: re.Match) -> int:
     """``$$…$$`` is a display; ``$…$`` is skipped whole (if it closes within its paragraph)."""
+    if not state.in_body:
+        return m.end()
     if m.group() == "$$":
         close = state.find_unescaped("$$", m.end())
         return m.end() if close < 0 else _display(state, m, "$$", close, 2)
@@ -230,11 +237,12 @@ def _float(state: Scan, env: str, pos: int) -> None:
             state.section_labels[m.group(2).strip()] = number
 
 
-def _heading(state: Scan, m: re.Match, in_body: bool) -> int:
+def _heading(state: Scan, m: re.Match) -> int:
+    """A heading in the body: its number, its place in the section path, and its label."""
     name = m.group("sec")
     _, pos = read_optional(state.doc, m.end())
     title, pos = read_argument(state.doc, pos)
-    if not in_body or len(state.headings) >= MAX_HEADINGS:
+    if not state.in_body or len(state.headings) >= MAX_HEADINGS:
         return pos
     level = SECTION_LEVELS[name]
     number = "" if m.group("star") else state.numbering.heading(name)
@@ -250,35 +258,84 @@ def _heading(state: Scan, m: re.Match, in_body: bool) -> int:
 
 
 def _command(state: Scan, m: re.Match) -> int:
-    doc, name, pos = state.doc, m.group("cmd"), m.end()
-    numbering = state.numbering
-    if name == "appendix":
-        numbering.appendix()
-    elif name == "documentclass":
-        cls = _DOCCLASS.match(doc, m.start())
-        if cls:
-            numbering.document_class(cls.group(1))
-            pos = cls.end()
-    elif name in ("numberwithin", "counterwithin", "counterwithout"):
-        counter, pos = read_argument(doc, pos + (1 if doc.startswith("*", pos) else 0))
-        parent, pos = read_argument(doc, pos)
-        if counter.strip() == "equation":
-            numbering.within(None if name == "counterwithout" else parent.strip())
-    elif name in ("setcounter", "addtocounter"):
-        counter, pos = read_argument(doc, pos)
-        value, pos = read_argument(doc, pos)
-        numbering.set_counter(counter.strip(), value.strip(), name == "addtocounter")
-    elif name == "renewcommand":
-        target, after = read_argument(doc, pos + (1 if doc.startswith("*", pos) else 0))
-        if target.strip() == "\\theequation":
-            template, pos = read_argument(doc, after)
-            numbering.template(template)
-    elif name in ("title", "icmltitle"):
-        _, pos = read_optional(doc, pos)
-        title, pos = read_argument(doc, pos)
-        state.title = state.title or title
-    else:
-        target, pos = read_argument(doc, pos)
-        target = target.replace("\\_", "_").replace("\\#", "#").replace("\\%", "%")
-        state.urls.extend(_URL.findall(target))
+    return _COMMANDS[m.group("cmd")](state, m)
+
+
+def _appendix(state: Scan, m: re.Match) -> int:
+    state.numbering.appendix()
+    return m.end()
+
+
+def _document_class(state: Scan, m: re.Match) -> int:
+    cls = _DOCCLASS.match(state.doc, m.start())
+    if cls is None:
+        return m.end()
+    state.numbering.document_class(cls.group(1))
+    return cls.end()
+
+
+def _counter_within(state: Scan, m: re.Match) -> int:
+    """``\\numberwithin``, ``\\counterwithin`` and ``\\counterwithout``; only the equation counter matters."""
+    doc, pos = state.doc, m.end()
+    counter, pos = read_argument(doc, pos + (1 if doc.startswith("*", pos) else 0))
+    parent, pos = read_argument(doc, pos)
+    if counter.strip() == "equation":
+        state.numbering.within(None if m.group("cmd") == "counterwithout" else parent.strip())
     return pos
+
+
+def _set_counter(state: Scan, m: re.Match) -> int:
+    counter, pos = read_argument(state.doc, m.end())
+    value, pos = read_argument(state.doc, pos)
+    state.numbering.set_counter(counter.strip(), value.strip(), m.group("cmd") == "addtocounter")
+    return pos
+
+
+def _renew_command(state: Scan, m: re.Match) -> int:
+    """Only ``\\renewcommand{\\theequation}`` concerns the scan; the expander reads the rest."""
+    doc, pos = state.doc, m.end()
+    target, after = read_argument(doc, pos + (1 if doc.startswith("*", pos) else 0))
+    if target.strip() != "\\theequation":
+        return pos
+    template, pos = read_argument(doc, after)
+    state.numbering.template(template)
+    return pos
+
+
+def _title(state: Scan, m: re.Match) -> int:
+    _, pos = read_optional(state.doc, m.end())
+    title, pos = read_argument(state.doc, pos)
+    state.title = state.title or title
+    return pos
+
+
+def _link(state: Scan, m: re.Match) -> int:
+    target, pos = read_argument(state.doc, m.end())
+    target = target.replace("\\_", "_").replace("\\#", "#").replace("\\%", "%")
+    state.urls.extend(_URL.findall(target))
+    return pos
+
+
+_Step = Callable[[Scan, re.Match], int]
+_COMMANDS: dict[str, _Step] = {
+    "appendix": _appendix,
+    "documentclass": _document_class,
+    "numberwithin": _counter_within,
+    "counterwithin": _counter_within,
+    "counterwithout": _counter_within,
+    "setcounter": _set_counter,
+    "addtocounter": _set_counter,
+    "renewcommand": _renew_command,
+    "title": _title,
+    "icmltitle": _title,
+    "url": _link,
+    "href": _link,
+}
+_STEPS: dict[str, _Step] = {
+    "begin": _begin,
+    "end": _end,
+    "sec": _heading,
+    "cmd": _command,
+    "open": _bracket,
+    "dollar": _dollar,
+}

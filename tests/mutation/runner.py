@@ -245,6 +245,9 @@ def run_mutant(
         except subprocess.TimeoutExpired:
             stop(process)
             return Outcome(mutant, "timeout", len(tests), time.monotonic() - started)
+        except BaseException:
+            stop(process)
+            raise
         finally:
             RUNNING.discard(process)
         text = output.decode(errors="replace")
@@ -313,6 +316,10 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="run-", dir=SCRATCH))
     try:
         return _run(args, chosen, work)
+    except BaseException:
+        for process in list(RUNNING):
+            stop(process)
+        raise
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

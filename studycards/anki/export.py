@@ -32,8 +32,10 @@ from typing import NamedTuple
 from studycards.anki.html import HtmlRenderer
 from studycards.anki.notetypes import NOTE_TYPES, deck_id, genanki_models
 from studycards.errors import StudycardsError
-from studycards.notes.parser import CONTEXT_SEPARATOR
-from studycards.store.database import ExportNote, Store, StoredQuestion
+from studycards.notes.syntax import CONTEXT_SEPARATOR, CardKind
+from studycards.store.database import Store
+from studycards.store.exports import ExportDeck, ExportedNote, ExportNote
+from studycards.store.questions import StoredQuestion
 from studycards.text import plural
 
 ARXIV_ABS = "https://arxiv.org/abs/"
@@ -59,11 +61,11 @@ def export_size(store: Store, decks: Sequence[str] = ()) -> int:
     return sum(notes for _, notes, _ in _chosen_decks(store, decks))
 
 
-def _chosen_decks(store: Store, decks: Sequence[str]) -> list[tuple[str, int, int]]:
-    found = store.export_decks(decks)
+def _chosen_decks(store: Store, decks: Sequence[str]) -> list[ExportDeck]:
+    found = store.exports.decks(decks)
     for deck in decks:
         if not any(name == deck or name.startswith(deck + "::") for name, _, _ in found):
-            known = sorted(name for name, _, _ in store.export_decks())
+            known = sorted(name for name, _, _ in store.exports.decks())
             hint = f"; decks: {', '.join(known)}" if known else "; add notes first with: studycards add NOTES.md"
             raise StudycardsError(f"no cards to export in deck {deck!r}{hint}")
     if not found:
@@ -91,12 +93,12 @@ def export_collection(
     for target in (path, questions_path):
         if not target.parent.is_dir():
             raise StudycardsError(f"cannot write {target}: folder {target.parent} does not exist")
-    writer = _NoteWriter(int(now.timestamp()), store.paper_titles())
-    questions = store.open_questions(decks)
+    writer = _NoteWriter(int(now.timestamp()), store.papers.titles())
+    questions = store.questions.open(decks)
     with _replacing(path) as package, _replacing(questions_path) as questions_file:
         write_package(package, deck_names, writer.notes(store, deck_names, progress), now.timestamp())
         questions_file.write_text(questions_markdown(questions, questions_path.parent, now), encoding="utf-8")
-    store.record_export(writer.changed)
+    store.exports.record(writer.changed)
     return ExportReport(
         path=path,
         decks=len(deck_names),
@@ -192,7 +194,7 @@ class _NoteWriter:
         self.titles = titles
         self.render = HtmlRenderer()
         self.model_ids = {kind: note_type.id for kind, note_type in NOTE_TYPES.items()}
-        self.changed: list[tuple[str, str, int]] = []
+        self.changed: list[ExportedNote] = []
         self.note_count = self.card_count = 0
         self._contexts: dict[str, str] = {}
         self._papers: dict[str | None, str] = {None: ""}
@@ -206,11 +208,11 @@ class _NoteWriter:
 
         for name in deck_names:
             this_deck = deck_id(name)
-            for note in store.export_notes(name):
+            for note in store.exports.notes(name):
                 fields, tags = self.note_content(note)
-                model_id = self.model_ids.get(note.kind, self.model_ids["basic"])
+                model_id = self.model_ids.get(note.kind, self.model_ids[CardKind.BASIC])
                 ords = sorted(int(o) for o in note.ords.split(","))
-                if note.kind == "cloze":
+                if note.kind == CardKind.CLOZE:
                     ords = [o - 1 for o in ords]
                 mod = self.mod_for(note, model_id, fields, tags)
                 self.note_count += 1
@@ -230,7 +232,7 @@ class _NoteWriter:
         if digest == note.exported_hash and note.exported_mod is not None:
             return note.exported_mod
         mod = max(self.stamp, (note.exported_mod or 0) + 1)
-        self.changed.append((note.note_key, digest, mod))
+        self.changed.append(ExportedNote(note.note_key, digest, mod))
         return mod
 
     def note_content(self, note: ExportNote) -> tuple[list[str], list[str]]:
@@ -240,7 +242,8 @@ class _NoteWriter:
             context = self._contexts[note.context] = self.render(note.context)
         paper = self._papers.get(note.paper)
         if paper is None:
-            paper = self._papers[note.paper] = paper_field(note.paper, self.titles.get(note.paper))
+            arxiv_id = note.paper or ""  # never empty here: the cache starts with None -> "" (no paper)
+            paper = self._papers[note.paper] = paper_field(arxiv_id, self.titles.get(arxiv_id))
         source = self._sources.get(note.source)
         if source is None:
             source = self._sources[note.source] = html.escape(note.source, quote=False)
@@ -248,7 +251,7 @@ class _NoteWriter:
         tags = self._tags.get(key)
         if tags is None:
             tags = self._tags[key] = note_tags(*key)
-        if note.kind == "cloze":
+        if note.kind == CardKind.CLOZE:
             sides = [self.render.cloze(note.front)]
         else:
             sides = [self.render(note.front), self.render(note.back)]
@@ -284,8 +287,8 @@ def questions_markdown(questions: list[StoredQuestion], folder: Path, now: datet
         'Answer one with `studycards questions answer ID "TEXT"`: it becomes a card in its notes file.',
     ]
     ordered = sorted(questions, key=lambda q: (q.paper is None, q.paper or q.deck, q.source, q.line))
-    for _, group in groupby(ordered, key=lambda q: q.paper or f"deck:{q.deck}"):
-        group = list(group)
+    for _, grouped in groupby(ordered, key=lambda q: q.paper or f"deck:{q.deck}"):
+        group = list(grouped)
         first = group[0]
         title = first.paper_title or first.context.split(CONTEXT_SEPARATOR)[0] or first.deck
         lines += ["", f"## {title}", ""]

@@ -39,15 +39,15 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             click.echo("Interrupted; everything finished before it is kept.", err=True)
             sys.exit(130)
         except Exception as exc:
-            import sqlite3
+            from studycards.home import DB_NAME
+            from studycards.store.errors import user_error
 
             ctx = click.get_current_context().find_object(Context)
             if ctx is None or ctx.verbose:
                 raise
-            if isinstance(exc, sqlite3.DatabaseError):  # busy or damaged in the middle of a command
-                from studycards.store.database import database_error
-
-                _fail(str(database_error(exc, ctx.home)))
+            failure = user_error(exc, ctx.home / DB_NAME)  # the database or its disk failed mid-command
+            if failure is not None:
+                _fail(str(failure))
             _fail(f"unexpected {type(exc).__name__}: {exc} (run with --verbose for details)")
 
     return wrapper

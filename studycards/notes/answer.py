@@ -16,7 +16,9 @@ from pathlib import Path
 from studycards.errors import StudycardsError
 from studycards.notes.importer import ImportPlan, apply_plan, content_hash, plan_import, read_notes
 from studycards.notes.parser import block_parser
-from studycards.store.database import Store, StoredQuestion
+from studycards.notes.syntax import QUESTION_PREFIX, CardKind, QuestionStatus
+from studycards.store.database import Store
+from studycards.store.questions import StoredQuestion
 
 BOM = b"\xef\xbb\xbf"
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
@@ -38,18 +40,18 @@ def answer_question(store: Store, question_id: int, answer: str, now: datetime) 
     Refused, with nothing changed, when the file was edited since it was last
     added: the stored line numbers would point at the wrong lines.
     """
-    question = store.question(question_id)
+    question = store.questions.get(question_id)
     if question is None:
         raise StudycardsError(f"no question #{question_id}; list them with: studycards questions")
-    if question.status != "open":
-        state = "already answered" if question.status == "answered" else "no longer in its notes file"
+    if question.status != QuestionStatus.OPEN:
+        state = "already answered" if question.status == QuestionStatus.ANSWERED else "no longer in its notes file"
         raise StudycardsError(f"question #{question_id} is {state}")
     answer = " ".join(answer.split())
     if not answer:
         raise StudycardsError("the answer is empty")
     path = Path(question.source)
-    remembered = store.file_hash(question.source)
-    if not path.is_file() or remembered is None or content_hash(read_notes(path)) != remembered[0]:
+    remembered = store.files.hash(question.source)
+    if not path.is_file() or remembered is None or content_hash(read_notes(path)) != remembered.sha256:
         raise StudycardsError(f"{path} changed since it was added; run studycards add {path} first")
     original = path.read_bytes()
     rewritten, line = rewrite(original, question.line, answer)
@@ -58,11 +60,11 @@ def answer_question(store: Store, question_id: int, answer: str, now: datetime) 
         with store.transaction():
             _replace_bytes(path, rewritten)
             written = True
-            plan = plan_import(store, [str(path)], deck=remembered[1] or None)
-            if not any(row.line == line and row.kind == "basic" for row in plan.added + plan.restored):
+            plan = plan_import(store, [str(path)], deck=remembered.deck_option or None)
+            if not any(row.line == line and row.kind == CardKind.BASIC for row in plan.added + plan.restored):
                 raise StudycardsError(f"{path}:{line}: the answered question did not become a card; nothing changed")
             apply_plan(store, plan, now)
-            store.set_question_status([question.id], "answered", answer)
+            store.questions.answered(question.id, answer)
     except BaseException:
         if written:
             _replace_bytes(path, original)
@@ -73,9 +75,7 @@ def answer_question(store: Store, question_id: int, answer: str, now: datetime) 
 def rewrite(data: bytes, line: int, answer: str) -> tuple[bytes, int]:
     """The file with the question at ``line`` turned into a ``Q:``/``A:`` card, and the card's line.
 
-    A ``? question`` paragraph keeps its place.  A list item under a Questions
-    heading leaves its list, with blank lines around it: a paragraph inside that
-    list would be read as a question again.  Line endings follow the file's.
+    Line endings follow the file's, and a byte-order mark stays.
     """
     bom = BOM if data.startswith(BOM) else b""
     text = data[len(bom) :].decode("utf-8")
@@ -86,33 +86,57 @@ def rewrite(data: bytes, line: int, answer: str) -> tuple[bytes, int]:
     )
     if found is None:
         raise StudycardsError(f"no question at line {line}; run studycards add on the file first")
-    start, end = tokens[found].map
-    content = tokens[found + 1].content.split("\n")
+    start, end = tokens[found].map or (0, 0)
     eol = next((_ending(row) for row in [*lines[start:], *reversed(lines[:start])] if _ending(row)), "\n")
-    shared = f"line {line}: the question shares its list item with other text; answer it by editing the file"
-    if found > 0 and tokens[found - 1].type == "list_item_open":
-        if tokens[found + 3].type != "list_item_close":
-            raise StudycardsError(shared)
-        card = [f"Q: {content[0].removeprefix('? ')}", *content[1:], f"A: {answer}"]
+    in_list = found > 0 and tokens[found - 1].type == "list_item_open"
+    if in_list and tokens[found + 3].type != "list_item_close":
+        raise StudycardsError(_shared(line))
+    paragraph = _Paragraph(lines, start, end, eol)
+    new, card_line = paragraph.out_of_list(tokens[found + 1].content, answer) if in_list else paragraph.in_place(answer)
+    result = "".join(lines[:start] + new + lines[end:])
+    return bom + result.encode("utf-8"), card_line
+
+
+def _shared(line: int) -> str:
+    return f"line {line}: the question shares its list item with other text; answer it by editing the file"
+
+
+@dataclass(frozen=True)
+class _Paragraph:
+    """The question's lines ``start``–``end`` of the file (each with its line ending) and the file's line ending."""
+
+    lines: list[str]
+    start: int
+    end: int
+    eol: str
+
+    def out_of_list(self, content: str, answer: str) -> tuple[list[str], int]:
+        """A list item under a Questions heading leaves its list, with blank lines around it.
+
+        A paragraph inside that list would be read as a question again.
+        """
+        lines, start, end, eol = self.lines, self.start, self.end, self.eol
+        rows = content.split("\n")
+        card = [f"Q: {rows[0].removeprefix(QUESTION_PREFIX)}", *rows[1:], f"A: {answer}"]
         before = [eol] if start > 0 and lines[start - 1].strip() else []
         after = [eol] if end < len(lines) and lines[end].strip() else []
         last_eol = eol if end < len(lines) or _ending(lines[end - 1]) else ""
         new = before + [row + eol for row in card[:-1]] + [card[-1] + last_eol] + after
-        card_line = start + 1 + len(before)
-    else:
+        return new, start + 1 + len(before)
+
+    def in_place(self, answer: str) -> tuple[list[str], int]:
+        """A ``? question`` paragraph keeps its place and its indentation."""
+        lines, start, end = self.lines, self.start, self.end
         first = lines[start]
-        at = first.find("? ")
+        at = first.find(QUESTION_PREFIX)
         if at < 0 or first[:at].strip():
-            raise StudycardsError(shared)
-        last = lines[end - 1]
-        last_eol = _ending(last)
-        new = [first[:at] + "Q: " + first[at + 2 :]] + lines[start + 1 : end]
+            raise StudycardsError(_shared(start + 1))
+        last_eol = _ending(lines[end - 1])
+        new = [first[:at] + "Q: " + first[at + len(QUESTION_PREFIX) :]] + lines[start + 1 : end]
         if not last_eol:
-            new[-1] += eol
+            new[-1] += self.eol
         new.append(" " * at + f"A: {answer}" + last_eol)
-        card_line = start + 1
-    result = "".join(lines[:start] + new + lines[end:])
-    return bom + result.encode("utf-8"), card_line
+        return new, start + 1
 
 
 def _ending(line: str) -> str:

@@ -18,7 +18,10 @@ from typing import TYPE_CHECKING
 from studycards.errors import NotesError, NotesErrors, StudycardsError
 from studycards.models import Card, Note, Question
 from studycards.notes.parser import ParsedNotes, parse_notes
+from studycards.notes.syntax import CardKind, QuestionStatus
+from studycards.store.cards import CardContent, CardPlace
 from studycards.store.database import Store
+from studycards.store.files import FileHash
 
 if TYPE_CHECKING:
     from studycards.mathtext.batch import Renderer
@@ -48,12 +51,9 @@ class CardRow:
     paper: str | None
     id: int | None = None
 
-    def as_dict(self, front_text: str, back_text: str) -> dict:
-        return {
-            **{k: getattr(self, k) for k in self.__dataclass_fields__},
-            "front_text": front_text,
-            "back_text": back_text,
-        }
+    def content(self, front_text: str, back_text: str) -> CardContent:
+        fields = {name: getattr(self, name) for name in CardContent._fields if name not in ("front_text", "back_text")}
+        return CardContent(**fields, front_text=front_text, back_text=back_text)
 
 
 @dataclass
@@ -128,7 +128,7 @@ def card_rows(note: Note) -> list[CardRow]:
     rows = []
     for ord_ in note.ords:
         front, back = note.front, note.back
-        if note.kind == "reversed" and ord_ == 1:
+        if note.kind == CardKind.REVERSED and ord_ == 1:
             front, back = back, front
         rows.append(
             CardRow(
@@ -173,7 +173,7 @@ def plan_import(
             errors.append(exc)
             continue
         digest = content_hash(data)
-        if not force and store.file_hash(source) == (digest, plan.deck_option):
+        if not force and store.files.hash(source) == FileHash(digest, plan.deck_option):
             plan.unchanged_files.append(source)
             continue
         plan.hashes[source] = digest
@@ -210,7 +210,7 @@ def _cross_file_duplicates(rows: list[CardRow]) -> list[NotesError]:
 def _plan_cards(
     store: Store, plan: ImportPlan, rows: list[CardRow], sources: set[str], errors: list[NotesError]
 ) -> None:
-    existing = store.cards_by_key(row.key for row in rows)
+    existing = store.cards.by_keys(row.key for row in rows)
     for row in rows:
         old = existing.get(row.key)
         if old is None:
@@ -236,15 +236,15 @@ def _plan_cards(
         elif (old.source, old.line) != (row.source, row.line):
             plan.moved.append(row)
     keep = {row.key for row in rows}
-    plan.retired = [c for c in store.cards_from_sources(sources) if c.key not in keep and not c.retired]
+    plan.retired = [c for c in store.cards.from_sources(sources) if c.key not in keep and not c.retired]
 
 
 def _plan_questions(store: Store, plan: ImportPlan, questions: list[Question], sources: set[str]) -> None:
     plan.questions = questions
-    known = {q.key: q for q in store.questions_from_sources(sources)}
+    known = {q.key: q for q in store.questions.from_sources(sources)}
     keys = {q.key for q in questions}
     plan.new_questions = sum(1 for q in questions if q.key not in known)
-    plan.removed_questions = [q.id for q in known.values() if q.key not in keys and q.status == "open"]
+    plan.removed_questions = [q.id for q in known.values() if q.key not in keys and q.status == QuestionStatus.OPEN]
 
 
 def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer | None = None) -> None:
@@ -257,31 +257,19 @@ def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer
     changed = plan.added + plan.updated + plan.restored
     with renderer or Renderer() as active:
         texts = active.render_all([text for row in changed for text in (row.front, row.back)])
-    rendered = [row.as_dict(texts[2 * i], texts[2 * i + 1]) for i, row in enumerate(changed)]
+    contents = [row.content(texts[2 * i], texts[2 * i + 1]) for i, row in enumerate(changed)]
+    added = len(plan.added)
+    edits = {row.id: content for row, content in zip(changed[added:], contents[added:]) if row.id is not None}
     try:
         with store.transaction():
-            store.insert_cards(rendered[: len(plan.added)], now)
-            store.update_cards(rendered[len(plan.added) :], now)
-            store.move_cards([(row.source, row.line, row.id) for row in plan.moved])
-            store.retire_cards([card.id for card in plan.retired], now)
-            store.upsert_questions(
-                [
-                    {
-                        "key": q.key,
-                        "deck": q.deck,
-                        "paper": q.paper,
-                        "text": q.text,
-                        "context": q.context,
-                        "source": q.source,
-                        "line": q.line,
-                    }
-                    for q in plan.questions
-                ],
-                now,
-            )
-            store.set_question_status(plan.removed_questions, "removed")
+            store.cards.insert(contents[:added], now)
+            store.cards.update(edits, now)
+            store.cards.move([CardPlace(row.id, row.source, row.line) for row in plan.moved if row.id is not None])
+            store.cards.retire([card.id for card in plan.retired], now)
+            store.questions.upsert(plan.questions, now)
+            store.questions.remove(plan.removed_questions)
             for source, digest in plan.hashes.items():
-                store.set_file_hash(source, digest, plan.deck_option, now)
+                store.files.remember(source, FileHash(digest, plan.deck_option), now)
     except sqlite3.IntegrityError:
         raise OutdatedPlan(
             "the collection changed while the notes were read (another studycards added them?);"

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from studycards.errors import BusyError, GradedElsewhere
 from studycards.models import Card
-from studycards.notes.parser import CONTEXT_SEPARATOR, deletions
+from studycards.notes.syntax import CONTEXT_SEPARATOR, CardKind, deletions
 from studycards.sm2 import needs_redrill, schedule
 from studycards.store.database import Store
 
@@ -84,10 +84,10 @@ def build_queue(store: Store, day: date, deck: str | None, new: int, limit: int)
 
     New cards and reviews already graded today count against ``new`` and ``limit``.
     """
-    reviews = store.due_cards(day, max(0, limit - store.reviewed_on(day, deck)), deck)
-    fresh = store.new_cards(max(0, new - store.new_seen_on(day, deck)), deck)
+    reviews = store.cards.due(day, max(0, limit - store.reviews.reviewed_on(day, deck)), deck)
+    fresh = store.cards.new(max(0, new - store.reviews.new_seen_on(day, deck)), deck)
     items, seen = [], set()
-    for cards, redrill in ((reviews, False), (fresh, False), (store.pending_redrills(day, deck), True)):
+    for cards, redrill in ((reviews, False), (fresh, False), (store.reviews.redrills(day, deck), True)):
         for card in cards:
             if card.id not in seen:
                 seen.add(card.id)
@@ -220,12 +220,12 @@ class Session:
         """Only the day's first grade schedules; later ones are logged re-drills that leave the state alone."""
         item = self.queue[0]
         with self.store.transaction():  # read the card where it is written: another session may have graded it
-            card = self.store.card(item.card.id) or item.card
-            first = not self.store.graded_on(card.id, self.day)
+            card = self.store.cards.get(item.card.id) or item.card
+            first = not self.store.reviews.graded_on(card.id, self.day)
             after = schedule(card.state, grade, self.day) if first else card.state
             at = self.clock()
             answer_ms = max(0, round((at - (self._shown_at or at)).total_seconds() * 1000))
-            review_id = self.store.record_review(
+            review_id = self.store.reviews.record(
                 card.id, grade, self.day, at, answer_ms, card.state, after, redrill=not first
             )
         self.queue.popleft()
@@ -242,7 +242,7 @@ class Session:
             return
         answer = self.answers[-1]
         try:
-            review = self.store.undo_review(answer.review_id)
+            review = self.store.reviews.undo(answer.review_id)
         except GradedElsewhere as exc:
             self.answers.pop()
             self._next(f"Not undone: {exc}.")
@@ -250,7 +250,7 @@ class Session:
         self.answers.pop()
         if answer.again is not None and answer.again in self.queue:
             self.queue.remove(answer.again)
-        card = self.store.card(review.card_id)
+        card = self.store.cards.get(review.card_id)
         if card is None or card.retired:
             self._next(f"Undone: grade {answer.grade} (the card has since been retired).")
             return
@@ -276,7 +276,7 @@ class Session:
         kept: deque[Item] = deque()
         for item in self.queue:
             if item.card.source == source:
-                fresh = self.store.card(item.card.id)
+                fresh = self.store.cards.get(item.card.id)
                 if fresh is None or fresh.retired:
                     continue
                 item.card = fresh
@@ -294,7 +294,7 @@ class Session:
             redrills=len(self.answers) - len(first),
             pending_redrills=sum(1 for i in self.queue if i.redrill),
             seconds=max(0, round((self.clock() - started).total_seconds())),
-            due_tomorrow=self.store.count_due(self.day + timedelta(days=1), self.deck),
+            due_tomorrow=self.store.cards.count_due(self.day + timedelta(days=1), self.deck),
             interrupted=self.interrupted,
         )
 
@@ -304,9 +304,9 @@ def reimport(store: Store, path: str, now: datetime) -> list[str]:
     from studycards.errors import NotesErrors, StudycardsError
     from studycards.notes.importer import apply_plan, plan_import
 
-    known = store.file_hash(path)
+    known = store.files.hash(path)
     try:
-        plan = plan_import(store, [path], deck=known[1] if known and known[1] else None)
+        plan = plan_import(store, [path], deck=known.deck_option if known and known.deck_option else None)
         apply_plan(store, plan, now)
     except NotesErrors as exc:
         return [str(error) for error in exc.errors] + ["Not re-added: fix the notes and press e again."]
@@ -327,7 +327,7 @@ def card_sides(card: Card, raw: bool = False) -> tuple[str, str]:
     """Front and back as the user sees them: rendered math (or the raw LaTeX), clozes masked on the front."""
     front = card.front if raw else card.front_text or card.front
     back = card.back if raw else card.back_text or card.back
-    if card.kind != "cloze":
+    if card.kind != CardKind.CLOZE:
         return front, back
     if f"{{{{c{card.ord}::" not in front:
         front = card.front
@@ -359,4 +359,4 @@ class Idle:
 
 def idle(store: Store, day: date, deck: str | None = None) -> Idle:
     """The facts the CLI words when there is nothing to review today."""
-    return Idle(store.next_due(day, deck), bool(store.new_cards(1, deck)))
+    return Idle(store.cards.next_due(day, deck), bool(store.cards.new(1, deck)))

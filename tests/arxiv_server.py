@@ -117,15 +117,14 @@ def _ids_in(url: str) -> frozenset[str]:
 def tar_gz(folder: Path) -> bytes:
     """A deterministic tar.gz of a folder, as arXiv would serve a multi-file source."""
     buffer = io.BytesIO()
-    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as zipped:
-        with tarfile.open(fileobj=zipped, mode="w") as archive:
-            for path in sorted(folder.rglob("*")):
-                if path.is_file():
-                    info = tarfile.TarInfo(path.relative_to(folder).as_posix())
-                    info.size = path.stat().st_size
-                    info.mode = 0o644
-                    with path.open("rb") as handle:
-                        archive.addfile(info, handle)
+    with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0) as zipped, tarfile.open(fileobj=zipped, mode="w") as archive:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                info = tarfile.TarInfo(path.relative_to(folder).as_posix())
+                info.size = path.stat().st_size
+                info.mode = 0o644
+                with path.open("rb") as handle:
+                    archive.addfile(info, handle)
     return buffer.getvalue()
 
 

@@ -213,7 +213,7 @@ def test_undo_restores_state_and_log_exactly_back_through_the_session(store, hom
 
 
 def test_undo_of_a_redrill_and_of_the_grade_that_caused_it(store):
-    s, screen, _ = play(store, *answers(2, "s", "s", "s", "s", "s", 3), "u", "u", "q", new=6)
+    s, _screen, _ = play(store, *answers(2, "s", "s", "s", "s", "s", 3), "u", "u", "q", new=6)
     # 2 on front 1, skip 5 cards, then the re-drill of front 1 graded 3, both undone
     assert store.reviews.log() == []
     assert store.cards.get(ids(store)["front 1"]).state == CardState()
@@ -222,7 +222,7 @@ def test_undo_of_a_redrill_and_of_the_grade_that_caused_it(store):
 
 
 def test_nothing_to_undo_and_undo_after_the_last_card(store):
-    s, screen, summary = play(store, "u", *answers(5), "u", "\n", "4", new=1)
+    _s, screen, summary = play(store, "u", *answers(5), "u", "\n", "4", new=1)
     assert screen.frames[1].notice == "Nothing to undo."
     assert "No more cards" in screen.said[-1]
     [review] = store.reviews.log()
@@ -230,7 +230,7 @@ def test_nothing_to_undo_and_undo_after_the_last_card(store):
 
 
 def test_skip_moves_the_card_to_the_end_without_logging(store):
-    s, screen, _ = play(store, "s", "\n", "s", *answers(5, 5), "q", new=3)
+    _s, screen, _ = play(store, "s", "\n", "s", *answers(5, 5), "q", new=3)
     assert screen.fronts == ["front 1", "front 2", "front 3", "front 1", "front 2"]
     assert [r.card_id for r in store.reviews.log()] == [ids(store)["front 3"], ids(store)["front 1"]]
 
@@ -299,7 +299,7 @@ def test_edit_opens_the_notes_at_the_card_and_follows_the_change(store, notes):
         else:
             notes.write_text(text.replace("front 2 :: back 2", "front 2 :: back 2\n\nQ: dangling\n"))
 
-    s, screen, _ = play(store, "e", "\n", "e", "e", "q", open_editor=editor)
+    _s, screen, _ = play(store, "e", "\n", "e", "e", "q", open_editor=editor)
     assert opened[0] == (str(notes.resolve()), 7)
     assert screen.frames[2].back == "back one"
     assert "front changed" in screen.frames[3].notice and screen.frames[3].front == "front 2"
@@ -475,7 +475,7 @@ def test_undo_of_a_card_retired_since_restores_it_but_does_not_bring_it_back(sto
     def editor(path: str, line: int) -> None:
         notes.write_text(notes.read_text().replace("front 1 ::", "front one ::"))
 
-    s, screen, _ = play(store, *answers(5), "e", "u", "q", open_editor=editor)
+    _s, screen, _ = play(store, *answers(5), "e", "u", "q", open_editor=editor)
     old = store.cards.get(ids(store)["front 1"])
     assert old.retired and old.state == CardState() and store.reviews.log() == []
     assert screen.frames[-1].notice == "Undone: grade 5 (the card has since been retired)."

@@ -42,8 +42,8 @@ try:
     main(sys.argv[1:])
 except SystemExit:
     pass
-print("PEAK", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
-      file=sys.stderr)
+usage = resource.getrusage
+print("PEAK", usage(resource.RUSAGE_SELF).ru_maxrss, usage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
 """
 GENANKI_FLOOR = """
 import sqlite3, sys

@@ -154,3 +154,25 @@ def test_an_unclosed_environment_is_skipped_with_a_warning_and_unclosed_brackets
     document = read_document(tmp_path)
     assert document.equations == ()
     assert document.warnings == ("unclosed \\begin{equation} ignored",)
+
+
+def test_title_abstract_and_links_are_read_from_their_commands(tmp_path: Path):
+    (tmp_path / "main.tex").write_text(
+        "\\documentclass[11pt]{article}\n\\icmltitle[Short]{The \\emph{First} Title}\\title{Second}\n"
+        "\\begin{document}\\begin{abstract}We do it.\\end{abstract}\\begin{abstract}Twice.\\end{abstract}\n"
+        "Code: \\url{https://example.org/a\\_b}, \\href{https://example.org/c\\#d}{here}; http://plain.org\n"
+        "\\end{document}\n"
+    )
+    document = read_document(tmp_path)
+    assert (document.title, document.abstract) == ("The First Title", "We do it.")
+    assert document.urls == ("https://example.org/a_b", "https://example.org/c#d")
+
+
+def test_a_heading_label_names_its_number_only_right_after_it(tmp_path: Path):
+    (tmp_path / "main.tex").write_text(
+        "\\documentclass{article}\n\\begin{document}\\section[Short]{Long}\n  \\label{near}"
+        "\\section{Far} text \\label{far}\\section{Last}See \\ref{near}, \\ref{far}.\\end{document}\n"
+    )
+    sections = read_document(tmp_path).sections
+    assert [(s.title, s.number) for s in sections] == [("Long", "1"), ("Far", "2"), ("Last", "3")]
+    assert sections[-1].text == "See 1, ?."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import NamedTuple
 
 _LOWER = (
@@ -247,43 +248,12 @@ class _Parser:
         return _Piece(_CHARS.get(value, "text"), " " if value == "~" else value)
 
     def command(self, name: str, mode: str, pieces: list[_Piece]) -> _Piece | None:
-        tight = "tight" if mode == "tight" else "math"
+        """One control sequence and the arguments it takes; unknown ones read as their name."""
         if name in _SIMPLE:
             return _Piece(*_SIMPLE[name])
-        if name in ("frac", "dfrac", "tfrac", "cfrac"):
-            num, den = self.arg("tight").strip(), self.arg("tight").strip()
-            return _Piece("frac", num, den) if num or den else None
-        if name == "sqrt":
-            index = (self.optional("tight") or "").strip()
-            sign = {"": "√", "2": "√", "3": "∛", "4": "∜"}.get(index) or _script(index, _SUP, "^") + "√"
-            return _Piece("root", sign, self.arg("tight").strip())
-        if name in ("binom", "dbinom", "tbinom"):
-            top = self.arg("tight")
-            return _Piece("text", f"({top} choose {self.arg('tight')})")
-        if name in _ACCENTS:
-            body, word = self.arg(tight).strip(), _ACCENT_NAMES.get(name, name)
-            single = len(body) == 1 or (len(body) == 2 and unicodedata.combining(body[1]) > 0)
-            return _Piece("text", body + _ACCENTS[name] if single else f"{word}({body})" if body else word)
-        if name in _TEXT_FONTS or name in _MATH_FONTS:
-            return _Piece("text", self.arg("text" if name in _TEXT_FONTS else tight))
-        if name in ("mathbb", "Bbb"):
-            return _Piece("text", _styled(self.arg(tight), _DOUBLE, 0x1D538))
-        if name in ("mathcal", "mathscr"):
-            return _Piece("text", _styled(self.arg(tight), _SCRIPT, 0x1D49C))
-        if name == "operatorname":
-            return _Piece("func", self.arg(tight).strip())
-        if name in ("overset", "stackrel", "underset"):
-            above = self.arg("tight")
-            table, mark = (_SUB, "_") if name == "underset" else (_SUP, "^")
-            return _Piece("text", self.arg(tight).strip() + _script(above, table, mark))
-        if name == "textcolor":
-            self.arg("text")
-            return _Piece("text", self.arg(mode))
-        if name == "not":
-            body = self.arg("tight").strip()
-            return _Piece("rel", _NEGATED.get(body) or body + "\u0338")
-        if name == "pmod":
-            return _Piece("text", f" (mod {self.arg(tight)})")
+        reader = _READERS.get(name)
+        if reader is not None:
+            return reader(self, name, mode)
         if name in ("begin", "end"):
             return self.environment(name, pieces)
         if name in _DROP_ARG:
@@ -295,6 +265,52 @@ class _Parser:
         else:
             return _Piece("func", name)
         return None
+
+    def fraction(self, name: str, mode: str) -> _Piece | None:
+        num, den = self.arg("tight").strip(), self.arg("tight").strip()
+        return _Piece("frac", num, den) if num or den else None
+
+    def root(self, name: str, mode: str) -> _Piece:
+        index = (self.optional("tight") or "").strip()
+        sign = {"": "√", "2": "√", "3": "∛", "4": "∜"}.get(index) or _script(index, _SUP, "^") + "√"
+        return _Piece("root", sign, self.arg("tight").strip())
+
+    def binomial(self, name: str, mode: str) -> _Piece:
+        top = self.arg("tight")
+        return _Piece("text", f"({top} choose {self.arg('tight')})")
+
+    def accent(self, name: str, mode: str) -> _Piece:
+        body, word = self.arg(_tight(mode)).strip(), _ACCENT_NAMES.get(name, name)
+        single = len(body) == 1 or (len(body) == 2 and unicodedata.combining(body[1]) > 0)
+        return _Piece("text", body + _ACCENTS[name] if single else f"{word}({body})" if body else word)
+
+    def font(self, name: str, mode: str) -> _Piece:
+        return _Piece("text", self.arg("text" if name in _TEXT_FONTS else _tight(mode)))
+
+    def double_struck(self, name: str, mode: str) -> _Piece:
+        return _Piece("text", _styled(self.arg(_tight(mode)), _DOUBLE, 0x1D538))
+
+    def calligraphic(self, name: str, mode: str) -> _Piece:
+        return _Piece("text", _styled(self.arg(_tight(mode)), _SCRIPT, 0x1D49C))
+
+    def operator(self, name: str, mode: str) -> _Piece:
+        return _Piece("func", self.arg(_tight(mode)).strip())
+
+    def stacked(self, name: str, mode: str) -> _Piece:
+        above = self.arg("tight")
+        table, mark = (_SUB, "_") if name == "underset" else (_SUP, "^")
+        return _Piece("text", self.arg(_tight(mode)).strip() + _script(above, table, mark))
+
+    def coloured(self, name: str, mode: str) -> _Piece:
+        self.arg("text")
+        return _Piece("text", self.arg(mode))
+
+    def negated(self, name: str, mode: str) -> _Piece:
+        body = self.arg("tight").strip()
+        return _Piece("rel", _NEGATED.get(body) or body + "\u0338")
+
+    def modulo(self, name: str, mode: str) -> _Piece:
+        return _Piece("text", f" (mod {self.arg(_tight(mode))})")
 
     def environment(self, name: str, pieces: list[_Piece]) -> _Piece | None:
         """Unwrap environments: rows become lines, matrices become [a, b; c, d]."""
@@ -311,6 +327,28 @@ class _Parser:
         while pieces and pieces[-1].kind in ("sep", "nl", "space"):
             pieces.pop()
         return _Piece("text", brackets[1:]) if brackets else None
+
+
+def _tight(mode: str) -> str:
+    """An argument read inside a script stays compact; elsewhere it is math."""
+    return "tight" if mode == "tight" else "math"
+
+
+_Reader = Callable[[_Parser, str, str], _Piece | None]
+_READERS: dict[str, _Reader] = {
+    **dict.fromkeys(("frac", "dfrac", "tfrac", "cfrac"), _Parser.fraction),
+    "sqrt": _Parser.root,
+    **dict.fromkeys(("binom", "dbinom", "tbinom"), _Parser.binomial),
+    **dict.fromkeys(_ACCENTS, _Parser.accent),
+    **dict.fromkeys(_TEXT_FONTS | _MATH_FONTS, _Parser.font),
+    **dict.fromkeys(("mathbb", "Bbb"), _Parser.double_struck),
+    **dict.fromkeys(("mathcal", "mathscr"), _Parser.calligraphic),
+    "operatorname": _Parser.operator,
+    **dict.fromkeys(("overset", "stackrel", "underset"), _Parser.stacked),
+    "textcolor": _Parser.coloured,
+    "not": _Parser.negated,
+    "pmod": _Parser.modulo,
+}
 
 
 def latex_to_unicode(latex: str) -> str:

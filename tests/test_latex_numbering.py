@@ -1,9 +1,10 @@
-"""Equation numbers as the PDF prints them, pinned case by case.
+"""Equation and reference numbers as the PDF prints them, pinned case by case.
 
-Each row of ``NUMBERS`` was typeset with pdflatex (TeX Live 2023, amsmath loaded)
-and the numbers it printed were read back; ``KNOWN_DEPARTURES`` lists the cases
-where the extractor and LaTeX disagree, pinned as the extractor answers today so
-that fixing one is a deliberate change.  No test here needs TeX.
+Each row of ``NUMBERS`` and ``REFERENCES`` was typeset with pdflatex (TeX Live 2022,
+amsmath loaded) and the numbers it printed were read back; the ``…DEPARTURES`` lists
+hold the cases where the extractor and LaTeX disagree, pinned as the extractor answers
+today (LaTeX's answer beside it) so that fixing one is a deliberate change, and
+``REFUSED`` what LaTeX will not typeset at all.  No test here needs TeX.
 """
 
 from __future__ import annotations
@@ -137,6 +138,8 @@ NUMBERS = [
         "\\section{A}\\addtocounter{section}{2}\\section{B}" + eq("a"),
         "4.1",
     ),
+    ("setcounter-of-other-counters", "article", "", "\\setcounter{page}{5}\\addtocounter{footnote}{2}" + eq("a"), "1"),
+    ("escaped-closing-bracket", "article", "", "\\[a\\\\]b\\]" + eq("c"), "- 1"),
     ("theequation-arabic", "article", "\\renewcommand{\\theequation}{S\\arabic{equation}}", eq("a") + eq("b"), "S1 S2"),
     (
         "theequation-thesection",
@@ -319,6 +322,22 @@ KNOWN_DEPARTURES = [
         "1 1",
     ),
     ("amsbook-numbers-run-on-through-chapters", "amsbook", "", CHAPTERS, "1.1 1.2 1.3 2.1 A.1 B.1", "1 2 3 4 5 6"),
+    (
+        "setcounter-to-a-value",
+        "article",
+        "",
+        "\\section{A}\\section{B}\\setcounter{equation}{\\value{section}}" + eq("a"),
+        "1",
+        "3",
+    ),
+    (
+        "renewed-thesection",
+        "article",
+        "\\numberwithin{equation}{section}\\renewcommand{\\thesection}{\\Roman{section}}",
+        "\\section{A}" + eq("a"),
+        "1.1",
+        "I.1",
+    ),
     ("xxalignat-has-no-numbers", "article", "", "\\begin{xxalignat}{2}a&=1&b&=2\\end{xxalignat}" + eq("c"), "1 2", "1"),
     ("appendix-before-a-section", "article", "\\numberwithin{equation}{section}", "\\appendix" + eq("a"), "0.1", ".1"),
 ]
@@ -480,8 +499,10 @@ def test_known_reference_departures_are_pinned(tmp_path, cls: str, preamble: str
     assert refs(tmp_path, cls, preamble, body, wanted) == ours
 
 
-# LaTeX stops at these with "Counter too large" (or has no such class); the extractor carries on, as pinned here.
+# LaTeX stops at these (an error, "Counter too large", no such class); the extractor carries on, as pinned here.
 REFUSED = [
+    ("two-unclosed-environments", "article", "", "\\begin{equation}a \\begin{equation}b " + eq("c", "align"), "1"),
+    ("a-lone-dollar-ends-at-the-paragraph", "article", "", "it costs $5\n\n" + eq("a") + "and $b$.", "1"),
     ("a-thesis-class-numbers-per-chapter", "thesis", "", CHAPTERS, "1.1 1.2 1.3 2.1 A.1 B.1"),
     (
         "a-27th-appendix-section",

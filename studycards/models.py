@@ -21,6 +21,10 @@ class Note(NamedTuple):
     note (and its cards' history); editing the front makes a new one.  For cloze
     notes the front is the paragraph with its deletions masked, so fixing a typo in
     an answer keeps history too.
+
+    ``starts`` is the schedule another tool already gave each card (an Obsidian
+    spaced-repetition comment), in ``ords`` order; empty when there is none.  It
+    is used only when the card is first added.
     """
 
     deck: str
@@ -34,6 +38,7 @@ class Note(NamedTuple):
     paper: str | None = None
     ords: tuple[int, ...] = (0,)
     identity: str = ""
+    starts: tuple[CardState, ...] = ()
 
     @property
     def key(self) -> str:

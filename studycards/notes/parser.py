@@ -34,7 +34,12 @@ MAX_NESTING = 100  # markdown-it's block depth (a list level counts two); its de
 
 @dataclass
 class ParsedNotes:
-    """What one notes file holds; ``errors`` lists every mistake, not just the first."""
+    """What one notes file holds; ``errors`` lists every mistake, not just the first.
+
+    ``warnings`` are doubts that do not stop the file (a front-matter key close to a
+    known one); ``compact_lookalikes`` are the lines that would be ``front::back``
+    cards with compact separators on (``separators = "compact"``), which is off here.
+    """
 
     path: str
     deck: str
@@ -43,6 +48,8 @@ class ParsedNotes:
     notes: list[Note] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     errors: list[NotesError] = field(default_factory=list)
+    warnings: list[NotesError] = field(default_factory=list)
+    compact_lookalikes: list[int] = field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -58,7 +65,7 @@ def block_parser():  # -> markdown_it.MarkdownIt, imported lazily
     return md
 
 
-def parse_notes(text: str, path: str, deck: str | None = None) -> ParsedNotes:
+def parse_notes(text: str, path: str, deck: str | None = None, *, compact: bool = False) -> ParsedNotes:
     """Parse a notes file; ``deck`` (from ``--deck``) overrides the front matter and the title."""
     tokens = block_parser().parse(text)
     result = ParsedNotes(path=path, deck="")

@@ -43,6 +43,9 @@ class Settings:
     day_start: time = time(4, 0)
     new_per_day: int = 20
     reviews_per_day: int = 200
+    bury_siblings: bool = True
+    leech_lapses: int = 8
+    leech_action: str = "suspend"
 
 
 def load_settings(home: Path) -> Settings:
@@ -55,7 +58,7 @@ def load_settings(home: Path) -> Settings:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise StudycardsError(f"{path}: not valid TOML: {exc}") from None
-    known = {"day_start", "new_per_day", "reviews_per_day"}
+    known = {"day_start", "new_per_day", "reviews_per_day", *REVIEW_HABITS}
     unknown = set(raw) - known
     if unknown:
         raise StudycardsError(f"{path}: unknown setting {sorted(unknown)[0]!r} (known: {', '.join(sorted(known))})")
@@ -66,7 +69,28 @@ def load_settings(home: Path) -> Settings:
         reviews = int(raw.get("reviews_per_day", settings.reviews_per_day))
     except (TypeError, ValueError) as exc:
         raise StudycardsError(f"{path}: bad setting: {exc}") from None
-    return Settings(day_start=day_start, new_per_day=new, reviews_per_day=reviews)
+    return Settings(day_start=day_start, new_per_day=new, reviews_per_day=reviews, **review_habits(path, raw))
+
+
+REVIEW_HABITS = {"bury_siblings": bool, "leech_lapses": int, "leech_action": str}
+LEECH_ACTIONS = ("suspend", "tag")
+
+
+def review_habits(path: Path, raw: dict) -> dict:
+    """Sibling burying and leech handling, checked by type: ``bury_siblings = "no"`` must not read as true."""
+    found = {}
+    for name, kind in REVIEW_HABITS.items():
+        if name not in raw:
+            continue
+        value = raw[name]
+        if type(value) is not kind:
+            raise StudycardsError(f"{path}: {name} must be {'true or false' if kind is bool else kind.__name__}")
+        found[name] = value
+    if found.get("leech_lapses", 1) < 1:
+        raise StudycardsError(f"{path}: leech_lapses must be at least 1")
+    if found.get("leech_action", "tag") not in LEECH_ACTIONS:
+        raise StudycardsError(f"{path}: leech_action must be one of {', '.join(LEECH_ACTIONS)}")
+    return found
 
 
 def study_day(moment: datetime, day_start: time = time(4, 0)) -> date:

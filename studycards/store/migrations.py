@@ -157,6 +157,37 @@ def m003_new_cards_index(conn: sqlite3.Connection) -> None:
     run_statements(conn, "CREATE INDEX cards_new ON cards (deck) WHERE retired = 0 AND due IS NULL")
 
 
+@migration
+def m004_card_flags_and_practice(conn: sqlite3.Connection) -> None:
+    """What a reviewer sets aside: suspended cards, cards buried until a day, lapses and leeches; and cram practice.
+
+    Practice grades live in their own table: they never schedule, so the queries that read
+    the day's scheduling grades stay as they were.
+    """
+    run_statements(
+        conn,
+        """
+        ALTER TABLE cards ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE cards ADD COLUMN buried_until TEXT;
+        ALTER TABLE cards ADD COLUMN lapses INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE cards ADD COLUMN leech INTEGER NOT NULL DEFAULT 0;
+        UPDATE cards SET lapses = (
+            SELECT COUNT(*) FROM reviews r
+            WHERE r.card_id = cards.id AND r.redrill = 0 AND r.grade < 3 AND r.repetitions_before > 0
+        );
+        CREATE TABLE practice (
+            id INTEGER PRIMARY KEY,
+            card_id INTEGER NOT NULL REFERENCES cards(id),
+            reviewed_at TEXT NOT NULL,
+            day TEXT NOT NULL,
+            grade INTEGER NOT NULL CHECK (grade BETWEEN 0 AND 5),
+            answer_ms INTEGER NOT NULL
+        ) STRICT;
+        CREATE INDEX practice_card ON practice (card_id);
+        """,
+    )
+
+
 def check_version(conn: sqlite3.Connection) -> int:
     """The schema version, or an error for a database from a newer studycards (which must not be touched)."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -41,6 +41,7 @@ from studycards.text import plural
 ARXIV_ABS = "https://arxiv.org/abs/"
 PROGRESS_EVERY = 500
 BATCH = 1000
+RETIRED_TAG = "studycards::retired"
 
 
 @dataclass(frozen=True)
@@ -196,16 +197,19 @@ class _NoteWriter:
         self.model_ids = {kind: note_type.id for kind, note_type in NOTE_TYPES.items()}
         self.changed: list[ExportedNote] = []
         self.note_count = self.card_count = 0
+        self.retired_count = 0
+        self.folder = ""
         self._contexts: dict[str, str] = {}
         self._papers: dict[str | None, str] = {None: ""}
         self._sources: dict[str, str] = {}
-        self._tags: dict[tuple[str, str, str | None], list[str]] = {}
+        self._tags: dict[tuple[str, str, str | None, bool], list[str]] = {}
 
     def notes(
         self, store: Store, deck_names: list[str], progress: Callable[[int], None] | None
     ) -> Iterator[PackageNote]:
         from genanki import guid_for
 
+        self.folder = notes_folder(store.exports.sources())
         for name in deck_names:
             this_deck = deck_id(name)
             for note in store.exports.notes(name):
@@ -217,6 +221,7 @@ class _NoteWriter:
                 mod = self.mod_for(note, model_id, fields, tags)
                 self.note_count += 1
                 self.card_count += len(ords)
+                self.retired_count += note.retired
                 yield PackageNote(
                     guid_for(note.note_key), model_id, this_deck, mod, self.note_count, fields, tags, tuple(ords)
                 )
@@ -239,22 +244,24 @@ class _NoteWriter:
         """Fields and tags; contexts, papers, sources and tag sets repeat, so each is built once."""
         context = self._contexts.get(note.context)
         if context is None:
-            context = self._contexts[note.context] = self.render(note.context)
+            context = self._contexts[note.context] = self.render.inline(note.context)
         paper = self._papers.get(note.paper)
         if paper is None:
             arxiv_id = note.paper or ""  # never empty here: the cache starts with None -> "" (no paper)
             paper = self._papers[note.paper] = paper_field(arxiv_id, self.titles.get(arxiv_id))
         source = self._sources.get(note.source)
         if source is None:
-            source = self._sources[note.source] = html.escape(note.source, quote=False)
-        key = (note.tags, note.context, note.paper)
+            source = self._sources[note.source] = html.escape(shown_source(note.source, self.folder), quote=False)
+        key = (note.tags, note.context, note.paper, note.retired)
         tags = self._tags.get(key)
         if tags is None:
             tags = self._tags[key] = note_tags(*key)
         if note.kind == CardKind.CLOZE:
             sides = [self.render.cloze(note.front)]
-        else:
+        elif note.kind == CardKind.EQUATION:
             sides = [self.render(note.front), self.render(note.back)]
+        else:
+            sides = [self.render(note.front, highlights=True), self.render(note.back, highlights=True)]
         return [*sides, context, paper, f"{source}:{note.line}"], tags
 
 
@@ -264,8 +271,12 @@ def paper_field(arxiv_id: str, title: str | None) -> str:
     return f'<a href="{ARXIV_ABS}{html.escape(arxiv_id)}">{html.escape(label, quote=False)}</a>'
 
 
-def note_tags(tags_json: str, context: str, paper: str | None) -> list[str]:
-    """The notes' tags, the heading path as one hierarchical tag, and ``arxiv::ID``; never a space."""
+def note_tags(tags_json: str, context: str, paper: str | None, retired: bool = False) -> list[str]:
+    """The notes' tags, the heading path as one hierarchical tag, ``arxiv::ID``, and ``studycards::retired``.
+
+    Never a space.  The retired tag lets the user find, in Anki, the notes whose
+    cards studycards no longer reviews (Anki keeps them through every import).
+    """
     tags = [re.sub(r"\s+", "_", tag) for tag in json.loads(tags_json)]
     heading = "::".join(
         part for part in (re.sub(r"\s+", "_", p.strip()) for p in context.split(CONTEXT_SEPARATOR)) if part
@@ -274,7 +285,25 @@ def note_tags(tags_json: str, context: str, paper: str | None) -> list[str]:
         tags.append(heading)
     if paper:
         tags.append(f"arxiv::{paper}")
+    if retired:
+        tags.append(RETIRED_TAG)
     return list(dict.fromkeys(tag for tag in tags if tag))
+
+
+def notes_folder(sources: Sequence[str]) -> str:
+    """The deepest folder holding every notes file the collection knows: the Source field starts below it.
+
+    Taken over the whole collection, not the decks exported, so a card's Source
+    reads the same in every export; it moves only when notes from outside it are added.
+    """
+    folders = [os.path.dirname(source) for source in sources]
+    return os.path.commonpath(folders) if folders else ""
+
+
+def shown_source(source: str, folder: str) -> str:
+    """A notes file's path below ``folder`` (``attention.md``, ``papers/resnet.md``), never an absolute path."""
+    shown = os.path.relpath(source, folder) if folder else source
+    return Path(shown).as_posix()
 
 
 def questions_markdown(questions: list[StoredQuestion], folder: Path, now: datetime) -> str:

@@ -1,7 +1,10 @@
-"""Anki export bookkeeping: the live notes an export writes, and what each was last exported as.
+"""Anki export bookkeeping: the notes an export writes, and what each was last exported as.
 
 Anki updates a note on import only when the package's modification time is newer
-than its own, so each exported note's content hash and time are remembered.
+than its own, so each exported note's content hash and time are remembered.  An
+export writes the notes with live cards, and the retired notes Anki may still
+hold: those exported before, whose cards are all retired now, so that Anki can
+mark them.  A retired note never exported is left out: Anki never had it.
 """
 
 from __future__ import annotations
@@ -13,9 +16,14 @@ from typing import NamedTuple
 
 from studycards.store.sql import decks_clause
 
+WRITTEN = (
+    "(c.retired = 0 OR (c.note_key IN (SELECT note_key FROM exported_notes)"
+    " AND NOT EXISTS (SELECT 1 FROM cards l WHERE l.note_key = c.note_key AND l.retired = 0)))"
+)
+
 
 class ExportDeck(NamedTuple):
-    """A deck with live cards, so an export knows its size up front."""
+    """A deck with notes to export, so an export knows its size up front."""
 
     deck: str
     notes: int
@@ -23,9 +31,10 @@ class ExportDeck(NamedTuple):
 
 
 class ExportNote(NamedTuple):
-    """A note with live cards as export reads it: its first card's content, its cards' ords.
+    """A note as export reads it: its first card's content, its cards' ords (live ones, unless ``retired``).
 
-    ``ords`` is comma-separated; ``exported_*`` are ``None`` for a note never exported.
+    ``ords`` is comma-separated; ``exported_*`` are ``None`` for a note never exported;
+    ``retired`` says every card of the note is retired.
     """
 
     note_key: str
@@ -41,6 +50,7 @@ class ExportNote(NamedTuple):
     exported_hash: str | None
     exported_mod: int | None
     ords: str
+    retired: bool = False
 
 
 class ExportedNote(NamedTuple):
@@ -59,30 +69,35 @@ class Exports:
         self._transaction = transaction
 
     def decks(self, decks: Iterable[str] = ()) -> list[ExportDeck]:
-        """Live decks among the chosen ones (with their subdecks), every deck if none is chosen."""
+        """Decks with notes to export among the chosen ones (with their subdecks), every deck if none is chosen."""
         clause, args = decks_clause(decks)
         return [
             ExportDeck(*row)
             for row in self._conn.execute(
-                f"SELECT c.deck, COUNT(DISTINCT c.note_key), COUNT(*) FROM cards c WHERE c.retired = 0 AND {clause}"
+                f"SELECT c.deck, COUNT(DISTINCT c.note_key), COUNT(*) FROM cards c WHERE {WRITTEN} AND {clause}"
                 " GROUP BY c.deck ORDER BY c.deck",
                 args,
             )
         ]
 
     def notes(self, deck: str) -> Iterator[ExportNote]:
-        """One deck's notes with live cards (subdecks excluded), in notes order; streamed, so memory stays flat.
+        """One deck's notes to export (subdecks excluded), in notes order; streamed, so memory stays flat.
 
-        Grouped by note with ``MIN(c.ord)``, so the other columns come from the note's first card.
+        Grouped by note with ``MIN(c.ord)`` (the one min/max aggregate), so the other
+        columns come from the note's first card.
         """
         cursor = self._conn.execute(
             "SELECT c.note_key, c.deck, c.kind, c.front, c.back, c.context, c.tags, c.source, c.line, c.paper,"
-            " e.content_hash, e.mod, group_concat(c.ord), MIN(c.ord) FROM cards c"
-            " LEFT JOIN exported_notes e ON e.note_key = c.note_key WHERE c.deck = ? AND c.retired = 0"
+            " e.content_hash, e.mod, group_concat(c.ord), SUM(c.retired) = COUNT(*), MIN(c.ord) FROM cards c"
+            f" LEFT JOIN exported_notes e ON e.note_key = c.note_key WHERE c.deck = ? AND {WRITTEN}"
             " GROUP BY c.note_key ORDER BY c.id",
             (deck,),
         )
-        return (ExportNote._make(row[:-1]) for row in cursor)
+        return (ExportNote._make((*row[:13], bool(row[13]))) for row in cursor)
+
+    def sources(self) -> list[str]:
+        """Every notes file the collection's cards come from, retired ones included."""
+        return [row[0] for row in self._conn.execute("SELECT DISTINCT source FROM cards ORDER BY source")]
 
     def record(self, notes: Iterable[ExportedNote]) -> None:
         """Remember the notes whose export changed them, in one transaction."""

@@ -7,6 +7,7 @@ re-added.  File and store change together or not at all.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from dataclasses import dataclass
@@ -17,10 +18,14 @@ from studycards.errors import StudycardsError
 from studycards.notes.importer import ImportPlan, apply_plan, content_hash, plan_import, read_notes
 from studycards.notes.parser import block_parser
 from studycards.notes.syntax import QUESTION_PREFIX, CardKind, QuestionStatus
+from studycards.store import journal
 from studycards.store.database import Store
+from studycards.store.errors import no_space
 from studycards.store.questions import StoredQuestion
 
 BOM = b"\xef\xbb\xbf"
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
 LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 
 
@@ -38,8 +43,18 @@ def answer_question(store: Store, question_id: int, answer: str, now: datetime) 
     """Write ``answer`` under question ``question_id`` in its notes file, re-add the file, mark it answered.
 
     Refused, with nothing changed, when the file was edited since it was last
-    added: the stored line numbers would point at the wrong lines.
+    added: the stored line numbers would point at the wrong lines.  The file is
+    swapped only if it is still what was read (an editor saving it meanwhile
+    wins, and the answer is refused); answers wait for each other on the home's
+    lock, and a journal lets the next run settle an answer cut short.
     """
+    home = store.path.parent
+    with journal.exclusive(home):
+        journal.settle_locked(store.conn, home)
+        return _answer_locked(store, question_id, answer, now)
+
+
+def _answer_locked(store: Store, question_id: int, answer: str, now: datetime) -> Answered:
     question = store.questions.get(question_id)
     if question is None:
         raise StudycardsError(f"no question #{question_id}; list them with: studycards questions")
@@ -50,26 +65,46 @@ def answer_question(store: Store, question_id: int, answer: str, now: datetime) 
     if not answer:
         raise StudycardsError("the answer is empty")
     path = Path(question.source)
+    target = _target(path)
     remembered = store.files.hash(question.source)
-    if not path.is_file() or remembered is None or content_hash(read_notes(path)) != remembered.sha256:
+    original = target.read_bytes() if target.is_file() else None
+    if original is None or remembered is None or content_hash(read_notes(target)) != remembered.sha256:
         raise StudycardsError(f"{path} changed since it was added; run studycards add {path} first")
-    original = path.read_bytes()
     rewritten, line = rewrite(original, question.line, answer)
-    written = False
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.answer")
+    pending = journal.Pending(
+        question.id, answer, str(target), journal.digest(original), journal.digest(rewritten), str(temporary)
+    )
+    home = store.path.parent
+    journal.write(home, pending)
     try:
-        with store.transaction():
-            _replace_bytes(path, rewritten)
-            written = True
-            plan = plan_import(store, [str(path)], deck=remembered.deck_option or None)
-            if not any(row.line == line and row.kind == CardKind.BASIC for row in plan.added + plan.restored):
-                raise StudycardsError(f"{path}:{line}: the answered question did not become a card; nothing changed")
-            apply_plan(store, plan, now)
-            store.questions.answered(question.id, answer)
-    except BaseException:
-        if written:
-            _replace_bytes(path, original)
-        raise
+        _write_beside(temporary, rewritten, target)
+        _swap(temporary, target, original)
+        try:
+            plan = _re_add(store, question, answer, remembered.deck_option, line, now)
+        except BaseException:
+            _swap(
+                temporary, target, rewritten
+            )  # the old bytes are at the temporary name: putting them back needs no space
+            raise
+    finally:
+        temporary.unlink(missing_ok=True)
+        journal.clear(home)
     return Answered(question=question, path=path, line=line, plan=plan)
+
+
+def _re_add(store: Store, question: StoredQuestion, answer: str, deck: str, line: int, now: datetime) -> ImportPlan:
+    """Add the answered file and mark the question answered, in one transaction."""
+    with store.transaction():
+        plan = plan_import(store, [question.source], deck=deck or None, force=True)
+        apply_plan(store, plan, now)
+        made = store.cards.from_sources([question.source])
+        if not any(card.line == line and card.kind == CardKind.BASIC and not card.retired for card in made):
+            raise StudycardsError(
+                f"{question.source}:{line}: the answered question did not become a card; nothing changed"
+            )
+        store.questions.answered(question.id, answer)
+    return plan
 
 
 def rewrite(data: bytes, line: int, answer: str) -> tuple[bytes, int]:
@@ -113,13 +148,15 @@ class _Paragraph:
     def out_of_list(self, content: str, answer: str) -> tuple[list[str], int]:
         """A list item under a Questions heading leaves its list, with blank lines around it.
 
-        A paragraph inside that list would be read as a question again.
+        A paragraph inside that list would be read as a question again; two blank
+        lines below it, or the rest of the list would read as more of its answer.
         """
         lines, start, end, eol = self.lines, self.start, self.end, self.eol
         rows = content.split("\n")
         card = [f"Q: {rows[0].removeprefix(QUESTION_PREFIX)}", *rows[1:], f"A: {answer}"]
         before = [eol] if start > 0 and lines[start - 1].strip() else []
-        after = [eol] if end < len(lines) and lines[end].strip() else []
+        following = next((i for i in range(end, len(lines)) if lines[i].strip()), None)
+        after = [] if following is None else [eol] * max(0, 2 - (following - end))
         last_eol = eol if end < len(lines) or _ending(lines[end - 1]) else ""
         new = before + [row + eol for row in card[:-1]] + [card[-1] + last_eol] + after
         return new, start + 1 + len(before)
@@ -143,13 +180,70 @@ def _ending(line: str) -> str:
     return line[len(line.rstrip("\r\n")) :]
 
 
-def _replace_bytes(path: Path, data: bytes) -> None:
-    """Write the whole file or nothing, keeping its permissions."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+def _target(path: Path) -> Path:
+    """The file to replace: a symlink's target (the link stays); a file with other hard links is refused."""
+    target = path.resolve() if path.is_symlink() else path
     try:
-        temporary.write_bytes(data)
-        os.chmod(temporary, path.stat().st_mode & 0o7777)
-        os.replace(temporary, path)
+        links = target.stat().st_nlink
+    except OSError:
+        return target
+    if links > 1:
+        raise StudycardsError(
+            f"{path} has {links} hard links, which answering would break (it writes a new file and swaps it in);"
+            " answer by editing the file, or replace the hard links with symlinks"
+        )
+    return target
+
+
+def _write_beside(temporary: Path, data: bytes, target: Path) -> None:
+    """The new text, whole and synced, next to the file it will replace, with the file's permissions."""
+    try:
+        with open(temporary, "xb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, target.stat().st_mode & 0o7777)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
-        raise StudycardsError(f"cannot write {path}: {exc.strerror}") from None
+        raise StudycardsError(_cannot_write(target, exc)) from None
+
+
+def _swap(temporary: Path, target: Path, expected: bytes) -> None:
+    """Swap ``temporary`` into ``target`` only if ``target`` still holds ``expected``: a compare-and-swap on the file.
+
+    The swap is one atomic exchange, so what stood at ``target`` at that instant
+    is at ``temporary`` afterwards and can be compared; if it was not what was
+    read (an editor saved meanwhile), the exchange is undone.
+    """
+    try:
+        _exchange(temporary, target)
+        if temporary.read_bytes() != expected:
+            _exchange(temporary, target)
+            raise StudycardsError(
+                f"{target} changed while the answer was being written (saved in an editor?); nothing changed:"
+                f" run studycards add {target}, then answer again"
+            )
+    except OSError as exc:
+        raise StudycardsError(_cannot_write(target, exc)) from None
+
+
+def _exchange(a: Path, b: Path) -> None:
+    """Swap two names at once (Linux ``renameat2(RENAME_EXCHANGE)``), else the closest a plain rename comes."""
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        if renameat2(AT_FDCWD, os.fsencode(a), AT_FDCWD, os.fsencode(b), RENAME_EXCHANGE) == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
+            raise OSError(code, os.strerror(code), str(b))
+    kept = a.with_name(a.name + ".old")
+    os.link(b, kept)
+    os.replace(a, b)
+    os.replace(kept, a)
+
+
+def _cannot_write(path: Path, exc: OSError) -> str:
+    return no_space(path) if exc.errno == errno.ENOSPC else f"cannot write {path}: {exc.strerror}"

@@ -20,6 +20,7 @@ from studycards.store.cards import Cards
 from studycards.store.errors import is_busy, user_error
 from studycards.store.exports import Exports
 from studycards.store.files import Files
+from studycards.store.journal import settle
 from studycards.store.migrations import check_version, migrate
 from studycards.store.papers import Papers
 from studycards.store.questions import Questions
@@ -128,6 +129,7 @@ def open_store(home: Path, create: bool = True) -> Store:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn)
+        settle(conn, home)  # an answer whose run was killed: finished or forgotten, as its notes file says
     except BaseException as exc:
         if conn is not None:
             conn.close()

@@ -36,7 +36,7 @@ def user_error(exc: BaseException, path: Path) -> StudycardsError | None:
     A busy collection becomes :class:`BusyError`, so a review can offer the same key again.
     """
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return StudycardsError(_no_space(exc.filename))
+        return StudycardsError(no_space(exc.filename))
     if not isinstance(exc, sqlite3.DatabaseError):
         return None
     code = primary_code(exc)
@@ -49,12 +49,22 @@ def user_error(exc: BaseException, path: Path) -> StudycardsError | None:
         )
     if code in _UNWRITABLE_CODES:
         return StudycardsError(f"cannot write to {path}: {exc}; check the folder's permissions")
-    if code == sqlite3.SQLITE_FULL:
-        return StudycardsError(_no_space(path))
+    if code == sqlite3.SQLITE_FULL or (code == sqlite3.SQLITE_IOERR and _disk_full(path)):
+        return StudycardsError(no_space(path))
     return StudycardsError(f"database error: {exc}")
 
 
-def _no_space(path: Path | str | None) -> str:
-    """An ``OSError`` from writing to an open file names no file; then the line names none."""
+def _disk_full(path: Path) -> bool:
+    """SQLite reports a failed write to its log or shared memory as an I/O error; a full disk is the usual cause."""
+    import os
+
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except OSError:
+        return False
+
+
+def no_space(path: Path | str | None) -> str:
+    """The one wording of a full disk; an ``OSError`` from writing to an open file names no file, nor does the line."""
     where = f" to write {path}" if path else ""
     return f"no space left on the disk{where}: free some space and try again"

@@ -11,6 +11,8 @@ from studycards.errors import StudycardsError
 
 DB_NAME = "studycards.db"
 CONFIG_NAME = "config.toml"
+MAX_PER_DAY = 1_000_000  # cards a day: beyond any session, within what SQLite's LIMIT takes
+YEARS = (1900, 9000)  # the clock's range: study days and intervals stay inside what dates can hold
 
 
 def resolve_home(option: str | None = None) -> Path:
@@ -33,6 +35,10 @@ def now() -> datetime:
         value = datetime.fromisoformat(fixed)
     except ValueError:
         raise StudycardsError(f"STUDYCARDS_NOW is not an ISO date-time: {fixed!r}") from None
+    if not YEARS[0] <= value.year <= YEARS[1]:
+        raise StudycardsError(
+            f"STUDYCARDS_NOW must be a date-time in the years {YEARS[0]} to {YEARS[1]}, not {fixed!r}"
+        )
     return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone().replace(tzinfo=None)
 
 
@@ -52,6 +58,8 @@ def load_settings(home: Path) -> Settings:
     path = home / CONFIG_NAME
     if not path.exists():
         return Settings()
+    if not path.is_file():  # a folder, or a named pipe that would keep every command waiting
+        raise StudycardsError(f"{path}: the settings file must be a regular file")
     import tomllib
 
     try:
@@ -63,12 +71,9 @@ def load_settings(home: Path) -> Settings:
     if unknown:
         raise StudycardsError(f"{path}: unknown setting {sorted(unknown)[0]!r} (known: {', '.join(sorted(known))})")
     settings = Settings()
-    try:
-        day_start = time.fromisoformat(str(raw.get("day_start", "04:00")))
-        new = int(raw.get("new_per_day", settings.new_per_day))
-        reviews = int(raw.get("reviews_per_day", settings.reviews_per_day))
-    except (TypeError, ValueError) as exc:
-        raise StudycardsError(f"{path}: bad setting: {exc}") from None
+    day_start = _day_start(path, raw)
+    new = _per_day(path, raw, "new_per_day", settings.new_per_day)
+    reviews = _per_day(path, raw, "reviews_per_day", settings.reviews_per_day)
     return Settings(day_start=day_start, new_per_day=new, reviews_per_day=reviews, **review_habits(path, raw))
 
 
@@ -91,6 +96,25 @@ def review_habits(path: Path, raw: dict) -> dict:
     if found.get("leech_action", "tag") not in LEECH_ACTIONS:
         raise StudycardsError(f"{path}: leech_action must be one of {', '.join(LEECH_ACTIONS)}")
     return found
+
+
+def _day_start(path: Path, raw: dict) -> time:
+    """``day_start = "04:00"``: a string of hours and minutes; anything else is refused naming the key."""
+    value = raw.get("day_start", "04:00")
+    try:
+        if not isinstance(value, str):
+            raise ValueError
+        return time.fromisoformat(value).replace(second=0, microsecond=0)
+    except ValueError:
+        raise StudycardsError(f'{path}: day_start must be a time of day such as "04:00", not {value!r}') from None
+
+
+def _per_day(path: Path, raw: dict, name: str, default: int) -> int:
+    """A daily count: a whole number in TOML (not a string, a float or a boolean) from 0 to :data:`MAX_PER_DAY`."""
+    value = raw.get(name, default)
+    if type(value) is not int or not 0 <= value <= MAX_PER_DAY:
+        raise StudycardsError(f"{path}: {name} must be a whole number from 0 to {MAX_PER_DAY}, not {value!r}")
+    return value
 
 
 def study_day(moment: datetime, day_start: time = time(4, 0)) -> date:

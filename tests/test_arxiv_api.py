@@ -218,7 +218,7 @@ def test_a_client_reads_the_environment_only_when_it_talks_to_arxiv(monkeypatch:
     monkeypatch.setenv("STUDYCARDS_ARXIV_RETRIES", "many")
     with ArxivClient() as idle:
         assert idle.fetch_metadata([]) == {}
-        with pytest.raises(StudycardsError, match="STUDYCARDS_ARXIV_RETRIES must be a number"):
+        with pytest.raises(StudycardsError, match="STUDYCARDS_ARXIV_RETRIES must be a whole number"):
             idle.fetch_metadata([ArxivId("1707.08567")])
 
 
@@ -239,7 +239,7 @@ def test_network_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPa
         0.0,
     )
     monkeypatch.setenv("STUDYCARDS_ARXIV_RETRIES", "many")
-    with pytest.raises(StudycardsError, match="STUDYCARDS_ARXIV_RETRIES must be a number"):
+    with pytest.raises(StudycardsError, match="STUDYCARDS_ARXIV_RETRIES must be a whole number"):
         Network.from_env()
 
 

@@ -113,7 +113,7 @@ def questions(click_ctx: click.Context, paper: str | None, show_all: bool, as_js
 
 
 @questions.command()
-@click.argument("question_id", metavar="ID", type=int)
+@click.argument("question_id", metavar="ID", type=click.IntRange(1, 2**63 - 1))
 @click.argument("text")
 @pass_ctx
 @handles_errors

@@ -15,6 +15,7 @@ ends as one line a user can act on.  Settings come from the environment:
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable
@@ -56,28 +57,44 @@ class Network:
         net = cls(
             api_url=env.get("STUDYCARDS_ARXIV_API_URL") or DEFAULT_API_URL,
             src_url=(env.get("STUDYCARDS_ARXIV_SRC_URL") or DEFAULT_SRC_URL).rstrip("/"),
-            timeout=_number("STUDYCARDS_ARXIV_TIMEOUT", 30.0),
-            retries=int(_number("STUDYCARDS_ARXIV_RETRIES", 3)),
-            backoff=_number("STUDYCARDS_ARXIV_BACKOFF", 3.0),
-            max_wait=_number("STUDYCARDS_ARXIV_MAX_WAIT", 120.0),
-            delay=_number("STUDYCARDS_ARXIV_DELAY", ARXIV_DELAY),
+            timeout=_seconds("STUDYCARDS_ARXIV_TIMEOUT", 30.0, above_zero=True),
+            retries=_count("STUDYCARDS_ARXIV_RETRIES", 3),
+            backoff=_seconds("STUDYCARDS_ARXIV_BACKOFF", 3.0),
+            max_wait=_seconds("STUDYCARDS_ARXIV_MAX_WAIT", 120.0),
+            delay=_seconds("STUDYCARDS_ARXIV_DELAY", ARXIV_DELAY),
         )
         if net.api_url == DEFAULT_API_URL and net.delay < ARXIV_DELAY:
             net = replace(net, delay=ARXIV_DELAY)  # arXiv's terms of use: one request every three seconds
         return net
 
 
-def _number(name: str, default: float) -> float:
+MAX_SECONDS = 24 * 3600.0
+MAX_RETRIES = 100
+
+
+def _seconds(name: str, default: float, *, above_zero: bool = False) -> float:
+    """A number of seconds from the environment: finite (``nan`` and ``inf`` would undo every bound), at most a day."""
     raw = os.environ.get(name)
     if not raw:
         return default
     try:
         value = float(raw)
     except ValueError:
-        value = -1.0
-    if value < 0:
-        raise StudycardsError(f"{name} must be a number of seconds (or a count) of 0 or more, not {raw!r}")
+        value = math.nan
+    low = "more than 0" if above_zero else "0 or more"
+    if not (math.isfinite(value) and (value > 0 if above_zero else value >= 0) and value <= MAX_SECONDS):
+        raise StudycardsError(f"{name} must be a number of seconds, {low} and at most {MAX_SECONDS:g}, not {raw!r}")
     return value
+
+
+def _count(name: str, default: int) -> int:
+    """A whole number of times from the environment, from 0 to :data:`MAX_RETRIES`."""
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    if not raw.strip().isdigit() or int(raw) > MAX_RETRIES:
+        raise StudycardsError(f"{name} must be a whole number from 0 to {MAX_RETRIES}, not {raw!r}")
+    return int(raw)
 
 
 # -- requests and retries ----------------------------------------------------------------

@@ -34,6 +34,7 @@ SLOW = (
     "tests/test_hostile_latex.py::test_a_macro_that_expands_forever_stops_with_a_warning[nested arguments]",
     "tests/test_add.py::test_a_large_file_gets_the_same_math_as_a_small_one",
     "tests/test_export.py::test_the_shortcut_for_simple_paragraphs_renders_as_markdown_it_does",
+    "tests/test_anki_fields.py::test_hard_cases_and_the_sample_decks_render_in_anki_as_written",
     "tests/test_fuzz.py::test_mutated_notes_parse_the_same_twice_and_raise_nothing",
     "tests/test_fuzz.py::test_mutated_latex_extracts_the_same_twice_and_raises_only_our_error",
 )
@@ -74,6 +75,22 @@ def arxiv_server(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Arxi
         monkeypatch.setenv("STUDYCARDS_ARXIV_BACKOFF", "0.05")
         monkeypatch.setenv("STUDYCARDS_ARXIV_TIMEOUT", "2")
         yield server
+
+
+@pytest.fixture
+def anki(tmp_path: Path) -> Iterator:
+    """A fresh Anki collection; ``anki.load(path)`` imports a package and returns Anki's import log."""
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    col = Collection(str(tmp_path / "collection.anki2"))
+
+    def load(package: Path):
+        request = ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions())
+        return col.import_anki_package(request).log
+
+    col.load = load
+    yield col
+    col.close()
 
 
 class Cli:

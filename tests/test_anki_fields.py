@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
 from html.parser import HTMLParser
 
 import pytest
 
 from studycards.anki.export import notes_folder, shown_source
 from studycards.anki.html import HtmlRenderer
+from tests.paths import DECKS, FIXTURES
+from tests.test_export import export
 
 RENDER = HtmlRenderer()
 VOID = {"br", "hr", "img", "input"}
@@ -159,3 +162,134 @@ def test_cloze_fields_keep_every_deletion_whole_and_code_out_of_them(text, field
 def test_the_source_field_is_below_the_common_notes_folder(sources, shown):
     folder = notes_folder(sources)
     assert [shown_source(source, folder) for source in sources] == shown
+
+
+def visible(html: str) -> str:
+    """The text a reader sees in an Anki card's HTML: tags dropped, entities read, style sheets left out."""
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.hidden = 0
+
+        def handle_starttag(self, tag: str, attrs: list) -> None:
+            self.hidden += tag in ("style", "script")
+
+        def handle_endtag(self, tag: str) -> None:
+            self.hidden -= tag in ("style", "script")
+
+        def handle_data(self, data: str) -> None:
+            if not self.hidden:
+                self.parts.append(data)
+
+    reader = Text()
+    reader.feed(html)
+    return " ".join("".join(reader.parts).split())
+
+
+HARD_CASES = {  # front as Anki shows it -> what the question shows, what the answer shows, HTML the answer holds
+    "What does a List<T> hold?": ("What does a List<T> hold?", "Items of one type T, as a Vec<u8> holds bytes", ""),
+    "When is a < b < c?": ("When is a < b < c?", "When b lies strictly between a and c", ""),
+    "Why is <b> shown as written?": ("Why is <b> shown as written?", "Raw HTML in notes is text, never markup", ""),
+    "Softmax temperature": ("Softmax temperature", "divides the logits by", "the <mark>logits</mark> by \\(T\\)"),
+    "How is equality tested in code?": ("tested in code?", "With a == b, or x==y without spaces", "<code>x==y</code>"),
+    "What shape does each attention input have?": (
+        "each attention input",
+        r"tensor shape \(Q\) \(n \times d_k\) List<T> a < b",
+        "<td>\\(n \\times d_k\\)</td>",
+    ),
+    "Why must a raw tag never become markup?": (
+        "never become markup?",
+        "An unclosed <b> in one answer would bold the rest of the card, footer and all.",
+        "",
+    ),
+    "What are the Transformer's three parts?": (
+        "three parts?",
+        "Three parts: the encoder the decoder attention between them",
+        "<li>the decoder</li>",
+    ),
+    "The margin the triplet loss keeps:": (
+        "The margin the triplet loss keeps:",
+        "",
+        r"\[\|f(a) - f(p)\|_2^2 + \alpha &lt; \|f(a) - f(n)\|_2^2\]",
+    ),
+}
+
+
+def test_hard_cases_and_the_sample_decks_render_in_anki_as_written(cli, tmp_path, anki):
+    notes = tmp_path / "notes"
+    shutil.copytree(DECKS, notes / "decks")
+    shutil.copy(FIXTURES / "notes" / "hard-cases.md", notes / "hard-cases.md")
+    assert cli("add", str(notes)).exit_code == 0
+    log = anki.load(export(cli, tmp_path))
+    assert len(log.new) == anki.note_count() and not log.conflicting
+
+    for card_id in anki.find_cards(""):
+        card = anki.get_card(card_id)
+        question, answer = card.question(), card.answer()
+        for html in (question, answer):
+            assert unbalanced(html) == [], (card.note().fields[0], html)
+            assert html.count("\\(") == html.count("\\)") and html.count("\\[") == html.count("\\]"), html
+            assert "<b>" not in html and ":/" not in card.note()["Source"]
+
+    hard = {anki.get_note(n).fields[0]: anki.get_note(n) for n in anki.find_notes('"deck:Hard cases"')}
+    for front, (question, answer, html) in HARD_CASES.items():
+        [note] = [note for shown, note in hard.items() if visible(shown) == front]
+        [card] = note.cards()
+        assert question in visible(card.question())
+        assert "Edge <Cases> › " in visible(card.question())
+        assert answer in visible(card.answer()) and html in card.answer()
+    first_line = next(note for note in hard.values() if visible(note.fields[0]) == "What does a List<T> hold?")
+    assert first_line["Source"] == "hard-cases.md:11"
+    assert "Edge_<Cases>::Generics_and_comparisons" in first_line.tags
+
+    [scaled] = [note for shown, note in hard.items() if "comparison" in shown]
+    [cloze] = scaled.cards()
+    assert r"The [...] comparison a==b in code is text, and \(x < y\) stays math." in visible(cloze.question())
+    assert "<code>a==b</code>" in cloze.answer() and r"\(x &lt; y\)" in cloze.answer()
+    [logits] = [note for shown, note in hard.items() if shown.startswith("Logits")]
+    one, two = sorted(logits.cards(), key=lambda c: c.ord)
+    assert "[a factor]" in visible(one.question()) and r"\(\frac{1}{\sqrt{d_k} }\)" in one.answer()
+    assert "before the [...]." in visible(two.question())
+
+
+def test_a_retired_note_that_anki_holds_is_tagged_on_the_next_import(cli, tmp_path, anki):
+    notes = tmp_path / "hard-cases.md"
+    shutil.copy(FIXTURES / "notes" / "hard-cases.md", notes)
+    cli("add", str(notes))
+    anki.load(export(cli, tmp_path, "first.apkg"))
+    count = anki.note_count()
+    assert anki.find_notes("tag:studycards::retired") == []
+
+    notes.write_text(notes.read_text().replace("When is a < b < c? ::", "When exactly is a < b < c? ::"))
+    assert "retired 1" in cli("add", str(notes)).stdout
+    second = anki.load(export(cli, tmp_path, "second.apkg", now="2026-11-24T09:00:00"))
+    assert (len(second.new), len(second.updated), len(second.conflicting)) == (1, 1, 0)
+    assert anki.note_count() == count + 1
+    [retired] = [anki.get_note(n) for n in anki.find_notes("tag:studycards::retired")]
+    assert retired["Front"] == "When is a &lt; b &lt; c?"
+    assert retired["Back"] == "When b lies strictly between a and c"
+    kept = [anki.get_note(n) for n in anki.find_notes('"Front:When exactly*"')]
+    assert [note.tags.count("studycards::retired") for note in kept] == [0]
+
+    third = anki.load(export(cli, tmp_path, "third.apkg", now="2026-11-25T09:00:00"))
+    assert (len(third.new), len(third.updated)) == (0, 0)
+    assert len(anki.find_notes("tag:studycards::retired")) == 1
+
+    notes.write_text(notes.read_text().replace("When exactly is a < b < c? ::", "When is a < b < c? ::"))
+    assert "retired 1" in cli("add", str(notes)).stdout
+    fourth = anki.load(export(cli, tmp_path, "fourth.apkg", now="2026-11-26T09:00:00"))
+    assert (len(fourth.new), len(fourth.updated)) == (0, 2)
+    assert anki.find_notes("tag:studycards::retired") == [kept[0].id]
+    assert "studycards::retired" not in anki.get_note(retired.id).tags
+
+
+def test_equals_in_code_before_a_highlight_leave_the_cloze_as_written(cli, tmp_path, anki):
+    notes = tmp_path / "code.md"
+    notes.write_text("# Code\n\nThe comparison `a==b` in code is text, while ==this== is a deletion.\n")
+    assert cli("add", str(notes)).exit_code == 0
+    anki.load(export(cli, tmp_path))
+    [card] = anki.get_note(anki.find_notes("")[0]).cards()
+    assert "The comparison a==b in code is text, while [...] is a deletion." in visible(card.question())
+    assert "<code>a==b</code>" in card.answer()

@@ -30,22 +30,6 @@ def export(cli, tmp_path: Path, name: str = "papers.apkg", *args: str, now: str 
     return path
 
 
-@pytest.fixture
-def anki(tmp_path: Path):
-    """A fresh Anki collection; ``anki.load(path)`` imports a package and returns Anki's import log."""
-    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
-
-    col = Collection(str(tmp_path / "collection.anki2"))
-
-    def load(package: Path):
-        request = ImportAnkiPackageRequest(package_path=str(package), options=ImportAnkiPackageOptions())
-        return col.import_anki_package(request).log
-
-    col.load = load
-    yield col
-    col.close()
-
-
 def notes_by_front(col) -> dict[str, object]:
     found = {}
     for note_id in col.find_notes(""):

@@ -264,7 +264,13 @@ def test_a_retired_note_that_anki_holds_is_tagged_on_the_next_import(cli, tmp_pa
 
     notes.write_text(notes.read_text().replace("When is a < b < c? ::", "When exactly is a < b < c? ::"))
     assert "retired 1" in cli("add", str(notes)).stdout
-    second = anki.load(export(cli, tmp_path, "second.apkg", now="2026-11-24T09:00:00"))
+    result = cli("export", "-o", str(tmp_path / "second.apkg"), now="2026-11-24T09:00:00")
+    assert result.stdout.splitlines()[1:] == [
+        "Notes new or changed since the last export: 2 (Anki updates those, skips the rest).",
+        "Retired notes tagged studycards::retired: 1 (in Anki's browser, search tag:studycards::retired"
+        " to delete them).",
+    ]
+    second = anki.load(tmp_path / "second.apkg")
     assert (len(second.new), len(second.updated), len(second.conflicting)) == (1, 1, 0)
     assert anki.note_count() == count + 1
     [retired] = [anki.get_note(n) for n in anki.find_notes("tag:studycards::retired")]

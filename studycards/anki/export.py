@@ -55,6 +55,7 @@ class ExportReport:
     changed: int
     questions: int
     questions_path: Path
+    retired: int = 0
 
 
 def export_size(store: Store, decks: Sequence[str] = ()) -> int:
@@ -108,6 +109,7 @@ def export_collection(
         changed=len(writer.changed),
         questions=len(questions),
         questions_path=questions_path,
+        retired=writer.retired_count,
     )
 
 

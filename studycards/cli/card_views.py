@@ -177,4 +177,15 @@ def report_text(report: ExportReport) -> str:
         f"{plural(report.decks, 'deck')} to {report.path}; "
         f"{plural(report.questions, 'open question')} to {report.questions_path}\n"
         f"Notes new or changed since the last export: {changed} (Anki updates those, skips the rest)."
+        + retired_notice(report.retired)
+    )
+
+
+def retired_notice(retired: int) -> str:
+    """Retired notes go out tagged so Anki can mark them; the user deletes them there (README: Anki)."""
+    if not retired:
+        return ""
+    return (
+        f"\nRetired notes tagged studycards::retired: {retired} (in Anki's browser, search"
+        " tag:studycards::retired to delete them)."
     )

@@ -73,6 +73,11 @@ def test_a_table_renders_as_a_table_with_its_cells_as_written():
     assert "|" not in html and unbalanced(html) == []
 
 
+def test_a_pipe_inside_a_table_cell_is_written_escaped_even_in_code_and_math():
+    html = RENDER("| a | b | c |\n|---|---|---|\n| $\\|x\\|$ | `p\\|q` | $\\\\|v\\\\|$ |")
+    assert "<td>\\(|x|\\)</td>\n<td><code>p|q</code></td>\n<td>\\(\\|v\\|\\)</td>" in html
+
+
 def test_a_list_in_an_answer_is_a_list():
     html = RENDER("Three parts:\n- the encoder\n- the decoder\n- attention between them")
     assert html == (

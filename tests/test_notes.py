@@ -98,7 +98,7 @@ def test_every_mistake_is_reported_with_its_line():
     path = FIXTURES / "notes" / "mistakes.md"
     parsed = parse_notes(path.read_text(), str(path))
     assert [(e.line, e.message.split(" ")[0:2]) for e in parsed.errors] == [
-        (3, ["unknown", "front-matter"]),
+        (3, ["tags:", "must"]),
         (8, ["empty", "back"]),
         (9, ["empty", "front"]),
         (11, ["`Q:`", "without"]),

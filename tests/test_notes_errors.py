@@ -9,7 +9,7 @@ import pytest
 NESTED = "".join("  " * depth + "- level\n" for depth in range(60))
 
 CASES = [
-    ("---\ndek: Papers\n---\n# T\n\na :: b\n", 2, "unknown front-matter key 'dek' (known: paper, deck, tags)"),
+    ("---\nseparators: tight\n---\na :: b\n", 2, "separators: must be compact (front::back) or spaced (front :: back)"),
     (
         "---\npaper: nope\n---\n# T\n\na :: b\n",
         2,

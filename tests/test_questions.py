@@ -86,6 +86,7 @@ def test_answering_a_list_question_and_a_paragraph_question_makes_cards_and_keep
         "Q: " + original[125][2:],
         "A: Not shown; the paper only guesses it might.\n",
         "\n",
+        "\n",  # two blank lines: after one, the rest of the list would continue the answer
         *original[126:],
     ]
     cards = json.loads(cli("list", "--json").stdout)["cards"]
@@ -102,7 +103,7 @@ def test_answering_a_list_question_and_a_paragraph_question_makes_cards_and_keep
     assert "[answered]" in cli("questions", "--all").stdout
     assert cli("add", str(path)).stdout.startswith("No changes")
     others = [q for q in questions(cli).values() if q["source"] == str(path)]
-    assert sorted(q["line"] for q in others) == [130, 131]
+    assert sorted(q["line"] for q in others) == [131, 132]
 
 
 def test_line_endings_and_a_byte_order_mark_are_kept(cli, tmp_path):
@@ -115,7 +116,7 @@ def test_line_endings_and_a_byte_order_mark_are_kept(cli, tmp_path):
     assert cli("questions", "answer", str(ids["Third?"]), "Three").exit_code == 0
     assert path.read_bytes() == b"\xef\xbb\xbf" + (
         b"# Paper\r\n\r\nWhat is it? :: A test\r\n\r\n## Questions\r\n- First?\r\n"
-        b"\r\nQ: Second?\r\nA: Two\r\n\r\nQ: Third?\r\nA: Three"
+        b"\r\nQ: Second?\r\nA: Two\r\n\r\n\r\nQ: Third?\r\nA: Three"
     )
     assert [q["text"] for q in questions(cli).values()] == ["First?"]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 from studycards.errors import NotesError, StudycardsError
 from studycards.models import normalise
 
-FRONT_MATTER_KEYS = ("paper", "deck", "tags")
+FRONT_MATTER_KEYS = ("paper", "deck", "tags", "separators")
 FIRST_LINE = 2  # the line after the opening ``---``
 
 Report = Callable[[int, str], None]
@@ -20,8 +21,14 @@ def deck_name(text: str) -> str:
     return "::".join(part.strip() for part in normalise(text).split("::") if part.strip())
 
 
-def read_front_matter(content: str, path: str, errors: list[NotesError]) -> dict[str, Any]:
-    """The checked values of ``paper``, ``deck`` and ``tags``; each mistake is appended to ``errors``."""
+def read_front_matter(
+    content: str, path: str, errors: list[NotesError], warnings: list[NotesError] | None = None
+) -> dict[str, Any]:
+    """The checked values of the keys studycards uses; each mistake is appended to ``errors``.
+
+    Other keys belong to other tools (Obsidian's ``aliases``, ``sr-due``…) and are
+    ignored, but one close to a known key (``dek:``) is likely a typo: a warning.
+    """
 
     def error(line: int, message: str) -> None:
         errors.append(NotesError(path, line, message))
@@ -39,7 +46,10 @@ def read_front_matter(content: str, path: str, errors: list[NotesError]) -> dict
     for key, value in meta.items():
         check = _CHECKS.get(key)
         if check is None:
-            error(line_of(str(key)), f"unknown front-matter key {key!r} (known: {', '.join(FRONT_MATTER_KEYS)})")
+            near = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1, cutoff=0.75)
+            if near and warnings is not None:
+                doubt = f"front-matter key {key!r} is ignored: did you mean {near[0]!r}?"
+                warnings.append(NotesError(path, line_of(str(key)), doubt))
             continue
         problem = check(value, content, clean)
         if problem:
@@ -88,14 +98,28 @@ def _deck(value: Any, content: str, clean: dict[str, Any]) -> str | None:
 
 
 def _tags(value: Any, content: str, clean: dict[str, Any]) -> str | None:
-    tags = [value] if isinstance(value, str) else value
+    """A list, or one string of words separated by spaces or commas (``tags: attention, nlp``)."""
+    tags = re.split(r"[\s,]+", value) if isinstance(value, str) else value
     if not isinstance(tags, list) or not all(isinstance(t, str | int | float) for t in tags):
         return "tags: must be a list of words, like [attention, nlp]"
     clean["tags"] = [re.sub(r"\s+", "_", str(t).strip()) for t in tags if str(t).strip()]
     return None
 
 
-_CHECKS: dict[str, Callable[[Any, str, dict[str, Any]], str | None]] = {"paper": _paper, "deck": _deck, "tags": _tags}
+def _separators(value: Any, content: str, clean: dict[str, Any]) -> str | None:
+    """``compact`` reads ``front::back`` without spaces (Obsidian's default); ``spaced`` is studycards' own."""
+    if value not in ("compact", "spaced"):
+        return "separators: must be compact (front::back) or spaced (front :: back)"
+    clean["separators"] = value
+    return None
+
+
+_CHECKS: dict[str, Callable[[Any, str, dict[str, Any]], str | None]] = {
+    "paper": _paper,
+    "deck": _deck,
+    "tags": _tags,
+    "separators": _separators,
+}
 
 
 def _paper_id(text: str) -> str | None:

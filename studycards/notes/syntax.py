@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 from enum import StrEnum
 from typing import NamedTuple
+
+from studycards.models import CardState
 
 
 class CardKind(StrEnum):
@@ -36,7 +39,11 @@ QUESTION_HEADINGS = ("questions", "open questions")
 QUESTION_PREFIX = "? "
 QUESTION_LINE = re.compile(r"Q:\s")
 ANSWER_LINE = re.compile(r"A:(\s|$)")
+MULTILINE_SEPARATORS = ("?", "??")
 CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
+NUMBERED_HIGHLIGHT = re.compile(r"c(\d+)::(.+)", re.S)
+SCHEDULE_COMMENT = re.compile(r"<!--SR:(.*?)-->")
+SCHEDULE_ENTRY = re.compile(r"!?(\d{4}-\d{2}-\d{2}),(\d+),(\d+)")
 HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
 _SPAN_TOKENS = re.compile(r"\\.|`+|\$\$|\$", re.S)
 _SEPARATOR_TOKENS = re.compile(r"\{\{|\}\}|:{2,3}")
@@ -106,11 +113,12 @@ def outside_spans(text: str, found: list[Span] | None = None) -> str:
     return "".join(pieces)
 
 
-def find_separator(text: str) -> tuple[CardKind, int, int] | None:
+def find_separator(text: str, compact: bool = False) -> tuple[CardKind, int, int] | None:
     """The first `` :: `` / `` ::: `` outside code, math and clozes: (kind, index, width).
 
-    A separator needs whitespace (or the line's end) on each side, and an escaped
-    colon (``\\::``) is text.
+    A separator needs whitespace (or the line's end) on each side, unless
+    ``compact`` (Obsidian's ``front::back``), where it needs only no other colon
+    beside it; an escaped colon (``\\::``) is text.
     """
     if "::" not in text:
         return None
@@ -124,7 +132,10 @@ def find_separator(text: str) -> tuple[CardKind, int, int] | None:
             depth = max(0, depth - 1)
         elif not depth:
             start, end = match.span()
-            if (start == 0 or prose[start - 1].isspace()) and (end == len(prose) or prose[end].isspace()):
+            before, after = prose[start - 1 : start], prose[end : end + 1]
+            if ((before.isspace() or not before) and (after.isspace() or not after)) or (
+                compact and before != ":" and after != ":"
+            ):
                 return (CardKind.REVERSED if len(token) == 3 else CardKind.BASIC), start, len(token)
     return None
 
@@ -142,9 +153,34 @@ def display_math(text: str) -> Iterator[str]:
                 yield text[span.body]
 
 
+def _inside(found: list[Span], pos: int) -> Span | None:
+    """The code or math span that ``pos`` lies strictly inside, if any."""
+    return next((span for span in found if span.start < pos < span.end), None)
+
+
+def _highlights(text: str, found: list[Span]) -> Iterator[tuple[re.Match[str], bool]]:
+    """Each ``==…==`` outside code and math, then (flagged) each one that starts outside and ends inside one."""
+    prose = outside_spans(text, found)
+    yield from ((match, False) for match in HIGHLIGHT.finditer(prose))
+    for match in HIGHLIGHT.finditer(text):
+        if _inside(found, match.start()) is None and _inside(found, match.end() - 1) is not None:
+            yield match, True
+
+
+def _deletion_opens(text: str, found: list[Span]) -> Iterator[re.Match[str]]:
+    """Each ``{{cN::`` outside code: inside code it is text, as Anki's cloze reader never sees it there."""
+    for match in CLOZE_OPEN.finditer(text):
+        span = _inside(found, match.start())
+        if span is None or span.kind != "code":
+            yield match
+
+
 def is_cloze(text: str) -> bool:
-    """A paragraph with a ``{{cN::…}}`` deletion or an ``==…==`` highlight is a cloze note."""
-    return bool(CLOZE_OPEN.search(text) or HIGHLIGHT.search(text))
+    """A paragraph with a ``{{cN::…}}`` deletion or an ``==…==`` highlight outside code (and math) is a cloze."""
+    if "{{c" not in text and "==" not in text:
+        return False
+    found = spans(text)
+    return any(_deletion_opens(text, found)) or any(_highlights(text, found))
 
 
 class Deletion(NamedTuple):
@@ -159,21 +195,38 @@ class Deletion(NamedTuple):
 def cloze_parts(text: str) -> tuple[str, str, list[int]]:
     """Normalise ``==…==`` into numbered clozes; return (text, text with deletions masked, numbers).
 
-    Cloze bodies are matched brace-aware, so ``{{c1::\\sqrt{d_k}}}`` is one deletion.
-    Raises ValueError with the message a notes error shows.
+    ``==c2::x==`` is deletion 2 (another tool's form); other highlights take the
+    free numbers in order.  Bodies are matched brace-aware, so ``{{c1::\\sqrt{d_k}}}``
+    is one deletion.  A deletion may sit wholly inside one math span, but neither
+    a deletion nor a highlight may cross a math or code boundary.  Raises
+    ValueError with the message a notes error shows.
     """
-    numbers: list[int] = []
-    taken = {int(m.group(1)) for m in CLOZE_OPEN.finditer(text)}
+    found = spans(text)
+    highlights = list(_highlights(text, found))
+    if any(crossing for _, crossing in highlights):
+        raise ValueError("a highlight `==…==` may not cross a math or code boundary")
+    bodies = [text[m.start(1) : m.end(1)] for m, _ in highlights]  # found in the blanked text: read the real one
+    numbered = [NUMBERED_HIGHLIGHT.fullmatch(body) for body in bodies]
+    taken = {int(m.group(1)) for m in _deletion_opens(text, found)} | {int(n.group(1)) for n in numbered if n}
     counter = iter(n for n in range(1, 10_000) if n not in taken)
-    text = HIGHLIGHT.sub(lambda m: f"{{{{c{next(counter)}::{m.group(1)}}}}}", text)
+    pieces, pos = [], 0
+    for (match, _), given, inner in zip(highlights, numbered, bodies):
+        body = f"c{given.group(1)}::{given.group(2)}" if given else f"c{next(counter)}::{inner}"
+        pieces += [text[pos : match.start()], "{{" + body + "}}"]
+        pos = match.end()
+    text = "".join(pieces) + text[pos:]
+    found = spans(text)
+    numbers: list[int] = []
     out, masked = [], []
     pos = 0
-    for match in CLOZE_OPEN.finditer(text):
+    for match in _deletion_opens(text, found):
         if match.start() < pos:
             raise ValueError("a cloze inside a cloze is not supported")
         end = cloze_end(text, match.end())
         if end is None:
             raise ValueError(f"unclosed cloze `{match.group(0)}`: it needs a closing `}}}}`")
+        if _inside(found, match.start()) is not _inside(found, end + 1):
+            raise ValueError(f"cloze `{match.group(0)}` crosses a math or code boundary: keep it inside or outside")
         body = text[match.end() : end]
         if not body.split("::")[0].strip():
             raise ValueError(f"empty cloze `{match.group(0)}}}}}`")
@@ -192,7 +245,7 @@ def cloze_parts(text: str) -> tuple[str, str, list[int]]:
 def deletions(text: str) -> Iterator[Deletion]:
     """The deletions of a (valid) cloze text in order, brace-aware; anything after an unclosed one is plain text."""
     pos = 0
-    for match in CLOZE_OPEN.finditer(text):
+    for match in _deletion_opens(text, spans(text)):
         if match.start() < pos:
             continue
         end = cloze_end(text, match.end())
@@ -200,6 +253,32 @@ def deletions(text: str) -> Iterator[Deletion]:
             return
         yield Deletion(match.start(), match.end(), end, int(match.group(1)))
         pos = end + 2
+
+
+def schedule_comments(text: str) -> tuple[str, tuple[CardState, ...], str | None]:
+    """Obsidian spaced repetition's ``<!--SR:!2026-01-05,3,250-->``: the text without it, its cards' states, a doubt.
+
+    Each entry is a due date, an interval in days and an ease (250 = EF 2.50);
+    the plugin keeps no repetition count, so an interval over a day counts as two
+    passes (the next interval multiplies by EF) and one day as one (next: 6 days).
+    """
+    states: list[CardState] = []
+    problem = None
+    for comment in SCHEDULE_COMMENT.finditer(text):
+        body = comment.group(1).strip()
+        entries = list(SCHEDULE_ENTRY.finditer(body))
+        if not entries or "".join(m.group(0) for m in entries) != body:
+            problem = f"cannot read the schedule comment `{comment.group(0)}`: the card starts new"
+            continue
+        try:
+            for entry in entries:
+                due, interval, ease = date.fromisoformat(entry.group(1)), int(entry.group(2)), int(entry.group(3))
+                reps = 1 if interval <= 1 else 2
+                states.append(CardState(ef=max(130, ease), repetitions=reps, interval=max(1, interval), due=due))
+        except ValueError:
+            states = []
+            problem = f"cannot read the schedule comment `{comment.group(0)}`: the card starts new"
+    return SCHEDULE_COMMENT.sub("", text), tuple(states), problem
 
 
 def cloze_end(text: str, start: int) -> int | None:

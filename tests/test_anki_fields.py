@@ -304,3 +304,18 @@ def test_equals_in_code_before_a_highlight_leave_the_cloze_as_written(cli, tmp_p
     [card] = anki.get_note(anki.find_notes("")[0]).cards()
     assert "The comparison a==b in code is text, while [...] is a deletion." in visible(card.question())
     assert "<code>a==b</code>" in card.answer()
+
+
+def test_a_deck_whose_cards_are_all_retired_still_reaches_anki_to_tag_them(cli, tmp_path, anki):
+    notes = tmp_path / "adam.md"
+    shutil.copy(DECKS / "adam.md", notes)
+    cli("add", str(notes))
+    anki.load(export(cli, tmp_path, "first.apkg"))
+    notes.write_text("---\ndeck: Papers::Adam\n---\n# Adam\n\nEvery card deleted from the notes.\n")
+    cli("add", str(notes))
+    result = cli("export", "--deck", "Papers::Adam", "-o", str(tmp_path / "second.apkg"), now="2026-11-24T09:00:00")
+    assert result.exit_code == 0, result.output
+    assert f"Retired notes tagged studycards::retired: {anki.note_count()} " in result.stdout
+    log = anki.load(tmp_path / "second.apkg")
+    assert (len(log.new), len(log.updated)) == (0, anki.note_count())
+    assert len(anki.find_notes("tag:studycards::retired")) == anki.note_count()

@@ -168,7 +168,7 @@ def test_an_edit_exported_at_the_same_second_still_gets_a_newer_time(cli, tmp_pa
     assert all(after[g][3] == before[g][3] for g in after if g not in changed)
 
 
-def test_retired_cards_are_not_exported(cli, tmp_path, anki):
+def test_a_retired_note_never_exported_is_left_out(cli, tmp_path, anki):
     deck = tmp_path / "facenet.md"
     shutil.copy(DECKS / "facenet.md", deck)
     cli("add", str(deck))

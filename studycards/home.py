@@ -13,6 +13,7 @@ DB_NAME = "studycards.db"
 CONFIG_NAME = "config.toml"
 MAX_PER_DAY = 1_000_000  # cards a day: beyond any session, within what SQLite's LIMIT takes
 YEARS = (1900, 9000)  # the clock's range: study days and intervals stay inside what dates can hold
+SEPARATORS = ("standard", "compact")  # compact: Obsidian's front::back, without spaces
 
 
 def resolve_home(option: str | None = None) -> Path:
@@ -49,6 +50,7 @@ class Settings:
     day_start: time = time(4, 0)
     new_per_day: int = 20
     reviews_per_day: int = 200
+    separators: str = "standard"
     bury_siblings: bool = True
     leech_lapses: int = 8
     leech_action: str = "suspend"
@@ -66,7 +68,7 @@ def load_settings(home: Path) -> Settings:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise StudycardsError(f"{path}: not valid TOML: {exc}") from None
-    known = {"day_start", "new_per_day", "reviews_per_day", *REVIEW_HABITS}
+    known = {"day_start", "new_per_day", "reviews_per_day", "separators", *REVIEW_HABITS}
     unknown = set(raw) - known
     if unknown:
         raise StudycardsError(f"{path}: unknown setting {sorted(unknown)[0]!r} (known: {', '.join(sorted(known))})")
@@ -74,7 +76,21 @@ def load_settings(home: Path) -> Settings:
     day_start = _day_start(path, raw)
     new = _per_day(path, raw, "new_per_day", settings.new_per_day)
     reviews = _per_day(path, raw, "reviews_per_day", settings.reviews_per_day)
-    return Settings(day_start=day_start, new_per_day=new, reviews_per_day=reviews, **review_habits(path, raw))
+    return Settings(
+        day_start=day_start,
+        new_per_day=new,
+        reviews_per_day=reviews,
+        separators=separators_setting(path, raw),
+        **review_habits(path, raw),
+    )
+
+
+def separators_setting(path: Path, raw: dict) -> str:
+    """How ``front::back`` without spaces reads: as a card only when the user says so (Obsidian's syntax)."""
+    value = raw.get("separators", Settings.separators)
+    if value not in SEPARATORS:
+        raise StudycardsError(f"{path}: separators must be {' or '.join(map(repr, SEPARATORS))}, not {value!r}")
+    return str(value)
 
 
 REVIEW_HABITS = {"bury_siblings": bool, "leech_lapses": int, "leech_action": str}
@@ -83,7 +99,7 @@ LEECH_ACTIONS = ("suspend", "tag")
 
 def review_habits(path: Path, raw: dict) -> dict:
     """Sibling burying and leech handling, checked by type: ``bury_siblings = "no"`` must not read as true."""
-    found = {}
+    found: dict = {}
     for name, kind in REVIEW_HABITS.items():
         if name not in raw:
             continue

@@ -140,6 +140,30 @@ def test_list_json_has_the_schedule_and_source(cli, home):
     assert card["source"].endswith("adam.md") and card["line"] > 1
 
 
+def test_list_json_gives_each_card_its_ord(cli, tmp_path):
+    notes = tmp_path / "n.md"
+    notes.write_text("# T\n\nfront :: back\n\nleft ::: right\n\nThe {{c2::second}} and {{c1::first}} blank.\n")
+    assert cli("add", str(notes)).exit_code == 0
+    assert sorted((c["kind"], c["ord"], c["front"]) for c in cards_json(cli)) == [
+        ("basic", 0, "front"),
+        ("cloze", 1, "The {{c2::second}} and {{c1::first}} blank."),
+        ("cloze", 2, "The {{c2::second}} and {{c1::first}} blank."),
+        ("reversed", 0, "left"),
+        ("reversed", 1, "right"),
+    ]
+
+
+def test_list_shows_each_cards_deck(cli, tmp_path):
+    for name, deck in (("a.md", "Papers::Adam"), ("b.md", "Papers::ResNet")):
+        (tmp_path / name).write_text(f"---\ndeck: {deck}\n---\nWhat is it? :: A paper\n")
+    assert cli("add", str(tmp_path / "a.md"), str(tmp_path / "b.md")).exit_code == 0
+    lines = cli("list").stdout.splitlines()
+    assert [line.split()[5:] for line in lines] == [
+        ["basic", "Papers::Adam", "What", "is", "it?"],
+        ["basic", "Papers::ResNet", "What", "is", "it?"],
+    ]
+
+
 def test_time_travel_with_studycards_now(cli, home):
     cli("add", str(DECKS / "adam.md"))
     card_id = review(home, cards_json(cli)[0]["front"], 5)  # due the next day

@@ -231,7 +231,7 @@ def test_nothing_to_add_says_so(cli, collection, tmp_path, what):
         target = write(tmp_path, "empty.md", "")
         before = dump(collection)
         result = cli("add", str(target))
-        assert result.exit_code == 0 and result.stdout.startswith("No changes")
+        assert result.exit_code == 0 and result.stdout == f"No cards found in {target.resolve()}.\n"
         assert dump(collection)[:3] == before[:3]
         return
     before = dump(collection)

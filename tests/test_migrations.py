@@ -26,6 +26,7 @@ from studycards.review.session import Session
 from studycards.sm2 import schedule
 from studycards.store import migrations
 from studycards.store.database import open_store
+from studycards.store.files import FileHash
 from studycards.store.migrations import MIGRATIONS
 from tests.fixtures.db import make
 from tests.paths import FIXTURES
@@ -200,3 +201,12 @@ def test_a_migration_that_fails_leaves_the_database_at_the_version_before(home, 
     finally:
         conn.close()
     same_rows(before, rows(db))
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_files_remember_the_separators_they_were_read_with_after_migrating(version, home):
+    install(version, home)
+    with open_store(home) as store:
+        assert store.files.hash(make.OLD_NOTES) == FileHash("0" * 64, "", "standard")
+        vault = store.files.hash("/home/researcher/notes/vault.md")
+    assert vault == (FileHash("1" * 64, "", "compact") if version >= 5 else None)

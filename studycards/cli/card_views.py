@@ -6,6 +6,7 @@ one place.  JSON documents for ``--json`` are built here too: they are what a sc
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date
 from typing import TYPE_CHECKING
@@ -32,6 +33,7 @@ def card_json(card: Card) -> dict:
         "id": card.id,
         "deck": card.deck,
         "kind": card.kind,
+        "ord": card.ord,
         "front": card.front,
         "back": card.back,
         "context": card.context,
@@ -55,14 +57,17 @@ def plan_text(plan: ImportPlan, dry_run: bool) -> str:
         lines += [f"skipped: {error}" for error in plan.skipped]
     verb = "Would add" if dry_run else "Added"
     if not plan.changes:
-        unchanged = plural(len(plan.files), "file")
-        lines.append(f"No changes: {unchanged} checked, every card already up to date.")
-        return "\n".join(lines)
+        if len(plan.empty_files) < len(plan.files):
+            unchanged = plural(len(plan.files), "file")
+            lines.append(f"No changes: {unchanged} checked, every card already up to date.")
+        return "\n".join(lines + reading_notice(plan))
     parts = [f"{verb} {plural(len(plan.added), 'card')}"]
     if plan.updated:
         parts.append(f"{'would update' if dry_run else 'updated'} {len(plan.updated)} (history kept)")
     if plan.restored:
         parts.append(f"{'would restore' if dry_run else 'restored'} {len(plan.restored)} (history kept)")
+    if plan.deck_moves:
+        parts.append(f"{'would move' if dry_run else 'moved'} {len(plan.deck_moves)} to another deck (history kept)")
     if plan.retired:
         parts.append(f"{'would retire' if dry_run else 'retired'} {len(plan.retired)}")
     if plan.new_questions or plan.removed_questions:
@@ -74,7 +79,30 @@ def plan_text(plan: ImportPlan, dry_run: bool) -> str:
     if plan.retired:
         lines.append("Retired (kept with their history, no longer reviewed):")
         lines += [f"  - {card.source}:{card.line}  {short(card.front, 60)}" for card in plan.retired]
-    return "\n".join(lines)
+    return "\n".join(lines + reading_notice(plan))
+
+
+def reading_notice(plan: ImportPlan) -> list[str]:
+    """What else ``add`` found: cards moved between decks, files gone, files without cards, compact look-alikes."""
+    lines = []
+    moves = Counter((move.old_deck, move.row.deck) for move in plan.deck_moves)
+    lines += [f"Moved from deck {old} to {new}: {plural(n, 'card')}." for (old, new), n in moves.items()]
+    gone = Counter(card.source for card in plan.retired)
+    lines += [f"Gone from its folder: {path} ({plural(gone[path], 'card')} retired)." for path in plan.gone_files]
+    lines += [f"No cards found in {path}." for path in plan.empty_files]
+    if plan.lookalikes:
+        path, line = plan.lookalikes[0]
+        lines.append(
+            f"{plural(len(plan.lookalikes), 'line')} would be cards with compact separators (front::back, without"
+            f' spaces), the first at {path}:{line}; to read them as cards, put separators = "compact" in'
+            " config.toml, or separators: compact in the file's front matter."
+        )
+    return lines
+
+
+def warnings_text(plan: ImportPlan) -> str:
+    """Doubts about the notes that did not stop the add, one ``FILE:LINE: warning: message`` each."""
+    return "\n".join(f"{w.path}:{w.line}: warning: {w.message}" for w in plan.warnings)
 
 
 def status_text(day: date, statuses: list[DeckStatus], forecast: list[DueOn]) -> str:
@@ -106,7 +134,7 @@ def list_text(cards: Iterable[Card]) -> str:
         flag = " (retired)" if card.retired else ""
         lines.append(
             f"{card.id:>6}  {due:<10}  {card.state.interval:>4}d  EF {card.state.ef / 100:.2f}  "
-            f"{card.kind:<8}  {short(card.front, 50)}{flag}"
+            f"{card.kind:<8}  {card.deck}  {short(card.front, 50)}{flag}"
         )
     return "\n".join(lines) if lines else "No cards match."
 

@@ -29,12 +29,16 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
         studycards add decks/ --dry-run
         studycards add notes/attention.md
     """
-    from studycards.cli.card_views import plan_text
+    from studycards.cli.card_views import plan_text, warnings_text
+    from studycards.home import load_settings
     from studycards.notes.importer import add_notes
 
     moment, _ = clock(ctx)
+    compact = load_settings(ctx.home).separators == "compact"
     with ctx.open_store() as store:
-        plan = add_notes(store, list(paths), moment, deck=deck, skip_bad=skip_bad, dry_run=dry_run)
+        plan = add_notes(store, list(paths), moment, deck=deck, skip_bad=skip_bad, dry_run=dry_run, compact=compact)
+    if plan.warnings:
+        click.echo(warnings_text(plan), err=True)
     click.echo(plan_text(plan, dry_run))
 
 

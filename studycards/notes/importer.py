@@ -2,22 +2,25 @@
 
 Identity (``Note.key``) decides history: an edited back updates a card in place,
 an edited front retires the old card and adds a new one, and a card whose front
-comes back is restored with its history.  Unchanged files are skipped by hash.
+comes back is restored with its history.  A card of the same file whose only
+change is its deck moves with its history; the cards of a file gone from a folder
+given again are retired.  Unchanged files are skipped by hash.
 """
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from studycards.errors import NotesError, NotesErrors, StudycardsError
-from studycards.models import Card, Note, Question
+from studycards.home import SEPARATORS
+from studycards.models import KEY_VERSION, Card, CardState, Note, Question
 from studycards.notes.parser import ParsedNotes, parse_notes
+from studycards.notes.sources import MAX_NOTES_BYTES, content_hash, notes_files, read_notes
 from studycards.notes.syntax import CardKind, QuestionStatus
 from studycards.store.cards import CardContent, CardPlace
 from studycards.store.database import Store
@@ -26,7 +29,9 @@ from studycards.store.files import FileHash
 if TYPE_CHECKING:
     from studycards.mathtext.batch import Renderer
 
-MAX_NOTES_BYTES = 20 * 1024 * 1024
+__all__ = ["MAX_NOTES_BYTES", "ImportPlan", "add_notes", "apply_plan", "content_hash", "plan_import", "read_notes"]
+
+STANDARD, COMPACT = SEPARATORS
 
 
 class OutdatedPlan(StudycardsError):
@@ -50,83 +55,65 @@ class CardRow:
     line: int
     paper: str | None
     id: int | None = None
+    start: CardState | None = None
 
     def content(self, front_text: str, back_text: str) -> CardContent:
         fields = {name: getattr(self, name) for name in CardContent._fields if name not in ("front_text", "back_text")}
         return CardContent(**fields, front_text=front_text, back_text=back_text)
 
 
+class DeckMove(NamedTuple):
+    """A card whose deck changed (front matter ``deck:`` or ``--deck``) and nothing that identifies it else."""
+
+    row: CardRow
+    old_deck: str
+
+
 @dataclass
 class ImportPlan:
-    """What ``add`` will do; ``--dry-run`` prints it, ``apply_plan`` writes it."""
+    """What ``add`` will do; ``--dry-run`` prints it, ``apply_plan`` writes it.
+
+    ``empty_files`` were read and hold no card; ``lookalikes`` are the ``(file, line)``
+    that would be cards with compact separators; ``gone_files`` were added from a
+    folder given again and are no longer there.
+    """
 
     files: list[str] = field(default_factory=list)
     unchanged_files: list[str] = field(default_factory=list)
-    hashes: dict[str, str] = field(default_factory=dict)
+    hashes: dict[str, FileHash] = field(default_factory=dict)
     deck_option: str = ""
     added: list[CardRow] = field(default_factory=list)
     updated: list[CardRow] = field(default_factory=list)
     restored: list[CardRow] = field(default_factory=list)
     moved: list[CardRow] = field(default_factory=list)
+    deck_moves: list[DeckMove] = field(default_factory=list)
     retired: list[Card] = field(default_factory=list)
     questions: list[Question] = field(default_factory=list)
     new_questions: int = 0
     removed_questions: list[int] = field(default_factory=list)
     skipped: list[NotesError] = field(default_factory=list)
+    warnings: list[NotesError] = field(default_factory=list)
+    empty_files: list[str] = field(default_factory=list)
+    lookalikes: list[tuple[str, int]] = field(default_factory=list)
+    gone_files: list[str] = field(default_factory=list)
 
     @property
     def changes(self) -> bool:
         return bool(
-            self.added or self.updated or self.restored or self.retired or self.new_questions or self.removed_questions
+            self.added
+            or self.updated
+            or self.restored
+            or self.deck_moves
+            or self.retired
+            or self.new_questions
+            or self.removed_questions
         )
-
-
-def collect_paths(paths: list[str]) -> list[Path]:
-    """Files as given, folders as every ``*.md`` inside, recursively, in a stable order."""
-    found: list[Path] = []
-    for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            inside = sorted(p for p in path.rglob("*.md") if p.is_file())
-            if not inside:
-                raise StudycardsError(f"{raw}: no notes files (*.md) in this folder")
-            found.extend(inside)
-        elif path.is_file():
-            found.append(path)
-        else:
-            raise StudycardsError(f"{raw}: no such file or folder")
-    unique = list(dict.fromkeys(p.resolve() for p in found))
-    return unique
-
-
-def read_notes(path: Path) -> str:
-    """The file's text, or a ``FILE:LINE`` error a user can act on for binary or non-UTF-8 files."""
-    try:
-        if path.stat().st_size > MAX_NOTES_BYTES:
-            raise NotesError(str(path), 1, f"file is larger than {MAX_NOTES_BYTES // 2**20} MB; split it")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise NotesError(str(path), 1, f"cannot read: {exc.strerror}") from None
-    if b"\0" in data:
-        raise NotesError(str(path), 1, "not a text file (it contains NUL bytes)")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise NotesError(
-            str(path), line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8"
-        ) from None
-
-
-def content_hash(text: str) -> str:
-    """What ``add`` remembers of a file, to skip it when unchanged and to notice edits since."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def card_rows(note: Note) -> list[CardRow]:
     """The cards a note makes: one per ord (two for ``:::``, one per cloze number)."""
     rows = []
-    for ord_ in note.ords:
+    for index, ord_ in enumerate(note.ords):
         front, back = note.front, note.back
         if note.kind == CardKind.REVERSED and ord_ == 1:
             front, back = back, front
@@ -144,6 +131,7 @@ def card_rows(note: Note) -> list[CardRow]:
                 source=note.source,
                 line=note.line,
                 paper=note.paper,
+                start=note.starts[index] if index < len(note.starts) else None,
             )
         )
     return rows
@@ -156,15 +144,20 @@ def plan_import(
     skip_bad: bool = False,
     force: bool = False,
     on_display_math: Callable[[int], None] | None = None,
+    *,
+    compact: bool | None = None,
 ) -> ImportPlan:
     """Parse every file and compare with the store; raises ``NotesErrors`` listing every mistake.
 
     ``on_display_math(size)`` is called for each changed file holding ``$$``, so rendering can get ready early.
+    ``compact`` reads ``front::back`` as a card (the ``separators`` setting); ``None`` reads each file as it
+    was last added, so re-adding one file after an edit never changes how it reads.
     """
     plan = ImportPlan(deck_option=deck or "")
     parsed: list[ParsedNotes] = []
     errors: list[NotesError] = []
-    for path in collect_paths(paths):
+    found = notes_files(store, paths)
+    for path in found.present:
         source = str(path)
         plan.files.append(source)
         try:
@@ -172,25 +165,45 @@ def plan_import(
         except NotesError as exc:
             errors.append(exc)
             continue
-        digest = content_hash(data)
-        if not force and store.files.hash(source) == FileHash(digest, plan.deck_option):
+        known = store.files.hash(source)
+        separators = _separators(compact, known)
+        reading = FileHash(content_hash(data), plan.deck_option, separators)
+        if not force and known == reading:
             plan.unchanged_files.append(source)
+            if not store.files.holds_cards(source):  # said again each time: the user may not have acted on it yet
+                _note_reading(plan, parse_notes(data, source, deck, compact=separators == COMPACT))
             continue
-        plan.hashes[source] = digest
+        plan.hashes[source] = reading
         if on_display_math and "$$" in data:
             on_display_math(len(data))
-        notes = parse_notes(data, source, deck)
+        notes = parse_notes(data, source, deck, compact=separators == COMPACT)
         errors.extend(notes.errors)
+        _note_reading(plan, notes)
         parsed.append(notes)
     rows = [row for notes in parsed for note in notes.notes for row in card_rows(note)]
     errors.extend(_cross_file_duplicates(rows))
-    sources = {notes.path for notes in parsed}
+    plan.gone_files = found.gone
+    sources = {notes.path for notes in parsed} | set(plan.gone_files)
     _plan_cards(store, plan, rows, sources, errors)
     if errors and not skip_bad:
         raise NotesErrors(sorted(errors, key=lambda e: (e.path, e.line)))
     plan.skipped = errors
     _plan_questions(store, plan, [q for notes in parsed for q in notes.questions], sources)
     return plan
+
+
+def _separators(compact: bool | None, known: FileHash | None) -> str:
+    if compact is None:
+        return known.separators if known else STANDARD
+    return COMPACT if compact else STANDARD
+
+
+def _note_reading(plan: ImportPlan, notes: ParsedNotes) -> None:
+    """What ``add`` says of a file besides its cards: its warnings, that it has none, compact look-alikes."""
+    plan.warnings.extend(notes.warnings)
+    if not notes.notes:
+        plan.empty_files.append(notes.path)
+    plan.lookalikes.extend((notes.path, line) for line in notes.compact_lookalikes)
 
 
 def _cross_file_duplicates(rows: list[CardRow]) -> list[NotesError]:
@@ -211,10 +224,17 @@ def _plan_cards(
     store: Store, plan: ImportPlan, rows: list[CardRow], sources: set[str], errors: list[NotesError]
 ) -> None:
     existing = store.cards.by_keys(row.key for row in rows)
+    keep = {row.key for row in rows}
+    before = store.cards.from_sources(sources)
+    left = _by_identity_apart_from_deck(c for c in before if c.key not in keep)
     for row in rows:
         old = existing.get(row.key)
         if old is None:
-            plan.added.append(row)
+            old = left.pop((row.source, _apart_from_deck(row.key, row.kind, row.deck)), None)
+            if old is None:
+                plan.added.append(row)
+            else:
+                plan.deck_moves.append(DeckMove(CardRow(**{**row.__dict__, "id": old.id}), old.deck))
             continue
         row = CardRow(**{**row.__dict__, "id": old.id})
         if old.source != row.source and old.source not in sources and not old.retired and Path(old.source).exists():
@@ -235,8 +255,22 @@ def _plan_cards(
             plan.updated.append(row)
         elif (old.source, old.line) != (row.source, row.line):
             plan.moved.append(row)
-    keep = {row.key for row in rows}
-    plan.retired = [c for c in store.cards.from_sources(sources) if c.key not in keep and not c.retired]
+    moved = {move.row.id for move in plan.deck_moves}
+    plan.retired = [c for c in before if c.key not in keep and not c.retired and c.id not in moved]
+
+
+def _apart_from_deck(key: str, kind: str, deck: str) -> str:
+    """A card key without its deck: what stays when only the deck is renamed."""
+    prefix = f"{KEY_VERSION}:{kind}:{deck}:"
+    return f"{kind}:{key[len(prefix) :]}" if key.startswith(prefix) else key
+
+
+def _by_identity_apart_from_deck(cards: Iterable[Card]) -> dict[tuple[str, str], Card]:
+    """Cards by file and identity apart from the deck; a live card wins over a retired one of the same identity."""
+    found: dict[tuple[str, str], Card] = {}
+    for card in sorted(cards, key=lambda c: not c.retired):
+        found[(card.source, _apart_from_deck(card.key, card.kind, card.deck))] = card
+    return found
 
 
 def _plan_questions(store: Store, plan: ImportPlan, questions: list[Question], sources: set[str]) -> None:
@@ -251,10 +285,10 @@ def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer
     """Write the whole plan in one transaction: all of it lands, or none of it (and nothing, if nothing changed)."""
     from studycards.mathtext.batch import Renderer
 
-    if not (plan.changes or plan.moved or plan.hashes):
+    if not (plan.changes or plan.moved or plan.hashes or plan.gone_files):
         return
 
-    changed = plan.added + plan.updated + plan.restored
+    changed = plan.added + plan.updated + plan.restored + [move.row for move in plan.deck_moves]
     with renderer or Renderer() as active:
         texts = active.render_all([text for row in changed for text in (row.front, row.back)])
     contents = [row.content(texts[2 * i], texts[2 * i + 1]) for i, row in enumerate(changed)]
@@ -262,14 +296,15 @@ def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer
     edits = {row.id: content for row, content in zip(changed[added:], contents[added:]) if row.id is not None}
     try:
         with store.transaction():
-            store.cards.insert(contents[:added], now)
+            store.cards.insert(contents[:added], now, {row.key: row.start for row in plan.added if row.start})
             store.cards.update(edits, now)
             store.cards.move([CardPlace(row.id, row.source, row.line) for row in plan.moved if row.id is not None])
             store.cards.retire([card.id for card in plan.retired], now)
             store.questions.upsert(plan.questions, now)
             store.questions.remove(plan.removed_questions)
-            for source, digest in plan.hashes.items():
-                store.files.remember(source, FileHash(digest, plan.deck_option), now)
+            for source, reading in plan.hashes.items():
+                store.files.remember(source, reading, now)
+            store.files.forget(plan.gone_files)
     except sqlite3.IntegrityError:
         raise OutdatedPlan(
             "the collection changed while the notes were read (another studycards added them?);"
@@ -285,8 +320,9 @@ def add_notes(
     deck: str | None = None,
     skip_bad: bool = False,
     dry_run: bool = False,
+    compact: bool = False,
 ) -> ImportPlan:
-    """``studycards add``: plan, then apply unless it is a dry run."""
+    """``studycards add``: plan, then apply unless it is a dry run; ``compact`` is the ``separators`` setting."""
     from studycards.mathtext.batch import Renderer
 
     with Renderer() as renderer:
@@ -297,6 +333,7 @@ def add_notes(
                 deck=deck,
                 skip_bad=skip_bad,
                 on_display_math=None if dry_run else renderer.expect_display_math,
+                compact=compact,
             )
             if dry_run:
                 break

@@ -91,22 +91,29 @@ class Cards:
             result.extend(card_from_row(r) for r in rows)
         return result
 
-    def insert(self, cards: Iterable[CardContent], now: datetime) -> None:
+    def insert(
+        self, cards: Iterable[CardContent], now: datetime, starts: Mapping[str, CardState] | None = None
+    ) -> None:
+        """New cards, new unless ``starts`` gives a card (by key) the schedule another tool already had for it."""
         stamp = now.isoformat(timespec="seconds")
         self._conn.executemany(
             "INSERT INTO cards (key, note_key, deck, kind, ord, front, back, context, tags, source, line, paper,"
-            " front_text, back_text, created_at, updated_at) VALUES (:key, :note_key, :deck, :kind, :ord, :front,"
-            " :back, :context, :tags, :source, :line, :paper, :front_text, :back_text, :now, :now)",
-            [_params(card, stamp) for card in cards],
+            " front_text, back_text, ef, repetitions, interval, due, created_at, updated_at) VALUES (:key, :note_key,"
+            " :deck, :kind, :ord, :front, :back, :context, :tags, :source, :line, :paper, :front_text, :back_text,"
+            " :ef, :repetitions, :interval, :due, :now, :now)",
+            [{**_params(card, stamp), **_state((starts or {}).get(card.key, CardState()))} for card in cards],
         )
 
     def update(self, contents: Mapping[int, CardContent], now: datetime) -> None:
-        """Rewrite content (never schedule) of existing cards by id; un-retires a card that came back."""
+        """Rewrite content (never schedule) of existing cards by id; un-retires a card that came back.
+
+        The key and deck are rewritten too: a card whose deck was renamed keeps its row and history.
+        """
         stamp = now.isoformat(timespec="seconds")
         self._conn.executemany(
-            "UPDATE cards SET note_key = :note_key, front = :front, back = :back, context = :context, tags = :tags,"
-            " source = :source, line = :line, paper = :paper, front_text = :front_text, back_text = :back_text,"
-            " retired = 0, updated_at = :now WHERE id = :id",
+            "UPDATE cards SET key = :key, deck = :deck, note_key = :note_key, front = :front, back = :back,"
+            " context = :context, tags = :tags, source = :source, line = :line, paper = :paper,"
+            " front_text = :front_text, back_text = :back_text, retired = 0, updated_at = :now WHERE id = :id",
             [{**_params(card, stamp), "id": card_id} for card_id, card in contents.items()],
         )
 
@@ -170,3 +177,7 @@ class Cards:
 
 def _params(card: CardContent, stamp: str) -> dict[str, object]:
     return {**card._asdict(), "tags": json.dumps(list(card.tags)), "now": stamp}
+
+
+def _state(state: CardState) -> dict[str, object]:
+    return {"ef": state.ef, "repetitions": state.repetitions, "interval": state.interval, "due": iso(state.due)}

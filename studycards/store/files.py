@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+from collections.abc import Iterable
 from datetime import datetime
 from typing import NamedTuple
 
 
 class FileHash(NamedTuple):
-    """A notes file as of its last ``add``: the sha256 of its text and the ``--deck`` it was added with."""
+    """A notes file as of its last ``add``: its text's sha256, and the ``--deck`` and separators it was read with."""
 
     sha256: str
     deck_option: str
+    separators: str = "standard"
 
 
 class Files:
@@ -21,13 +24,31 @@ class Files:
         self._conn = conn
 
     def hash(self, path: str) -> FileHash | None:
-        row = self._conn.execute("SELECT sha256, deck_option FROM files WHERE path = ?", (path,)).fetchone()
-        return FileHash(row[0], row[1]) if row else None
+        row = self._conn.execute("SELECT sha256, deck_option, separators FROM files WHERE path = ?", (path,)).fetchone()
+        return FileHash(row[0], row[1], row[2]) if row else None
 
     def remember(self, path: str, known: FileHash, now: datetime) -> None:
         self._conn.execute(
-            "INSERT INTO files (path, sha256, deck_option, added_at) VALUES (?, ?, ?, ?)"
+            "INSERT INTO files (path, sha256, deck_option, separators, added_at) VALUES (?, ?, ?, ?, ?)"
             " ON CONFLICT (path) DO UPDATE SET sha256 = excluded.sha256, deck_option = excluded.deck_option,"
-            " added_at = excluded.added_at",
-            (path, known.sha256, known.deck_option, now.isoformat(timespec="seconds")),
+            " separators = excluded.separators, added_at = excluded.added_at",
+            (path, known.sha256, known.deck_option, known.separators, now.isoformat(timespec="seconds")),
         )
+
+    def under(self, folder: str) -> list[str]:
+        """The files once added from inside ``folder`` (at any depth), so an ``add`` of it can tell which are gone."""
+        prefix = folder.rstrip(os.sep) + os.sep
+        rows = self._conn.execute(
+            "SELECT path FROM files WHERE path >= ? AND path < ? ORDER BY path",
+            (prefix, prefix[:-1] + chr(ord(os.sep) + 1)),
+        )
+        return [row[0] for row in rows]
+
+    def forget(self, paths: Iterable[str]) -> None:
+        """Drop what was remembered of files that are gone: if one comes back it is read afresh."""
+        self._conn.executemany("DELETE FROM files WHERE path = ?", [(path,) for path in paths])
+
+    def holds_cards(self, path: str) -> bool:
+        """Whether a live card was last seen in this file (an unchanged file without any is worth a word)."""
+        found = self._conn.execute("SELECT 1 FROM cards WHERE source = ? AND retired = 0 LIMIT 1", (path,))
+        return found.fetchone() is not None

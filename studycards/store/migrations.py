@@ -188,6 +188,12 @@ def m004_card_flags_and_practice(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m005_files_separators(conn: sqlite3.Connection) -> None:
+    """Which separators a file was read with: turning ``separators = "compact"`` on must read unchanged files again."""
+    run_statements(conn, "ALTER TABLE files ADD COLUMN separators TEXT NOT NULL DEFAULT 'standard'")
+
+
 def check_version(conn: sqlite3.Connection) -> int:
     """The schema version, or an error for a database from a newer studycards (which must not be touched)."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -31,3 +31,23 @@ class NotesErrors(StudycardsError):
     def __init__(self, errors: list[NotesError]) -> None:
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
+
+
+class UnknownDeck(StudycardsError):
+    """A ``--deck`` that holds no card: most often a typo, so the message names the decks it is closest to."""
+
+    FEW = 6
+
+    def __init__(self, deck: str, known: list[str]) -> None:
+        import difflib
+
+        self.deck = deck
+        self.nearest = difflib.get_close_matches(deck, known, n=3, cutoff=0.75)
+        message = f"no deck {deck!r}"
+        if self.nearest:
+            message += f"; nearest: {', '.join(self.nearest)}"
+        if not known:
+            message += " (there are no cards yet: studycards add NOTES.md)"
+        elif len(known) <= self.FEW:
+            message += f" (decks: {', '.join(known)})"
+        super().__init__(message)

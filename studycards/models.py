@@ -76,6 +76,15 @@ class CardState(NamedTuple):
         return self.due is None
 
 
+class CardFlags(NamedTuple):
+    """What sets a card aside from the queue, apart from its SM-2 state: undo restores both."""
+
+    suspended: bool = False
+    buried_until: date | None = None
+    lapses: int = 0
+    leech: bool = False
+
+
 class Card(NamedTuple):
     """A stored card with its schedule, as review, list and export see it."""
 
@@ -97,6 +106,7 @@ class Card(NamedTuple):
     state: CardState = CardState()
     front_text: str = ""
     back_text: str = ""
+    flags: CardFlags = CardFlags()
 
 
 class Paper(NamedTuple):

@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from studycards.cli import main
 from studycards.errors import StudycardsError
-from studycards.models import CardState
+from studycards.models import CardFlags, CardState
 from studycards.review.session import Session
 from studycards.sm2 import schedule
 from studycards.store import migrations
@@ -118,6 +118,27 @@ def test_an_old_database_migrates_with_every_card_grade_and_question(version, ho
         expected = review.before if review.redrill else schedule(review.before, review.grade, review.day)
         assert review.after == expected
     assert cards[5].back.startswith("$$\n\\mathrm{Attention}") and cards[1].paper_title == "Attention Is All You Need"
+    set_aside = {card_id: card.flags for card_id, card in cards.items() if card.flags != CardFlags()}
+    assert set_aside == (
+        {4: CardFlags(suspended=True, lapses=8, leech=True), 3: CardFlags(buried_until=date(2026, 11, 3))}
+        if version >= 4
+        else {}
+    )
+
+
+def test_past_lapses_are_counted_from_the_log_when_cards_gain_a_lapse_count(home):
+    db = install(3, home)
+    conn = sqlite3.connect(db)
+    with conn:  # a learned card failed on a later day: a lapse, in the log of a schema without the column
+        conn.execute(
+            "INSERT INTO reviews (card_id, reviewed_at, day, grade, redrill, answer_ms, ef_before,"
+            " repetitions_before, interval_before, due_before, ef_after, repetitions_after, interval_after, due_after)"
+            " VALUES (1, '2026-11-08T09:00:00.000', '2026-11-08', 1, 0, 900, 270, 2, 6, '2026-11-08', 216, 0, 1,"
+            " '2026-11-09')"
+        )
+    conn.close()
+    with open_store(home) as store:
+        assert [(c.id, c.flags.lapses) for c in store.cards.select() if c.flags.lapses] == [(1, 1)]
 
 
 def test_a_migrated_database_works_for_every_command(home, tmp_path):

@@ -4,8 +4,8 @@ Each day ``studycards review`` runs with ``STUDYCARDS_NOW`` on that day and its
 answers piped in, one key per line.  The expected schedule comes from the small
 reference below (exact fractions, DESIGN §5), never from ``studycards.sm2``;
 the expected queue (most overdue first, then 20 new cards in notes order,
-re-drills after) decides which card receives which grade, so a wrong order
-shows up as wrong states.
+re-drills after, and only one card of a note a day: siblings are buried) decides
+which card receives which grade, so a wrong order shows up as wrong states.
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ class Expected:
     """SM-2 by the book, with EF as an exact fraction."""
 
     index: int
+    note: str = ""
     ef: Fraction = Fraction(5, 2)
     repetitions: int = 0
     interval: int = 0
@@ -56,8 +57,20 @@ class Expected:
 
 def day_script(cards: list[Expected], day: date) -> tuple[str, int, int]:
     """The keys of one day's session (and the counts of first grades and re-drills it will give)."""
-    due = sorted((c for c in cards if c.due is not None and c.due <= day), key=lambda c: (c.due, c.index))
-    new = [c for c in cards if c.due is None][:NEW_PER_DAY]
+    notes: set[str] = set()
+
+    def unburied(candidates: list[Expected], limit: int) -> list[Expected]:
+        taken = []
+        for card in candidates:
+            if len(taken) < limit and card.note not in notes:
+                notes.add(card.note)
+                taken.append(card)
+        return taken
+
+    due = unburied(
+        sorted((c for c in cards if c.due is not None and c.due <= day), key=lambda c: (c.due, c.index)), 10**6
+    )
+    new = unburied([c for c in cards if c.due is None], NEW_PER_DAY)
     lines: list[str] = []
     again: list[Expected] = []
     for card in due + new:
@@ -91,8 +104,10 @@ def test_a_month_of_piped_reviews_follows_sm2_exactly(cli, home):
     added = cli("add", DECKS, now=session_time(0))
     assert added.exit_code == 0, added.output
     with open_store(home) as store:
-        ids = [card.id for card in store.cards.select(include_retired=False)]
-    expected = [Expected(index) for index in range(len(ids))]
+        live = store.cards.select(include_retired=False)
+    ids = [card.id for card in live]
+    expected = [Expected(index, card.note_key) for index, card in enumerate(live)]
+    assert len({card.note_key for card in live}) < len(live)  # the decks have siblings to bury
     total_answers = total_redrills = 0
 
     for offset in range(DAYS):

@@ -96,8 +96,8 @@ def test_single_keys_reveal_grade_undo_redrill_and_quit(adam):
     child.expect_exact("No more cards.")
     child.send("q")
     child.expect_exact("Reviewed 3 cards (3 new)")
-    child.expect_exact("Grades: 0: 0  1: 0  2: 0  3: 1  4: 0  5: 2")
     child.expect_exact("Re-drills: 2.")
+    child.expect_exact("Grades: 0:0 1:0 2:0 3:1 4:0 5:2")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
@@ -123,7 +123,7 @@ def test_ctrl_c_mid_session_keeps_every_answer(adam):
     child.sendintr()
     child.expect_exact("Interrupted; every answer given is kept.")
     child.expect_exact("Reviewed 2 cards (2 new)")
-    child.expect_exact("1 re-drill(s) still to do today")
+    child.expect_exact("Re-drills left today: 1.")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0 and "Traceback" not in child.before

@@ -1,4 +1,4 @@
-"""`status` counts per deck: new, due today, re-drills pending, learned, retired, and the 7-day forecast."""
+"""`status` counts per deck: new, due, re-drill, young, mature, suspended, retired; and the 7-day forecast."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from datetime import date, datetime, timedelta
 from studycards.models import CardState
 from studycards.store.cards import CardContent
 from studycards.store.database import open_store
-from studycards.store.reviews import DeckStatus
+from studycards.models import CardFlags
+from studycards.store.counts import DeckStatus, DueOn
 
 DAY = date(2026, 11, 23)
 
@@ -54,15 +55,48 @@ def test_counts_per_deck_and_forecast(home):
         store.reviews.record(
             ids[2], 2, DAY, moment, 1, CardState(), CardState(218, 0, 1, DAY + timedelta(days=1)), redrill=False
         )
+        store.reviews.record(
+            ids[4], 4, DAY - timedelta(days=30), moment, 1, CardState(), CardState(270, 4, 25, DAY), redrill=False
+        )
+        store.reviews.record(
+            ids[6],
+            5,
+            DAY - timedelta(days=9),
+            moment,
+            1,
+            CardState(),
+            CardState(260, 3, 40, DAY + timedelta(30)),
+            redrill=False,
+        )
         with store.transaction():
             store.cards.retire([ids[3]], moment)
-        assert store.reviews.status(DAY) == [
-            DeckStatus(deck="A", new=2, due=1, redrills=1, learned=2, retired=1),
-            DeckStatus(deck="A::Sub", new=2, due=0, redrills=0, learned=0, retired=0),
+            store.cards.set_flags(ids[5], CardFlags(suspended=True, lapses=8, leech=True))
+        # A: 0 due (young), 1 young, 2 young with a re-drill, 3 retired, 4 due today (mature), 5 suspended leech
+        assert store.counts.status(DAY) == [
+            DeckStatus(deck="A", new=0, due=2, redrills=1, young=3, mature=1, suspended=1, retired=1, leeches=1),
+            DeckStatus(deck="A::Sub", new=1, due=0, redrills=0, young=0, mature=1, suspended=0, retired=0),
         ]
-        assert [s.deck for s in store.reviews.status(DAY, "A::Sub")] == ["A::Sub"]
-        assert store.reviews.forecast(DAY, 7)[:3] == [
-            (DAY + timedelta(days=1), 1),
-            (DAY + timedelta(days=2), 0),
-            (DAY + timedelta(days=3), 1),
+        assert [s.deck for s in store.counts.status(DAY, "A::Sub")] == ["A::Sub"]
+        assert store.counts.forecast(DAY, 7, new_per_day=0)[:3] == [
+            (DAY + timedelta(days=1), 1, 0),
+            (DAY + timedelta(days=2), 0, 0),
+            (DAY + timedelta(days=3), 1, 0),
+        ]
+
+
+def test_the_forecast_counts_the_new_cards_the_daily_limit_brings(home):
+    moment = datetime(2026, 11, 23, 9)
+    with open_store(home) as store:
+        with store.transaction():
+            store.cards.insert([card(i, "A") for i in range(12)], moment)
+        first = store.cards.select()[0].id
+        store.reviews.record(
+            first, 5, DAY, moment, 1, CardState(), CardState(260, 1, 1, DAY + timedelta(1)), redrill=False
+        )
+        # 11 new left; today's limit of 5 still brings 4, then 5 a day until none are left
+        assert store.counts.new_waiting(DAY, None, 5) == 7
+        assert store.counts.forecast(DAY, 3, new_per_day=5) == [
+            DueOn(DAY + timedelta(days=1), 1, 5),
+            DueOn(DAY + timedelta(days=2), 0, 2),
+            DueOn(DAY + timedelta(days=3), 0, 0),
         ]

@@ -14,7 +14,8 @@ from studycards.store import Store, open_store
 from studycards.store.cards import CardContent, CardPlace
 from studycards.store.exports import ExportDeck, ExportedNote
 from studycards.store.files import FileHash
-from studycards.store.reviews import DueOn, Review
+from studycards.store.counts import DueOn
+from studycards.store.reviews import Review
 
 DAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 9, 0)
@@ -184,11 +185,19 @@ def test_today_counts_and_redrills_follow_the_log(store):
 def test_status_and_forecast_count_per_deck_and_per_day(store):
     ids = add(store, content(1), content(2), content(3, deck="Other"))
     store.cards.set_state(ids["front 2"], CardState(250, 1, 1, DAY + timedelta(days=1)))
-    [other, adam] = store.reviews.status(DAY)  # by deck name
-    assert (adam.deck, adam.new, adam.due, adam.redrills, adam.learned, adam.retired) == ("Papers::Adam", 1, 0, 0, 1, 0)
+    [other, adam] = store.counts.status(DAY)  # by deck name
+    assert (adam.deck, adam.new, adam.due, adam.redrills, adam.young, adam.mature, adam.retired) == (
+        "Papers::Adam",
+        1,
+        0,
+        0,
+        1,
+        0,
+        0,
+    )
     assert (other.deck, other.new) == ("Other", 1)
-    assert store.reviews.forecast(DAY, 2) == [DueOn(DAY + timedelta(days=1), 1), DueOn(DAY + timedelta(days=2), 0)]
-    assert store.reviews.forecast(DAY, 2, "Other") == [
+    assert store.counts.forecast(DAY, 2) == [DueOn(DAY + timedelta(days=1), 1), DueOn(DAY + timedelta(days=2), 0)]
+    assert store.counts.forecast(DAY, 2, "Other") == [
         DueOn(DAY + timedelta(days=1), 0),
         DueOn(DAY + timedelta(days=2), 0),
     ]

@@ -1,4 +1,4 @@
-"""What the user reads about cards: the reports of add, status, list, questions, review and export; pure.
+"""What the user reads about cards: the reports of add, list, questions and export; pure (review: review_views).
 
 The core hands back data (plans, statuses, summaries, reports); the wording lives here so it can change in
 one place.  JSON documents for ``--json`` are built here too: they are what a script reads.
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date
 from typing import TYPE_CHECKING
 
 from studycards.models import Card
@@ -17,9 +16,7 @@ from studycards.text import plural
 if TYPE_CHECKING:
     from studycards.anki.export import ExportReport
     from studycards.notes.importer import ImportPlan
-    from studycards.review.session import Idle, Summary
     from studycards.store.questions import StoredQuestion
-    from studycards.store.reviews import DeckStatus, DueOn
 
 
 def short(text: str, width: int) -> str:
@@ -47,6 +44,10 @@ def card_json(card: Card) -> dict:
         "repetitions": state.repetitions,
         "interval": state.interval,
         "due": state.due.isoformat() if state.due else None,
+        "suspended": card.flags.suspended,
+        "buried": card.flags.buried_until.isoformat() if card.flags.buried_until else None,
+        "leech": card.flags.leech,
+        "lapses": card.flags.lapses,
     }
 
 
@@ -105,33 +106,12 @@ def warnings_text(plan: ImportPlan) -> str:
     return "\n".join(f"{w.path}:{w.line}: warning: {w.message}" for w in plan.warnings)
 
 
-def status_text(day: date, statuses: list[DeckStatus], forecast: list[DueOn]) -> str:
-    if not statuses:
-        return "No cards yet. Add notes with: studycards add NOTES.md"
-    width = max(len("deck"), *(len(s.deck) for s in statuses))
-    head = f"{'deck':<{width}}  {'new':>5}  {'due':>5}  {'re-drill':>8}  {'learned':>7}  {'retired':>7}"
-    rows = [
-        f"{s.deck:<{width}}  {s.new:>5}  {s.due:>5}  {s.redrills:>8}  {s.learned:>7}  {s.retired:>7}" for s in statuses
-    ]
-    total = [sum(getattr(s, f) for s in statuses) for f in ("new", "due", "redrills", "learned", "retired")]
-    rows.append(f"{'total':<{width}}  {total[0]:>5}  {total[1]:>5}  {total[2]:>8}  {total[3]:>7}  {total[4]:>7}")
-    days = "  ".join(f"{d.strftime('%a %d')}: {n}" for d, n in forecast)
-    return "\n".join([f"Study day {day.isoformat()}", head, *rows, f"Due next 7 days: {days}"])
-
-
-def status_json(day: date, statuses: list[DeckStatus], forecast: list[DueOn]) -> dict:
-    return {
-        "day": day.isoformat(),
-        "decks": [s._asdict() for s in statuses],
-        "forecast": [{"day": d.isoformat(), "due": n} for d, n in forecast],
-    }
-
-
 def list_text(cards: Iterable[Card]) -> str:
     lines = []
     for card in cards:
         due = card.state.due.isoformat() if card.state.due else "new"
-        flag = " (retired)" if card.retired else ""
+        flag = " (retired)" if card.retired else " (suspended)" if card.flags.suspended else ""
+        flag += " (leech)" if card.flags.leech else ""
         lines.append(
             f"{card.id:>6}  {due:<10}  {card.state.interval:>4}d  EF {card.state.ef / 100:.2f}  "
             f"{card.kind:<8}  {card.deck}  {short(card.front, 50)}{flag}"
@@ -169,31 +149,6 @@ def questions_text(questions: list[StoredQuestion]) -> str:
         status = " [answered]" if q.status == "answered" else ""
         lines.append(f"  #{q.id}  {short(q.text, 70)}{status}")
         lines.append(f"        {q.context} — {q.source}:{q.line}")
-    return "\n".join(lines)
-
-
-def idle_text(day: date, idle: Idle) -> str:
-    """What to say when the queue is empty from the start: when the next card is due, if any."""
-    if idle.next_due is not None:
-        days = plural((idle.next_due - day).days, "day")
-        return f"Nothing due today.\nNext card due on {idle.next_due.isoformat()} (in {days})."
-    if idle.new_waiting:
-        return "Nothing due today.\nToday's new cards are done; more come tomorrow."
-    return "Nothing due today.\nNo cards yet. Add notes with: studycards add NOTES.md"
-
-
-def summary_text(summary: Summary) -> str:
-    """The end of a session: what was done, how it went, and what tomorrow holds."""
-    minutes, seconds = divmod(summary.seconds, 60)
-    spent = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
-    lines = [f"Reviewed {plural(summary.reviewed, 'card')} ({summary.new} new) in {spent}."]
-    if summary.interrupted:
-        lines.insert(0, "Interrupted; every answer given is kept.")
-    lines.append("Grades: " + "  ".join(f"{g}: {n}" for g, n in enumerate(summary.grades)))
-    lines.append(f"Re-drills: {summary.redrills}.")
-    if summary.pending_redrills:
-        lines.append(f"{summary.pending_redrills} re-drill(s) still to do today: run review again to finish them.")
-    lines.append(f"Due tomorrow: {summary.due_tomorrow}.")
     return "\n".join(lines)
 
 

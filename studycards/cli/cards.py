@@ -1,4 +1,4 @@
-"""Commands on cards: add, status, list, questions, review, export."""
+"""Commands on cards: add, status, list, questions, export (the daily session is in ``review.py``)."""
 
 from __future__ import annotations
 
@@ -48,31 +48,39 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
 @pass_ctx
 @handles_errors
 def status(ctx: Context, deck: str | None, as_json: bool) -> None:
-    """Per deck: new cards, due today, re-drills pending, learned, retired; and the next 7 days.
+    """Per deck: new, due today, re-drills pending, young (interval < 21 days), mature, suspended, retired.
+
+    Then the next 7 days: the reviews falling due plus the new cards the daily
+    limit will bring, and the new cards waiting beyond today's limit.
 
     \b
     Example:
         studycards status --deck Papers::Transformer
     """
-    from studycards.cli import card_views
+    from studycards.cli import review_views
+    from studycards.home import load_settings
     from studycards.store import collection_status
 
     _, day = clock(ctx)
-    statuses, forecast = collection_status(ctx.home, day, deck)
+    found = collection_status(ctx.home, day, deck, new_per_day=load_settings(ctx.home).new_per_day)
     if as_json:
-        echo_json(card_views.status_json(day, statuses, forecast))
+        echo_json(review_views.status_json(day, found))
     else:
-        click.echo(card_views.status_text(day, statuses, forecast))
+        click.echo(review_views.status_text(day, found))
 
 
 @main.command(name="list")
 @click.option("--deck", help="Only this deck (and its subdecks).")
 @click.option("--due", is_flag=True, help="Only cards due today.")
 @click.option("--retired", is_flag=True, help="Include retired cards.")
+@click.option("--suspended", is_flag=True, help="Only suspended cards.")
+@click.option("--leeches", is_flag=True, help="Only leeches: cards failed leech_lapses times (8) after being learned.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @pass_ctx
 @handles_errors
-def list_cards(ctx: Context, deck: str | None, due: bool, retired: bool, as_json: bool) -> None:
+def list_cards(
+    ctx: Context, deck: str | None, due: bool, retired: bool, suspended: bool, leeches: bool, as_json: bool
+) -> None:
     """List cards with their schedule: id, due day, interval, EF, kind, front.
 
     \b
@@ -80,10 +88,14 @@ def list_cards(ctx: Context, deck: str | None, due: bool, retired: bool, as_json
         studycards list --deck Papers::ResNet --due
     """
     from studycards.cli import card_views
+    from studycards.store.database import check_deck
 
     _, day = clock(ctx)
     with ctx.open_store(create=False) as store:
+        check_deck(store, deck)
         cards = store.cards.select(deck=deck, due_on=day if due else None, include_retired=retired)
+    if suspended or leeches:
+        cards = [c for c in cards if (c.flags.suspended or not suspended) and (c.flags.leech or not leeches)]
     if as_json:
         echo_json({"day": day.isoformat(), "cards": [card_views.card_json(c) for c in cards]})
     else:
@@ -138,54 +150,6 @@ def answer(ctx: Context, question_id: int, text: str) -> None:
     with ctx.open_store() as store:
         done = answer_question(store, question_id, text, moment)
     click.echo(f"Answered #{question_id}: it is now a Q/A card at {done.path}:{done.line} (deck {done.question.deck}).")
-
-
-@main.command()
-@click.option("--deck", help="Only this deck (and its subdecks).")
-@click.option("--new", "new", type=click.IntRange(min=0), help="New cards today at most (default 20, or new_per_day).")
-@click.option(
-    "--limit", type=click.IntRange(min=0), help="Due reviews today at most (default 200, or reviews_per_day)."
-)
-@pass_ctx
-@handles_errors
-def review(ctx: Context, deck: str | None, new: int | None, limit: int | None) -> None:
-    """Review today's cards: due reviews first, most overdue first, then new cards.
-
-    Keys: space or Enter shows the answer, 0-5 grades it (SM-2: 5 perfect,
-    3 correct with difficulty, below 3 wrong), u undoes the last grade, s skips,
-    e opens the card's notes in $EDITOR, l shows the raw LaTeX, q quits. Cards
-    graded below 4 come back later in the session until graded 4 or 5. Each
-    grade is saved when given; q or Ctrl-C keeps every answer so far. From a
-    pipe, each line is one key (an empty line shows the answer).
-
-    \b
-    Example:
-        studycards review --deck Papers::Transformer --new 10
-        printf '\\n5\\n\\n3\\n' | studycards review
-    """
-    from studycards.cli.card_views import idle_text, summary_text
-    from studycards.home import load_settings, now
-    from studycards.review.session import Session, idle
-    from studycards.review.terminal import Keys, Screen
-
-    settings = load_settings(ctx.home)
-    _, day = clock(ctx)
-    with ctx.open_store() as store:
-        with Keys(sys.stdin) as keys:
-            session = Session(
-                store,
-                day,
-                now,
-                deck=deck,
-                new=settings.new_per_day if new is None else new,
-                limit=settings.reviews_per_day if limit is None else limit,
-                open_editor=keys.open_editor,
-            )
-            if not session.queue:
-                click.echo(idle_text(day, idle(store, day, deck)))
-                return
-            summary = session.run(keys, Screen(sys.stdout))
-        click.echo(summary_text(summary))
 
 
 @main.command()

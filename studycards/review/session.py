@@ -1,4 +1,4 @@
-"""The daily review session: the day's queue, what each key does to it, and the summary.
+"""The daily review session: what each key does to the day's queue, and the summary.
 
 Keys come from a callable, frames go to a display and time comes from a clock,
 all passed in, so one engine serves a terminal, a pipe and the tests.  The queue
@@ -10,53 +10,43 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Protocol
 
 from studycards.errors import BusyError, GradedElsewhere
-from studycards.models import Card
-from studycards.notes.syntax import CONTEXT_SEPARATOR, CardKind, deletions
-from studycards.sm2 import needs_redrill, schedule
+from studycards.models import Card, CardFlags
+from studycards.review.queue import Idle, Item, build_queue, cram_queue, idle, plan_queue
+from studycards.review.records import Display, Frame, Habits, Summary
+from studycards.review.reimport import reimport
+from studycards.review.sides import card_context, card_sides, cloze_marks, cloze_sides
+from studycards.sm2 import PASS, needs_redrill, schedule
 from studycards.store.database import Store
+
+__all__ = [
+    "Display",
+    "Frame",
+    "Habits",
+    "Idle",
+    "Item",
+    "Session",
+    "Summary",
+    "build_queue",
+    "card_sides",
+    "cloze_sides",
+    "idle",
+]
 
 REVEAL = (" ", "\n", "\r")
 GRADES = "012345"
 QUIT = ("q", "\x04")
-
-
-@dataclass(frozen=True)
-class Frame:
-    """What the screen shows of the card in front: ``back`` is None until revealed."""
-
-    context: str
-    position: int
-    total: int
-    front: str
-    back: str | None
-    redrill: bool = False
-    latex: bool = False
-    has_latex: bool = False
-    notice: str = ""
-
-
-class Display(Protocol):
-    def show(self, frame: Frame) -> None: ...
-
-    def say(self, text: str) -> None: ...
-
-
-@dataclass(eq=False)
-class Item:
-    """A card waiting in the queue; ``redrill`` marks a card already graded today."""
-
-    card: Card
-    redrill: bool = False
+SCROLL = ("up", "down", "pgup", "pgdn")
+NO_FLAGS = CardFlags()
+USUAL = Habits()
 
 
 @dataclass(frozen=True)
 class Answer:
-    """One grade given in this session: what undo needs to take it back."""
+    """One step of this session undo can take back: a grade, a practice grade, a suspension or a burial."""
 
     review_id: int
     item: Item
@@ -64,41 +54,26 @@ class Answer:
     redrill: bool
     new: bool
     again: Item | None
+    flags: CardFlags = NO_FLAGS
+    action: str = "grade"
+    leech: bool = False
 
 
-@dataclass(frozen=True)
-class Summary:
-    day: date
-    reviewed: int
-    new: int
-    grades: tuple[int, ...]
-    redrills: int
-    pending_redrills: int
-    seconds: int
-    due_tomorrow: int
-    interrupted: bool = False
-
-
-def build_queue(store: Store, day: date, deck: str | None, new: int, limit: int) -> list[Item]:
-    """Due reviews (most overdue first), then new cards in notes order, then today's pending re-drills.
-
-    New cards and reviews already graded today count against ``new`` and ``limit``.
-    """
-    reviews = store.cards.due(day, max(0, limit - store.reviews.reviewed_on(day, deck)), deck)
-    fresh = store.cards.new(max(0, new - store.reviews.new_seen_on(day, deck)), deck)
-    items, seen = [], set()
-    for cards, redrill in ((reviews, False), (fresh, False), (store.reviews.redrills(day, deck), True)):
-        for card in cards:
-            if card.id not in seen:
-                seen.add(card.id)
-                items.append(Item(card, redrill))
-    return items
+@dataclass
+class _Shown:
+    revealed: bool = False
+    latex: bool = False
+    at: datetime | None = None
+    notice: str = ""
+    buried: int = 0
+    log: list[Answer] = field(default_factory=list)
 
 
 class Session:
     """One review session over a store; :meth:`run` reads keys until the queue is done or the user quits.
 
     ``open_editor(path, line)`` is how ``e`` reaches the user's editor; without it ``e`` says so.
+    With ``cram`` every live card comes up, due or not, and grades are logged as practice only.
     """
 
     def __init__(
@@ -111,16 +86,20 @@ class Session:
         new: int = 20,
         limit: int = 200,
         open_editor: Callable[[str, int], None] | None = None,
+        habits: Habits = USUAL,
+        cram: bool = False,
     ) -> None:
         self.store, self.day, self.clock, self.deck = store, day, clock, deck
-        self.open_editor = open_editor
-        self.queue: deque[Item] = deque(build_queue(store, day, deck, new, limit))
+        self.open_editor, self.habits, self.cram, self.new_limit = open_editor, habits, cram, new
+        self._shown = _Shown()
+        if cram:
+            items = cram_queue(store, day, deck, limit)
+        else:
+            items, self._shown.buried = plan_queue(store, day, deck, new, limit, habits.bury_siblings)
+        self.queue: deque[Item] = deque(items)
         self.answers: list[Answer] = []
         self.interrupted = False
-        self._revealed = self._latex = False
-        self._shown_at: datetime | None = None
         self._dirty = True
-        self._notice = ""
 
     def run(self, keys: Callable[[], str], display: Display) -> Summary:
         """Ctrl-C and the end of input end the session like ``q``: every grade is already committed."""
@@ -136,6 +115,9 @@ class Session:
     def _loop(self, keys: Callable[[], str], display: Display) -> None:
         while True:
             if not self.queue:
+                if self._shown.notice:  # what the last key did (a leech suspended, say) is never lost
+                    display.say(self._shown.notice)
+                    self._shown.notice = ""
                 if not self.answers:
                     return
                 display.say("No more cards.  [u] undo   any other key: finish")
@@ -149,13 +131,16 @@ class Session:
 
     def handle(self, key: str, display: Display) -> bool:
         """Apply one key to the card in front; False means quit."""
+        scroll = getattr(display, "scroll", None)
+        if (key in SCROLL or key == " ") and scroll is not None and scroll(key):
+            return True
         if key in QUIT:
             return False
         if key in REVEAL:
-            if not self._revealed:
-                self._revealed = self._dirty = True
+            if not self._shown.revealed:
+                self._shown.revealed = self._dirty = True
         elif len(key) == 1 and key in GRADES:
-            if self._revealed:
+            if self._shown.revealed:
                 self._saving(display, lambda: self.grade(int(key)))
             else:
                 display.say("Show the answer first: [space] or Enter.")
@@ -164,15 +149,20 @@ class Session:
         elif key == "s":
             self.queue.rotate(-1)
             self._next()
+        elif key in ("!", "b") and not self.cram:
+            self._saving(display, lambda: self.set_aside(key))
         elif key == "e":
             self.edit(display)
         elif key == "l":
             if self.frame().has_latex:
-                self._latex, self._dirty = not self._latex, True
+                self._shown.latex, self._dirty = not self._shown.latex, True
             else:
                 display.say("This card has no LaTeX.")
-        elif key and key != "\x1b":
-            display.say(f"Unknown key {key!r}: space/Enter reveal, 0-5 grade, u undo, s skip, e edit, l LaTeX, q quit.")
+        elif key and key != "\x1b" and key not in SCROLL:
+            display.say(
+                f"Unknown key {key!r}: space/Enter reveal, 0-5 grade, u undo, s skip, ! suspend, b bury,"
+                " e edit, l LaTeX, q quit."
+            )
         return True
 
     @staticmethod
@@ -189,60 +179,135 @@ class Session:
     def _present(self, display: Display) -> None:
         if not self._dirty:
             return
-        if self._shown_at is None:
-            self._shown_at = self.clock()
+        if self._shown.at is None:
+            self._shown.at = self.clock()
         display.show(self.frame())
-        self._dirty, self._notice = False, ""
+        self._dirty, self._shown.notice = False, ""
 
     def frame(self) -> Frame:
         item = self.queue[0]
-        front, back = card_sides(item.card, raw=self._latex)
         card = item.card
+        front, back = card_sides(card, raw=self._shown.latex)
+        rest = list(self.queue)[1:]
+        fresh = sum(1 for i in rest if not i.redrill and i.card.state.is_new)
+        redrills = sum(1 for i in rest if i.redrill)
+        schedules = not (item.redrill or self.cram)
         return Frame(
             context=card_context(card),
             position=len(self.answers) + 1,
             total=len(self.answers) + len(self.queue),
             front=front,
-            back=back if self._revealed else None,
+            back=back if self._shown.revealed else None,
             redrill=item.redrill,
-            latex=self._latex,
+            latex=self._shown.latex,
             has_latex="$" in card.front + card.back,
-            notice=self._notice,
+            notice=self._shown.notice,
+            left=(fresh, len(rest) - fresh - redrills, redrills),
+            intervals=tuple(schedule(card.state, g, self.day).interval for g in range(6)) if schedules else (),
+            marks=cloze_marks(card, raw=self._shown.latex),
+            practice=self.cram,
         )
 
     def _next(self, notice: str = "") -> None:
-        self._revealed = self._latex = False
-        self._shown_at = None
+        self._shown.revealed = self._shown.latex = False
+        self._shown.at = None
         self._dirty = True
-        self._notice = notice
+        self._shown.notice = notice
+
+    def _answer_ms(self, at: datetime) -> int:
+        return max(0, round((at - (self._shown.at or at)).total_seconds() * 1000))
 
     def grade(self, grade: int) -> None:
-        """Only the day's first grade schedules; later ones are logged re-drills that leave the state alone."""
+        """Only the day's first grade schedules; later ones are logged re-drills that leave the state alone.
+
+        A first grade below 3 on a learned card is a lapse; the ``leech_lapses``-th makes the card a leech.
+        """
         item = self.queue[0]
+        if self.cram:
+            self._practise(item, grade)
+            return
         with self.store.transaction():  # read the card where it is written: another session may have graded it
             card = self.store.cards.get(item.card.id) or item.card
             first = not self.store.reviews.graded_on(card.id, self.day)
             after = schedule(card.state, grade, self.day) if first else card.state
             at = self.clock()
-            answer_ms = max(0, round((at - (self._shown_at or at)).total_seconds() * 1000))
             review_id = self.store.reviews.record(
-                card.id, grade, self.day, at, answer_ms, card.state, after, redrill=not first
+                card.id, grade, self.day, at, self._answer_ms(at), card.state, after, redrill=not first
             )
+            flags = self._lapsed(card) if first and grade < PASS and card.state.repetitions > 0 else card.flags
+            if flags != card.flags:
+                self.store.cards.set_flags(card.id, flags)
         self.queue.popleft()
-        again = Item(card._replace(state=after), redrill=True) if needs_redrill(grade) else None
+        leech = flags.leech and not card.flags.leech
+        again = None
+        if needs_redrill(grade) and not flags.suspended:
+            again = Item(card._replace(state=after, flags=flags), redrill=True)
+            self.queue.append(again)
+        self.answers.append(
+            Answer(
+                review_id,
+                item,
+                grade,
+                not first,
+                first and card.state.is_new,
+                again,
+                card.flags,
+                "grade",
+                leech,
+            )
+        )
+        self._next(self._leech_notice(card, flags) if leech else "")
+
+    def _lapsed(self, card: Card) -> CardFlags:
+        lapses = card.flags.lapses + 1
+        leech = card.flags.leech or lapses >= self.habits.leech_lapses
+        suspend = leech and not card.flags.leech and self.habits.leech_action == "suspend"
+        return card.flags._replace(lapses=lapses, leech=leech, suspended=card.flags.suspended or suspend)
+
+    def _leech_notice(self, card: Card, flags: CardFlags) -> str:
+        done = f"suspended (studycards unsuspend {card.id})" if flags.suspended else "tagged leech"
+        return f"Leech: this card has lapsed {flags.lapses} times; {done}. Rewrite it in its notes?"
+
+    def _practise(self, item: Item, grade: int) -> None:
+        at = self.clock()
+        practice_id = self.store.reviews.practise(item.card.id, grade, self.day, at, self._answer_ms(at))
+        self.queue.popleft()
+        again = Item(item.card, redrill=True) if needs_redrill(grade) else None
         if again is not None:
             self.queue.append(again)
-        self.answers.append(Answer(review_id, item, grade, not first, first and card.state.is_new, again))
+        self.answers.append(Answer(practice_id, item, grade, item.redrill, False, again, action="practice"))
         self._next()
 
+    def set_aside(self, key: str) -> None:
+        """``!`` suspends the card on screen, ``b`` buries it until tomorrow; both are undone like a grade."""
+        item = self.queue[0]
+        with self.store.transaction():
+            card = self.store.cards.get(item.card.id) or item.card
+            if key == "!":
+                flags, action = card.flags._replace(suspended=True), "suspend"
+                notice = f"Suspended card {card.id}: no session shows it until studycards unsuspend {card.id}."
+            else:
+                flags, action = card.flags._replace(buried_until=self.day + timedelta(days=1)), "bury"
+                notice = f"Buried card {card.id} until tomorrow."
+            self.store.cards.set_flags(card.id, flags)
+        self.queue.popleft()
+        self.answers.append(Answer(0, item, -1, item.redrill, False, None, card.flags, action))
+        self._next(notice)
+
     def undo(self) -> None:
-        """Take back the last grade: the store restores the card and the log; the card comes back in front."""
+        """Take back the last step: the store restores the card and the log; the card comes back in front."""
         if not self.answers:
             self._next("Nothing to undo.")
             return
         answer = self.answers[-1]
         try:
-            review = self.store.reviews.undo(answer.review_id)
+            with self.store.transaction():
+                if answer.action == "grade":
+                    self.store.reviews.undo(answer.review_id)
+                elif answer.action == "practice":
+                    self.store.reviews.unpractise(answer.review_id)
+                if answer.action != "practice":
+                    self.store.cards.set_flags(answer.item.card.id, answer.flags)
         except GradedElsewhere as exc:
             self.answers.pop()
             self._next(f"Not undone: {exc}.")
@@ -250,13 +315,14 @@ class Session:
         self.answers.pop()
         if answer.again is not None and answer.again in self.queue:
             self.queue.remove(answer.again)
-        card = self.store.cards.get(review.card_id)
+        what = {"suspend": "suspended", "bury": "buried"}.get(answer.action, f"grade {answer.grade}")
+        card = self.store.cards.get(answer.item.card.id)
         if card is None or card.retired:
-            self._next(f"Undone: grade {answer.grade} (the card has since been retired).")
+            self._next(f"Undone: {what} (the card has since been retired).")
             return
         answer.item.card = card
         self.queue.appendleft(answer.item)
-        self._next(f"Undone: grade {answer.grade}.")
+        self._next(f"Undone: {what}.")
 
     def edit(self, display: Display) -> None:
         """Open the card's notes file, re-add it, and follow the edit: a changed front retires the card."""
@@ -284,79 +350,24 @@ class Session:
         self.queue = kept
 
     def summary(self, started: datetime) -> Summary:
-        first = [a for a in self.answers if not a.redrill]
+        graded = [a for a in self.answers if a.action in ("grade", "practice")]
+        first = [a for a in graded if not a.redrill and a.action == "grade"]
         grades = tuple(sum(1 for a in first if a.grade == g) for g in range(6))
         return Summary(
             day=self.day,
             reviewed=len(first),
             new=sum(1 for a in first if a.new),
             grades=grades,
-            redrills=len(self.answers) - len(first),
-            pending_redrills=sum(1 for i in self.queue if i.redrill),
+            redrills=sum(1 for a in graded if a.redrill and a.action == "grade"),
+            pending_redrills=0 if self.cram else sum(1 for i in self.queue if i.redrill),
             seconds=max(0, round((self.clock() - started).total_seconds())),
             due_tomorrow=self.store.cards.count_due(self.day + timedelta(days=1), self.deck),
             interrupted=self.interrupted,
+            buried=self._shown.buried,
+            leeches=tuple(a.item.card.id for a in self.answers if a.leech),
+            suspended=sum(1 for a in self.answers if a.action == "suspend"),
+            practice=sum(1 for a in graded if a.action == "practice"),
+            new_waiting=0 if self.cram else self.store.counts.new_waiting(self.day, self.deck, self.new_limit),
+            new_limit=self.new_limit,
+            leech_action=self.habits.leech_action,
         )
-
-
-def reimport(store: Store, path: str, now: datetime) -> list[str]:
-    """Re-add one notes file after an edit; its mistakes come back as lines to show, never as a stop."""
-    from studycards.errors import NotesErrors, StudycardsError
-    from studycards.notes.importer import apply_plan, plan_import
-
-    known = store.files.hash(path)
-    try:
-        plan = plan_import(store, [path], deck=known.deck_option if known and known.deck_option else None)
-        apply_plan(store, plan, now)
-    except NotesErrors as exc:
-        return [str(error) for error in exc.errors] + ["Not re-added: fix the notes and press e again."]
-    except StudycardsError as exc:  # a busy collection included: the session goes on
-        return [str(exc), "Not re-added: press e again in a moment."]
-    return []
-
-
-def card_context(card: Card) -> str:
-    """The heading path, led by the fetched paper's title when the notes' headings do not name it."""
-    context = card.context or card.deck
-    if card.paper_title and card.paper_title.lower() not in context.lower():
-        return card.paper_title + CONTEXT_SEPARATOR + context
-    return context
-
-
-def card_sides(card: Card, raw: bool = False) -> tuple[str, str]:
-    """Front and back as the user sees them: rendered math (or the raw LaTeX), clozes masked on the front."""
-    front = card.front if raw else card.front_text or card.front
-    back = card.back if raw else card.back_text or card.back
-    if card.kind != CardKind.CLOZE:
-        return front, back
-    if f"{{{{c{card.ord}::" not in front:
-        front = card.front
-    masked, shown = cloze_sides(front, card.ord)
-    return masked, "\n\n".join(part for part in (shown, back) if part.strip())
-
-
-def cloze_sides(text: str, number: int) -> tuple[str, str]:
-    """Cloze ``number`` hidden (its hint, or …) and then revealed; the other deletions read as plain text."""
-    hidden, revealed, pos = [], [], 0
-    for cloze in deletions(text):
-        answer, _, hint = text[cloze.body : cloze.end].partition("::")
-        mine = cloze.number == number
-        hidden.append(text[pos : cloze.start] + (f"[{hint or '…'}]" if mine else answer))
-        revealed.append(text[pos : cloze.start] + (f"[{answer}]" if mine else answer))
-        pos = cloze.end + 2
-    hidden.append(text[pos:])
-    revealed.append(text[pos:])
-    return "".join(hidden), "".join(revealed)
-
-
-@dataclass(frozen=True)
-class Idle:
-    """Why the queue is empty from the start: the next due day, if any, and whether unseen new cards wait."""
-
-    next_due: date | None
-    new_waiting: bool
-
-
-def idle(store: Store, day: date, deck: str | None = None) -> Idle:
-    """The facts the CLI words when there is nothing to review today."""
-    return Idle(store.cards.next_due(day, deck), bool(store.cards.new(1, deck)))

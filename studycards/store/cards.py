@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
 from typing import NamedTuple
 
-from studycards.models import Card, CardState
-from studycards.store.sql import CARD_COLUMNS, CARD_FROM, card_from_row, day_of, deck_clause, iso
+from studycards.models import Card, CardFlags, CardState
+from studycards.store.sql import CARD_COLUMNS, CARD_FROM, card_from_row, day_of, deck_clause, iso, queued_clause
 
 KEYS_PER_QUERY = 500
 
@@ -59,14 +59,15 @@ class Cards:
     def select(
         self, *, deck: str | None = None, due_on: date | None = None, include_retired: bool = True
     ) -> list[Card]:
-        """Cards in insertion order; ``due_on`` keeps the live cards due by that day."""
+        """Cards in insertion order; ``due_on`` keeps the cards a session on that day would review."""
         clause, args = deck_clause(deck)
         sql = f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE {clause}"
         if not include_retired:
             sql += " AND c.retired = 0"
         if due_on is not None:
-            sql += " AND c.retired = 0 AND c.due IS NOT NULL AND c.due <= ?"
-            args.append(due_on.isoformat())
+            live, more = queued_clause(due_on)
+            sql += f" AND {live} AND c.due IS NOT NULL AND c.due <= ?"
+            args += [*more, due_on.isoformat()]
         return [card_from_row(r) for r in self._conn.execute(sql + " ORDER BY c.id", args)]
 
     def by_keys(self, keys: Iterable[str]) -> dict[str, Card]:
@@ -135,41 +136,72 @@ class Cards:
             (state.ef, state.repetitions, state.interval, iso(state.due), card_id),
         )
 
+    def set_flags(self, card_id: int, flags: CardFlags) -> None:
+        """Put suspension, burial, lapses and the leech tag as they are (undo puts back what was)."""
+        self._conn.execute(
+            "UPDATE cards SET suspended = ?, buried_until = ?, lapses = ?, leech = ? WHERE id = ?",
+            (int(flags.suspended), iso(flags.buried_until), flags.lapses, int(flags.leech), card_id),
+        )
+
+    def decks(self) -> list[str]:
+        """Every deck that holds a card, retired ones included, sorted."""
+        return [row[0] for row in self._conn.execute("SELECT DISTINCT deck FROM cards ORDER BY deck")]
+
     # -- the day's queues ----------------------------------------------------
+
+    def iter_due(self, day: date, deck: str | None = None) -> Iterator[Card]:
+        """Reviews due by ``day``, most overdue first, read lazily: burying siblings may pass over some."""
+        live, args = queued_clause(day)
+        clause, more = deck_clause(deck)
+        rows = self._conn.execute(
+            f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE {live} AND c.due IS NOT NULL AND c.due <= ?"
+            f" AND {clause} ORDER BY c.due, c.id",
+            [*args, day.isoformat(), *more],
+        )
+        return (card_from_row(r) for r in rows)
+
+    def iter_new(self, day: date | None = None, deck: str | None = None) -> Iterator[Card]:
+        """Never-seen cards in notes order (insertion order), read lazily; suspended ones never."""
+        live, args = queued_clause(day) if day else ("c.retired = 0 AND c.suspended = 0", [])
+        clause, more = deck_clause(deck)
+        rows = self._conn.execute(
+            f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE {live} AND c.due IS NULL AND {clause} ORDER BY c.id",
+            [*args, *more],
+        )
+        return (card_from_row(r) for r in rows)
 
     def due(self, day: date, limit: int, deck: str | None = None) -> list[Card]:
         """Reviews due by ``day``, most overdue first."""
-        clause, args = deck_clause(deck)
-        rows = self._conn.execute(
-            f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE c.retired = 0 AND c.due IS NOT NULL AND c.due <= ?"
-            f" AND {clause} ORDER BY c.due, c.id LIMIT ?",
-            [day.isoformat(), *args, limit],
-        )
-        return [card_from_row(r) for r in rows]
+        return [card for card, _ in zip(self.iter_due(day, deck), range(limit))]
 
     def new(self, limit: int, deck: str | None = None) -> list[Card]:
         """Never-seen cards in notes order (insertion order)."""
+        return [card for card, _ in zip(self.iter_new(None, deck), range(limit))]
+
+    def count_new(self, deck: str | None = None) -> int:
+        """Never-seen cards a session could introduce (suspended ones are not)."""
         clause, args = deck_clause(deck)
-        rows = self._conn.execute(
-            f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE c.retired = 0 AND c.due IS NULL AND {clause}"
-            " ORDER BY c.id LIMIT ?",
-            [*args, limit],
-        )
-        return [card_from_row(r) for r in rows]
+        row = self._conn.execute(
+            "SELECT COUNT(*) FROM cards c INDEXED BY cards_new WHERE c.retired = 0 AND c.due IS NULL"
+            f" AND c.suspended = 0 AND {clause}",
+            args,
+        ).fetchone()
+        return int(row[0])
 
     def count_due(self, day: date, deck: str | None = None) -> int:
         """Active cards due by ``day`` (overdue ones included): what a session on ``day`` would review."""
-        clause, args = deck_clause(deck)
+        live, args = queued_clause(day)
+        clause, more = deck_clause(deck)
         row = self._conn.execute(
-            f"SELECT COUNT(*) FROM cards c WHERE c.retired = 0 AND c.due IS NOT NULL AND c.due <= ? AND {clause}",
-            [day.isoformat(), *args],
+            f"SELECT COUNT(*) FROM cards c WHERE {live} AND c.due IS NOT NULL AND c.due <= ? AND {clause}",
+            [*args, day.isoformat(), *more],
         ).fetchone()
         return int(row[0])
 
     def next_due(self, after: date, deck: str | None = None) -> date | None:
         clause, args = deck_clause(deck)
         row = self._conn.execute(
-            f"SELECT MIN(c.due) FROM cards c WHERE c.retired = 0 AND c.due > ? AND {clause}",
+            f"SELECT MIN(c.due) FROM cards c WHERE c.retired = 0 AND c.suspended = 0 AND c.due > ? AND {clause}",
             [after.isoformat(), *args],
         ).fetchone()
         return day_of(row[0])

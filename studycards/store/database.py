@@ -13,10 +13,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
-from studycards.errors import StudycardsError
+from studycards.errors import StudycardsError, UnknownDeck
 from studycards.home import DB_NAME
 from studycards.store.cards import Cards
+from studycards.store.counts import Counts, DeckStatus, DueOn
 from studycards.store.errors import is_busy, user_error
 from studycards.store.exports import Exports
 from studycards.store.files import Files
@@ -24,7 +26,7 @@ from studycards.store.journal import settle
 from studycards.store.migrations import check_version, migrate
 from studycards.store.papers import Papers
 from studycards.store.questions import Questions
-from studycards.store.reviews import DeckStatus, DueOn, Reviews
+from studycards.store.reviews import Reviews
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -46,6 +48,7 @@ class Store:
         self.questions = Questions(conn)
         self.files = Files(conn)
         self.exports = Exports(conn, self.transaction)
+        self.counts = Counts(conn)
 
     def close(self) -> None:
         self.conn.close()
@@ -95,14 +98,45 @@ def _use_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.01)
 
 
+class CollectionStatus(NamedTuple):
+    """What ``status`` shows: counts per deck, the forecast, and the new cards beyond today's limit."""
+
+    decks: list[DeckStatus]
+    forecast: list[DueOn]
+    new_waiting: int = 0
+    new_per_day: int = 20
+
+
 def collection_status(
-    home: Path, day: date, deck: str | None = None, days: int = 7
-) -> tuple[list[DeckStatus], list[DueOn]]:
-    """Counts per deck and the next days' forecast; a home with no database yet simply has no cards."""
+    home: Path, day: date, deck: str | None = None, days: int = 7, new_per_day: int = 20
+) -> CollectionStatus:
+    """Counts per deck and the next days' forecast; a home with no database yet simply has no cards.
+
+    A deck that does not exist is an error naming the nearest ones, never an empty report.
+    """
     if not (home / DB_NAME).exists():
-        return [], [DueOn(day + timedelta(days=i), 0) for i in range(1, days + 1)]
+        if deck:
+            raise UnknownDeck(deck, [])
+        return CollectionStatus([], [DueOn(day + timedelta(days=i), 0) for i in range(1, days + 1)], 0, new_per_day)
     with open_store(home) as store:
-        return store.reviews.status(day, deck), store.reviews.forecast(day, days, deck)
+        check_deck(store, deck)
+        counts = store.counts
+        return CollectionStatus(
+            counts.status(day, deck),
+            counts.forecast(day, days, deck, new_per_day),
+            counts.new_waiting(day, deck, new_per_day),
+            new_per_day,
+        )
+
+
+def check_deck(store: Store, deck: str | None) -> None:
+    """Refuse a deck that holds no card (a typo, most often), naming the decks it is closest to."""
+    if not deck:
+        return
+    known = store.cards.decks()
+    if any(name == deck or name.startswith(deck + "::") for name in known):
+        return
+    raise UnknownDeck(deck, known)
 
 
 def open_store(home: Path, create: bool = True) -> Store:

@@ -9,27 +9,18 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from studycards.errors import GradedElsewhere, StudycardsError
 from studycards.models import Card, CardState
 from studycards.store.cards import Cards
-from studycards.store.sql import CARD_COLUMNS, CARD_FROM, card_from_row, day_of, deck_clause, iso
+from studycards.store.sql import CARD_COLUMNS, CARD_FROM, card_from_row, day_of, deck_clause, iso, queued_clause
 
 REVIEW_COLUMNS = (
     "id, card_id, day, grade, redrill, ef_before, repetitions_before, interval_before, due_before,"
     " ef_after, repetitions_after, interval_after, due_after"
 )
-
-
-class DeckStatus(NamedTuple):
-    deck: str
-    new: int
-    due: int
-    redrills: int
-    learned: int
-    retired: int
 
 
 class Review(NamedTuple):
@@ -42,13 +33,6 @@ class Review(NamedTuple):
     redrill: bool
     before: CardState
     after: CardState
-
-
-class DueOn(NamedTuple):
-    """How many cards fall due on one day of the forecast."""
-
-    day: date
-    cards: int
 
 
 class Reviews:
@@ -137,13 +121,14 @@ class Reviews:
         return row is not None
 
     def redrills(self, day: date, deck: str | None = None) -> list[Card]:
-        """Cards whose latest grade of the day was below 4: SM-2 brings them back until they reach 4."""
+        """Cards whose latest grade of the day was below 4 (and not set aside since): SM-2 brings them back until 4."""
         clause, args = deck_clause(deck)
+        live, more = queued_clause(day)
         rows = self._conn.execute(
             f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} JOIN ("
             "  SELECT card_id, grade, MAX(id) AS last FROM reviews WHERE day = ? GROUP BY card_id"
-            f") r ON r.card_id = c.id WHERE r.grade < 4 AND c.retired = 0 AND {clause} ORDER BY r.last",
-            [day.isoformat(), *args],
+            f") r ON r.card_id = c.id WHERE r.grade < 4 AND {live} AND {clause} ORDER BY r.last",
+            [day.isoformat(), *more, *args],
         )
         return [card_from_row(r) for r in rows]
 
@@ -167,62 +152,33 @@ class Reviews:
         ).fetchone()
         return row[0]
 
-    # -- status ------------------------------------------------------------
-
-    def status(self, day: date, deck: str | None = None) -> list[DeckStatus]:
-        """Counts per deck, each from an index alone (no per-row expressions): fast at 100,000 cards.
-
-        Learned cards are the active ones neither new nor due.
-        """
+    def notes_graded_on(self, day: date, deck: str | None = None) -> set[str]:
+        """The notes with a card graded on ``day``: their other cards (siblings) wait until tomorrow."""
         clause, args = deck_clause(deck)
-        today = day.isoformat()
-        counts: dict[str, dict[str, int]] = {}
-
-        def tally(name: str, sql: str, params: list[str]) -> None:
-            for deck_name, count in self._conn.execute(sql, params):
-                counts.setdefault(deck_name, {})[name] = count
-
-        for deck_name, retired, count in self._conn.execute(
-            f"SELECT c.deck, c.retired, COUNT(*) FROM cards c WHERE {clause} GROUP BY c.deck, c.retired", args
-        ):
-            counts.setdefault(deck_name, {})["retired" if retired else "total"] = count
-        tally(
-            "new",
-            "SELECT c.deck, COUNT(*) FROM cards c INDEXED BY cards_new WHERE c.retired = 0 AND c.due IS NULL"
-            f" AND {clause} GROUP BY c.deck",
-            args,
+        rows = self._conn.execute(
+            f"SELECT DISTINCT c.note_key FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.day = ? AND {clause}",
+            [day.isoformat(), *args],
         )
-        tally(
-            "due",
-            f"SELECT c.deck, COUNT(*) FROM cards c WHERE retired = 0 AND due <= ? AND {clause} GROUP BY c.deck",
-            [today, *args],
-        )
-        for card in self.redrills(day, deck):
-            counts[card.deck]["redrills"] = counts[card.deck].get("redrills", 0) + 1
-        return [
-            DeckStatus(
-                deck=name,
-                new=c.get("new", 0),
-                due=c.get("due", 0),
-                redrills=c.get("redrills", 0),
-                learned=c.get("total", 0) - c.get("new", 0) - c.get("due", 0),
-                retired=c.get("retired", 0),
+        return {row[0] for row in rows}
+
+    def practise(self, card_id: int, grade: int, day: date, at: datetime, answer_ms: int) -> int:
+        """Log a cram grade: kept apart from the review log, it never moves a schedule."""
+        with self._transaction():
+            cursor = self._conn.execute(
+                "INSERT INTO practice (card_id, reviewed_at, day, grade, answer_ms) VALUES (?, ?, ?, ?, ?)",
+                (card_id, at.isoformat(timespec="milliseconds"), day.isoformat(), grade, answer_ms),
             )
-            for name, c in sorted(counts.items())
-        ]
+            assert cursor.lastrowid is not None
+            return cursor.lastrowid
 
-    def forecast(self, day: date, days: int, deck: str | None = None) -> list[DueOn]:
-        """Cards due on each of the next ``days`` days (overdue ones count for today, not here)."""
-        clause, args = deck_clause(deck)
-        end = day + timedelta(days=days)
-        counts = dict(
-            self._conn.execute(
-                f"SELECT c.due, COUNT(*) FROM cards c WHERE c.retired = 0 AND c.due > ? AND c.due <= ? AND {clause}"
-                " GROUP BY c.due",
-                [day.isoformat(), end.isoformat(), *args],
-            ).fetchall()
-        )
-        return [DueOn(d, counts.get(d.isoformat(), 0)) for d in (day + timedelta(days=i) for i in range(1, days + 1))]
+    def unpractise(self, practice_id: int) -> None:
+        with self._transaction():
+            self._conn.execute("DELETE FROM practice WHERE id = ?", (practice_id,))
+
+    def practice_log(self) -> list[tuple[int, date, int]]:
+        """Every cram grade as (card, day, grade), in the order given."""
+        rows = self._conn.execute("SELECT card_id, day, grade FROM practice ORDER BY id")
+        return [(card_id, date.fromisoformat(day), grade) for card_id, day, grade in rows]
 
 
 def _review(row: tuple[Any, ...]) -> Review:

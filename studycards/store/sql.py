@@ -7,11 +7,12 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from studycards.models import Card, CardState
+from studycards.models import Card, CardFlags, CardState
 
 CARD_COLUMNS = (
     "c.id, c.key, c.note_key, c.deck, c.kind, c.ord, c.front, c.back, c.context, c.tags, c.source, "
-    "c.line, c.paper, p.title, c.retired, c.ef, c.repetitions, c.interval, c.due, c.front_text, c.back_text"
+    "c.line, c.paper, p.title, c.retired, c.ef, c.repetitions, c.interval, c.due, c.front_text, c.back_text, "
+    "c.suspended, c.buried_until, c.lapses, c.leech"
 )
 CARD_FROM = "cards c LEFT JOIN papers p ON p.arxiv_id = c.paper"
 
@@ -44,7 +45,13 @@ def card_from_row(row: tuple[Any, ...]) -> Card:
         state=CardState(ef=row[15], repetitions=row[16], interval=row[17], due=day_of(row[18])),
         front_text=row[19],
         back_text=row[20],
+        flags=CardFlags(suspended=bool(row[21]), buried_until=day_of(row[22]), lapses=row[23], leech=bool(row[24])),
     )
+
+
+def queued_clause(day: date) -> tuple[str, list[str]]:
+    """Live cards a session on ``day`` may show: not retired, not suspended, not buried past ``day``."""
+    return "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?)", [day.isoformat()]
 
 
 def deck_clause(deck: str | None, column: str = "c.deck") -> tuple[str, list[str]]:

@@ -1,0 +1,102 @@
+"""What the user reads about the daily session: the status table, the idle message, the summary; pure.
+
+Every line of the summary and of the idle message stays within 40 columns, so a narrow
+terminal never wraps one mid-item.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from studycards.text import plural
+
+if TYPE_CHECKING:
+    from studycards.review.session import Idle, Summary
+    from studycards.store.database import CollectionStatus
+
+COLUMNS = ("new", "due", "re-drill", "young", "mature", "suspended", "retired")
+FIELDS = ("new", "due", "redrills", "young", "mature", "suspended", "retired")
+
+
+def status_text(day: date, status: CollectionStatus) -> str:
+    """One row per deck; young and mature split the learned cards at a 21-day interval, due ones included."""
+    if not status.decks:
+        return "No cards yet. Add notes with: studycards add NOTES.md"
+    width = max(len("deck"), *(len(s.deck) for s in status.decks))
+    head = f"{'deck':<{width}}" + "".join(f"  {name:>{len(name)}}" for name in COLUMNS)
+
+    def row(name: str, values: list[int]) -> str:
+        return f"{name:<{width}}" + "".join(f"  {v:>{len(c)}}" for c, v in zip(COLUMNS, values))
+
+    rows = [row(s.deck, [getattr(s, f) for f in FIELDS]) for s in status.decks]
+    rows.append(row("total", [sum(getattr(s, f) for s in status.decks) for f in FIELDS]))
+    days = "  ".join(f"{d.strftime('%a %d')}: {n + new}" for d, n, new in status.forecast)
+    lines = [f"Study day {day.isoformat()}", head, *rows, f"Next 7 days, reviews and new: {days}"]
+    leeches = sum(s.leeches for s in status.decks)
+    if leeches:
+        lines.append(f"{plural(leeches, 'leech')} (failed again and again): studycards list --leeches")
+    if status.new_waiting and status.new_per_day:
+        lines += limit_lines(status.new_waiting, status.new_per_day)
+    return "\n".join(lines)
+
+
+def limit_lines(waiting: int, limit: int) -> list[str]:
+    """New cards held back by the daily limit, and how to study more today."""
+    verb = "waits" if waiting == 1 else "wait"
+    return [
+        f"{plural(waiting, 'new card')} {verb} beyond today's {limit}.",
+        f"More today: studycards review --new {limit + min(waiting, max(limit, 1))}",
+    ]
+
+
+def status_json(day: date, status: CollectionStatus) -> dict:
+    return {
+        "day": day.isoformat(),
+        "decks": [s._asdict() for s in status.decks],
+        "forecast": [{"day": d.isoformat(), "due": n, "new": new} for d, n, new in status.forecast],
+        "new_waiting": status.new_waiting,
+    }
+
+
+def idle_text(day: date, idle: Idle) -> str:
+    """What to say when the queue is empty from the start: when the next card is due, and what the limit holds back."""
+    lines = ["Nothing due today."]
+    if idle.new_beyond_limit and idle.new_limit:
+        lines += limit_lines(idle.new_beyond_limit, idle.new_limit)
+    if idle.next_due is not None:
+        days = plural((idle.next_due - day).days, "day")
+        lines.append(f"Next card due on {idle.next_due.isoformat()} (in {days}).")
+    elif idle.new_waiting and not (idle.new_beyond_limit and idle.new_limit):
+        lines.append("Today's new cards are done; more come tomorrow.")
+    elif not idle.new_waiting:
+        lines.append("No cards yet. Add notes with: studycards add NOTES.md")
+    return "\n".join(lines)
+
+
+def summary_text(summary: Summary) -> str:
+    """The end of a session: what was done, how it went, and what tomorrow holds; no line over 40 columns."""
+    minutes, seconds = divmod(summary.seconds, 60)
+    spent = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
+    lines = ["Interrupted; every answer given is kept."] if summary.interrupted else []
+    if summary.reviewed or not (summary.redrills or summary.practice):
+        lines.append(f"Reviewed {plural(summary.reviewed, 'card')} ({summary.new} new).")
+    lines.append(f"Re-drills: {summary.redrills}.")
+    if summary.practice:
+        lines.append(f"Practice: {summary.practice} (schedules unchanged).")
+    lines.append(f"Time: {spent}.")
+    if summary.reviewed:
+        lines.append("Grades: " + " ".join(f"{g}:{n}" for g, n in enumerate(summary.grades)))
+    if summary.pending_redrills:
+        lines += [f"Re-drills left today: {summary.pending_redrills}.", "Run review again to finish them."]
+    if summary.buried:
+        lines.append(f"Siblings buried till tomorrow: {summary.buried}.")
+    if summary.suspended:
+        lines.append(f"Suspended: {summary.suspended}.")
+    for card_id in summary.leeches:
+        done = "suspended" if summary.leech_action == "suspend" else "tagged"
+        lines.append(f"Leech: card {card_id}, {done}.")
+    lines.append(f"Due tomorrow: {summary.due_tomorrow}.")
+    if summary.new_waiting and summary.new_limit:
+        lines += limit_lines(summary.new_waiting, summary.new_limit)
+    return "\n".join(lines)

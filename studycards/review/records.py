@@ -1,0 +1,66 @@
+"""What the session hands out: the frame a display draws, the summary at the end, and the user's habits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the screen shows of the card in front: ``back`` is None until revealed.
+
+    ``left`` is what remains after this card (new, review, re-drill); ``intervals`` the days
+    each grade 0-5 would schedule (empty when grades change nothing: re-drills, practice);
+    ``marks`` the hidden blank and the revealed answer, for the screen to stress.
+    """
+
+    context: str
+    position: int
+    total: int
+    front: str
+    back: str | None
+    redrill: bool = False
+    latex: bool = False
+    has_latex: bool = False
+    notice: str = ""
+    left: tuple[int, int, int] = (0, 0, 0)
+    intervals: tuple[int, ...] = ()
+    marks: tuple[str, str] = ("", "")
+    practice: bool = False
+
+
+class Display(Protocol):
+    def show(self, frame: Frame) -> None: ...
+
+    def say(self, text: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Summary:
+    day: date
+    reviewed: int
+    new: int
+    grades: tuple[int, ...]
+    redrills: int
+    pending_redrills: int
+    seconds: int
+    due_tomorrow: int
+    interrupted: bool = False
+    buried: int = 0
+    leeches: tuple[int, ...] = ()
+    suspended: int = 0
+    practice: int = 0
+    new_waiting: int = 0
+    new_limit: int = 0
+    leech_action: str = "suspend"
+
+
+@dataclass(frozen=True)
+class Habits:
+    """How the user likes sessions to go (``config.toml``): burying siblings, and what a leech does."""
+
+    bury_siblings: bool = True
+    leech_lapses: int = 8
+    leech_action: str = "suspend"

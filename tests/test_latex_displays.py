@@ -50,6 +50,8 @@ TRAILING = [
     ("a = b\\.", "a = b\\."),
     ("a = b\\qquad \\text{and}", "a = b\\qquad \\text{and}"),
     ("x_{i,}", "x_{i,}"),
+    ("y = X", "y = X"),
+    ("y = \\max~", "y = \\max"),
     ("  a\n  =\tb  ", "a = b"),
 ]
 
@@ -97,6 +99,7 @@ ROWS = [
     ),
     ("alignat-column-count-is-not-math", "\\begin{alignat}{2} a &= b & c &= d \\end{alignat}", ["a = b c = d"]),
     ("marks-are-not-math", eq("a = b \\label{x} \\tag{T}") + eq("c \\nonumber") + eq("d \\notag"), ["a = b", "c", "d"]),
+    ("a-label-inside-a-tag-is-part-of-the-tag", eq("a \\tag{b\\label{x}} \\label{y}"), ["a"]),
     ("eqno-is-not-math", "$$ a = b \\eqno(7) $$ $$ c \\leqno 8 $$", ["a = b", "c"]),
     ("empty-rows-are-dropped", eq("\\\\ a \\\\ \\\\", "multline"), ["a"]),
     (

@@ -274,6 +274,13 @@ NUMBERS = [
         + eq("d"),
         "1.0.1 1.1.1 1.2.1 2.1.1",
     ),
+    (
+        "book-numberwithin-chapter-again",
+        "book",
+        "\\counterwithout{equation}{chapter}\\numberwithin{equation}{chapter}",
+        "\\chapter{A}" + eq("a") + "\\chapter{B}" + eq("b"),
+        "1.1 2.1",
+    ),
     ("book-part-does-not-reset", "book", "", "\\chapter{A}" + eq("a") + "\\part{P}\\chapter{B}" + eq("b"), "1.1 2.1"),
     ("align-trailing-line-break-takes-a-number-it-does-not-show", "article", "", eq("a\\\\", "align") + eq("b"), "1 3"),
     ("leqno-and-eqno", "article", "", "$$a\\eqno(7)$$ $$b\\leqno 8$$" + eq("c"), "7 8 1"),
@@ -338,7 +345,22 @@ KNOWN_DEPARTURES = [
         "1.1",
         "I.1",
     ),
-    ("xxalignat-has-no-numbers", "article", "", "\\begin{xxalignat}{2}a&=1&b&=2\\end{xxalignat}" + eq("c"), "1 2", "1"),
+    (
+        "xxalignat-has-no-numbers",
+        "article",
+        "",
+        "\\begin{xxalignat}{2}a&=1&b&=2\\\\c&=3&d&=4\\end{xxalignat}" + eq("e"),
+        "1 2 3",
+        "1",
+    ),
+    (
+        "theequation-with-the-page-counter",
+        "article",
+        "\\renewcommand{\\theequation}{\\Alph{page}\\arabic{page}.\\arabic{equation}}",
+        eq("a"),
+        "00.1",
+        "A1.1",
+    ),
     ("appendix-before-a-section", "article", "\\numberwithin{equation}{section}", "\\appendix" + eq("a"), "0.1", ".1"),
 ]
 
@@ -384,6 +406,29 @@ REFERENCES = [
         "\\chapter{A}" + fig("A", "f1") + "\\chapter{B}" + fig("B", "f2") + fig("C", "t1", "table"),
         "\\ref{f1}; \\ref{f2}; \\ref{t1}.",
         "1.1; 2.1; 2.1.",
+    ),
+    (
+        "floats-reset-per-chapter-not-per-section",
+        "book",
+        "",
+        "\\chapter{A}"
+        + fig("A", "f1")
+        + fig("B", "t1", "table")
+        + "\\section{S}"
+        + fig("C", "f2")
+        + fig("D", "t2", "table")
+        + "\\chapter{B}"
+        + fig("E", "t3", "table"),
+        "\\ref{f1}; \\ref{t1}; \\ref{f2}; \\ref{t2}; \\ref{t3}.",
+        "1.1; 1.1; 1.2; 1.2; 2.1.",
+    ),
+    (
+        "headings-before-their-parents",
+        "article",
+        "",
+        "\\subsection{A}\\label{a}\\subsubsection{B}\\label{b}",
+        "\\ref{a}; \\ref{b}.",
+        "0.1; 0.1.1.",
     ),
     (
         "floats-go-on-through-the-appendix",
@@ -524,3 +569,19 @@ REFUSED = [
 @pytest.mark.parametrize("cls, preamble, body, ours", [pytest.param(*case[1:], id=case[0]) for case in REFUSED])
 def test_what_latex_refuses_is_pinned(tmp_path: Path, cls: str, preamble: str, body: str, ours: str):
     assert numbers(tmp_path, cls, preamble, body) == ours
+
+
+def test_heading_numbers_are_pinned(tmp_path: Path):
+    """As the PDF numbers them, but for two departures: a part shows "Part I" there, and a book
+    prints no number on a subsubsection (a ``\\ref`` to it reads its subsection's 1.1.1)."""
+    body = "\\part{P}\\chapter{C}\\section{S}\\subsection{T}\\subsubsection{U}\\section*{V}\\appendix\\chapter{W}"
+    (tmp_path / "main.tex").write_text(source("book", "", body), encoding="utf-8")
+    assert [(s.title, s.level, s.number) for s in read_document(tmp_path).sections] == [
+        ("P", -1, ""),
+        ("C", 0, "1"),
+        ("S", 1, "1.1"),
+        ("T", 2, "1.1.1"),
+        ("U", 3, "1.1.1.1"),
+        ("V", 1, ""),
+        ("W", 0, "A"),
+    ]

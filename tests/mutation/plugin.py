@@ -20,6 +20,11 @@ ROOT = os.environ.get("MUTATION_ROOT", "")
 COVERAGE_OUT = os.environ.get("MUTATION_COVERAGE_OUT", "")
 SELECT = os.environ.get("MUTATION_SELECT", "")
 
+if SELECT:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (8 * 1024**3, resource.RLIM_INFINITY))
+
 _coverage = None
 if COVERAGE_OUT:
     import coverage

@@ -41,12 +41,13 @@ COPIED = ("studycards", "tests", "decks", "pyproject.toml", "README.md")
 TARGETS: dict[str, list[tuple[str, frozenset[str] | None]]] = {
     "sm2": [("studycards/sm2.py", None)],
     "review": [
-        (
-            "studycards/review/session.py",
-            frozenset({"build_queue", "card_context", "card_sides", "cloze_sides", "summary", "idle_text"}),
-        )
+        ("studycards/review/session.py", frozenset({"summary"})),
+        ("studycards/review/queue.py", frozenset({"plan_queue"})),
+        ("studycards/review/sides.py", None),
     ],
     "notes": [("studycards/notes/parser.py", None), ("studycards/notes/syntax.py", None)],
+    "parser": [("studycards/notes/parser.py", None)],
+    "syntax": [("studycards/notes/syntax.py", None)],
     "ids": [("studycards/paper/ids.py", None)],
     "numbering": [("studycards/latex/numbering.py", None)],
     "archive": [("studycards/paper/archive.py", None)],
@@ -264,6 +265,8 @@ def run_mutant(
             return Outcome(mutant, "survived", len(tests), time.monotonic() - started)
         if code == 5:
             return Outcome(mutant, "uncovered", 0, time.monotonic() - started)
+        if code < 0:
+            return Outcome(mutant, "killed", len(tests), time.monotonic() - started, f"pytest died of signal {-code}")
         if code in (1, 2, 3):
             killer = next((line[7:] for line in text.splitlines() if line.startswith("FAILED ")), "")
             killer = killer or next((line[6:] for line in text.splitlines() if line.startswith("ERROR ")), "")

@@ -312,3 +312,38 @@ def test_obsidian_schedule_comments_start_new_cards_and_only_new_ones(cli, tmp_p
         3,
         2.3,
     )
+
+
+OBSIDIAN_VAULT = """---
+aliases: [adam]
+sr-due: 2026-12-01
+---
+# Optimisers
+
+Adam::Adaptive moment estimation <!--SR:!2026-12-05,3,230-->
+Momentum:::A running average of gradients <!--SR:!2026-12-01,1,250!2026-12-10,10,270-->
+
+What does AdaMax divide by?
+?
+An exponentially weighted infinity norm
+<!--SR:!2026-11-30,6,210-->
+
+Nesterov::looks ahead
+"""
+
+
+def test_an_obsidian_vault_keeps_its_cards_and_their_schedules(cli, home, tmp_path):
+    config(home, 'separators = "compact"\n')
+    write(tmp_path / "vault" / "optimisers.md", OBSIDIAN_VAULT)
+    out = added(cli, tmp_path / "vault")
+    assert out.startswith("Added 5 cards")
+    got = [(c["kind"], c["ord"], c["front"], c["back"], c["due"], c["interval"], c["ef"]) for c in listed(cli)]
+    assert got == [
+        ("basic", 0, "Adam", "Adaptive moment estimation", "2026-12-05", 3, 2.3),
+        ("reversed", 0, "Momentum", "A running average of gradients", "2026-12-01", 1, 2.5),
+        ("reversed", 1, "A running average of gradients", "Momentum", "2026-12-10", 10, 2.7),
+        ("basic", 0, "What does AdaMax divide by?", "An exponentially weighted infinity norm", "2026-11-30", 6, 2.1),
+        ("basic", 0, "Nesterov", "looks ahead", None, 0, 2.5),
+    ]
+    due = json.loads(cli("list", "--due", "--json", now="2026-11-30T09:00").stdout)["cards"]
+    assert [c["front"] for c in due] == ["What does AdaMax divide by?"]

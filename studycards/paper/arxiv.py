@@ -9,6 +9,7 @@ return.  One client serves one run, so its spacing between requests holds.
 
 from __future__ import annotations
 
+import errno
 import os
 import tempfile
 import time
@@ -20,7 +21,16 @@ from typing import Any
 from studycards.errors import StudycardsError
 from studycards.models import Paper
 from studycards.paper.ids import ArxivId, find_code_links, parse_id
-from studycards.paper.network import HttpStatus, Network, timeout_session, with_retries
+from studycards.paper.network import (
+    CutOff,
+    HttpStatus,
+    Network,
+    Overdue,
+    TooLarge,
+    read_chunks,
+    timeout_session,
+    with_retries,
+)
 
 __all__ = ["ArxivClient", "Network"]
 
@@ -81,8 +91,12 @@ class ArxivClient:
         return with_retries(lambda: self._download_once(url, dest, progress), self.net, f"arXiv ({url})", self.sleep)
 
     def _api_client(self) -> Any:
+        import logging
+
         import arxiv
 
+        logging.getLogger("arxiv").addHandler(logging.NullHandler())  # its warnings would be a second stderr line
+        logging.getLogger("arxiv").propagate = False
         if self._api is None:
             client = arxiv.Client(page_size=100, delay_seconds=self.net.delay, num_retries=0)
             client.query_url_format = self.net.api_url + "?{}"
@@ -196,41 +210,71 @@ def _and(items: list[str]) -> str:
 def _save_stream(
     response: Any, url: str, dest: Path, total: int | None, progress: ProgressFn | None, net: Network
 ) -> Path:
-    """Stream the body to a temporary file beside ``dest/eprint``, bounded in size and time, then rename it."""
-    import urllib3
+    """Stream the body to a temporary file beside ``dest/eprint``, bounded in size and time, then rename it.
 
-    deadline = time.monotonic() + 10 * net.timeout
+    The deadline is for the whole download and is checked at every read, so a
+    server sending a byte at a time cannot hold ``fetch`` past it.  A body
+    shorter than its Content-Length is refused before the cache keeps it.
+    """
+    limit = 10 * net.timeout
+    deadline = time.monotonic() + limit
+    _remove_stale_parts(dest)
     part: Path | None = None
     try:
-        with tempfile.NamedTemporaryFile(dir=dest, prefix=".eprint-", suffix=".part", delete=False) as handle:
-            part = Path(handle.name)
+        with tempfile.NamedTemporaryFile(dir=dest, prefix=f".eprint-{os.getpid()}-", suffix=".part", delete=False) as f:
+            part = Path(f.name)
             done = 0
-            for chunk in _raw_chunks(response, urllib3):
-                done += len(chunk)
-                if done > net.max_download:
-                    raise StudycardsError(f"the e-print at {url} is over the limit of {net.max_download} bytes")
-                if time.monotonic() > deadline:
-                    raise StudycardsError(f"the e-print at {url} took longer than {10 * net.timeout:g} s")
-                handle.write(chunk)
-                if progress:
-                    progress(done, total)
-        if total is not None and done < total:
-            raise StudycardsError(f"the e-print at {url} was cut off after {done} of {total} bytes")
+            try:
+                for chunk in read_chunks(response.raw, deadline, net.max_download, decode=False):
+                    done += len(chunk)
+                    f.write(chunk)
+                    if progress:
+                        progress(done, total)
+            except TooLarge:
+                raise StudycardsError(f"the e-print at {url} is over the limit of {net.max_download} bytes") from None
+            except Overdue:
+                raise StudycardsError(f"the e-print at {url} took longer than {limit:g} s; try again later") from None
+            except CutOff:
+                raise StudycardsError(_cut(url, done, total)) from None
+        if total is not None and done != total:
+            raise StudycardsError(_cut(url, done, total))
         target = dest / "eprint"
         os.replace(part, target)
         return target
+    except OSError as exc:
+        if exc.errno is None:  # requests' errors are OSErrors too; they are with_retries' to word
+            raise
+        raise StudycardsError(_cannot_save(dest, exc)) from None
     finally:
         if part is not None:
             part.unlink(missing_ok=True)
 
 
-def _raw_chunks(response: Any, urllib3: Any) -> Any:
-    """The bytes exactly as served (no Content-Encoding decoding), with urllib3's errors made requests' errors."""
-    import requests
+def _cut(url: str, done: int, total: int | None) -> str:
+    of = f" of {total}" if total is not None else ""
+    return f"the download of the e-print at {url} was cut off after {done}{of} bytes; try again"
 
+
+def _cannot_save(dest: Path, exc: OSError) -> str:
+    from studycards.store.errors import no_space
+
+    return no_space(dest / "eprint") if exc.errno == errno.ENOSPC else f"cannot write {dest / 'eprint'}: {exc.strerror}"
+
+
+def _remove_stale_parts(dest: Path) -> None:
+    """A download killed midway leaves its ``.part``; the next one removes those whose process is gone."""
+    for stale in dest.glob(".eprint-*.part"):
+        pid = stale.name.split("-")[1]
+        if pid.isdigit() and _alive(int(pid)) and int(pid) != os.getpid():
+            continue
+        stale.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
     try:
-        yield from response.raw.stream(64 * 1024, decode_content=False)
-    except urllib3.exceptions.ReadTimeoutError as exc:
-        raise requests.exceptions.Timeout(str(exc)) from None
-    except urllib3.exceptions.HTTPError as exc:
-        raise requests.exceptions.ConnectionError(str(exc)) from None
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

@@ -132,26 +132,51 @@ def _with_source(
     from studycards.paper.archive import unpack
 
     versioned = ArxivId(paper.arxiv_id, paper.version).versioned
-    eprint = _eprint(versioned, folder, client, refresh, progress)
-    try:
-        kind = unpack(eprint, folder / "src")
-    except StudycardsError as exc:
-        raise StudycardsError(f"{versioned}: {exc}") from None
+    stamp = folder / "eprint.id"
+    for attempt in range(2):
+        eprint, downloaded = _eprint(versioned, folder, client, refresh or attempt > 0, progress)
+        try:
+            kind = unpack(eprint, folder / "src")
+            break
+        except StudycardsError as exc:
+            damaged = "damaged" in str(exc)
+            if not damaged:  # whole but refused: kept, so the next fetch refuses it without asking arXiv again
+                _write_stamp(stamp, versioned)
+            elif downloaded:  # cut or corrupted on the way: the cache must not keep it
+                eprint.unlink(missing_ok=True)
+            if downloaded or not damaged:
+                raise StudycardsError(f"{versioned}: {exc}{'; try again' if damaged else ''}") from None
+            stamp.unlink(missing_ok=True)  # a cached e-print found damaged: fetched again, once
+    _write_stamp(stamp, versioned)
     if kind == "pdf":
         problem = f"arXiv has only a PDF of {versioned}, no LaTeX source"
         return _Fetched(FetchResult(paper, True, kind, None, equations=0, problem=problem), ())
     return _read_source(paper, kind, folder / "src")
 
 
-def _eprint(versioned: str, folder: Path, client: ArxivClient, refresh: bool, progress: ProgressFn | None) -> Path:
-    """``folder/eprint``: the cached one when it is of this version (its stamp says so), else downloaded."""
+def _eprint(
+    versioned: str, folder: Path, client: ArxivClient, refresh: bool, progress: ProgressFn | None
+) -> tuple[Path, bool]:
+    """``folder/eprint`` and whether it was downloaded now: the cached one when its stamp says this version.
+
+    The stamp is written only once the e-print was read whole, so a damaged or
+    cut download is never taken for a good one; a cached one found damaged is fetched again.
+    """
     eprint, stamp = folder / "eprint", folder / "eprint.id"
     reuse = not refresh and eprint.is_file() and stamp.is_file() and stamp.read_text().strip() == versioned
-    if not reuse:
-        report = (lambda done, total: progress(versioned, done, total)) if progress else None
-        client.download_source(versioned, folder, report)
+    if reuse:
+        return eprint, False
+    stamp.unlink(missing_ok=True)
+    report = (lambda done, total: progress(versioned, done, total)) if progress else None
+    client.download_source(versioned, folder, report)
+    return eprint, True
+
+
+def _write_stamp(stamp: Path, versioned: str) -> None:
+    try:
         stamp.write_text(versioned + "\n")
-    return eprint
+    except OSError as exc:
+        raise StudycardsError(f"cannot write {stamp}: {exc.strerror}") from None
 
 
 def _read_source(paper: Paper, kind: str, src: Path) -> _Fetched:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -30,6 +31,8 @@ DEFAULT_API_URL = "https://export.arxiv.org/api/query"
 DEFAULT_SRC_URL = "https://arxiv.org/src"
 ARXIV_DELAY = 3.0
 MAX_DOWNLOAD_BYTES = 100 * 1024 * 1024
+MAX_API_BYTES = 20 * 1024 * 1024  # a page of 100 entries is about 300 KB
+CHUNK = 64 * 1024
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 USER_AGENT = f"studycards/{__version__}"
 
@@ -110,8 +113,17 @@ class HttpStatus(Exception):
         self.body = body
 
 
-def timeout_session(timeout: float) -> Any:
-    """A ``requests`` session that always sets a timeout and keeps its last response (the ``arxiv`` client hides it)."""
+class CutOff(Exception):
+    """The server closed the connection before the whole answer came: worth saying so, not "cannot reach"."""
+
+
+def timeout_session(timeout: float, max_answer: int = MAX_API_BYTES) -> Any:
+    """A ``requests`` session that always sets a timeout and keeps its last response (the ``arxiv`` client hides it).
+
+    An answer not asked to stream is read here, within ``timeout`` seconds for the
+    whole of it and at most ``max_answer`` bytes: requests alone would wait on a
+    server dribbling a byte at a time, and hold any size of answer in memory.
+    """
     import requests
 
     class TimeoutSession(requests.Session):
@@ -122,7 +134,14 @@ def timeout_session(timeout: float) -> Any:
         def request(self, *args: Any, **kwargs: Any) -> Any:
             if kwargs.get("timeout") is None:
                 kwargs["timeout"] = timeout
-            return super().request(*args, **kwargs)
+            if kwargs.get("stream"):
+                return super().request(*args, **kwargs)
+            started = time.monotonic()
+            response = super().request(*args, **{**kwargs, "stream": True})
+            with response:
+                chunks = read_chunks(response.raw, started + timeout, max_answer, decode=True)
+                response._content = b"".join(chunks)
+            return response
 
     session = TimeoutSession()
     session.headers["User-Agent"] = USER_AGENT
@@ -132,6 +151,43 @@ def timeout_session(timeout: float) -> Any:
 
     session.hooks["response"].append(remember)
     return session
+
+
+def read_chunks(raw: Any, deadline: float, limit: int, *, decode: bool) -> Any:
+    """The body as it arrives, each read returning what one ``recv`` got, so ``deadline`` is checked that often.
+
+    Raises :class:`Overdue` past the deadline, :class:`TooLarge` past ``limit``
+    bytes and :class:`CutOff` when the connection ends early.
+    """
+    import requests
+    import urllib3
+
+    done = 0
+    while True:
+        if time.monotonic() > deadline:
+            raise Overdue(deadline)
+        try:
+            chunk = raw.read1(CHUNK, decode_content=decode)
+        except urllib3.exceptions.ReadTimeoutError as exc:
+            raise requests.exceptions.Timeout(str(exc)) from None
+        except urllib3.exceptions.ProtocolError as exc:
+            raise CutOff(done) from exc
+        except urllib3.exceptions.HTTPError as exc:
+            raise requests.exceptions.ConnectionError(str(exc)) from None
+        if not chunk:
+            return
+        done += len(chunk)
+        if done > limit:
+            raise TooLarge(limit)
+        yield chunk
+
+
+class Overdue(Exception):
+    """The whole answer did not come within its deadline (each read may still have been quick)."""
+
+
+class TooLarge(Exception):
+    """An answer over its bound: the caller names what and how much."""
 
 
 def with_retries(call: Callable[[], T], net: Network, what: str, sleep: Callable[[float], None]) -> T:
@@ -158,6 +214,13 @@ def with_retries(call: Callable[[], T], net: Network, what: str, sleep: Callable
             attempt += 1
         except requests.exceptions.Timeout:
             raise StudycardsError(f"{what} did not answer within {net.timeout:g} s; try again later") from None
+        except Overdue:
+            late = f"{what} did not send its whole answer within {net.timeout:g} s; try again later"
+            raise StudycardsError(late) from None
+        except CutOff:
+            raise StudycardsError(f"{what} closed the connection before the answer was complete; try again") from None
+        except TooLarge as exc:
+            raise StudycardsError(f"{what} sent an answer over the limit of {exc.args[0]} bytes; refused") from None
         except requests.exceptions.RequestException as exc:
             if "timed out" in str(exc):
                 raise StudycardsError(f"{what} did not answer within {net.timeout:g} s; try again later") from None

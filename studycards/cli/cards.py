@@ -21,8 +21,9 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
     """Add cards from markdown notes files or folders (all *.md inside).
 
     Re-adding is safe: unchanged cards keep their history, an edited back
-    updates its card, an edited front retires the old card and adds a new one.
-    Nothing is written if any card is malformed.
+    updates its card, an edited front retires the old card and adds a new one,
+    and a renamed deck takes its cards along. Cards of a file deleted from a
+    folder given again are retired. Nothing is written if any card is malformed.
 
     \b
     Example:

@@ -200,7 +200,7 @@ def test_two_review_processes_at_the_same_moment(adam):
             for child in (a, b):
                 child.send(" ")
             for child in (a, b):
-                child.expect_exact("grade 0-5")
+                child.expect_exact(" again")  # the grade legend after the reveal
             a.send(str(grade_a))  # both grades at once: either may reach the collection first
             b.send(str(grade_b))
             for child in (a, b):
@@ -240,7 +240,7 @@ def test_review_while_add_writes_a_large_file(adam, tmp_path):
         time.sleep(0.001)
     for position in range(2, 6):
         child.send(" ")
-        child.expect_exact("grade 0-5")
+        child.expect_exact(" again")  # the grade legend after the reveal
         child.send("5")
         child.expect_exact(f"{position} / 6")
     child.send("q")

@@ -194,7 +194,7 @@ def test_review_killed_right_after_a_grade_keeps_every_grade_given(cli, tmp_path
             child.expect_exact("[space] show answer")
             for position, grade in enumerate(grades, start=1):
                 child.send(" ")
-                child.expect_exact("grade 0-5")
+                child.expect_exact(" again")  # the grade legend after the reveal
                 child.send(str(grade))
                 if position <= confirmed:  # the next card is on screen: this grade is saved
                     child.expect_exact("[space] show answer")

@@ -350,18 +350,19 @@ def test_draw_shows_context_position_front_and_keys():
         front="Scaled dot-product attention:",
         back=None,
         has_latex=True,
+        left=(2, 19, 0),
     )
     lines = draw(frame, 72).splitlines()
     assert lines[0].startswith(" Attention Is All You Need › Implementation") and lines[0].endswith("3 / 24")
-    assert len(lines[0]) == 71 and set(lines[1].strip()) == {"─"}
+    assert len(lines[0]) == 71 and lines[1] == " ── 2 new · 19 review · 0 re-drill " + "─" * 36
     assert lines[2] == " Scaled dot-product attention:"
-    assert lines[-2:] == [" [space] show answer   [u] undo   [s] skip   [e] edit   [l] LaTeX", " [q] quit"]
-    assert draw(frame, 80).splitlines()[-1] == (
-        " [space] show answer   [u] undo   [s] skip   [e] edit   [l] LaTeX   [q] quit"
-    )
+    assert lines[-2:] == [
+        " [space] show answer   [u] undo   [s] skip   [!] suspend   [b] bury",
+        " [e] edit   [l] LaTeX   [q] quit",
+    ]
     revealed = draw(Frame(**{**frame.__dict__, "back": "softmax(QKᵀ/√dₖ)V", "redrill": True}), 72)
     assert "re-drill   3 / 24" in revealed and " softmax(QKᵀ/√dₖ)V" in revealed
-    assert " grade 0-5   [u] undo" in revealed
+    assert " 0-3 again · 4-5 done (re-drill, schedule kept)\n [u] undo" in revealed
 
 
 def _dump(db: Path) -> list:

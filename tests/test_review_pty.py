@@ -18,11 +18,11 @@ from tests.paths import DECKS
 
 NOW = "2026-11-23T09:00"
 DAY = date(2026, 11, 23)
-ADAM = [  # the first cards of decks/adam.md, in notes order: (front, start of the back)
+ADAM = [  # the first cards of decks/adam.md in a day's queue (reverse cards wait: siblings): (front, back start)
     ("Adam", "Adaptive moment estimation"),
-    ("Adaptive moment estimation: per-parameter", "Adam"),
     ("AdaMax", "The variant of Adam"),
-    ("The variant of Adam that divides", "AdaMax"),
+    ("Which two methods does Adam combine", "AdaGrad, which works well"),
+    ("How does Adam react to rescaling", "It is invariant"),
 ]
 
 
@@ -54,7 +54,7 @@ def front(child: pexpect.spawn, position: str, text: str) -> None:
 def reveal(child: pexpect.spawn, back: str, key: str = " ") -> None:
     child.send(key)
     child.expect_exact(back)
-    child.expect_exact("grade 0-5")
+    child.expect_exact(" again")  # the grade legend: 0-2 again, or 0-3 again for a re-drill
 
 
 def states(home: Path) -> tuple[dict[str, CardState], dict[str, list[tuple[int, bool]]]]:
@@ -157,6 +157,7 @@ def test_a_killed_session_loses_at_most_the_card_on_screen(adam):
 
 
 def test_e_opens_the_editor_at_the_card_and_shows_the_edited_card(cli, adam, tmp_path):
+    (adam / "config.toml").write_text("bury_siblings = false\n")  # the edited reverse card comes next
     notes = tmp_path / "adam.md"
     notes.write_text((DECKS / "adam.md").read_text())
     assert cli("add", notes, "--deck", "Mine", now=NOW).exit_code == 0

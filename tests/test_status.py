@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from studycards.models import CardState
+from studycards.models import CardFlags, CardState
 from studycards.store.cards import CardContent
-from studycards.store.database import open_store
-from studycards.models import CardFlags
 from studycards.store.counts import DeckStatus, DueOn
+from studycards.store.database import open_store
 
 DAY = date(2026, 11, 23)
 

@@ -12,9 +12,9 @@ from studycards.errors import GradedElsewhere, StudycardsError
 from studycards.models import CardState, Equation, Paper, Question
 from studycards.store import Store, open_store
 from studycards.store.cards import CardContent, CardPlace
+from studycards.store.counts import DueOn
 from studycards.store.exports import ExportDeck, ExportedNote
 from studycards.store.files import FileHash
-from studycards.store.counts import DueOn
 from studycards.store.reviews import Review
 
 DAY = date(2026, 11, 23)

@@ -68,7 +68,8 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None, c
             if not session.queue:
                 click.echo(idle_text(day, idle(store, day, deck, new_limit)))
                 return
-            summary = session.run(keys, Screen(sys.stdout))
+            with Screen(sys.stdout) as screen:
+                summary = session.run(keys, screen)
         click.echo(summary_text(summary))
 
 

@@ -11,16 +11,24 @@ import os
 import select
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TextIO
 
-from studycards.review.session import Frame
+from studycards.review.layout import Style, body, draw, draw_change, header, key_lines, notice_lines
+from studycards.review.records import Frame
+
+__all__ = ["Keys", "Screen", "draw", "draw_change"]
 
 CLEAR = "\x1b[H\x1b[2J"
 MAX_WIDTH = 100
+MIN_WIDTH = 30
+MIN_HEIGHT = 10
+ARROWS = {b"[A": "up", b"[B": "down", b"OA": "up", b"OB": "down", b"[5~": "pgup", b"[6~": "pgdn"}
+PAGE_KEYS = "[space/↓] more"
 
 
 class Keys:
@@ -70,9 +78,10 @@ class Keys:
         if not first:
             raise EOFError
         if first == b"\x1b":
+            rest = b""
             while select.select([fd], [], [], 0.02)[0]:
-                os.read(fd, 16)
-            return "\x1b"
+                rest += os.read(fd, 16)
+            return ARROWS.get(rest, "\x1b")
         data = first
         extra = 3 if first[0] >= 0xF0 else 2 if first[0] >= 0xE0 else 1 if first[0] >= 0xC0 else 0
         if extra:
@@ -111,100 +120,98 @@ def _fileno(stream: TextIO) -> int | None:
 
 
 class Screen:
-    """Draws frames: a terminal is cleared for each card; a pipe gets each part once, as plain lines."""
+    """Draws frames: a terminal is cleared for each card; a pipe gets each part once, as plain lines.
+
+    On a terminal the frame follows the window: it is laid out again at the new size when the
+    window changes (SIGWINCH), and a card taller than the window is paged with its header kept.
+    Bold and colour only on a terminal, and not when ``NO_COLOR`` is set.
+    """
 
     def __init__(self, stream: TextIO, is_tty: bool | None = None, width: int | None = None) -> None:
         self.stream = stream
         fd = _fileno(stream)
+        self.fd = fd
         self.is_tty = (fd is not None and os.isatty(fd)) if is_tty is None else is_tty
-        self.width = max(40, width or min(MAX_WIDTH, shutil.get_terminal_size((80, 24)).columns))
+        self.fixed_width = width
+        self.style = Style(on=self.is_tty and not os.environ.get("NO_COLOR"))
         self._last: Frame | None = None
+        self._offset = 0
+        self._more = False
+        self._room = 1
+        self._saved_handler: object = None
+
+    def __enter__(self) -> Screen:
+        if self.is_tty and hasattr(signal, "SIGWINCH"):
+            self._saved_handler = signal.signal(signal.SIGWINCH, self._resized)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._saved_handler is not None:
+            signal.signal(signal.SIGWINCH, self._saved_handler)  # type: ignore[arg-type]
+            self._saved_handler = None
+
+    def _resized(self, signum: int, stack: object) -> None:
+        if self._last is not None:
+            self._draw(self._last)
+
+    def size(self) -> tuple[int, int]:
+        """Columns and lines to lay out in: the window's own size on a terminal, read afresh every time."""
+        columns, lines = 80, 24
+        if self.fd is not None and self.is_tty:
+            with suppress(OSError):
+                columns, lines = os.get_terminal_size(self.fd)
+        else:
+            columns = shutil.get_terminal_size((80, 24)).columns
+        return max(MIN_WIDTH, self.fixed_width or min(MAX_WIDTH, columns)), max(MIN_HEIGHT, lines)
 
     def show(self, frame: Frame) -> None:
-        if self.is_tty:
-            self._write(CLEAR + draw(frame, self.width))
-        else:
-            self._write(draw_change(self._last, frame, self.width))
+        last = self._last
+        if last is None or (last.position, last.front, last.total) != (frame.position, frame.front, frame.total):
+            self._offset = 0
         self._last = frame
+        if self.is_tty:
+            self._draw(frame)
+        else:
+            self._write(draw_change(last, frame, self.size()[0]))
+
+    def _draw(self, frame: Frame) -> None:
+        width, height = self.size()
+        top = header(frame, width)
+        lines = body(frame, width, self.style)
+        notice = notice_lines(frame.notice, width)
+        room = height - len(top) - len(notice) - 1 - len(key_lines(frame, width, self.style, PAGE_KEYS))
+        paged = len(lines) + 1 + len(key_lines(frame, width, self.style)) + len(notice) + len(top) > height
+        self._room = max(1, room)
+        if paged:
+            self._offset = max(0, min(self._offset, len(lines) - max(1, room)))
+            shown = lines[self._offset : self._offset + max(1, room)]
+            self._more = self._offset + len(shown) < len(lines)
+            where = PAGE_KEYS if self._more else "[↑] back" if self._offset else ""
+            keys = key_lines(frame, width, self.style, where)
+            shown += [""] * (max(1, room) - len(shown))
+        else:
+            self._offset, self._more = 0, False
+            shown, keys = lines, key_lines(frame, width, self.style)
+        self._write(CLEAR + "\n".join([*top, *shown, "", *keys, *notice]) + "\n")
+
+    def scroll(self, key: str) -> bool:
+        """Page a tall card: space and down go on while there is more, up goes back; False if nothing moved."""
+        if not self.is_tty or self._last is None:
+            return False
+        step = self._room
+        if key in (" ", "down", "pgdn") and self._more:
+            self._offset += step if key != "down" else 1
+        elif key in ("up", "pgup") and self._offset:
+            self._offset = max(0, self._offset - (step if key == "pgup" else 1))
+        else:
+            return False
+        self._draw(self._last)
+        return True
 
     def say(self, text: str) -> None:
-        self._write(text + "\n")
+        width = self.size()[0]
+        self._write("\n".join(notice_lines(text, width)) + "\n")
 
     def _write(self, text: str) -> None:
         self.stream.write(text)
         self.stream.flush()
-
-
-def draw(frame: Frame, width: int = 80) -> str:
-    """A card as in DESIGN §6: context and position, a rule, the front, then the back once revealed."""
-    lines = _header(frame, width) + _indent(frame.front, width)
-    if frame.back is not None:
-        lines += _back(frame, width)
-    return "\n".join(lines + _footer(frame, width)) + "\n"
-
-
-def draw_change(last: Frame | None, frame: Frame, width: int = 80) -> str:
-    """For a pipe: the whole card when it changes, otherwise only the back just revealed and any notice."""
-    same = last is not None and (last.context, last.position, last.total, last.front, last.latex, last.redrill) == (
-        frame.context,
-        frame.position,
-        frame.total,
-        frame.front,
-        frame.latex,
-        frame.redrill,
-    )
-    if last is None or not same:
-        return draw(frame, width)
-    if last.back is None and frame.back is not None:
-        return "\n".join(_back(frame, width)[1:] + _footer(frame, width)) + "\n"
-    return frame.notice + "\n" if frame.notice else ""
-
-
-def _header(frame: Frame, width: int) -> list[str]:
-    position = f"{frame.position} / {frame.total}"
-    if frame.redrill:
-        position = "re-drill   " + position
-    context = frame.context
-    room = width - len(position) - 4
-    if len(context) > room:
-        context = "…" + context[-(room - 1) :]
-    gap = " " * max(2, width - 2 - len(context) - len(position))
-    return [f" {context}{gap}{position}", " " + "─" * (width - 2)]
-
-
-def _back(frame: Frame, width: int) -> list[str]:
-    return ["", " " + "╌" * min(20, width - 2), *_indent(frame.back or "", width)]
-
-
-def _footer(frame: Frame, width: int) -> list[str]:
-    keys = ["grade 0-5"] if frame.back is not None else ["[space] show answer"]
-    keys += ["[u] undo", "[s] skip", "[e] edit"]
-    if frame.has_latex:
-        keys.append("[l] rendered math" if frame.latex else "[l] LaTeX")
-    keys.append("[q] quit")
-    lines = [""]
-    for key in keys:
-        if len(lines[-1]) > 1 and len(lines[-1]) + 3 + len(key) >= width:
-            lines.append("")
-        lines[-1] += "   " + key if len(lines[-1]) > 1 else " " + key
-    return ["", *lines] + ([frame.notice] if frame.notice else [])
-
-
-def _indent(text: str, width: int) -> list[str]:
-    """Card text one space in, long lines wrapped between words (the terminal would cut words in two)."""
-    import textwrap
-
-    lines = []
-    for line in text.strip("\n").split("\n"):
-        if len(line) < width - 1:
-            lines.append((" " + line).rstrip())
-        else:
-            lines += textwrap.wrap(
-                line,
-                width - 1,
-                initial_indent=" ",
-                subsequent_indent=" ",
-                break_long_words=False,
-                break_on_hyphens=False,
-            ) or [""]
-    return lines

@@ -1,0 +1,206 @@
+"""Laying a card out for the terminal: widths in display cells, wrapping, the header, the key line; pure.
+
+Widths are counted in the cells a terminal gives a character (wcwidth): a CJK character takes two,
+a combining accent none, so a right-aligned counter stays on its line whatever the heading holds.
+Styles are passed in; the plain one adds no escape sequences, for pipes and ``NO_COLOR``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from studycards.notes.syntax import CONTEXT_SEPARATOR
+from studycards.review.records import Frame
+
+LIST_ITEM = re.compile(r"\s*([-*+•]|\d+[.)])\s")
+DRAWING = re.compile("[\u2500-\u257f\u239b-\u23b3\u2320-\u2321]")  # box drawing and the big brackets of sympy
+KEEP_LINES = ("$$", "|", ">", "```", "    ")
+
+
+def cells(text: str) -> int:
+    """Display cells of ``text``; characters wcwidth cannot place count as one."""
+    from wcwidth import wcwidth
+
+    return sum(max(0, wcwidth(char)) if char >= " " else 0 for char in text)
+
+
+def fit(text: str, room: int) -> str:
+    """``text`` cut to ``room`` cells, ending in … when cut."""
+    if cells(text) <= room:
+        return text
+    out, used = "", 0
+    for char in text:
+        width = cells(char)
+        if used + width > room - 1:
+            break
+        out, used = out + char, used + width
+    return out.rstrip() + "…"
+
+
+def shorten_context(context: str, room: int) -> str:
+    """Shorten in the middle: the start of the paper's title and the innermost heading stay."""
+    if cells(context) <= room:
+        return context
+    parts = context.split(CONTEXT_SEPARATOR)
+    last = parts[-1]
+    if len(parts) > 1:
+        tail = CONTEXT_SEPARATOR + last
+        if room - cells(tail) >= 6:
+            return fit(parts[0], room - cells(tail)) + tail
+    return fit(last, room)
+
+
+def blocks(text: str) -> list[list[str]]:
+    """Paragraphs as single lines (a hard break inside one is a space); lists, displays, drawings keep their lines."""
+    out: list[list[str]] = []
+    for block in re.split(r"\n\s*\n", text.strip("\n")):
+        lines = block.split("\n")
+        keep = any(
+            LIST_ITEM.match(line) or line.startswith(KEEP_LINES) or line[:1].isspace() or DRAWING.search(line)
+            for line in lines
+        )
+        out.append(lines if keep or len(lines) == 1 else [" ".join(line.strip() for line in lines)])
+    return out
+
+
+def wrap(line: str, width: int) -> list[str]:
+    """One line wrapped between words to ``width`` cells; a word longer than the line is cut where it must be."""
+    if cells(line) <= width:
+        return [line.rstrip()]
+    indent = line[: len(line) - len(line.lstrip())]
+    rows: list[str] = []
+    row = indent
+    for word in line.split():
+        while cells(word) > width - cells(indent):
+            head = fit(word, width - cells(indent) + 1)[:-1] or word[0]
+            if row.strip():
+                rows.append(row)
+            rows.append(indent + head)
+            row, word = indent, word[len(head) :]
+        if not word:
+            continue
+        if row.strip() and cells(row) + 1 + cells(word) > width:
+            rows.append(row)
+            row = indent
+        row += (" " if row.strip() else "") + word
+    if row.strip():
+        rows.append(row)
+    return rows or [""]
+
+
+def card_lines(text: str, width: int) -> list[str]:
+    """Card text one cell in, reflowed and wrapped so that no line reaches the terminal's last column."""
+    lines: list[str] = []
+    for number, block in enumerate(blocks(text)):
+        if number:
+            lines.append("")
+        for line in block:
+            lines += [(" " + row).rstrip() for row in wrap(line, width - 2)]
+    return lines
+
+
+@dataclass(frozen=True)
+class Style:
+    """How text is stressed: ANSI bold and colours on a terminal, nothing in a pipe or with NO_COLOR."""
+
+    on: bool = False
+
+    def bold(self, text: str) -> str:
+        return f"\x1b[1m{text}\x1b[22m" if self.on and text.strip() else text
+
+    def colour(self, text: str, code: int) -> str:
+        return f"\x1b[{code}m{text}\x1b[39m" if self.on else text
+
+
+PLAIN = Style()
+GRADE_COLOURS = {"again": 31, "hard": 33, "good": 32, "easy": 36, "done": 32}
+
+
+def header(frame: Frame, width: int) -> list[str]:
+    """Context and position on one line, then a rule that says what is left after this card."""
+    position = f"{frame.position} / {frame.total}"
+    if frame.redrill:
+        position = ("practice again   " if frame.practice else "re-drill   ") + position
+    elif frame.practice:
+        position = "practice   " + position
+    context = shorten_context(frame.context, width - cells(position) - 4)
+    gap = " " * max(2, width - 2 - cells(context) - cells(position))
+    new, review, redrill = frame.left
+    left = f" {new} new · {review} review · {redrill} re-drill "
+    rule = "──" + left if cells(left) + 4 <= width - 2 else ""
+    return [f" {context}{gap}{position}", " " + rule + "─" * (width - 2 - cells(rule))]
+
+
+def legend(frame: Frame) -> list[tuple[str, str]]:
+    """What each grade does, from the scheduler's own answer: (text, kind) pieces.
+
+    A grade below 3 always starts the card again at one day, and brings it back today.
+    """
+    if not frame.intervals:
+        note = "practice, schedules kept" if frame.practice else "re-drill, schedule kept"
+        return [("0-3 again", "again"), (f"4-5 done ({note})", "done")]
+    named = ((3, "hard"), (4, "good"), (5, "easy"))
+    return [("0-2 again", "again")] + [(f"{g} {name} {frame.intervals[g]}d", name) for g, name in named]
+
+
+def key_lines(frame: Frame, width: int, style: Style, more: str = "") -> list[str]:
+    """The keys that work now, wrapped to the width; after the reveal, what each grade will schedule."""
+    rows: list[tuple[str, list[tuple[str, str]]]] = []
+    if frame.back is not None:
+        rows.append((" · ", [(style.colour(text, GRADE_COLOURS[kind]), text) for text, kind in legend(frame)]))
+    keys = [more] if more else []
+    keys += [] if frame.back is not None else ["[space] show answer"]
+    keys += ["[u] undo", "[s] skip"] + ([] if frame.practice else ["[!] suspend", "[b] bury"]) + ["[e] edit"]
+    if frame.has_latex:
+        keys.append("[l] rendered math" if frame.latex else "[l] LaTeX")
+    rows.append(("   ", [(key, key) for key in [*keys, "[q] quit"]]))
+    lines: list[str] = []
+    for joiner, pieces in rows:
+        line, used = "", 0
+        for shown, plain in pieces:
+            if used and used + len(joiner) + cells(plain) > width - 1:
+                lines.append(line)
+                line, used = "", 0
+            line += (joiner if used else " ") + shown
+            used += (len(joiner) if used else 1) + cells(plain)
+        lines.append(line)
+    return lines
+
+
+def body(frame: Frame, width: int, style: Style) -> list[str]:
+    """The front, and once revealed a short dashed rule and the back in bold."""
+    blank = frame.marks[0]
+    front = [line.replace(blank, style.bold(blank)) if blank else line for line in card_lines(frame.front, width)]
+    if frame.back is None:
+        return front
+    back = [style.bold(line) for line in card_lines(frame.back, width)]
+    return [*front, "", " " + "╌" * min(20, width - 2), *back]
+
+
+def notice_lines(notice: str, width: int) -> list[str]:
+    return [(" " + row).rstrip() for line in notice.split("\n") for row in wrap(line, width - 2)] if notice else []
+
+
+def draw(frame: Frame, width: int = 80, style: Style = PLAIN) -> str:
+    """A card as in DESIGN §6: context and position, a rule, the front, then the back once revealed."""
+    lines = header(frame, width) + body(frame, width, style)
+    return "\n".join([*lines, "", *key_lines(frame, width, style), *notice_lines(frame.notice, width)]) + "\n"
+
+
+def draw_change(last: Frame | None, frame: Frame, width: int = 80) -> str:
+    """For a pipe: the whole card when it changes, otherwise only the back just revealed and any notice."""
+    same = last is not None and (last.context, last.position, last.total, last.front, last.latex, last.redrill) == (
+        frame.context,
+        frame.position,
+        frame.total,
+        frame.front,
+        frame.latex,
+        frame.redrill,
+    )
+    if last is None or not same:
+        return draw(frame, width)
+    if last.back is None and frame.back is not None:
+        shown = body(frame, width, PLAIN)[len(body(last, width, PLAIN)) + 1 :]
+        return "\n".join([*shown, "", *key_lines(frame, width, PLAIN), *notice_lines(frame.notice, width)]) + "\n"
+    return "\n".join(notice_lines(frame.notice, width)) + "\n" if frame.notice else ""

@@ -1,0 +1,111 @@
+"""The review screen laid out: display cells, headings shortened in the middle, answers reflowed, grades explained.
+
+The layout is pure, so most of it is checked on the text it returns; the terminal itself is in test_review_pty.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+
+from studycards.cli.review_views import summary_text
+from studycards.models import CardState
+from studycards.review.layout import cells, draw, shorten_context
+from studycards.review.records import Frame, Summary
+from studycards.review.terminal import Screen
+from studycards.sm2 import schedule
+
+DAY = date(2026, 11, 23)
+
+
+def frame(**fields) -> Frame:
+    base = {"context": "Notes › Basics", "position": 1, "total": 3, "front": "front", "back": None}
+    return Frame(**{**base, **fields})
+
+
+@pytest.mark.parametrize("width", [40, 100])
+def test_a_cjk_and_emoji_heading_keeps_the_counter_on_its_line(width):
+    heading = "注意力就是你所需要的一切 › 模型架构 😀 › 缩放点积注意力 é"
+    lines = draw(frame(context=heading, position=12, total=340), width).splitlines()
+    assert lines[0].endswith("12 / 340") and all(cells(line) < width for line in lines)
+    assert "─" in lines[1]
+
+
+def test_combining_marks_take_no_cell_and_wide_characters_two():
+    assert (cells("e\u0301"), cells("注意"), cells("😀"), cells("abc")) == (1, 4, 2, 3)
+
+
+def test_a_long_heading_is_shortened_in_the_middle_keeping_the_title_start_and_the_innermost_heading():
+    context = "Attention Is All You Need › Model Architecture › Training"
+    assert shorten_context(context, 80) == context
+    assert shorten_context(context, 28) == "Attention Is All… › Training"
+    assert shorten_context("Training", 5) == "Trai…"
+
+
+def test_answers_are_reflowed_as_paragraphs_while_lists_and_drawings_keep_their_lines():
+    back = "For large d_k the dot\nproducts grow large.\n\n- one\n- two\n\n  ⎛a⎞\n  ⎝b⎠"
+    lines = draw(frame(back=back), 60).splitlines()
+    rule = next(i for i, line in enumerate(lines) if line.startswith(" ╌"))
+    assert lines[rule + 1 : rule + 8] == [
+        " For large d_k the dot products grow large.",
+        "",
+        " - one",
+        " - two",
+        "",
+        "   ⎛a⎞",
+        "   ⎝b⎠",
+    ]
+
+
+def test_after_the_reveal_the_key_line_says_what_each_grade_schedules():
+    state = CardState(250, 2, 6, DAY)
+    intervals = tuple(schedule(state, grade, DAY).interval for grade in range(6))
+    shown = draw(frame(back="back", intervals=intervals), 100)
+    assert f" 0-2 again · 3 hard {intervals[3]}d · 4 good {intervals[4]}d · 5 easy {intervals[5]}d\n" in shown
+    assert intervals[3:] == (15, 15, 16)
+
+
+def test_notices_are_indented_like_the_card():
+    assert draw(frame(notice="Undone: grade 4."), 40).splitlines()[-1] == " Undone: grade 4."
+
+
+def test_bold_and_colour_on_a_terminal_and_none_with_no_color_or_in_a_pipe(monkeypatch):
+    revealed = frame(front="The […] heads", back="The [8] heads", marks=("[…]", "[8]"), intervals=(1, 1, 1, 1, 6, 6))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    styled = io.StringIO()
+    Screen(styled, is_tty=True, width=60).show(revealed)
+    assert "\x1b[1m[…]\x1b[22m" in styled.getvalue() and "\x1b[1m The [8] heads\x1b[22m" in styled.getvalue()
+    assert "\x1b[32m4 good 6d\x1b[39m" in styled.getvalue()
+    monkeypatch.setenv("NO_COLOR", "1")
+    plain = io.StringIO()
+    Screen(plain, is_tty=True, width=60).show(revealed)
+    piped = io.StringIO()
+    monkeypatch.delenv("NO_COLOR")
+    Screen(piped, is_tty=False, width=60).show(revealed)
+    for text in (plain.getvalue().replace("\x1b[H\x1b[2J", ""), piped.getvalue()):
+        assert "\x1b" not in text and " The [8] heads" in text
+
+
+def test_the_summary_fits_forty_columns_and_counts_redrills_apart():
+    summary = Summary(
+        day=DAY,
+        reviewed=0,
+        new=0,
+        grades=(0,) * 6,
+        redrills=4,
+        pending_redrills=12,
+        seconds=3725,
+        due_tomorrow=1234,
+        buried=17,
+        leeches=(10421, 10422),
+        suspended=3,
+        new_waiting=11400,
+        new_limit=20,
+    )
+    text = summary_text(summary)
+    assert all(len(line) <= 40 for line in text.splitlines()), text
+    assert "Reviewed 0 cards" not in text and "Re-drills: 4." in text
+    assert "Siblings buried till tomorrow: 17." in text and "Leech: card 10421, suspended." in text
+    assert "11400 new cards wait beyond today's 20.\nMore today: studycards review --new 40" in text

@@ -6,10 +6,13 @@ reference below (exact fractions, DESIGN §5), never from ``studycards.sm2``;
 the expected queue (most overdue first, then 20 new cards in notes order,
 re-drills after, and only one card of a note a day: siblings are buried) decides
 which card receives which grade, so a wrong order shows up as wrong states.
+Each morning before the session, ``status`` must count the same new, due, young
+and mature cards as the reference, and forecast the new cards the limit brings.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -100,6 +103,25 @@ def session_time(offset: int) -> str:
     return datetime.combine(day, time(9, 0)).isoformat()
 
 
+def check_status(cli, cards: list[Expected], day: date, now: str) -> None:
+    """``status`` before the day's session: its columns counted from the reference, the forecast's new cards too."""
+    result = cli("status", "--json", now=now)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    totals = {name: sum(deck[name] for deck in document["decks"]) for name in ("new", "due", "young", "mature")}
+    seen = [c for c in cards if c.due is not None]
+    assert totals == {
+        "new": len(cards) - len(seen),
+        "due": sum(1 for c in seen if c.due <= day),
+        "young": sum(1 for c in seen if c.interval < 21),
+        "mature": sum(1 for c in seen if c.interval >= 21),
+    }, day
+    waiting = len(cards) - len(seen) - NEW_PER_DAY
+    assert [d["new"] for d in document["forecast"]] == [
+        max(0, min(NEW_PER_DAY, waiting - NEW_PER_DAY * k)) for k in range(7)
+    ]
+
+
 def test_a_month_of_piped_reviews_follows_sm2_exactly(cli, home):
     added = cli("add", DECKS, now=session_time(0))
     assert added.exit_code == 0, added.output
@@ -114,6 +136,7 @@ def test_a_month_of_piped_reviews_follows_sm2_exactly(cli, home):
         if offset in SKIPPED:
             continue
         day = START + timedelta(days=offset)
+        check_status(cli, expected, day, session_time(offset))
         script, graded, redrills = day_script(expected, day)
         result = cli("review", input=script, now=session_time(offset))
         assert result.exit_code == 0, result.output

@@ -99,3 +99,17 @@ def test_the_forecast_counts_the_new_cards_the_daily_limit_brings(home):
             DueOn(DAY + timedelta(days=2), 0, 2),
             DueOn(DAY + timedelta(days=3), 0, 0),
         ]
+
+
+def test_status_text_has_a_column_for_each_state_and_says_what_the_limit_holds_back(cli, tmp_path):
+    notes = tmp_path / "n.md"
+    notes.write_text("# N\n\n" + "\n".join(f"front {n} :: back" for n in range(25)) + "\n")
+    assert cli("add", notes).exit_code == 0
+    text = cli("status").stdout.splitlines()
+    assert text[1].split() == ["deck", "new", "due", "re-drill", "young", "mature", "suspended", "retired"]
+    assert text[2].split() == ["N", "25", "0", "0", "0", "0", "0", "0"]
+    assert (
+        text[4]
+        == "Next 7 days (reviews+new): Tue 24: 0+5  Wed 25: 0  Thu 26: 0  Fri 27: 0  Sat 28: 0  Sun 29: 0  Mon 30: 0"
+    )
+    assert text[5:] == ["5 new cards wait beyond today's 20.", "More today: studycards review --new 25"]

@@ -31,8 +31,10 @@ def status_text(day: date, status: CollectionStatus) -> str:
 
     rows = [row(s.deck, [getattr(s, f) for f in FIELDS]) for s in status.decks]
     rows.append(row("total", [sum(getattr(s, f) for s in status.decks) for f in FIELDS]))
-    days = "  ".join(f"{d.strftime('%a %d')}: {n + new}" for d, n, new in status.forecast)
-    lines = [f"Study day {day.isoformat()}", head, *rows, f"Next 7 days, reviews and new: {days}"]
+    days = "  ".join(
+        f"{d.strftime('%a %d')}: {n}+{new}" if new else f"{d.strftime('%a %d')}: {n}" for d, n, new in status.forecast
+    )
+    lines = [f"Study day {day.isoformat()}", head, *rows, f"Next 7 days (reviews+new): {days}"]
     leeches = sum(s.leeches for s in status.decks)
     if leeches:
         lines.append(f"{plural(leeches, 'leech')} (failed again and again): studycards list --leeches")

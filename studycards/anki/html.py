@@ -163,16 +163,16 @@ def _paired(tokens: list) -> list:
     for index, token in enumerate(tokens):
         if token.type == "mark_open":
             if opened is not None:
-                _as_text(tokens[opened])
+                _unmark(tokens[opened])
             opened = index
         elif token.type == "mark_close":
             if opened is None or not _balanced(tokens[opened + 1 : index]):
-                _as_text(token)
+                _unmark(token)
                 if opened is not None:
-                    _as_text(tokens[opened])
+                    _unmark(tokens[opened])
             opened = None
     if opened is not None:
-        _as_text(tokens[opened])
+        _unmark(tokens[opened])
     return tokens
 
 
@@ -185,7 +185,7 @@ def _balanced(tokens: list) -> bool:
     return depth == 0
 
 
-def _as_text(token: Any) -> None:
+def _unmark(token: Any) -> None:
     token.type, token.tag, token.nesting, token.content = "text", "", 0, "=="
 
 

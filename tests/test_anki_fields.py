@@ -99,6 +99,8 @@ def test_a_list_in_an_answer_is_a_list():
         ("==a *b== c*", "==a <em>b== c</em>"),
         ("*a ==b* c==", "<em>a ==b</em> c=="),
         ("**==bold mark==**", "<strong><mark>bold mark</mark></strong>"),
+        ("[a ==link==](http://x/==y==)", '<a href="http://x/==y==">a <mark>link</mark></a>'),
+        ("see <http://x/==y==> ==z==", 'see <a href="http://x/==y==">http://x/==y==</a> <mark>z</mark>'),
     ],
 )
 def test_highlights_in_a_basic_card_become_marks_outside_code_and_math(text, html):

@@ -143,8 +143,11 @@ def _split_marks(children: list) -> list:
     from markdown_it.token import Token
 
     out = []
+    autolink = False
     for child in children:
-        if child.type != "text" or not MARKS.search(child.content):
+        if child.type in ("link_open", "link_close") and child.markup == "autolink":
+            autolink = child.type == "link_open"
+        if child.type != "text" or autolink or not MARKS.search(child.content):
             out.append(child)
             continue
         for piece in MARKS.split(child.content):

@@ -2,13 +2,16 @@
 
 Importing sympy's LaTeX parser takes about half a second.  When large notes files
 have display math, a helper process starts importing it while the notes are still
-being parsed, then pretty-prints each distinct display equation once.  Small files
+being parsed, then pretty-prints each distinct display equation once.  The helper
+is spawned, not forked, so it never holds the database's files (a fork would
+inherit its descriptors and its shared-memory map), and it ends with its parent.  Small files
 parse faster than sympy loads, so for them sympy simply runs in this process.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
@@ -16,11 +19,24 @@ from concurrent.futures import ProcessPoolExecutor
 from studycards.notes.syntax import display_math
 
 HELPER_FROM_BYTES = 256 * 1024
+PR_SET_PDEATHSIG = 1
 
 
-def _ignore_interrupts() -> None:
-    """Ctrl-C is the parent's to handle (it rolls back and says so); the helper must not print a traceback."""
+def _start_helper(parent: int) -> None:
+    """Ctrl-C is the parent's to handle (it rolls back and says so); the helper must not print a traceback.
+
+    And the helper ends with its parent: killed, the parent cannot shut it down,
+    so the kernel is asked to (Linux), and a helper that finds itself orphaned
+    already exits at once.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os._exit(0)
 
 
 def _load_sympy() -> None:
@@ -50,11 +66,15 @@ class Renderer:
         self._math_bytes += size
         if self._math_bytes < HELPER_FROM_BYTES or "sympy" in sys.modules:
             return
-        if self._pool is None and "fork" in multiprocessing.get_all_start_methods():
+        if self._pool is None:
             self._pool = ProcessPoolExecutor(
-                1, mp_context=multiprocessing.get_context("fork"), initializer=_ignore_interrupts
+                1, mp_context=multiprocessing.get_context("spawn"), initializer=_start_helper, initargs=(os.getpid(),)
             )
-            self._pool.submit(_load_sympy)
+            blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})  # inherited: the helper starts deaf
+            try:
+                self._pool.submit(_load_sympy)
+            finally:
+                signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
     def render_all(self, texts: list[str]) -> list[str]:
         """Every side rendered; sides without display math go first, while the helper reads the equations."""

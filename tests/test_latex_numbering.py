@@ -430,6 +430,7 @@ REFERENCES = [
         "\\ref{a}; \\ref{b}.",
         "0.1; 0.1.1.",
     ),
+    ("a-subsubsection-first", "article", "", "\\subsubsection{A}\\label{a}", "\\ref{a}.", "0.0.1."),
     (
         "floats-go-on-through-the-appendix",
         "article",

@@ -231,3 +231,37 @@ def test_files_remember_the_separators_they_were_read_with_after_migrating(versi
         assert store.files.hash(make.OLD_NOTES) == FileHash("0" * 64, "", "standard")
         vault = store.files.hash("/home/researcher/notes/vault.md")
     assert vault == (FileHash("1" * 64, "", "compact") if version >= 5 else None)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_search_finds_what_an_old_database_holds_once_migrated(version, home):
+    install(version, home)
+    found = {}
+    for query in ("recurrence", "extrapolate", "transduction", "outputs"):
+        result = run("search", query, "--json")
+        assert result.exit_code == 0, result.output
+        found[query] = [(r["kind"], r["id"]) for r in json.loads(result.output)["results"]]
+    assert found == {
+        "recurrence": [("card", 1)],  # a card's front
+        "extrapolate": [("question", 1)],
+        "transduction": [("paper", "1706.03762")],  # the abstract
+        "outputs": [("equation", "1706.03762#1")],  # the sentence introducing it
+    }
+    assert json.loads(run("search", "embedding", "--json").output)["results"][0]["kind"] == "question"  # answered
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_highlights_written_before_stay_written_after_migrating(version, home, tmp_path):
+    """A re-run of ``highlights`` after an upgrade must not write again what an older studycards wrote."""
+    from studycards.highlights.writing import Entry, insert_entries
+
+    install(version, home)
+    with open_store(home) as store:
+        written = store.highlights.written(make.OLD_NOTES)
+        assert store.highlights.notes_of("1706.03762") == [make.OLD_NOTES]
+    assert written == ({"0f" * 16} if version >= 7 else set())
+    notes = tmp_path / "reading.md"
+    result = run("highlights", FIXTURES / "highlights" / "read.pdf", "--notes", notes)
+    assert result.exit_code == 0, result.output
+    assert notes.read_text(encoding="utf-8").count("> ") == 10
+    assert insert_entries("# t\n", [Entry("Notes", 1, "x", None)])[0] == "# t\n\n## Notes\n\n> x (p. 1)\n"

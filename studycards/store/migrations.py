@@ -194,6 +194,116 @@ def m005_files_separators(conn: sqlite3.Connection) -> None:
     run_statements(conn, "ALTER TABLE files ADD COLUMN separators TEXT NOT NULL DEFAULT 'standard'")
 
 
+# What each searchable table gives the index: its kind, the row's key, deck, paper, the words a
+# hit is named by (head), the rest (body), when a row is searchable, and the columns that change it.
+_SEARCHED = {
+    "cards": (
+        "card",
+        "CAST({r}.id AS TEXT)",
+        "{r}.deck",
+        "{r}.paper",
+        "{r}.front",
+        "{r}.back || ' ' || {r}.context",
+        "{r}.retired = 0",
+        "key, deck, paper, front, back, context, retired",
+    ),
+    "questions": (
+        "question",
+        "CAST({r}.id AS TEXT)",
+        "{r}.deck",
+        "{r}.paper",
+        "{r}.text",
+        "{r}.context || ' ' || COALESCE({r}.answer, '')",
+        "{r}.status <> 'removed'",
+        "deck, paper, text, context, status, answer",
+    ),
+    "papers": (
+        "paper",
+        "{r}.arxiv_id",
+        "NULL",
+        "{r}.arxiv_id",
+        "{r}.title",
+        "{r}.abstract || ' ' || {r}.authors",
+        "1",
+        "title, abstract, authors",
+    ),
+    "equations": (
+        "equation",
+        "{r}.paper_id || '#' || ({r}.seq + 1)",
+        "NULL",
+        "{r}.paper_id",
+        "{r}.intro || ' ' || {r}.section",
+        "{r}.latex || ' ' || {r}.where_clause",
+        "1",
+        "number, section, intro, where_clause, latex",
+    ),
+}
+_CJK = "'*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]*'"
+
+
+def _search_parts(table: str, row: str) -> dict[str, str]:
+    kind, ref, deck, paper, head, body, searchable, _ = _SEARCHED[table]
+    parts = dict(ref=ref, deck=deck, paper=paper, head=head, body=body, ok=searchable)
+    return {"kind": f"'{kind}'", **{name: part.format(r=row) for name, part in parts.items()}}
+
+
+def _search_fill(table: str, row: str, source: str) -> list[str]:
+    """Statements indexing the searchable rows of ``source`` (``NEW`` in a trigger, the table itself at first)."""
+    p = _search_parts(table, row)
+    own = f"s.kind = {p['kind']} AND s.ref = {p['ref']} AND {p['ok']}"
+    return [
+        f"INSERT OR IGNORE INTO search_rows (kind, ref) SELECT {p['kind']}, {p['ref']} {source} WHERE {p['ok']}",
+        f"INSERT INTO search_index (rowid, kind, ref, deck, paper, head, body) SELECT s.id, s.kind, s.ref,"
+        f" {p['deck']}, {p['paper']}, {p['head']}, {p['body']} FROM search_rows s {source.replace('FROM', ',')}"
+        f" WHERE {own}",
+        f"INSERT INTO search_cjk (rowid, head, body) SELECT s.id, {p['head']}, {p['body']} FROM search_rows s"
+        f" {source.replace('FROM', ',')} WHERE {own} AND ({p['head']} || ' ' || {p['body']}) GLOB {_CJK}",
+    ]
+
+
+def _search_triggers(table: str) -> list[str]:
+    """Insert, update and delete triggers that keep both search indexes in step with ``table``."""
+    p = _search_parts(table, "old")
+    row = f"(SELECT id FROM search_rows WHERE kind = {p['kind']} AND ref = {p['ref']})"
+    drop = (
+        f"DELETE FROM search_index WHERE rowid = {row}; DELETE FROM search_cjk WHERE rowid = {row};"
+        f" DELETE FROM search_rows WHERE kind = {p['kind']} AND ref = {p['ref']};"
+    )
+    add = " ".join(statement + ";" for statement in _search_fill(table, "new", ""))
+    columns = _SEARCHED[table][-1]
+    return [
+        f"CREATE TRIGGER search_{table}_insert AFTER INSERT ON {table} BEGIN {add} END",
+        f"CREATE TRIGGER search_{table}_update AFTER UPDATE OF {columns} ON {table} BEGIN {drop} {add} END",
+        f"CREATE TRIGGER search_{table}_delete AFTER DELETE ON {table} BEGIN {drop} END",
+    ]
+
+
+@migration
+def m006_search(conn: sqlite3.Connection) -> None:
+    """Full-text search over cards, open questions, papers and equations, kept current by triggers.
+
+    Triggers mean no writer (``add``, ``fetch``, an answer, a path nobody remembers) can forget the
+    index, and it changes in the writer's own transaction.  Words are folded (unicode61, accents
+    removed); CJK has no spaces between words, so rows holding CJK also go into a trigram index.
+    ``search_rows`` gives every row a stable index id: papers and equations have no integer key,
+    and ``VACUUM`` may renumber their rowids.
+    """
+    conn.execute(
+        "CREATE TABLE search_rows (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, ref TEXT NOT NULL,"
+        " UNIQUE (kind, ref)) STRICT"
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE search_index USING fts5(kind UNINDEXED, ref UNINDEXED, deck UNINDEXED,"
+        " paper UNINDEXED, head, body, tokenize = 'unicode61 remove_diacritics 2')"
+    )
+    conn.execute("CREATE VIRTUAL TABLE search_cjk USING fts5(head, body, tokenize = 'trigram')")
+    for table in _SEARCHED:
+        for statement in _search_fill(table, "t", f"FROM {table} t"):
+            conn.execute(statement)
+        for statement in _search_triggers(table):
+            conn.execute(statement)
+
+
 def check_version(conn: sqlite3.Connection) -> int:
     """The schema version, or an error for a database from a newer studycards (which must not be touched)."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -13,6 +13,7 @@ stays flat however large the collection is.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import html
 import itertools
@@ -20,7 +21,6 @@ import json
 import os
 import re
 import sqlite3
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -97,9 +97,12 @@ def export_collection(
             raise StudycardsError(f"cannot write {target}: folder {target.parent} does not exist")
     writer = _NoteWriter(int(now.timestamp()), store.papers.titles())
     questions = store.questions.open(decks)
-    with _replacing(path) as package, _replacing(questions_path) as questions_file:
-        write_package(package, deck_names, writer.notes(store, deck_names, progress), now.timestamp())
-        questions_file.write_text(questions_markdown(questions, questions_path.parent, now), encoding="utf-8")
+    try:
+        with _replacing(path) as package, _replacing(questions_path) as questions_file:
+            write_package(package, deck_names, writer.notes(store, deck_names, progress), now.timestamp())
+            questions_file.write_text(questions_markdown(questions, questions_path.parent, now), encoding="utf-8")
+    except (OSError, sqlite3.OperationalError) as exc:
+        raise _unwritten(exc, path) from None
     store.exports.record(writer.changed)
     return ExportReport(
         path=path,
@@ -139,15 +142,15 @@ def write_package(path: Path, deck_names: list[str], notes: Iterable[PackageNote
     decks = [genanki.Deck(deck_id(name), name) for name in deck_names]
     for model in genanki_models().values():
         decks[0].add_model(model)
-    handle, db_path = tempfile.mkstemp(suffix=".anki2")
-    os.close(handle)
+    db_path = path.with_name(path.name + ".anki2")  # beside the package, where the next export finds a killed one's
     try:
         conn = sqlite3.connect(db_path)
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         cursor = conn.cursor()
         ids = itertools.count(int(timestamp * 1000))
-        genanki.Package(decks).write_to_db(cursor, timestamp, ids)
+        genanki.Package(decks[:1]).write_to_db(cursor, timestamp, ids)
+        _add_decks(cursor, decks[1:])
         iterator = iter(notes)
         while batch := list(itertools.islice(iterator, BATCH)):
             note_rows, card_rows = package_rows(batch, ids)
@@ -159,7 +162,28 @@ def write_package(path: Path, deck_names: list[str], notes: Iterable[PackageNote
             package.write(db_path, "collection.anki2")
             package.writestr("media", "{}")
     finally:
-        os.remove(db_path)
+        db_path.unlink(missing_ok=True)
+
+
+def _add_decks(cursor: sqlite3.Cursor, decks: list) -> None:
+    """The other decks in one update: genanki rewrites the whole deck list once per deck, quadratic in decks."""
+    if not decks:
+        return
+    (current,) = cursor.execute("SELECT decks FROM col").fetchone()
+    merged = json.loads(current)
+    merged.update({str(deck.deck_id): deck.to_json() for deck in decks})
+    cursor.execute("UPDATE col SET decks = ?", (json.dumps(merged),))
+
+
+def _unwritten(exc: OSError | sqlite3.OperationalError, path: Path) -> Exception:
+    """A full disk named with the package; anything else as it was (the translator in the cli words it)."""
+    from studycards.store.errors import no_space
+
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "disk is full" in str(exc):
+        return StudycardsError(no_space(path))
+    if isinstance(exc, OSError) and exc.strerror:
+        return StudycardsError(f"cannot write {exc.filename or path}: {exc.strerror}")
+    return exc
 
 
 def package_rows(notes: Iterable[PackageNote], ids: Iterator[int]) -> tuple[list[tuple], list[tuple]]:
@@ -349,6 +373,7 @@ class _replacing:
         self.temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
 
     def __enter__(self) -> Path:
+        _remove_stale(self.target)
         return self.temporary
 
     def __exit__(self, kind: type | None, *exc: object) -> None:
@@ -356,3 +381,15 @@ class _replacing:
             os.replace(self.temporary, self.target)
         else:
             self.temporary.unlink(missing_ok=True)
+
+
+def _remove_stale(target: Path) -> None:
+    """What a killed export left beside ``target`` (its temporary package and collection), once its process is gone."""
+    for stale in target.parent.glob(f".{target.name}.*.tmp*"):
+        pid = stale.name[len(target.name) + 2 :].split(".")[0]
+        try:
+            os.kill(int(pid), 0)  # still running: not stale
+        except ProcessLookupError:
+            stale.unlink(missing_ok=True)
+        except (ValueError, PermissionError):
+            pass

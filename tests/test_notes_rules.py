@@ -48,6 +48,7 @@ def test_where_a_card_starts_and_ends(text, expected):
     "text, expected",
     [
         ("# T\n\nUse `a==b` or `c==d` here.\n", []),
+        ("# T\n\nAn escaped \\==equals== is text.\n", []),
         ("# T\n\nSee `{{c1::x}}` in code.\n", []),
         (
             "# T\n\nSoftmax :: normalises\nTemperature :: divides the ==logits==\nDropout :: zeroes units\n",

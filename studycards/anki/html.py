@@ -119,7 +119,7 @@ def _marked(text: str) -> str:
     if "==" not in text or MARK_OPEN in text or MARK_CLOSE in text:
         return text
     prose = outside_spans(text)
-    found = [m for m in HIGHLIGHT.finditer(prose) if not prose.endswith("\\", 0, m.start())]
+    found = list(HIGHLIGHT.finditer(prose))
     if not found:
         return text
     pieces, pos = [], 0

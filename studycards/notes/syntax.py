@@ -44,7 +44,7 @@ CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
 NUMBERED_HIGHLIGHT = re.compile(r"c(\d+)::(.+)", re.S)
 SCHEDULE_COMMENT = re.compile(r"<!--SR:(.*?)-->")
 SCHEDULE_ENTRY = re.compile(r"!?(\d{4}-\d{2}-\d{2}),(\d+),(\d+)")
-HIGHLIGHT = re.compile(r"==(?=\S)(.+?)(?<=\S)==")
+HIGHLIGHT = re.compile(r"(?<!\\)==(?=\S)(.+?)(?<=\S)(?<!\\)==")  # \== is two equals signs
 _SPAN_TOKENS = re.compile(r"\\.|`+|\$\$|\$", re.S)
 _SEPARATOR_TOKENS = re.compile(r"\{\{|\}\}|:{2,3}")
 _DISPLAY_CLOSE = re.compile(r"\\.|\$\$", re.S)

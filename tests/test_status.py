@@ -113,3 +113,22 @@ def test_status_text_has_a_column_for_each_state_and_says_what_the_limit_holds_b
         == "Next 7 days (reviews+new): Tue 24: 0+5  Wed 25: 0  Thu 26: 0  Fri 27: 0  Sat 28: 0  Sun 29: 0  Mon 30: 0"
     )
     assert text[5:] == ["5 new cards wait beyond today's 20.", "More today: studycards review --new 25"]
+
+
+def test_suspended_and_buried_cards_are_not_counted_due_nor_forecast(home):
+    moment = datetime(2026, 11, 23, 9)
+    with open_store(home) as store:
+        with store.transaction():
+            store.cards.insert([card(i, "A") for i in range(4)], moment)
+        ids = [c.id for c in store.cards.select()]
+        for card_id, due in zip(ids, (DAY, DAY, DAY + timedelta(1), DAY + timedelta(1))):
+            store.cards.set_state(card_id, CardState(250, 3, 30, due))
+        with store.transaction():
+            store.cards.set_flags(ids[0], CardFlags(suspended=True))
+            store.cards.set_flags(ids[1], CardFlags(buried_until=DAY + timedelta(1)))
+            store.cards.set_flags(ids[2], CardFlags(suspended=True))
+        [status] = store.counts.status(DAY)
+        assert (status.due, status.mature, status.young, status.suspended) == (0, 2, 0, 2)
+        assert store.counts.forecast(DAY, 1) == [DueOn(DAY + timedelta(1), 1, 0)]
+        [tomorrow] = store.counts.status(DAY + timedelta(1))
+        assert tomorrow.due == 2  # the buried card is back with the one due tomorrow

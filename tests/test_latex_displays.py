@@ -81,6 +81,11 @@ ROWS = [
         ["\\begin{aligned} a &= 1 \\\\\n&= 2 \\end{aligned}"],
     ),
     (
+        "a-trailing-suppressed-row-joins-the-last-equation",
+        eq("a &= 1 \\\\ b &= 2 \\\\ c &= 3 \\notag", "align"),
+        ["a = 1", "\\begin{aligned} b &= 2 \\\\\nc &= 3 \\end{aligned}"],
+    ),
+    (
         "starred-rows-join",
         eq("a &= 1 \\\\[2pt] b &= 2", "align*"),
         ["\\begin{aligned} a &= 1 \\\\\nb &= 2 \\end{aligned}"],

@@ -6,3 +6,22 @@ from __future__ import annotations
 def plural(count: int, word: str) -> str:
     """``1 card``, ``2 cards``: one rule, so the terminal and the exported files never disagree."""
     return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+CONTROLS = "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+
+
+def terminal_safe(text: str) -> str:
+    """Text from outside (arXiv, e-prints, LaTeX, notes) with its control characters shown instead of obeyed.
+
+    An escape sequence in an archive member's name or a paper's title would
+    otherwise retitle the terminal, move the cursor or hide what follows; bidi
+    overrides would reorder what the reader sees.  Newlines and tabs stay.
+    """
+    import re
+
+    def shown(found: re.Match[str]) -> str:
+        code = ord(found.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return re.sub(CONTROLS, shown, text)

@@ -17,8 +17,15 @@ if TYPE_CHECKING:
     from studycards.store import Store
 
 
+def say(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """``click.echo`` for text that holds anything from outside: its control characters are shown, not obeyed."""
+    from studycards.text import terminal_safe
+
+    click.echo(terminal_safe(text), err=err, nl=nl)
+
+
 def _fail(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    say(f"Error: {message}", err=True)
     sys.exit(1)
 
 
@@ -31,7 +38,7 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except NotesErrors as exc:
             for error in exc.errors:
-                click.echo(str(error), err=True)
+                say(str(error), err=True)
             _fail(f"{len(exc.errors)} error(s); nothing was written")
         except StudycardsError as exc:
             _fail(str(exc))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from studycards.cli.base import Context, clock, echo_json, handles_errors, main, pass_ctx
+from studycards.cli.base import Context, clock, echo_json, handles_errors, main, pass_ctx, say
 
 
 @main.command()
@@ -100,7 +100,7 @@ def list_cards(
     if as_json:
         echo_json({"day": day.isoformat(), "cards": [card_views.card_json(c) for c in cards]})
     else:
-        click.echo(card_views.list_text(cards))
+        say(card_views.list_text(cards))
 
 
 @main.group(invoke_without_command=True)
@@ -126,7 +126,7 @@ def questions(click_ctx: click.Context, paper: str | None, show_all: bool, as_js
     if as_json:
         echo_json({"questions": [card_views.question_json(q) for q in found]})
     else:
-        click.echo(card_views.questions_text(found))
+        say(card_views.questions_text(found))
 
 
 @questions.command()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from studycards.cli.base import Context, clock, echo_json, handles_errors, main, pass_ctx
+from studycards.cli.base import Context, clock, echo_json, handles_errors, main, pass_ctx, say
 from studycards.errors import StudycardsError
 
 if TYPE_CHECKING:
@@ -86,9 +86,9 @@ def fetch(ctx: Context, ids: tuple[str, ...], no_source: bool, refresh: bool, no
             )
         finally:
             progress.finish()
-    click.echo(fetch_text(results, ctx.home, ctx.verbose))
+    say(fetch_text(results, ctx.home, ctx.verbose))
     if notes:
-        click.echo(guides_text(write_guides(results, Path(notes))))
+        say(guides_text(write_guides(results, Path(notes))))
 
 
 @main.command()
@@ -109,7 +109,7 @@ def papers(ctx: Context, as_json: bool) -> None:
     if as_json:
         echo_json({"papers": [row._asdict() for row in rows]})
     else:
-        click.echo(papers_text(rows))
+        say(papers_text(rows))
 
 
 @main.command()
@@ -139,7 +139,7 @@ def equations(ctx: Context, target: str, as_json: bool, no_sympy: bool) -> None:
         found = document.equations if no_sympy else latex.with_sympy(document.equations)
         if ctx.verbose:
             for warning in document.warnings:
-                click.echo(f"warning: {warning}", err=True)
+                say(f"warning: {warning}", err=True)
     else:
         from studycards.paper.fetch import paper_equations
 
@@ -150,4 +150,4 @@ def equations(ctx: Context, target: str, as_json: bool, no_sympy: bool) -> None:
     if as_json:
         echo_json(equations_json(found))
     else:
-        click.echo(equations_text(found))
+        say(equations_text(found))

@@ -65,6 +65,14 @@ def test_a_settings_file_that_is_a_folder_or_a_pipe_is_refused_without_waiting(c
     assert one_line(done[0]) == f"Error: {home / 'config.toml'}: the settings file must be a regular file\n"
 
 
+@pytest.mark.parametrize("option", ["--limit", "--new"])
+def test_a_daily_count_beyond_any_session_is_refused_by_name(cli, option):
+    assert cli("add", DECKS / "adam.md").exit_code == 0
+    result = cli("review", option, str(10**20), input="")
+    assert result.exit_code == 2
+    assert f"Invalid value for '{option}': 100000000000000000000 is not in the range 0<=x<=1000000." in result.stderr
+
+
 def test_a_question_id_too_large_for_the_collection_is_refused_by_name(cli):
     result = cli("questions", "answer", str(10**22), "an answer")
     assert result.exit_code == 2

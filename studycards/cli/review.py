@@ -7,15 +7,18 @@ import sys
 import click
 
 from studycards.cli.base import Context, clock, handles_errors, main, pass_ctx
+from studycards.home import MAX_PER_DAY
 
 CRAM_ALL = 1_000_000  # --cram without --limit: every card of the deck
 
 
 @main.command()
 @click.option("--deck", help="Only this deck (and its subdecks).")
-@click.option("--new", "new", type=click.IntRange(min=0), help="New cards today at most (default 20, or new_per_day).")
 @click.option(
-    "--limit", type=click.IntRange(min=0), help="Due reviews today at most (default 200, or reviews_per_day)."
+    "--new", "new", type=click.IntRange(0, MAX_PER_DAY), help="New cards today at most (default 20, or new_per_day)."
+)
+@click.option(
+    "--limit", type=click.IntRange(0, MAX_PER_DAY), help="Due reviews today at most (default 200, or reviews_per_day)."
 )
 @click.option("--cram", is_flag=True, help="Practise every card, due or not; schedules stay as they are.")
 @pass_ctx

@@ -403,7 +403,7 @@ def test_review_with_nothing_due_says_when_the_next_card_is(cli, home):
     empty = cli("review")
     assert (
         empty.exit_code == 0
-        and empty.stdout == "Nothing due today.\nNo cards yet. Add notes with: studycards add NOTES.md\n"
+        and empty.stdout == "Nothing due today.\nNo cards yet. Add notes with:\nstudycards add NOTES.md\n"
     )
     cli("add", str(DECKS / "adam.md"))
     cli("review", "--new", "1", input="\n5\n")

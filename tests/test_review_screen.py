@@ -109,3 +109,14 @@ def test_the_summary_fits_forty_columns_and_counts_redrills_apart():
     assert "Reviewed 0 cards" not in text and "Re-drills: 4." in text
     assert "Siblings buried till tomorrow: 17." in text and "Leech: card 10421, suspended." in text
     assert "11400 new cards wait beyond today's 20.\nMore today: studycards review --new 40" in text
+
+
+def test_the_idle_message_fits_forty_columns(cli, tmp_path):
+    notes = tmp_path / "n.md"
+    notes.write_text("# N\n\n" + "\n".join(f"front {n} :: back" for n in range(3)) + "\n")
+    empty = cli("review")
+    assert cli("add", notes).exit_code == 0
+    cli("review", "--new", "3", input="\n5\n\n5\n\n5\n")
+    done = cli("review", "--new", "3", now="2026-11-23T10:00")
+    for text in (empty.stdout, done.stdout):
+        assert text.startswith("Nothing due today.") and all(len(line) <= 40 for line in text.splitlines()), text

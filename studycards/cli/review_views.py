@@ -1,7 +1,7 @@
 """What the user reads about the daily session: the status table, the idle message, the summary; pure.
 
-Every line of the summary and of the idle message stays within 40 columns, so a narrow
-terminal never wraps one mid-item.
+Every line of the summary and of the idle message stays within 40 columns (an id or a count
+of many digits aside), so a narrow terminal never wraps one mid-item.
 """
 
 from __future__ import annotations
@@ -70,9 +70,9 @@ def idle_text(day: date, idle: Idle) -> str:
         days = plural((idle.next_due - day).days, "day")
         lines.append(f"Next card due on {idle.next_due.isoformat()} (in {days}).")
     elif idle.new_waiting and not (idle.new_beyond_limit and idle.new_limit):
-        lines.append("Today's new cards are done; more come tomorrow.")
+        lines += ["Today's new cards are done.", "More come tomorrow."]
     elif not idle.new_waiting:
-        lines.append("No cards yet. Add notes with: studycards add NOTES.md")
+        lines += ["No cards yet. Add notes with:", "studycards add NOTES.md"]
     return "\n".join(lines)
 
 

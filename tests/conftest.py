@@ -38,6 +38,11 @@ SLOW = (
     "tests/test_anki_fields.py::test_hard_cases_and_the_sample_decks_render_in_anki_as_written",
     "tests/test_fuzz.py::test_mutated_notes_parse_the_same_twice_and_raise_nothing",
     "tests/test_fuzz.py::test_mutated_latex_extracts_the_same_twice_and_raises_only_our_error",
+    "tests/test_answer_safety.py::test_two_answers_on_one_file_at_the_same_moment_both_land",
+    "tests/test_answer_safety.py::test_answer_killed_at_any_moment_leaves_file_and_store_agreeing",
+    "tests/test_downloads.py::test_an_eprint_sent_a_byte_at_a_time_stops_at_the_deadline",
+    "tests/test_export_safety.py::test_an_export_of_many_decks_writes_the_deck_list_once",
+    "tests/test_export_safety.py::test_a_killed_export_leaves_nothing_in_tmpdir_and_the_next_export_cleans_up",
 )
 
 

@@ -120,3 +120,21 @@ def test_the_idle_message_fits_forty_columns(cli, tmp_path):
     done = cli("review", "--new", "3", now="2026-11-23T10:00")
     for text in (empty.stdout, done.stdout):
         assert text.startswith("Nothing due today.") and all(len(line) <= 40 for line in text.splitlines()), text
+
+
+def test_a_latin_card_is_laid_out_without_loading_wcwidth():
+    """wcwidth's import would delay the first card; Latin text and the screen's marks need no table."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from studycards.review.layout import draw\n"
+        "from studycards.review.records import Frame\n"
+        "draw(Frame('Adam › Understanding', 1, 2, 'Adam', 'Adaptive moment estimation…', left=(1, 0, 0)), 40)\n"
+        "print('wcwidth' in sys.modules)\n"
+        "draw(Frame('注意力 › 模型', 1, 2, 'front', None), 40)\n"
+        "print('wcwidth' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "True"]

@@ -16,10 +16,17 @@ from studycards.review.records import Frame
 LIST_ITEM = re.compile(r"\s*([-*+•]|\d+[.)])\s")
 DRAWING = re.compile("[\u2500-\u257f\u239b-\u23b3\u2320-\u2321]")  # box drawing and the big brackets of sympy
 KEEP_LINES = ("$$", "|", ">", "```", "    ")
+NARROW = frozenset("›─╌·…↑↓")  # the marks the screen draws, one cell each
 
 
 def cells(text: str) -> int:
-    """Display cells of ``text``; characters wcwidth cannot place count as one."""
+    """Display cells of ``text``; characters wcwidth cannot place count as one.
+
+    Latin text and the screen's own marks are one cell each without asking wcwidth, whose
+    import would otherwise delay the first card.
+    """
+    if all(" " <= char < "\u0300" or char in NARROW for char in text):
+        return len(text)
     from wcwidth import wcwidth
 
     return sum(max(0, wcwidth(char)) if char >= " " else 0 for char in text)

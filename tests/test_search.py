@@ -9,9 +9,14 @@ import pytest
 from tests import year
 
 
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    return year.built_once(tmp_path_factory)
+
+
 @pytest.fixture
-def collection(home, cli, tmp_path):
-    year.build(home, cli, tmp_path)
+def collection(source, home, cli):
+    year.install(source, home)
     return cli
 
 

@@ -104,3 +104,25 @@ def _study(store, day: date, new: list[int], rng: random.Random) -> None:
             grade = rng.choices(range(6), weights=(1, 1, 1, 2, 4, 3))[0]
             moment += timedelta(seconds=rng.randint(3, 40))
             store.reviews.record(card.id, grade, day, moment, rng.randint(1000, 9000), after, after, redrill=True)
+
+
+def built_once(tmp_path_factory) -> Path:
+    """A home built once per test module (a year takes a second or two); copy it with :func:`install`."""
+    import pytest
+
+    from tests.conftest import Cli
+
+    source = tmp_path_factory.mktemp("year")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("STUDYCARDS_HOME", str(source / "home"))
+        build(source / "home", Cli(), source)
+    return source / "home"
+
+
+def install(source: Path, home: Path) -> None:
+    import shutil
+
+    home.mkdir(parents=True, exist_ok=True)
+    for name in ("studycards.db", "studycards.db-wal"):
+        if (source / name).exists():
+            shutil.copy(source / name, home / name)

@@ -90,3 +90,45 @@ def show(ctx: Context, card_id: int, as_json: bool) -> None:
         echo_json(show_json(card, history, siblings))
     else:
         click.echo(show_text(card, history, siblings))
+
+
+@main.command()
+@click.option("--deck", help="Only this deck (and its subdecks).")
+@click.option("--paper", help="Only the cards of this arXiv paper.")
+@click.option("--days", default=365, show_default=True, type=click.IntRange(1, 3660), help="Days the heatmap covers.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@pass_ctx
+@handles_errors
+def stats(ctx: Context, deck: str | None, paper: str | None, days: int, as_json: bool) -> None:
+    """Statistics: a heatmap of reviews per day, the next 30 days' forecast, and the figures.
+
+    Reviews and time spent today, over 7 and 30 days and all time; the
+    current and longest streak; retention (the share of a day's first grades
+    of 3 or more on learned cards) for young and mature cards over the
+    heatmap's days; the cards of each deck by where they stand.
+
+    \b
+    Example:
+        studycards stats --deck Papers::Transformer
+        studycards stats --days 90 --json
+    """
+    import shutil
+
+    from studycards.cli.base import clock
+    from studycards.cli.stats_views import stats_json, stats_text
+    from studycards.home import load_settings
+    from studycards.store.database import check_deck
+    from studycards.store.stats import collection_stats
+
+    _, day = clock(ctx)
+    per_day = load_settings(ctx.home).new_per_day
+    with ctx.open_store(create=False) as store:
+        check_deck(store, deck)
+        found = collection_stats(
+            store.conn, day, deck=deck, paper=_canonical_paper(paper), days=days, new_per_day=per_day
+        )
+    if as_json:
+        echo_json(stats_json(found, days))
+    else:
+        width = shutil.get_terminal_size().columns
+        click.echo(stats_text(found, days, width, colour=sys.stdout.isatty() and not _no_color()))

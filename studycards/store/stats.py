@@ -1,0 +1,180 @@
+"""What ``stats`` reports, read from the review log and the cards: reviews per day, the forecast, the figures.
+
+Every logged grade counts as a review (re-drills too: they are time spent); retention counts only
+a day's first grade of a card already learned, since that is the grade that tests memory.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from studycards.store.counts import MATURE_DAYS
+from studycards.store.sql import deck_clause
+
+
+class Retention(NamedTuple):
+    """Day-first grades ≥ 3 over all day-first grades of learned cards, young (interval < 21) and mature."""
+
+    young_passed: int
+    young_total: int
+    mature_passed: int
+    mature_total: int
+
+
+class CardCounts(NamedTuple):
+    deck: str
+    new: int
+    young: int
+    mature: int
+    suspended: int
+    leech: int
+    retired: int
+    reviews: int
+
+
+class ForecastDay(NamedTuple):
+    day: date
+    due: int
+    new: int
+
+
+class Stats(NamedTuple):
+    """Everything ``stats`` shows; ``per_day`` holds (reviews, milliseconds) for each day with any grade."""
+
+    day: date
+    per_day: dict[date, tuple[int, int]]
+    forecast: list[ForecastDay]
+    retention: Retention
+    decks: list[CardCounts]
+
+
+def _filters(deck: str | None, paper: str | None) -> tuple[str, list[object]]:
+    clause, args = deck_clause(deck)
+    params: list[object] = list(args)
+    if paper:
+        clause += " AND c.paper = ?"
+        params.append(paper)
+    return clause, params
+
+
+def collection_stats(
+    conn: sqlite3.Connection,
+    day: date,
+    *,
+    deck: str | None = None,
+    paper: str | None = None,
+    days: int = 365,
+    forecast_days: int = 30,
+    new_per_day: int = 20,
+) -> Stats:
+    """The figures of ``stats`` for the study ``day``; retention counts the last ``days`` days."""
+    clause, args = _filters(deck, paper)
+    filtered = deck or paper
+    sql = (
+        f"SELECT r.day, COUNT(*), SUM(r.answer_ms) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE {clause}"
+        if filtered
+        else "SELECT r.day, COUNT(*), SUM(r.answer_ms) FROM reviews r WHERE 1"
+    )
+    per_day = {
+        date.fromisoformat(d): (n, ms or 0)
+        for d, n, ms in conn.execute(
+            sql + " AND r.day <= ? GROUP BY r.day", [*(args if filtered else []), day.isoformat()]
+        )
+    }
+    since = (day - timedelta(days=days - 1)).isoformat()
+    row = conn.execute(
+        "SELECT COALESCE(SUM(r.interval_before < ? AND r.grade >= 3), 0), COALESCE(SUM(r.interval_before < ?), 0),"
+        " COALESCE(SUM(r.interval_before >= ? AND r.grade >= 3), 0), COALESCE(SUM(r.interval_before >= ?), 0)"
+        " FROM reviews r JOIN cards c ON c.id = r.card_id"
+        f" WHERE r.redrill = 0 AND r.repetitions_before > 0 AND r.day >= ? AND r.day <= ? AND {clause}",
+        [MATURE_DAYS] * 4 + [since, day.isoformat(), *args],
+    ).fetchone()
+    return Stats(
+        day=day,
+        per_day=per_day,
+        forecast=_forecast(conn, day, forecast_days, new_per_day, clause, args),
+        retention=Retention(*row),
+        decks=_card_counts(conn, clause, args),
+    )
+
+
+def _card_counts(conn: sqlite3.Connection, clause: str, args: list[object]) -> list[CardCounts]:
+    reviews = dict(
+        conn.execute(
+            f"SELECT c.deck, COUNT(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE {clause} GROUP BY c.deck",
+            args,
+        ).fetchall()
+    )
+    rows = conn.execute(
+        "SELECT c.deck,"
+        " SUM(c.retired = 0 AND c.suspended = 0 AND c.due IS NULL),"
+        f" SUM(c.retired = 0 AND c.suspended = 0 AND c.due IS NOT NULL AND c.interval < {MATURE_DAYS}),"
+        f" SUM(c.retired = 0 AND c.suspended = 0 AND c.due IS NOT NULL AND c.interval >= {MATURE_DAYS}),"
+        " SUM(c.retired = 0 AND c.suspended = 1), SUM(c.retired = 0 AND c.leech = 1), SUM(c.retired = 1)"
+        f" FROM cards c WHERE {clause} GROUP BY c.deck ORDER BY c.deck",
+        args,
+    )
+    return [CardCounts._make([row[0], *(n or 0 for n in row[1:]), reviews.get(row[0], 0)]) for row in rows]
+
+
+def _forecast(
+    conn: sqlite3.Connection, day: date, days: int, new_per_day: int, clause: str, args: list[object]
+) -> list[ForecastDay]:
+    """Reviews falling due on each of the next days, and the new cards the daily limit brings, as ``status`` counts."""
+    end = day + timedelta(days=days)
+    due = dict(
+        conn.execute(
+            "SELECT c.due, COUNT(*) FROM cards c WHERE c.retired = 0 AND c.suspended = 0 AND c.due > ? AND c.due <= ?"
+            f" AND {clause} GROUP BY c.due",
+            [day.isoformat(), end.isoformat(), *args],
+        ).fetchall()
+    )
+    unseen = conn.execute(
+        f"SELECT COUNT(*) FROM cards c WHERE c.retired = 0 AND c.suspended = 0 AND c.due IS NULL AND {clause}", args
+    ).fetchone()[0]
+    seen_today = conn.execute(
+        "SELECT COUNT(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.day = ? AND r.redrill = 0"
+        f" AND r.due_before IS NULL AND {clause}",
+        [day.isoformat(), *args],
+    ).fetchone()[0]
+    waiting = max(0, unseen - max(0, new_per_day - seen_today))
+    forecast = []
+    for offset in range(1, days + 1):
+        when = day + timedelta(days=offset)
+        brought = min(new_per_day, waiting)
+        waiting -= brought
+        forecast.append(ForecastDay(when, due.get(when.isoformat(), 0), brought))
+    return forecast
+
+
+def streaks(days_reviewed: set[date], today: date) -> tuple[int, int]:
+    """The current streak (ending today, or yesterday while today's session is still to come) and the longest."""
+    longest = run = 0
+    previous: date | None = None
+    for when in sorted(days_reviewed):
+        run = run + 1 if previous is not None and when - previous == timedelta(days=1) else 1
+        longest = max(longest, run)
+        previous = when
+    current = 0
+    cursor = today if today in days_reviewed else today - timedelta(days=1)
+    while cursor in days_reviewed:
+        current += 1
+        cursor -= timedelta(days=1)
+    return current, longest
+
+
+PERIODS = (("today", 1), ("7 days", 7), ("30 days", 30))
+
+
+def period_totals(per_day: dict[date, tuple[int, int]], today: date) -> tuple[dict[str, int], dict[str, float]]:
+    """Reviews and seconds spent over today, the last 7 and 30 days (today included), and all time."""
+    reviews: dict[str, int] = {}
+    seconds: dict[str, float] = {}
+    for name, length in (*PERIODS, ("all", 0)):
+        first = today - timedelta(days=length - 1) if length else date.min
+        chosen = [value for when, value in per_day.items() if first <= when <= today]
+        reviews[name] = sum(n for n, _ in chosen)
+        seconds[name] = round(sum(ms for _, ms in chosen) / 1000, 1)
+    return reviews, seconds

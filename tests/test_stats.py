@@ -1,0 +1,164 @@
+"""stats: the figures, the heatmap and the forecast agree with the review log, read here independently."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import date, timedelta
+from itertools import pairwise
+
+import pytest
+
+from tests import year
+
+DAY = date(2026, 11, 23)  # the study day of the fixed clock
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    return year.built_once(tmp_path_factory)
+
+
+@pytest.fixture
+def collection(source, home, cli):
+    year.install(source, home)
+    return cli
+
+
+def stats(cli, *args):
+    result = cli("stats", "--json", *args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)
+
+
+def test_the_figures_are_the_review_logs(collection, rows):
+    log = rows("SELECT day, answer_ms, grade, redrill, repetitions_before, interval_before FROM reviews")
+    per_day = Counter(date.fromisoformat(d) for d, *_ in log)
+    document = stats(collection)
+
+    def within(days):
+        return [r for r in log if DAY - timedelta(days=days - 1) <= date.fromisoformat(r[0]) <= DAY]
+
+    assert document["reviews"] == {
+        "today": 0,
+        "7 days": len(within(7)),
+        "30 days": len(within(30)),
+        "all": len(log),
+    }
+    assert document["seconds"]["30 days"] == round(sum(r[1] for r in within(30)) / 1000, 1)
+    assert document["seconds"]["all"] == round(sum(r[1] for r in log) / 1000, 1)
+    assert document["seconds"]["average"] == round(sum(r[1] for r in log) / 1000 / len(log), 2)
+    first = [r for r in within(365) if r[3] == 0 and r[4] > 0]
+    young = [r for r in first if r[5] < 21]
+    mature = [r for r in first if r[5] >= 21]
+    assert document["retention"] == {
+        "young": round(sum(r[2] >= 3 for r in young) / len(young), 4),
+        "mature": round(sum(r[2] >= 3 for r in mature) / len(mature), 4),
+    }
+    studied = sorted(per_day)
+    runs, run = [], 1
+    for before, after in pairwise(studied):
+        run = run + 1 if after - before == timedelta(days=1) else 1
+        runs.append(run)
+    current = 0
+    while DAY - timedelta(days=current + 1) in per_day:  # today has no session yet: the streak ends yesterday
+        current += 1
+    assert document["streak"] == {"current": current, "longest": max(runs)}
+    assert document["streak"]["longest"] > 2 and len(document["heatmap"]) == 365
+    assert document["heatmap"] == [
+        {"day": (DAY - timedelta(days=364 - i)).isoformat(), "reviews": per_day.get(DAY - timedelta(days=364 - i), 0)}
+        for i in range(365)
+    ]
+
+
+def test_card_counts_and_the_forecast_are_the_cards(collection, rows):
+    document = stats(collection)
+    cards = rows("SELECT retired, suspended, leech, due, interval FROM cards")
+    live = [c for c in cards if not c[0] and not c[1]]
+    assert document["cards"] == {
+        "new": sum(c[3] is None for c in live),
+        "young": sum(c[3] is not None and c[4] < 21 for c in live),
+        "mature": sum(c[3] is not None and c[4] >= 21 for c in live),
+        "suspended": sum(c[1] and not c[0] for c in cards),
+        "leech": sum(c[2] and not c[0] for c in cards),
+        "retired": sum(bool(c[0]) for c in cards),
+    }
+    due = Counter(c[3] for c in live if c[3])
+    assert document["forecast"] == [
+        {
+            "day": (DAY + timedelta(days=i)).isoformat(),
+            "due": due.get((DAY + timedelta(days=i)).isoformat(), 0),
+            "new": 0,
+        }
+        for i in range(1, 31)
+    ]
+    assert sum(f["due"] for f in document["forecast"]) > 0
+    status = json.loads(collection("status", "--json").output)
+    assert [f["day"] for f in document["forecast"][:7]] == [f["day"] for f in status["forecast"]]
+
+
+def test_new_cards_the_limit_brings_are_in_the_forecast(home, cli, tmp_path):
+    notes = tmp_path / "n.md"
+    notes.write_text("# N\n\n" + "".join(f"Fact {i}? :: answer {i}\n" for i in range(45)), encoding="utf-8")
+    cli("add", notes)
+    document = stats(cli)
+    assert [f["new"] for f in document["forecast"][:3]] == [20, 5, 0]  # today's 20 are still to come
+    assert document["cards"]["new"] == 45 and document["reviews"]["all"] == 0
+
+
+def test_a_deck_or_a_paper_narrows_every_figure(collection, tmp_path, cli, rows):
+    other = tmp_path / "other.md"
+    other.write_text("# Other\n\nUnrelated? :: yes\n", encoding="utf-8")
+    cli("add", other)
+    assert [d["deck"] for d in stats(cli)["decks"]] == ["Other", "Papers::Inception"]
+    narrowed = stats(cli, "--deck", "Papers::Inception")
+    assert [d["deck"] for d in narrowed["decks"]] == ["Papers::Inception"]
+    assert narrowed["reviews"]["all"] == rows("SELECT COUNT(*) FROM reviews")[0][0]
+    by_paper = stats(cli, "--paper", "arXiv:1512.00567v3")
+    assert by_paper["decks"] == narrowed["decks"]
+    assert stats(cli, "--paper", "1706.03762")["reviews"]["all"] == 0
+    result = cli("stats", "--deck", "Nope")
+    assert result.exit_code == 1 and result.output.startswith("Error: ")
+
+
+def cells(text: str) -> dict[date, str]:
+    """The heatmap's cells by day: rows Monday to Sunday, the last column the week of DAY."""
+    lines = text.splitlines()
+    grid = lines[2:9]
+    width = max(len(line) for line in grid) - 4
+    monday = DAY - timedelta(days=DAY.weekday())
+    found = {}
+    for weekday, line in enumerate(grid):
+        for column, char in enumerate(line[4:].ljust(width)):
+            when = monday - timedelta(weeks=width - 1 - column) + timedelta(days=weekday)
+            found[when] = char
+    return found
+
+
+@pytest.mark.parametrize("columns", [100, 40])
+def test_the_heatmap_cells_match_the_reviews_of_each_day(collection, rows, columns):
+    text = collection("stats", env={"COLUMNS": str(columns)}).output
+    assert "\x1b" not in text  # a pipe gets no colour
+    per_day = Counter(date.fromisoformat(d) for (d,) in rows("SELECT day FROM reviews"))
+    first = DAY - timedelta(days=364)
+    most = max(n for day, n in per_day.items() if day >= first)
+    shown = cells(text)
+    assert len({(d - timedelta(days=d.weekday())) for d in shown}) == (54 if columns == 100 else 36)
+    assert max(len(line) for line in text.splitlines()) <= columns
+    for day, char in shown.items():
+        if day > DAY or day < first:
+            assert char == " "
+        else:
+            count = per_day.get(day, 0)
+            level = 0 if count == 0 else next(q for q in range(1, 5) if count * 4 <= most * q)
+            assert char == "·░▒▓█"[level], (day, count, most)
+    assert text.splitlines()[1].split()[-1] == "Nov"  # the month labels end with this month
+
+
+def test_the_text_shows_the_figures(collection):
+    document = stats(collection)
+    text = collection("stats").output
+    assert f"reviews        0{document['reviews']['7 days']:>8}" in text
+    assert f"longest {document['streak']['longest']} days" in text
+    assert f"  young  {100 * document['retention']['young']:.1f}% of " in text
+    assert "Papers::Inception" in text.splitlines()[-1]

@@ -147,14 +147,22 @@ class Counts:
 
     def new_waiting(self, day: date, deck: str | None, new_per_day: int) -> int:
         """New cards beyond what today's limit still allows: the ones a user would have to ask for."""
-        return self._waiting(day, deck, new_per_day, self._aside(day, deck))
+        return self._waiting(day, deck, new_per_day, None)
 
-    def _waiting(self, day: date, deck: str | None, new_per_day: int, aside: list[_Aside]) -> int:
+    def _waiting(self, day: date, deck: str | None, new_per_day: int, aside: list[_Aside] | None) -> int:
         clause, args = deck_clause(deck)
         unseen = self._conn.execute(
             f"SELECT COUNT(*) FROM cards c INDEXED BY cards_new WHERE c.retired = 0 AND c.due IS NULL AND {clause}",
             args,
-        ).fetchone()[0] - sum(row.cards for row in aside if row.suspended and row.unseen)
+        ).fetchone()[0]
+        if aside is None:  # only the suspended new cards: a pass with no grouping
+            unseen -= self._conn.execute(
+                "SELECT COUNT(*) FROM cards c NOT INDEXED WHERE c.suspended = 1 AND c.retired = 0 AND c.due IS NULL"
+                f" AND {clause}",
+                args,
+            ).fetchone()[0]
+        else:
+            unseen -= sum(row.cards for row in aside if row.suspended and row.unseen)
         seen_today = self._conn.execute(
             "SELECT COUNT(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.day = ? AND r.redrill = 0"
             f" AND r.due_before IS NULL AND {clause}",

@@ -31,7 +31,6 @@ class CardCounts(NamedTuple):
     suspended: int
     leech: int
     retired: int
-    reviews: int
 
 
 class ForecastDay(NamedTuple):
@@ -71,42 +70,38 @@ def collection_stats(
 ) -> Stats:
     """The figures of ``stats`` for the study ``day``; retention counts the last ``days`` days."""
     clause, args = _filters(deck, paper)
-    filtered = deck or paper
-    sql = (
-        f"SELECT r.day, COUNT(*), SUM(r.answer_ms) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE {clause}"
-        if filtered
-        else "SELECT r.day, COUNT(*), SUM(r.answer_ms) FROM reviews r WHERE 1"
-    )
+    since = (day - timedelta(days=days - 1)).isoformat()
+    join = bool(deck or paper)  # without a filter the log is read alone
+    source = "reviews r JOIN cards c ON c.id = r.card_id" if join else "reviews r"
+    where, params = (clause, args) if join else ("1", [])
     per_day = {
         date.fromisoformat(d): (n, ms or 0)
         for d, n, ms in conn.execute(
-            sql + " AND r.day <= ? GROUP BY r.day", [*(args if filtered else []), day.isoformat()]
+            f"SELECT r.day, COUNT(*), SUM(r.answer_ms) FROM {source} WHERE r.day <= ? AND {where} GROUP BY r.day",
+            [day.isoformat(), *params],
         )
     }
-    since = (day - timedelta(days=days - 1)).isoformat()
-    row = conn.execute(
-        "SELECT COALESCE(SUM(r.interval_before < ? AND r.grade >= 3), 0), COALESCE(SUM(r.interval_before < ?), 0),"
-        " COALESCE(SUM(r.interval_before >= ? AND r.grade >= 3), 0), COALESCE(SUM(r.interval_before >= ?), 0)"
-        " FROM reviews r JOIN cards c ON c.id = r.card_id"
-        f" WHERE r.redrill = 0 AND r.repetitions_before > 0 AND r.day >= ? AND r.day <= ? AND {clause}",
-        [MATURE_DAYS] * 4 + [since, day.isoformat(), *args],
-    ).fetchone()
+    passes = {
+        (bool(mature), bool(passed)): n
+        for mature, passed, n in conn.execute(
+            f"SELECT r.interval_before >= {MATURE_DAYS}, r.grade >= 3, COUNT(*) FROM {source}"
+            " WHERE r.day >= ? AND r.day <= ? AND r.redrill = 0 AND r.repetitions_before > 0"
+            f" AND {where} GROUP BY 1, 2",
+            [since, day.isoformat(), *params],
+        )
+    }
+    young, mature = (passes.get((m, True), 0) for m in (False, True))
+    retention = Retention(young, young + passes.get((False, False), 0), mature, mature + passes.get((True, False), 0))
     return Stats(
         day=day,
         per_day=per_day,
         forecast=_forecast(conn, day, forecast_days, new_per_day, clause, args),
-        retention=Retention(*row),
+        retention=retention,
         decks=_card_counts(conn, clause, args),
     )
 
 
 def _card_counts(conn: sqlite3.Connection, clause: str, args: list[object]) -> list[CardCounts]:
-    reviews = dict(
-        conn.execute(
-            f"SELECT c.deck, COUNT(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE {clause} GROUP BY c.deck",
-            args,
-        ).fetchall()
-    )
     rows = conn.execute(
         "SELECT c.deck,"
         " SUM(c.retired = 0 AND c.suspended = 0 AND c.due IS NULL),"
@@ -116,7 +111,7 @@ def _card_counts(conn: sqlite3.Connection, clause: str, args: list[object]) -> l
         f" FROM cards c WHERE {clause} GROUP BY c.deck ORDER BY c.deck",
         args,
     )
-    return [CardCounts._make([row[0], *(n or 0 for n in row[1:]), reviews.get(row[0], 0)]) for row in rows]
+    return [CardCounts._make([row[0], *(n or 0 for n in row[1:])]) for row in rows]
 
 
 def _forecast(

@@ -185,7 +185,8 @@ def test_a_full_disk_under_an_export_is_one_clear_line(home, tmp_path):
         home, with_a_small_disk_at(out_dir, "64k"), ["export", "-o", str(out_dir / "cards.apkg")]
     )
     assert (code, out) == (1, "")
-    assert err.splitlines()[-1] == "Error: no space left on the disk: free some space and try again"
+    package = out_dir / "cards.apkg"
+    assert err.splitlines()[-1] == f"Error: no space left on the disk to write {package}: free some space and try again"
 
 
 # -- decided by code, not by message -------------------------------------------------------------

@@ -68,7 +68,7 @@ def load_settings(home: Path) -> Settings:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise StudycardsError(f"{path}: not valid TOML: {exc}") from None
-    known = {"day_start", "new_per_day", "reviews_per_day", "separators", *REVIEW_HABITS}
+    known = {"day_start", "new_per_day", "reviews_per_day", "separators", "highlights", *REVIEW_HABITS}
     unknown = set(raw) - known
     if unknown:
         raise StudycardsError(f"{path}: unknown setting {sorted(unknown)[0]!r} (known: {', '.join(sorted(known))})")

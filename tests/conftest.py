@@ -44,6 +44,9 @@ SLOW = (
     "tests/test_downloads.py::test_an_eprint_sent_a_byte_at_a_time_stops_at_the_deadline",
     "tests/test_export_safety.py::test_an_export_of_many_decks_writes_the_deck_list_once",
     "tests/test_export_safety.py::test_a_killed_export_leaves_nothing_in_tmpdir_and_the_next_export_cleans_up",
+    "tests/test_highlights.py::test_every_annotation_of_the_corpus_pdfs_is_read_as_its_reader_made_it[hotos17.pdf]",
+    "tests/test_highlights.py::test_a_corpus_pdf_goes_into_a_new_notes_file_by_colour",
+    "tests/test_highlights.py::test_the_round_trip_quotes_by_colour_comments_as_cards_and_each_highlight_once",
 )
 
 

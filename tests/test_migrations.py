@@ -261,7 +261,9 @@ def test_highlights_written_before_stay_written_after_migrating(version, home, t
         assert store.highlights.notes_of("1706.03762") == [make.OLD_NOTES]
     assert written == ({"0f" * 16} if version >= 7 else set())
     notes = tmp_path / "reading.md"
-    result = run("highlights", FIXTURES / "highlights" / "read.pdf", "--notes", notes)
+    result = run("highlights", str(FIXTURES / "highlights" / "read.pdf"), "--notes", str(notes))
     assert result.exit_code == 0, result.output
-    assert notes.read_text(encoding="utf-8").count("> ") == 10
+    text = notes.read_text(encoding="utf-8")  # the paper was fetched: a reading guide, filled with the quotes
+    assert text.startswith('---\npaper: "1706.03762"\ndeck: "Papers::Attention Is All You Need"')
+    assert "## Implementation\n" in text and "> The model stacks six identical layers. (p. 1)\n" in text
     assert insert_entries("# t\n", [Entry("Notes", 1, "x", None)])[0] == "# t\n\n## Notes\n\n> x (p. 1)\n"

@@ -22,6 +22,7 @@ from studycards.store.counts import Counts, DeckStatus, DueOn
 from studycards.store.errors import is_busy, user_error
 from studycards.store.exports import Exports
 from studycards.store.files import Files
+from studycards.store.highlights import Highlights
 from studycards.store.journal import settle
 from studycards.store.migrations import check_version, migrate
 from studycards.store.papers import Papers
@@ -49,6 +50,7 @@ class Store:
         self.files = Files(conn)
         self.exports = Exports(conn, self.transaction)
         self.counts = Counts(conn)
+        self.highlights = Highlights(conn)
 
     def close(self) -> None:
         self.conn.close()

@@ -304,6 +304,29 @@ def m006_search(conn: sqlite3.Connection) -> None:
             conn.execute(statement)
 
 
+@migration
+def m007_written_highlights(conn: sqlite3.Connection) -> None:
+    """The PDF highlights ``studycards highlights`` wrote into each notes file: a re-run adds only new ones.
+
+    Kept here rather than as marks in the notes, so the file stays the reader's own words, and a quote
+    the user deleted from it is not brought back.
+    """
+    run_statements(
+        conn,
+        """
+        CREATE TABLE highlights (
+            notes TEXT NOT NULL,
+            key TEXT NOT NULL,
+            pdf TEXT NOT NULL,
+            paper TEXT,
+            written_at TEXT NOT NULL,
+            PRIMARY KEY (notes, key)
+        ) STRICT, WITHOUT ROWID;
+        CREATE INDEX highlights_paper ON highlights (paper);
+        """,
+    )
+
+
 def check_version(conn: sqlite3.Connection) -> int:
     """The schema version, or an error for a database from a newer studycards (which must not be touched)."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -20,6 +20,7 @@ import time
 from datetime import date, datetime
 from pathlib import Path
 
+from tests.benchmarks import collection as views
 from tests.benchmarks.generate import write_notes
 
 PY = sys.executable
@@ -266,6 +267,7 @@ def main() -> None:
             1.5,
         )
         record("review: grade to next card, 100,000 cards", grade_to_next(home100k), "", None, 0.005, "ms")
+        views.run(STUDYCARDS, home100k, env(home100k), side_by_side, record)
         extraction(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tarfile
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -31,7 +32,7 @@ def stored(home: Path) -> list[dict]:
     if not (home / "studycards.db").exists():
         return []
     with open_store(home) as store:
-        return [row._asdict() for row in store.papers.summaries()]
+        return [row._asdict() for row in store.papers.summaries(date(2026, 11, 23))]
 
 
 def test_one_paper_with_its_source_and_equations(arxiv_server: ArxivServer, home: Path) -> None:
@@ -335,14 +336,16 @@ def test_papers_lists_what_was_fetched(arxiv_server: ArxivServer) -> None:
     assert run("fetch", "0903.0359").exit_code == 0
     assert run("fetch", "--no-source", "1706.03762v2").exit_code == 0
     lines = run("papers").stdout.splitlines()
-    assert lines[0].split() == ["ID", "SOURCE", "EQUATIONS", "CARDS", "TITLE"]
-    first, second = (line.split(None, 4) for line in lines[1:])
+    assert lines[0].split() == [
+        "ID", "SOURCE", "EQUATIONS", "CARDS", "LEARNED", "DUE", "NEW", "QUESTIONS", "REVIEWED", "TITLE"
+    ]  # fmt: skip
+    first, second = (line.split(None, 9) for line in lines[1:])
     assert (
         first[:2] == ["0903.0359v1", "cached"]
         and int(first[2]) > 0
-        and first[3:] == ["0", "Connected Parts of Decuplet Electromagnetic Properties"]
+        and first[3:] == ["0", "0", "0", "0", "0", "-", "Connected Parts of Decuplet Electromagnetic Properties"]
     )
-    assert second == ["1706.03762v2", "-", "0", "0", "Attention Is All You Need"]
+    assert second == ["1706.03762v2", "-", "0", "0", "0", "0", "0", "0", "-", "Attention Is All You Need"]
     document = json.loads(run("papers", "--json").stdout)
     assert [p["id"] for p in document["papers"]] == ["0903.0359", "1706.03762"]
     assert set(document["papers"][0]) >= {"id", "version", "title", "source_cached", "equations", "cards"}

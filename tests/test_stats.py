@@ -162,3 +162,18 @@ def test_the_text_shows_the_figures(collection):
     assert f"longest {document['streak']['longest']} days" in text
     assert f"  young  {100 * document['retention']['young']:.1f}% of " in text
     assert "Papers::Inception" in text.splitlines()[-1]
+
+
+def test_papers_counts_each_papers_cards_questions_and_last_review(collection, rows):
+    document = json.loads(collection("papers", "--json").output)
+    (paper,) = document["papers"]
+    live = rows("SELECT due, suspended FROM cards WHERE paper = '1512.00567' AND retired = 0")
+    assert (paper["cards"], paper["learned"], paper["new"]) == (
+        len(live),
+        sum(due is not None for due, _ in live),
+        sum(due is None and not suspended for due, suspended in live),
+    )
+    assert paper["due"] == sum(due is not None and due <= DAY.isoformat() and not s for due, s in live) > 0
+    assert paper["questions"] == 2 and paper["last_reviewed"] == rows("SELECT MAX(day) FROM reviews")[0][0]
+    line = collection("papers").output.splitlines()[1].split(None, 9)
+    assert line[3:9] == [str(paper[k]) for k in ("cards", "learned", "due", "new", "questions", "last_reviewed")]

@@ -54,11 +54,14 @@ def papers_text(rows: list[PaperSummary]) -> str:
     if not rows:
         return "No papers yet. Fetch one with: studycards fetch 1706.03762"
     width = max(len(r.id) + len(f"v{r.version}" if r.version else "") for r in rows)
-    lines = [f"{'ID':<{width}}  SOURCE  EQUATIONS  CARDS  TITLE"]
+    lines = [f"{'ID':<{width}}  SOURCE  EQUATIONS  CARDS  LEARNED  DUE  NEW  QUESTIONS  REVIEWED    TITLE"]
     for r in rows:
         ident = r.id + (f"v{r.version}" if r.version else "")
         source = "cached" if r.source_cached else "-"
-        lines.append(f"{ident:<{width}}  {source:<6}  {r.equations:>9}  {r.cards:>5}  {r.title}")
+        lines.append(
+            f"{ident:<{width}}  {source:<6}  {r.equations:>9}  {r.cards:>5}  {r.learned:>7}  {r.due:>3}  {r.new:>3}"
+            f"  {r.questions:>9}  {r.last_reviewed or '-':<10}  {r.title}"
+        )
     return "\n".join(lines)
 
 

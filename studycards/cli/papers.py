@@ -96,7 +96,7 @@ def fetch(ctx: Context, ids: tuple[str, ...], no_source: bool, refresh: bool, no
 @pass_ctx
 @handles_errors
 def papers(ctx: Context, as_json: bool) -> None:
-    """List fetched papers: whether the source is cached, equations extracted, cards made.
+    """List fetched papers: source cached, equations, cards (learned, due today, new), open questions, last review.
 
     \b
     Example:
@@ -104,8 +104,9 @@ def papers(ctx: Context, as_json: bool) -> None:
     """
     from studycards.cli.paper_views import papers_text
 
+    _, day = clock(ctx)
     with ctx.open_store(create=False) as store:
-        rows = store.papers.summaries()
+        rows = store.papers.summaries(day)
     if as_json:
         echo_json({"papers": [row._asdict() for row in rows]})
     else:

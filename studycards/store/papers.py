@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import NamedTuple
 
@@ -24,6 +24,11 @@ class PaperSummary(NamedTuple):
     fetched_at: str
     equations: int
     cards: int
+    learned: int = 0
+    due: int = 0
+    new: int = 0
+    questions: int = 0
+    last_reviewed: str | None = None
 
 
 class Papers:
@@ -141,13 +146,20 @@ class Papers:
         """Titles by arXiv id: few, so export looks them up instead of joining per card."""
         return dict(self._conn.execute("SELECT arxiv_id, title FROM papers"))
 
-    def summaries(self) -> list[PaperSummary]:
-        """Every fetched paper, oldest fetch first."""
+    def summaries(self, day: date) -> list[PaperSummary]:
+        """Every fetched paper, oldest fetch first, with where its cards stand on ``day`` and its last review."""
+        today = day.isoformat()
         rows = self._conn.execute(
             "SELECT p.arxiv_id, p.version, p.title, p.authors, p.source_dir, p.code_links, p.fetched_at,"
             " (SELECT COUNT(*) FROM equations e WHERE e.paper_id = p.arxiv_id),"
-            " (SELECT COUNT(*) FROM cards c WHERE c.paper = p.arxiv_id AND c.retired = 0)"
-            " FROM papers p ORDER BY p.fetched_at, p.arxiv_id"
+            " c.cards, c.learned, c.due, c.new,"
+            " (SELECT COUNT(*) FROM questions q WHERE q.paper = p.arxiv_id AND q.status = 'open'),"
+            " (SELECT MAX(r.day) FROM reviews r JOIN cards k ON k.id = r.card_id WHERE k.paper = p.arxiv_id)"
+            " FROM papers p LEFT JOIN (SELECT paper, COUNT(*) AS cards, SUM(due IS NOT NULL) AS learned,"
+            "  SUM(suspended = 0 AND due <= ? AND (buried_until IS NULL OR buried_until <= ?)) AS due,"
+            "  SUM(suspended = 0 AND due IS NULL) AS new FROM cards WHERE retired = 0 GROUP BY paper"
+            " ) c ON c.paper = p.arxiv_id ORDER BY p.fetched_at, p.arxiv_id",
+            (today, today),
         )
         return [
             PaperSummary(
@@ -159,7 +171,12 @@ class Papers:
                 code_links=tuple(json.loads(r[5])),
                 fetched_at=r[6],
                 equations=r[7],
-                cards=r[8],
+                cards=r[8] or 0,
+                learned=r[9] or 0,
+                due=r[10] or 0,
+                new=r[11] or 0,
+                questions=r[12],
+                last_reviewed=r[13],
             )
             for r in rows
         ]

@@ -51,6 +51,11 @@ def test_spans_find_code_and_math(text: str, expected: list[tuple[str, str]]) ->
         ("{{c1::x::hint}} and `a :: b`", None),
         ("an unclosed ` :: is text", (CardKind.BASIC, 14)),
         ("a :::: b", None),
+        ("a:: b", None),
+        ("a ::b", None),
+        ("{{a {{b}} :: c", None),
+        ("{{a {{b}} }} :: c", (CardKind.BASIC, 13)),
+        ("a\\ :: b", None),
     ],
 )
 def test_find_separator_skips_code_math_clozes_and_escapes(text: str, expected: tuple | None) -> None:

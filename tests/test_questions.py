@@ -77,18 +77,21 @@ def test_answering_a_list_question_and_a_paragraph_question_makes_cards_and_keep
     result = cli("questions", "answer", str(paragraph["id"]), r"Partly: heads differ, some follow $\mathrm{syntax}$.")
     assert result.exit_code == 0, result.output
 
-    assert path.read_bytes().decode().splitlines(keepends=True) == [
-        *original[:35],
-        "Q: " + original[35][2:],
-        original[36],
-        "A: Partly: heads differ, some follow $\\mathrm{syntax}$.\n",
-        *original[37:125],
-        "Q: " + original[125][2:],
-        "A: Not shown; the paper only guesses it might.\n",
-        "\n",
-        "\n",  # two blank lines: after one, the rest of the list would continue the answer
-        *original[126:],
-    ]
+    assert (
+        path.read_bytes().decode().splitlines(keepends=True)
+        == [
+            *original[:35],
+            "Q: " + original[35][2:],
+            original[36],
+            "A: Partly: heads differ, some follow $\\mathrm{syntax}$.\n",
+            *original[37:125],
+            "Q: " + original[125][2:],
+            "A: Not shown; the paper only guesses it might.\n",
+            "\n",
+            "\n",  # two blank lines: after one, the rest of the list would continue the answer
+            *original[126:],
+        ]
+    )
     cards = json.loads(cli("list", "--json").stdout)["cards"]
     made = {c["front"]: c for c in cards if c["source"] == str(path) and c["line"] in (36, 127)}
     assert made[listed["text"]]["back"] == "Not shown; the paper only guesses it might."

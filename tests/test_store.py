@@ -223,7 +223,7 @@ def test_a_transaction_lands_whole_or_not_at_all_and_nested_ones_join_it(store):
 def test_looking_at_a_home_without_a_database_writes_nothing(tmp_path):
     home = tmp_path / "fresh"
     with open_store(home, create=False) as store:
-        assert (store.cards.select(), store.questions.select(), store.papers.summaries()) == ([], [], [])
+        assert (store.cards.select(), store.questions.select(), store.papers.summaries(DAY)) == ([], [], [])
     assert not home.exists()
 
 
@@ -338,12 +338,12 @@ def test_a_paper_summary_counts_its_equations_and_live_cards_and_sees_the_cache(
     ids = add(store, content(1, paper=ADAM.arxiv_id), content(2, paper=ADAM.arxiv_id))
     with store.transaction():
         store.cards.retire([ids["front 2"]], NOW)
-    adam, attention = store.papers.summaries()
-    assert adam == (ADAM.arxiv_id, 9, ADAM.title, ADAM.authors, True, ADAM.code_links, "2026-11-23T09:00:00", 2, 1)
+    adam, attention = store.papers.summaries(DAY)
+    assert adam[:9] == (ADAM.arxiv_id, 9, ADAM.title, ADAM.authors, True, ADAM.code_links, "2026-11-23T09:00:00", 2, 1)
     assert (attention.id, attention.source_cached, attention.equations, attention.cards) == ("1706.03762", False, 0, 0)
     assert store.cards.get(ids["front 1"]).paper_title == ADAM.title
     source.rmdir()
-    assert not store.papers.summaries()[0].source_cached
+    assert not store.papers.summaries(DAY)[0].source_cached
 
 
 # -- files and exports ---------------------------------------------------------------------------

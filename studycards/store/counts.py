@@ -37,14 +37,16 @@ class DueOn(NamedTuple):
     new: int = 0
 
 
+ASIDE = "c.retired = 0 AND (c.suspended = 1 OR c.leech = 1 OR c.buried_until IS NOT NULL)"  # cards_aside
+
+
 class _Aside(NamedTuple):
-    """Rows no index can count: cards suspended, buried, tagged leech, or mature, grouped."""
+    """Cards suspended, buried or tagged leech, grouped: few, and found through their own index."""
 
     deck: str
     suspended: bool
     leech: bool
     unseen: bool
-    mature: bool
     kept_out_due: str | None  # the due day of a card kept out of the queue (suspended, or buried past today)
     cards: int
 
@@ -52,9 +54,9 @@ class _Aside(NamedTuple):
 class Counts:
     """The status counts of one store; reached as ``store.counts``.
 
-    No index knows whether a card is suspended or how long its interval is, so those cards are found
-    in one pass over the table and taken off counts that indexes answer alone: ``status`` stays fast
-    at 100,000 cards.
+    Every count comes from an index: the mature cards and the cards set aside (suspended, buried,
+    leech) from small partial indexes, the rest from the deck and new-card indexes, so ``status``
+    stays fast at 100,000 cards.  Cards set aside are taken off the counts that include them.
     """
 
     def __init__(self, conn: sqlite3.Connection) -> None:
@@ -62,15 +64,13 @@ class Counts:
 
     def _aside(self, day: date, deck: str | None) -> list[_Aside]:
         clause, args = deck_clause(deck)
-        today = day.isoformat()
         rows = self._conn.execute(
-            "SELECT c.deck, c.suspended, c.leech, c.due IS NULL, c.interval >= ?,"
-            " CASE WHEN c.suspended = 1 OR c.buried_until > ? THEN c.due END, COUNT(*) FROM cards c NOT INDEXED"
-            " WHERE c.retired = 0 AND (c.suspended = 1 OR c.leech = 1 OR c.interval >= ? OR c.buried_until > ?)"
-            f" AND {clause} GROUP BY 1, 2, 3, 4, 5, 6",
-            [MATURE_DAYS, today, MATURE_DAYS, today, *args],
+            "SELECT c.deck, c.suspended, c.leech, c.due IS NULL,"
+            " CASE WHEN c.suspended = 1 OR c.buried_until > ? THEN c.due END, COUNT(*)"
+            f" FROM cards c INDEXED BY cards_aside WHERE {ASIDE} AND {clause} GROUP BY 1, 2, 3, 4, 5",
+            [day.isoformat(), *args],
         )
-        return [_Aside(r[0], bool(r[1]), bool(r[2]), bool(r[3]), bool(r[4]), r[5], r[6]) for r in rows]
+        return [_Aside(r[0], bool(r[1]), bool(r[2]), bool(r[3]), r[4], r[5]) for r in rows]
 
     def status(self, day: date, deck: str | None = None) -> list[DeckStatus]:
         clause, args = deck_clause(deck)
@@ -98,6 +98,11 @@ class Counts:
                 [today, *args],
             ),
             (
+                "SELECT c.deck, 'mature', COUNT(*) FROM cards c INDEXED BY cards_mature WHERE c.retired = 0"
+                f" AND c.suspended = 0 AND c.interval >= {MATURE_DAYS} AND {clause} GROUP BY c.deck",
+                args,
+            ),
+            (
                 "SELECT c.deck, 'redrills', COUNT(*) FROM cards c JOIN ("
                 "  SELECT card_id, grade, MAX(id) FROM reviews WHERE day = ? GROUP BY card_id"
                 f") r ON r.card_id = c.id WHERE r.grade < 4 AND c.retired = 0 AND c.suspended = 0 AND {clause}"
@@ -112,8 +117,6 @@ class Counts:
                 add(row.deck, "leeches", row.cards)
             if row.suspended:
                 add(row.deck, "suspended_unseen" if row.unseen else "suspended_seen", row.cards)
-            elif row.mature:
-                add(row.deck, "mature", row.cards)
             if row.kept_out_due is not None and row.kept_out_due <= today:
                 add(row.deck, "due", -row.cards)
         return [_deck_status(name, c) for name, c in sorted(counts.items())]
@@ -147,22 +150,14 @@ class Counts:
 
     def new_waiting(self, day: date, deck: str | None, new_per_day: int) -> int:
         """New cards beyond what today's limit still allows: the ones a user would have to ask for."""
-        return self._waiting(day, deck, new_per_day, None)
+        return self._waiting(day, deck, new_per_day, self._aside(day, deck))
 
-    def _waiting(self, day: date, deck: str | None, new_per_day: int, aside: list[_Aside] | None) -> int:
+    def _waiting(self, day: date, deck: str | None, new_per_day: int, aside: list[_Aside]) -> int:
         clause, args = deck_clause(deck)
         unseen = self._conn.execute(
             f"SELECT COUNT(*) FROM cards c INDEXED BY cards_new WHERE c.retired = 0 AND c.due IS NULL AND {clause}",
             args,
-        ).fetchone()[0]
-        if aside is None:  # only the suspended new cards: a pass with no grouping
-            unseen -= self._conn.execute(
-                "SELECT COUNT(*) FROM cards c NOT INDEXED WHERE c.suspended = 1 AND c.retired = 0 AND c.due IS NULL"
-                f" AND {clause}",
-                args,
-            ).fetchone()[0]
-        else:
-            unseen -= sum(row.cards for row in aside if row.suspended and row.unseen)
+        ).fetchone()[0] - sum(row.cards for row in aside if row.suspended and row.unseen)
         seen_today = self._conn.execute(
             "SELECT COUNT(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.day = ? AND r.redrill = 0"
             f" AND r.due_before IS NULL AND {clause}",

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from studycards.errors import StudycardsError
 from studycards.latex.arguments import work_budget
+from studycards.latex.conditionals import Conditions
 from studycards.latex.macros import Expander
 from studycards.latex.prose import plain_text
 from studycards.latex.scan import scan
@@ -32,7 +33,6 @@ MAX_WARNINGS = 50
 MAIN_NAMES = ("main.tex", "ms.tex", "paper.tex", "article.tex")
 
 _COMMENTS = re.compile(r"(\\\\|\\%)|(%)[^\n]*")
-_CONDITIONAL = re.compile(r"(?<!\\)\\(if[A-Za-z]*|fi|else)(?![A-Za-z])")
 _COMMENT_ENV = re.compile(r"\\begin\s*\{comment\}")
 _END_DOCUMENT = re.compile(r"\\end\s*\{document\}")
 _INPUT = re.compile(
@@ -85,14 +85,14 @@ def _blank(text: str) -> str:
     return "\n" * text.count("\n")
 
 
-def drop_switched_off(text: str) -> str:
-    """Remove ``\\iffalse … \\fi`` (keeping an ``\\else`` branch), ``comment`` environments and
+def drop_switched_off(text: str, conditions: Conditions | None = None) -> str:
+    """Remove the branches of conditionals the PDF leaves out (``\\iffalse``, ``\\if\\icml1``…,
+    decided by ``conditions``, what the source said before), ``comment`` environments and
     everything after ``\\end{document}``; removed text keeps its line breaks."""
     end = _END_DOCUMENT.search(text)
     if end:
         text = text[: end.start()]
-    if "\\iffalse" in text or "\\if0" in text:
-        text = _drop_iffalse(text)
+    text = (conditions or Conditions()).apply(text)
     if "comment}" in text:
         out, pos = [], 0
         for m in _COMMENT_ENV.finditer(text):
@@ -104,37 +104,6 @@ def drop_switched_off(text: str) -> str:
             pos = stop
         text = "".join(out) + text[pos:]
     return text
-
-
-def _drop_iffalse(text: str) -> str:
-    """``\\iffalse`` (or ``\\if0``) up to its ``\\fi``, nested conditionals counted; an
-    ``\\else`` at the top keeps what follows it."""
-    out: list[str] = []
-    pos = 0
-    depth = 0
-    start = 0
-    for m in _CONDITIONAL.finditer(text):
-        word = m.group(1)
-        if depth == 0:
-            if word in ("iffalse", "if") and (word == "iffalse" or text.startswith("0", m.end())):
-                depth, start = 1, m.start()
-            continue
-        if word == "fi":
-            depth -= 1
-            if depth == 0:
-                out += [text[pos:start], _blank(text[start : m.end()])]
-                pos = m.end()
-        elif word == "else" and depth == 1:
-            out += [text[pos:start], _blank(text[start : m.end()])]
-            pos, depth = m.end(), 0
-            start = -1
-        elif word.startswith("if") and word not in ("ifthenelse",) and not text.endswith("\\newif", 0, m.start()):
-            depth += 1
-    if depth and start >= 0:
-        out += [text[pos:start], _blank(text[start:])]
-        pos = len(text)
-    out.append(text[pos:])
-    return "".join(out)
 
 
 def _read(path: Path) -> bytes:
@@ -193,13 +162,14 @@ class _Source:
         self._cursor = (-1, 0, 0)
         self.total = 0
         self.warnings: list[str] = []
+        self.conditions = Conditions()
 
     def load(self, path: Path, stack: tuple[Path, ...] = ()) -> None:
         data = _read(path)
         self.total += len(data)
         if len(data) >= MAX_FILE_BYTES:
             self.warnings.append(f"{self._rel(path)}: larger than {MAX_FILE_BYTES} bytes, truncated")
-        text = drop_switched_off(strip_comments(decode(data)))
+        text = drop_switched_off(strip_comments(decode(data)), self.conditions)
         rel = self._rel(path)
         pos, line = 0, 1
         for m in _INPUT.finditer(text):
@@ -295,11 +265,17 @@ def read_document(path: Path) -> Document:
         found = scan(doc)
         refs = dict(found.section_labels)
         refs.update((eq.label, eq.number) for _, eq in found.equations if eq.label and eq.number)
-        equations = []
-        for span, eq in found.equations:
+        numbered = [(span, _resolved_tag(eq, refs)) for span, eq in found.equations]
+        refs.update((eq.label, eq.number) for _, eq in numbered if eq.label and eq.number)
+        equations: list[Equation] = []
+        previous: tuple[int, int] | None = None
+        for span, eq in numbered:
             file, line = source.where(flat, positions.source(eq.line))
             intro, where = found.context(span, refs)
+            if not intro and equations and previous is not None and _adjacent(found, previous, span, refs):
+                intro = equations[-1].intro
             equations.append(eq._replace(file=file, line=line, intro=intro, where=where))
+            previous = span
         sections = tuple(
             Section(title, level, plain_text(found.prose(start, end), refs), number)
             for title, level, number, start, end in found.section_spans()
@@ -321,6 +297,26 @@ def read_document(path: Path) -> Document:
         urls=tuple(dict.fromkeys(found.urls)),
         macros=expander.names,
     )
+
+
+_REF = re.compile(r"\\(eq)?ref\*?\s*\{([^{}]*)\}")
+
+
+def _resolved_tag(eq: Equation, refs: dict[str, str]) -> Equation:
+    """A ``\\tag`` that cites another equation (``\\tag{\\ref{e:loss} revisited}``) reads as the PDF prints it."""
+    if not eq.number or "ref" not in eq.number:
+        return eq
+
+    def cite(m: re.Match) -> str:
+        number = refs.get(m.group(2).strip(), "??")
+        return f"({number})" if m.group(1) else number
+
+    return eq._replace(number=" ".join(_REF.sub(cite, eq.number).split()))
+
+
+def _adjacent(found, before: tuple[int, int], span: tuple[int, int], refs: dict[str, str]) -> bool:
+    """No prose between two displays: the second continues the run the first began."""
+    return before == span or not plain_text(found.doc[before[1] : span[0]], refs).strip()
 
 
 def with_sympy(equations: tuple[Equation, ...] | list[Equation]) -> tuple[Equation, ...]:

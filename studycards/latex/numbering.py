@@ -29,6 +29,9 @@ _MARK = re.compile(
 )
 _LEAD = re.compile(r"(?:\s|(?<!\\)%[^\n]*|\\label\s*\{[^{}]*\}|\\(?:nonumber|notag)(?![A-Za-z]))*")
 _COMMENT_MARK = re.compile(r"%(?<!\\%)[^\n]*\n?[ \t]*")
+_BY_HAND = re.compile(
+    r"\\(?:ref)?stepcounter\s*\{equation\}\s*(?:~|\\[;,:]|\\q?quad)*\s*(?:\(\s*\\theequation\s*\)|\\theequation)?"
+)
 _TRAILING = ("\\\\", "\\,", "\\;", "\\:", "\\!", "\\ ", "\\quad", "\\qquad")
 
 
@@ -58,6 +61,28 @@ class Numbering:
         self.in_appendix = False
         self.custom: str | None = None
         self.sub: list | None = None
+        self.only_refs: frozenset[str] | None = None
+        self.manual_tags = False
+
+    def show_only_refs(self, referenced: frozenset[str], manual_tags: bool) -> None:
+        """mathtools' ``showonlyrefs``: only displays cited with ``\\eqref`` get a number."""
+        self.only_refs, self.manual_tags = referenced, manual_tags
+
+    def number_for(self, tag: str | None, label: str | None) -> str | None:
+        """The number a numbered display shows; under ``showonlyrefs`` an uncited one shows none
+        (and an uncited ``\\tag`` still steps the counter, as mathtools does without ``showmanualtags``)."""
+        if self.only_refs is not None and (label is None or label not in self.only_refs):
+            if tag is not None and self.manual_tags:
+                return tag
+            if tag is not None:
+                self.counts["equation"] += 1
+            return None
+        return tag if tag is not None else self.next()
+
+    def step_by_hand(self) -> str:
+        """``\\refstepcounter{equation}`` written into a display: the counter steps, the display shows it."""
+        self.counts["equation"] += 1
+        return self.current()
 
     def document_class(self, name: str) -> None:
         if name in BOOKISH:
@@ -231,6 +256,9 @@ def _strip_spacing(latex: str) -> str:
             if stripped.endswith(tail):
                 stripped = stripped[: -len(tail)]
                 break
+        else:
+            if (len(stripped) - len(stripped.rstrip("\\"))) % 2:
+                stripped = stripped[:-1]
         if stripped == latex:
             return latex
         latex = stripped
@@ -270,13 +298,18 @@ def display_equations(doc: str, start: int, end: int, env: str, numbering: Numbe
     base = env.rstrip("*")
     starred = env.endswith("*") or env in UNNUMBERED
     body = doc[start:end]
+    by_hand = _BY_HAND.search(body)
+    if by_hand:
+        body = _BY_HAND.sub(lambda m: " " * len(m.group()), body)
     if base in ROW_ENVS:
         groups = _row_groups(split_rows(body), starred)
     else:
         groups = [_one_group(body, starred, base == "multline")]
     equations: list[Equation] = []
     for group in groups:
-        number = (group.tag if group.tag is not None else numbering.next()) if group.numbered else None
+        number = numbering.number_for(group.tag, group.label) if group.numbered else None
+        if by_hand and number is None:
+            number, by_hand = numbering.step_by_hand(), None
         texts = [text for _, text in group.rows if text.strip()]
         if texts:
             equation = Equation(

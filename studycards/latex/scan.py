@@ -53,6 +53,8 @@ _INLINE_END = re.compile(r"\\[\s\S]|\$|\n[ \t]*\n")
 _CAPTION = re.compile(r"\\caption(?:of\s*\{(figure|table)\})?(?![A-Za-z])|\\label\s*\{([^{}]*)\}")
 _URL = re.compile(r"https?://[^\s}{\\]+")
 _WHERE = re.compile(r"where\b", re.IGNORECASE)
+_ONLY_REFS = re.compile(r"\\mathtoolsset\s*\{([^{}]*\bshowonlyrefs\b[^{}]*)\}")
+_CITED = re.compile(r"\\(?:eqref|refeq|noeqref)\s*\{([^{}]*)\}")
 
 
 class Scan:
@@ -147,6 +149,10 @@ class Scan:
 def scan(doc: str) -> Scan:
     """Walk the expanded document once, numbering equations as LaTeX would."""
     state = Scan(doc)
+    only_refs = _ONLY_REFS.search(doc)
+    if only_refs:
+        cited = frozenset(label.strip() for m in _CITED.finditer(doc) for label in m.group(1).split(","))
+        state.numbering.show_only_refs(cited, "showmanualtags" in only_refs.group(1))
     pos = 0
     while (m := _SCAN.search(doc, pos)) is not None:
         kind = "sec" if m.lastgroup == "star" else m.lastgroup
@@ -186,7 +192,7 @@ def _bracket(state: Scan, m: re.Match) -> int:
     closer = "\\]" if m.group() == "\\[" else "\\)"
     close = state.find_unescaped(closer, m.end())
     if close < 0:
-        return m.end()
+        return _display(state, m, "displaymath", close) if closer == "\\]" else m.end()
     return _display(state, m, "displaymath", close, 2) if closer == "\\]" else close + 2
 
 
@@ -196,7 +202,7 @@ def _dollar(state: Scan, m: re.Match) -> int:
         return m.end()
     if m.group() == "$$":
         close = state.find_unescaped("$$", m.end())
-        return m.end() if close < 0 else _display(state, m, "$$", close, 2)
+        return _display(state, m, "$$", close, 2)
     for n in _INLINE_END.finditer(state.doc, m.end(), m.end() + WINDOW):
         if n.group() == "$":
             return n.end()
@@ -207,7 +213,9 @@ def _dollar(state: Scan, m: re.Match) -> int:
 
 def _display(state: Scan, m: re.Match, env: str, close: int, closer: int = 0) -> int:
     if close < 0:
-        state.warnings.append(f"unclosed {m.group()} ignored")
+        warning = f"unclosed {m.group()} ignored"
+        if warning not in state.warnings:
+            state.warnings.append(warning)
         return m.end()
     end = close + (closer or len(env) + 6)
     if env in ("$$", "displaymath") and not state.doc[m.end() : close].strip():

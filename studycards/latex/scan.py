@@ -13,7 +13,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 
 from studycards.latex.arguments import read_argument, read_optional
-from studycards.latex.numbering import Numbering, display_equations
+from studycards.latex.displays import display_equations
+from studycards.latex.numbering import Numbering
 from studycards.latex.prose import plain_text
 from studycards.latex.sentences import all_sentences
 from studycards.models import Equation

@@ -302,22 +302,14 @@ NUMBERS = [
     ("book-chapter-star-does-not-reset", "book", "", "\\chapter{A}" + eq("a") + "\\chapter*{B}" + eq("b"), "1.1 1.2"),
 ]
 
-# Cases where the PDF shows other numbers: (id, class, preamble, body, what the extractor says, what LaTeX prints)
-KNOWN_DEPARTURES = [
-    (
-        "roman-equation",
-        "article",
-        "\\renewcommand{\\theequation}{\\roman{equation}}",
-        eq("a") + eq("b"),
-        "equation equation",
-        "i ii",
-    ),
+# Cases the extractor once numbered otherwise, now as pdflatex prints them (checked with pdflatex)
+NUMBERS += [
+    ("roman-equation", "article", "\\renewcommand{\\theequation}{\\roman{equation}}", eq("a") + eq("b"), "i ii"),
     (
         "numberwithin-subsubsection",
         "article",
         "\\numberwithin{equation}{subsubsection}",
         "\\section{A}\\subsection{B}\\subsubsection{C}" + eq("a"),
-        "1",
         "1.1.1.1",
     ),
     (
@@ -325,16 +317,14 @@ KNOWN_DEPARTURES = [
         "article",
         "\\counterwithin*{equation}{section}",
         "\\section{A}" + eq("a") + "\\section{B}" + eq("b"),
-        "1.1 2.1",
         "1 1",
     ),
-    ("amsbook-numbers-run-on-through-chapters", "amsbook", "", CHAPTERS, "1.1 1.2 1.3 2.1 A.1 B.1", "1 2 3 4 5 6"),
+    ("amsbook-numbers-run-on-through-chapters", "amsbook", "", CHAPTERS, "1 2 3 4 5 6"),
     (
         "setcounter-to-a-value",
         "article",
         "",
         "\\section{A}\\section{B}\\setcounter{equation}{\\value{section}}" + eq("a"),
-        "1",
         "3",
     ),
     (
@@ -342,7 +332,6 @@ KNOWN_DEPARTURES = [
         "article",
         "\\numberwithin{equation}{section}\\renewcommand{\\thesection}{\\Roman{section}}",
         "\\section{A}" + eq("a"),
-        "1.1",
         "I.1",
     ),
     (
@@ -350,18 +339,21 @@ KNOWN_DEPARTURES = [
         "article",
         "",
         "\\begin{xxalignat}{2}a&=1&b&=2\\\\c&=3&d&=4\\end{xxalignat}" + eq("e"),
-        "1 2 3",
-        "1",
+        "- 1",
     ),
+    ("appendix-before-a-section", "article", "\\numberwithin{equation}{section}", "\\appendix" + eq("a"), ".1"),
+]
+
+# Cases where the PDF shows other numbers: (id, class, preamble, body, what the extractor says, what LaTeX prints)
+KNOWN_DEPARTURES = [
     (
         "theequation-with-the-page-counter",
         "article",
         "\\renewcommand{\\theequation}{\\Alph{page}\\arabic{page}.\\arabic{equation}}",
         eq("a"),
-        "00.1",
+        "0.1",
         "A1.1",
     ),
-    ("appendix-before-a-section", "article", "\\numberwithin{equation}{section}", "\\appendix" + eq("a"), "0.1", ".1"),
 ]
 
 

@@ -12,7 +12,7 @@ from studycards.latex.numbering import Numbering
 from studycards.models import Equation
 
 ROW_ENVS = {"align", "flalign", "alignat", "gather", "eqnarray", "xalignat", "xxalignat"}
-UNNUMBERED = {"displaymath", "$$", "math"}
+UNNUMBERED = {"displaymath", "$$", "math", "xxalignat"}
 _ROW_TOKENS = re.compile(r"\\begin\s*\{[^{}]*\}|\\end\s*\{[^{}]*\}|\\\\|\\[\s\S]|[{}&]")
 _ROW_OPTION = re.compile(r"\*?(?:\[\s*[-+]?[\d.]+\s*(?:pt|em|ex|mm|cm|in|bp|pc|sp|mu|dd)\s*\])?")
 _MARK = re.compile(

@@ -20,7 +20,29 @@ def _letter(n: int) -> str:
     while n > 0:
         n, rem = divmod(n - 1, 26)
         text = chr(65 + rem) + text
-    return text or "0"
+    return text
+
+
+def _roman(n: int) -> str:
+    text = ""
+    for value, letters in (
+        (1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+        (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
+    ):  # fmt: skip
+        while n >= value:
+            text, n = text + letters, n - value
+    return text
+
+
+_STYLES = {
+    "arabic": str,
+    "Alph": _letter,
+    "alph": lambda n: _letter(n).lower(),
+    "roman": _roman,
+    "Roman": lambda n: _roman(n).upper(),
+}
+_STYLED = re.compile(r"\\(arabic|Alph|alph|roman|Roman)\s*\{\s*(\w+)\s*\}")
+_THE = re.compile(r"\\the(chapter|section|subsection|subsubsection)(?![A-Za-z])")
 
 
 class Numbering:
@@ -40,6 +62,8 @@ class Numbering:
         }
         self.in_appendix = False
         self.custom: str | None = None
+        self.prefixed = True
+        self.heading_templates: dict[str, str] = {}
         self.sub: list | None = None
         self.only_refs: frozenset[str] | None = None
         self.manual_tags = False
@@ -67,10 +91,14 @@ class Numbering:
     def document_class(self, name: str) -> None:
         if name in BOOKISH:
             self.bookish = True
-            self.parent = self.parent or "chapter"
+            if name != "amsbook":
+                self.parent = self.parent or "chapter"
 
-    def within(self, parent: str | None) -> None:
-        self.parent = parent if parent in ("chapter", "section", "subsection") else None
+    def within(self, parent: str | None, prefixed: bool = True) -> None:
+        """``\\numberwithin``/``\\counterwithin``: reset with ``parent``; the starred
+        ``\\counterwithin*`` resets without putting the parent's number in front."""
+        self.parent = parent if parent in ("chapter", "section", "subsection", "subsubsection") else None
+        self.prefixed = prefixed
 
     def appendix(self) -> None:
         self.in_appendix = True
@@ -88,24 +116,41 @@ class Numbering:
             self.counts["figure"] = self.counts["table"] = 0
         if self.parent and order.index(self.parent) >= order.index(name):
             self.counts["equation"] = 0
+        return self.the(name)
+
+    def the(self, name: str, depth: int = 0) -> str:
+        """``\\the<name>`` for a heading counter, as the class or the paper's ``\\renewcommand`` prints it."""
+        template = self.heading_templates.get(name)
+        if template is not None and depth < 4:
+            return self.render(template, depth + 1)
+        if name == "chapter":
+            n = self.counts["chapter"]
+            return _letter(n) if self.in_appendix and self.bookish else str(n)
+        if name == "section":
+            n = self.counts["section"]
+            if self.bookish:
+                return f"{self.the('chapter', depth)}.{n}"
+            return _letter(n) if self.in_appendix else str(n)
+        if name == "subsection":
+            return f"{self.the('section', depth)}.{self.counts['subsection']}"
         if name == "subsubsection":
-            return f"{self.the_subsection()}.{self.counts['subsubsection']}"
-        return {"chapter": self.the_chapter, "section": self.the_section, "subsection": self.the_subsection}.get(
-            name, lambda: ""
-        )()
+            return f"{self.the('subsection', depth)}.{self.counts['subsubsection']}"
+        return ""
 
     def the_chapter(self) -> str:
-        n = self.counts["chapter"]
-        return _letter(n) if self.in_appendix and self.bookish else str(n)
+        return self.the("chapter")
 
     def the_section(self) -> str:
-        n = self.counts["section"]
-        if self.bookish:
-            return f"{self.the_chapter()}.{n}"
-        return _letter(n) if self.in_appendix else str(n)
+        return self.the("section")
 
     def the_subsection(self) -> str:
-        return f"{self.the_section()}.{self.counts['subsection']}"
+        return self.the("subsection")
+
+    def render(self, template: str, depth: int = 0) -> str:
+        """A ``\\the…`` template with its counters filled in (``\\roman{equation}``, ``\\thesection``…)."""
+        text = _THE.sub(lambda m: self.the(m.group(1), depth), template)
+        text = _STYLED.sub(lambda m: _STYLES[m.group(1)](self.counts.get(m.group(2), 0)), text)
+        return re.sub(r"\\[A-Za-z]+|[{}]", "", text).strip()
 
     def next_float(self, kind: str) -> str:
         """The number of the next figure or table caption (per chapter in books)."""
@@ -116,35 +161,28 @@ class Numbering:
     def set_counter(self, counter: str, value: str, add: bool) -> None:
         if counter not in self.counts:
             return
+        other = re.fullmatch(r"\\value\s*\{\s*(\w+)\s*\}", value)
         try:
-            number = int(value)
+            number = self.counts.get(other.group(1), 0) if other else int(value)
         except ValueError:
             return
         self.counts[counter] = self.counts[counter] + number if add else number
 
-    def template(self, template: str) -> None:
-        self.custom = template
+    def template(self, counter: str, template: str) -> None:
+        """The paper's ``\\renewcommand{\\the<counter>}``."""
+        if counter == "equation":
+            self.custom = template
+        elif counter in ("chapter", "section", "subsection", "subsubsection"):
+            self.heading_templates[counter] = template
 
     def current(self) -> str:
         n = self.counts["equation"]
         if self.custom:
-            text = self.custom.replace("\\arabic{equation}", str(n))
-            for name, value in (
-                ("chapter", self.the_chapter),
-                ("section", self.the_section),
-                ("subsection", self.the_subsection),
-            ):
-                if f"\\the{name}" in text:
-                    text = text.replace(f"\\the{name}", value())
-            text = re.sub(r"\\Alph\{(\w+)\}", lambda m: _letter(self.counts.get(m.group(1), 0)), text)
-            text = re.sub(r"\\arabic\{(\w+)\}", lambda m: str(self.counts.get(m.group(1), 0)), text)
-            text = re.sub(r"\\[A-Za-z]+|[{}]", "", text).strip()
+            text = self.render(self.custom)
             if text:
                 return text
-        prefix = {"chapter": self.the_chapter, "section": self.the_section, "subsection": self.the_subsection}.get(
-            self.parent or "", lambda: ""
-        )()
-        return f"{prefix}.{n}" if prefix else str(n)
+        prefix = self.the(self.parent) if self.parent and self.prefixed else ""
+        return f"{prefix}.{n}" if self.parent and self.prefixed else str(n)
 
     def next(self) -> str:
         if self.sub is not None:

@@ -289,7 +289,8 @@ def _counter_within(state: Scan, m: re.Match) -> int:
     counter, pos = read_argument(doc, pos + (1 if doc.startswith("*", pos) else 0))
     parent, pos = read_argument(doc, pos)
     if counter.strip() == "equation":
-        state.numbering.within(None if m.group("cmd") == "counterwithout" else parent.strip())
+        starred = m.group("cmd") == "counterwithin" and doc.startswith("*", m.end())
+        state.numbering.within(None if m.group("cmd") == "counterwithout" else parent.strip(), not starred)
     return pos
 
 
@@ -301,13 +302,14 @@ def _set_counter(state: Scan, m: re.Match) -> int:
 
 
 def _renew_command(state: Scan, m: re.Match) -> int:
-    """Only ``\\renewcommand{\\theequation}`` concerns the scan; the expander reads the rest."""
+    """Only ``\\renewcommand{\\theequation}`` (or ``\\thesection``…) concerns the scan; the expander reads the rest."""
     doc, pos = state.doc, m.end()
     target, after = read_argument(doc, pos + (1 if doc.startswith("*", pos) else 0))
-    if target.strip() != "\\theequation":
+    counter = target.strip()[4:] if target.strip().startswith("\\the") else ""
+    if counter not in ("equation", "chapter", "section", "subsection", "subsubsection"):
         return pos
     template, pos = read_argument(doc, after)
-    state.numbering.template(template)
+    state.numbering.template(counter, template)
     return pos
 
 

@@ -180,11 +180,12 @@ def test_title_abstract_and_links_are_read_from_their_commands(tmp_path: Path):
     assert document.urls == ("https://example.org/a_b", "https://example.org/c#d")
 
 
-def test_a_heading_label_names_its_number_only_right_after_it(tmp_path: Path):
+def test_a_label_names_the_last_numbered_heading_even_after_text(tmp_path: Path):
+    """pdflatex prints "See 1, 2.": a label in a section's prose names that section."""
     (tmp_path / "main.tex").write_text(
         "\\documentclass{article}\n\\begin{document}\\section[Short]{Long}\n  \\label{near}"
         "\\section{Far} text \\label{far}\\section{Last}See \\ref{near}, \\ref{far}.\\end{document}\n"
     )
     sections = read_document(tmp_path).sections
     assert [(s.title, s.number) for s in sections] == [("Long", "1"), ("Far", "2"), ("Last", "3")]
-    assert sections[-1].text == "See 1, ?."
+    assert sections[-1].text == "See 1, 2."

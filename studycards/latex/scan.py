@@ -45,7 +45,7 @@ _SCAN = re.compile(
     r"|\\end\s*\{(?P<end>[A-Za-z]+\*?)\}"
     r"|\\(?P<sec>part|chapter|section|subsection|subsubsection)(?![A-Za-z])[ \t]*(?P<star>\*)?"
     r"|\\(?P<cmd>appendix|numberwithin|counterwithin|counterwithout|setcounter|addtocounter"
-    r"|title|icmltitle|documentclass|renewcommand|url|href)(?![A-Za-z])"
+    r"|title|icmltitle|documentclass|renewcommand|url|href|label)(?![A-Za-z])"
     r"|(?P<open>\\\[|\\\()"
     r"|(?P<dollar>\$\$?))"
 )
@@ -76,6 +76,7 @@ class Scan:
         self.body_start = 0
         self.current = ["", "", "", "", ""]
         self.capped = False
+        self.current_label = ""
         self._missing: dict[str, int] = {}
 
     def find(self, token: str, pos: int) -> int:
@@ -173,6 +174,7 @@ def _begin(state: Scan, m: re.Match) -> int:
         state.abstract = state.doc[pos:close] if close > 0 else ""
     elif env == "subequations":
         state.numbering.begin_subequations()
+        state.current_label = state.numbering.current()
     elif env.rstrip("*") in FLOATS and state.in_body:
         _float(state, env, pos)
     elif env.rstrip("*") in DISPLAY_ENVS and state.in_body:
@@ -232,6 +234,7 @@ def _display(state: Scan, m: re.Match, env: str, close: int, closer: int = 0) ->
     state.displays.append((m.start(), end))
     for eq in display_equations(state.doc, body_start, close, env, state.numbering, state.innermost()):
         state.equations.append(((m.start(), end), eq))
+        state.current_label = eq.number or state.current_label
     return end
 
 
@@ -242,8 +245,8 @@ def _float(state: Scan, env: str, pos: int) -> None:
     for m in _CAPTION.finditer(state.doc, pos, close if close >= 0 else pos):
         if m.group(2) is None:
             number = state.numbering.next_float(m.group(1) or kind)
-        elif number:
-            state.section_labels[m.group(2).strip()] = number
+        elif number or state.current_label:
+            state.section_labels[m.group(2).strip()] = number or state.current_label
 
 
 def _heading(state: Scan, m: re.Match) -> int:
@@ -260,9 +263,10 @@ def _heading(state: Scan, m: re.Match) -> int:
     for deeper in range(max(level + 2, 1), len(state.current)):
         state.current[deeper] = ""
     state.headings.append((clean, level, number, m.start(), pos))
+    state.current_label = number or state.current_label
     label = re.match(r"\s*\\label\s*\{([^{}]*)\}", state.doc[pos : pos + 300])
-    if label and number:
-        state.section_labels[label.group(1)] = number
+    if label and state.current_label:
+        state.section_labels[label.group(1)] = state.current_label
     return pos
 
 
@@ -313,6 +317,14 @@ def _renew_command(state: Scan, m: re.Match) -> int:
     return pos
 
 
+def _label(state: Scan, m: re.Match) -> int:
+    """A ``\\label`` in prose names what was last numbered (a section, an equation, a subequations group)."""
+    name, pos = read_argument(state.doc, m.end())
+    if state.in_body and state.current_label and name.strip() not in state.section_labels:
+        state.section_labels[name.strip()] = state.current_label
+    return pos
+
+
 def _title(state: Scan, m: re.Match) -> int:
     _, pos = read_optional(state.doc, m.end())
     title, pos = read_argument(state.doc, pos)
@@ -341,6 +353,7 @@ _COMMANDS: dict[str, _Step] = {
     "icmltitle": _title,
     "url": _link,
     "href": _link,
+    "label": _label,
 }
 _STEPS: dict[str, _Step] = {
     "begin": _begin,

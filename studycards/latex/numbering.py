@@ -11,6 +11,7 @@ empty (a trailing ``\\\\``) still takes its number, as in LaTeX.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 BOOKISH = {"book", "report", "scrbook", "scrreprt", "memoir", "amsbook", "thesis"}
 
@@ -34,7 +35,7 @@ def _roman(n: int) -> str:
     return text
 
 
-_STYLES = {
+_STYLES: dict[str, Callable[[int], str]] = {
     "arabic": str,
     "Alph": _letter,
     "alph": lambda n: _letter(n).lower(),

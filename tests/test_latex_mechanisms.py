@@ -121,3 +121,56 @@ def test_a_display_right_after_another_carries_the_runs_sentence(tmp_path: Path)
 def test_a_display_after_prose_has_its_own_sentence(tmp_path: Path):
     doc = read(tmp_path, "", "The model is\n" + eq("a = b") + "and the loss is\n" + eq("c = d"))
     assert [e.intro for e in doc.equations] == ["The model is", "and the loss is"]
+
+
+def test_what_the_paper_builds_its_displays_from_numbers_as_the_pdf(tmp_path: Path):
+    """pdflatex printed 1.1 1.2a 1.2b 1.3 1.4 1.10 1.16 1.17 1.18 1.19 A.1 for this document:
+    subequations, split and aligned inside equation (one number each), \\setcounter and
+    \\addtocounter, an environment from the paper's own notation.sty and one from \\newenvironment,
+    \\numberwithin{equation}{section} into the appendix."""
+    (tmp_path / "notation.sty").write_text(
+        "\\ProvidesPackage{notation}\n\\newcommand{\\R}{\\mathbb{R}}\n\\def\\@internal{x}\n"
+        "\\newenvironment{eqn}{\\begin{equation}}{\\end{equation}}\n",
+        encoding="utf-8",
+    )
+    body = (
+        "\\section{A}\n"
+        + eq("a")
+        + "\\begin{subequations}"
+        + eq("b")
+        + eq("c")
+        + "\\end{subequations}\n"
+        + eq("\\begin{split} d &= e \\\\ &= f \\end{split}")
+        + eq("\\begin{aligned} g &= h \\\\ i &= j \\end{aligned}")
+        + "\\setcounter{equation}{9}\n"
+        + eq("k")
+        + "\\addtocounter{equation}{5}\n"
+        + eq("l")
+        + eq("x \\in \\R", "eqn")
+        + eq("m \\\\ n", "bigeq")
+        + "\\appendix\n\\section{B}\n"
+        + eq("o")
+    )
+    preamble = (
+        "\\usepackage{amssymb,notation}\n\\numberwithin{equation}{section}\n"
+        "\\newenvironment{bigeq}{\\begin{align}}{\\end{align}}"
+    )
+    doc = read(tmp_path, preamble, body)
+    assert [e.number for e in doc.equations] == [
+        "1.1", "1.2a", "1.2b", "1.3", "1.4", "1.10", "1.16", "1.17", "1.18", "1.19", "A.1",
+    ]  # fmt: skip
+    assert doc.equations[3].latex == "\\begin{split} d &= e \\\\\n&= f \\end{split}"
+    assert doc.equations[7].latex == "x \\in \\mathbb{R}"
+    assert doc.warnings == ()
+
+
+def test_a_venues_style_file_is_not_run(tmp_path: Path):
+    """Only its user-level notation is taken: internal @-macros and layout code stay out."""
+    (tmp_path / "venue.sty").write_text(
+        "\\def\\@title{T}\\renewenvironment{abstract}{\\begin{center}}{\\end{center}}\n"
+        "\\newcommand{\\E}{\\mathbb{E}}\n\\ifdim\\textwidth>1pt \\def\\@x{y}\\fi\n",
+        encoding="utf-8",
+    )
+    doc = read(tmp_path, "\\usepackage{venue}", "\\begin{abstract}We study.\\end{abstract}\n" + eq("\\E x"))
+    assert [(e.number, e.latex) for e in doc.equations] == [("1", "\\mathbb{E}x")]
+    assert doc.abstract.strip() == "We study."

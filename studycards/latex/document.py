@@ -19,6 +19,7 @@ from studycards.errors import StudycardsError
 from studycards.latex.arguments import work_budget
 from studycards.latex.conditionals import Conditions
 from studycards.latex.macros import Expander
+from studycards.latex.packages import PACKAGE, own_definitions
 from studycards.latex.prose import plain_text
 from studycards.latex.scan import scan
 from studycards.models import Equation
@@ -170,16 +171,42 @@ class _Source:
         if len(data) >= MAX_FILE_BYTES:
             self.warnings.append(f"{self._rel(path)}: larger than {MAX_FILE_BYTES} bytes, truncated")
         text = drop_switched_off(strip_comments(decode(data)), self.conditions)
+        if path.suffix == ".sty":
+            text = own_definitions(text)
         rel = self._rel(path)
         pos, line = 0, 1
-        for m in _INPUT.finditer(text):
-            self._add(text[pos : m.start()], rel, line)
+        found = list(_INPUT.finditer(text))
+        if "\\usepackage" in text or "\\RequirePackage" in text:
+            found = sorted(found + list(PACKAGE.finditer(text)), key=lambda m: m.start())
+        for m in found:
+            if m.start() < pos:
+                continue
+            self._add(text[pos : m.end() if m.re is PACKAGE else m.start()], rel, line)
             line += text.count("\n", pos, m.end())
             pos = m.end()
-            target = self._resolve(m, path, stack)
-            if target is not None:
-                self.load(target, stack + (path.resolve(),))
+            for target in (
+                self._packages(m, stack + (path.resolve(),)) if m.re is PACKAGE else [self._resolve(m, path, stack)]
+            ):
+                if target is not None:
+                    self.load(target, stack + (path.resolve(),))
         self._add(text[pos:], rel, line)
+
+    def _packages(self, m: re.Match, stack: tuple[Path, ...]) -> list[Path]:
+        """The paper's own ``.sty`` files among those ``\\usepackage`` names; a package TeX Live
+        supplies is not in the folder and is left alone, without a warning."""
+        found = []
+        for name in m.group(1).split(","):
+            candidate = (self.root / (name.strip() + ".sty")).resolve()
+            if (
+                name.strip()
+                and candidate.is_relative_to(self.root)
+                and candidate.is_file()
+                and candidate not in stack
+                and self.attempts < MAX_INCLUDES
+            ):
+                self.attempts += 1
+                found.append(candidate)
+        return found
 
     def warn(self, message: str) -> None:
         if len(self.warnings) < MAX_WARNINGS:

@@ -97,6 +97,7 @@ class Expander:
         self.output_budget = OUTPUT_BUDGET
         self.exhausted = False
         self._memo: dict[str, str] = {}
+        self.environments: dict[str, tuple[Macro, str]] = {}
 
     @property
     def names(self) -> frozenset[str]:
@@ -141,6 +142,12 @@ class Expander:
                 continue
             name = m.group(1) or m.group(2)
             end = m.end()
+            if name in ("begin", "end") and self.environments:
+                used = self._environment(name, text, end, depth)
+                if used is not None:
+                    emit(start, used[1], used[0])
+                    skip_to = used[1]
+                    continue
             if name == "begin" and segments is not None:
                 skip_to = self._verbatim_end(text, end)
                 continue
@@ -253,9 +260,9 @@ class Expander:
         starred = text.startswith("*", star)
         if starred:
             pos = star + 1
-        name, pos = read_name(text, pos)
         if kind in ENV_DEFINERS:
-            return self._skip_environment(text, pos)
+            return self._skip_environment(text, pos, kind == "newenvironment")
+        name, pos = read_name(text, pos)
         if name is None:
             return None
         if kind == "DeclareMathOperator":
@@ -321,13 +328,43 @@ class Expander:
         self._memo.clear()
         return m.end()
 
-    def _skip_environment(self, text: str, pos: int) -> int | None:
-        """Environment definitions are consumed so their code never reaches the text."""
-        _, pos = read_optional(text, pos)
-        _, pos = read_optional(text, pos)
-        for _ in range(2):
-            _, pos = read_argument(text, pos)
+    def _skip_environment(self, text: str, pos: int, new: bool) -> int | None:
+        """A new environment is registered (a renewed one is the class's business; neither's code
+        reaches the text as such):
+        ``\\begin{name}`` and ``\\end{name}`` then expand to it, so ``\\newenvironment{eqn}
+        {\\begin{equation}}{\\end{equation}}`` numbers its displays as LaTeX does."""
+        name, pos = read_argument(text, pos)
+        count, pos = read_optional(text, pos)
+        default, pos = read_optional(text, pos)
+        begin, pos = read_argument(text, pos)
+        end, pos = read_argument(text, pos)
+        name = name.strip()
+        try:
+            nargs = max(0, min(int(count), 9)) if count is not None else 0
+        except ValueError:
+            nargs = 0
+        if new and name not in ("document", "abstract") and re.fullmatch(r"[A-Za-z]+\*?", name):
+            self.environments[name] = (Macro("begin{" + name + "}", nargs, begin, default), end)
         return pos
+
+    def _environment(self, word: str, text: str, pos: int, depth: int) -> tuple[str, int] | None:
+        """A use of a paper's own environment: its begin or end code, expanded."""
+        start = skip_spaces(text, pos)
+        if not text.startswith("{", start):
+            return None
+        close = text.find("}", start, start + 100)
+        environment = self.environments.get(text[start + 1 : close].strip()) if close > 0 else None
+        if environment is None:
+            return None
+        if self.exhausted or depth >= MAX_DEPTH:
+            self._give_up(word)
+            return None
+        macro, end_code = environment
+        if word == "end":
+            return self._charge("".join(self._expand(end_code, depth + 1, None)), word), close + 1
+        if macro.nargs == 0:
+            return self._charge("".join(self._expand(macro.body, depth + 1, None)), word), close + 1
+        return self._use(macro, text, close + 1, depth)
 
 
 class PositionMap:

@@ -6,6 +6,8 @@ import gzip
 import io
 import os
 import tarfile
+import threading
+import time
 import zlib
 from pathlib import Path
 
@@ -313,3 +315,30 @@ def test_whatever_stood_at_the_destination_is_replaced(tmp_path: Path, previous:
         assert dest.is_dir() and not dest.is_symlink()
         assert (dest / "main.tex").read_bytes() == TEX
     assert _left_beside(dest) == ([] if kind == "pdf" else ["src"])
+
+
+def test_while_unpacking_only_a_hidden_unpack_folder_stands_beside_the_destination(tmp_path: Path) -> None:
+    members = [(_info(f"sec/part{i}.tex", len(TEX)), TEX) for i in range(1500)]
+    blob = _write(tmp_path / "eprint", gzip.compress(_tar_bytes(members)))
+    dest = tmp_path / "paper" / "src"
+    dest.parent.mkdir()
+    seen: set[str] = set()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.is_set():
+            seen.update(os.listdir(dest.parent))
+            time.sleep(0.0005)
+
+    watcher = threading.Thread(target=watch, daemon=True)
+    watcher.start()
+    try:
+        assert unpack(blob, dest) == "tar"
+    finally:
+        done.set()
+        watcher.join(10)
+    temporary = seen - {"src"}
+    assert temporary, "the unpacking was never seen under way"
+    assert all(name.startswith(".unpack-") for name in temporary), temporary
+    assert _left_beside(dest) == ["src"]
+    assert len(list((dest / "sec").iterdir())) == 1500

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import shutil
 import tarfile
 import threading
 import time
@@ -342,3 +343,35 @@ def test_while_unpacking_only_a_hidden_unpack_folder_stands_beside_the_destinati
     assert all(name.startswith(".unpack-") for name in temporary), temporary
     assert _left_beside(dest) == ["src"]
     assert len(list((dest / "sec").iterdir())) == 1500
+
+
+def test_a_temporary_folder_replaced_under_the_unpacking_still_gives_one_clear_line(tmp_path: Path) -> None:
+    # something else (a cache cleanup, a second program) puts a file where the temporary folder was
+    members = [(_info(f"part{i}.tex", len(TEX)), TEX) for i in range(3000)]
+    blob = _write(tmp_path / "eprint", gzip.compress(_tar_bytes(members)))
+    dest = tmp_path / "paper" / "src"
+    dest.parent.mkdir()
+    done = threading.Event()
+
+    def replace() -> None:
+        while not done.is_set():
+            for name in os.listdir(dest.parent):
+                if name != "src":
+                    shutil.rmtree(dest.parent / name, ignore_errors=True)
+                    try:
+                        (dest.parent / name).open("x").close()
+                    except OSError:
+                        continue
+                    return
+            time.sleep(0.0005)
+
+    intruder = threading.Thread(target=replace, daemon=True)
+    intruder.start()
+    try:
+        with pytest.raises(StudycardsError, match=r"^cannot unpack member 'part\d+\.tex': ") as caught:
+            unpack(blob, dest)
+    finally:
+        done.set()
+        intruder.join(10)
+    assert "\n" not in str(caught.value)
+    assert not dest.exists()

@@ -1,9 +1,10 @@
 """A fetched paper -> its reading-guide notes file, in the order the method reads a paper.
 
-Abstract and conclusion first (quoted), then prompts for understanding, then
-what it takes to implement it — every extracted equation already written as an
-equation card under the paper's own introducing sentence — then data, compute,
-code and results, and a list for open questions.  Everything the paper says is
+First pass: abstract, conclusion, data and results (quoted); then the three
+highlight colours — understanding, implementation (architecture, the key
+equations as cards, loss, training), datasets —; then compute, code and data, and
+a list for open questions.  Each sentence of the paper is quoted at most once, in
+the first section that claims it in ``CLAIM_ORDER``.  Everything the paper says is
 quoted, so the only cards in the file are the equation cards; quoted text is
 neutralised so that it can never read as card syntax.
 """
@@ -20,6 +21,7 @@ from studycards.latex.prose import math_spans
 from studycards.latex.sentences import all_sentences
 from studycards.models import Equation, Paper
 from studycards.notes.syntax import escape_block_start, escape_inline
+from studycards.paper.guide_links import code_and_data
 
 TRAINING = re.compile(
     r"\bbatch(?:es|[- ]size)?\b|\blearning[- ]rates?\b|\boptimi[sz]ers?\b|\b(?:adam|adamw|sgd|adafactor|rmsprop)\b"
@@ -42,11 +44,10 @@ ARCHITECTURE = re.compile(r"\bconsists? of\b|\bcomposed of\b|\barchitecture\b|\b
 RESULTS = re.compile(
     r"\d|outperform|state[- ]of[- ]the[- ]art|improv|achiev|surpass|\bbetter\b|\bbest\b", re.IGNORECASE
 )
-CODE_HOSTS = re.compile(
-    r"https?://(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|"
-    r"codeberg\.org|sourceforge\.net)/",
-    re.IGNORECASE,
+METRICS = re.compile(
+    r"\bBLEU\b|\bROUGE\b|\baccuracy\b|\bF1\b|\bperplexity\b|\bscores?\b|\d\s*%|\btop-?[15]\b", re.IGNORECASE
 )
+MAX_EQUATION_CARDS = 12
 SKIP_SECTIONS = re.compile(r"acknowledg|reference|bibliograph|contribution|author", re.IGNORECASE)
 METHOD_SECTIONS = re.compile(r"method|model|approach|architecture|framework|network", re.IGNORECASE)
 
@@ -83,6 +84,8 @@ def guide_markdown(paper: Paper, document: Document | None) -> str:
     sections = [s for s in (document.sections if document else ()) if not SKIP_SECTIONS.search(s.title)]
     title = " ".join((paper.title or (document.title if document else "") or paper.arxiv_id).split())
     tags = ", ".join(t for t in (tag(c) for c in paper.categories) if t)
+    equations = document.equations if document else ()
+    claimed = _claims(sections, {_key(eq.where) for eq in equations if eq.where})
     out: list[str] = [
         "---",
         f"paper: {json.dumps(paper.arxiv_id)}",
@@ -93,8 +96,8 @@ def guide_markdown(paper: Paper, document: Document | None) -> str:
         "",
         _byline(paper),
         "",
-        "Reading guide: abstract and conclusion first, then data and results; fill in what you",
-        "understand, what you need to implement it, and the data. Delete what you do not want,",
+        "Reading guide: first pass abstract, conclusion, data and results; then fill in what you",
+        "understand, what you need to implement it, and the datasets. Delete what you do not want,",
         "then run `studycards add` on this file.",
         "",
         "## Abstract",
@@ -103,8 +106,16 @@ def guide_markdown(paper: Paper, document: Document | None) -> str:
         "",
         "## Conclusion",
         "",
-        _quote(_conclusion(sections))
+        _quote(claimed["conclusion"])
         or "No conclusion section was found in the source: write the paper's conclusion in your own words.",
+        "",
+        "## Data",
+        "",
+        _quote(claimed["data"]) or "No sentence naming a dataset was found.",
+        "",
+        "## Results",
+        "",
+        _quote(claimed["results"]) or "No results section was found.",
         "",
         "## Understanding",
         "",
@@ -121,35 +132,32 @@ def guide_markdown(paper: Paper, document: Document | None) -> str:
         "- What goes in and what comes out (shapes, types)?",
         "- Which layers or blocks are new?",
         "",
-        _quote(_pick(_method_sections(sections), ARCHITECTURE, 5)),
+        _quote(claimed["architecture"]),
         "",
         "### Equations",
         "",
-        _equation_cards(document.equations if document else ()),
+        _equations(equations, sections),
         "",
         "### Loss",
         "",
-        _quote(_pick(sections, LOSS, 6)) or "No sentence about the loss was found.",
+        _quote(claimed["loss"]) or "No sentence about the loss was found.",
         "",
         "### Training details and hyperparameters",
         "",
-        _quote(_pick(sections, TRAINING, 15)) or "No sentence about training details was found.",
+        _quote(claimed["training"]) or "No sentence about training details was found.",
         "",
         "## Datasets",
         "",
-        _quote(_pick(sections, DATASETS, 8)) or "No sentence naming a dataset was found.",
+        "Which datasets, splits and preprocessing does it use, and could you get them? "
+        "The sentences naming them are under Data above.",
         "",
         "## Compute",
         "",
-        _quote(_pick(sections, COMPUTE, 8)) or "No sentence about compute was found.",
+        _quote(claimed["compute"]) or "No sentence about compute was found.",
         "",
         "## Code and data",
         "",
-        _links(paper, document),
-        "",
-        "## Results",
-        "",
-        _quote(_results(sections)) or "No results section was found.",
+        code_and_data(paper, document),
         "",
         "## Questions",
         "",
@@ -161,6 +169,41 @@ def guide_markdown(paper: Paper, document: Document | None) -> str:
     return re.sub(r"\n{3,}", "\n\n", text)
 
 
+# Which section a sentence goes to when several could claim it: the first in this order.
+CLAIM_ORDER = ("conclusion", "results", "loss", "training", "compute", "data", "architecture")
+
+
+def _claims(sections: list[Section], used: set[str]) -> dict[str, list[str]]:
+    """Each section's sentences, every sentence in one section only (the first in ``CLAIM_ORDER``);
+    ``used`` holds the "where …" sentences the equation cards already quote."""
+    conclusion = _conclusion(sections)
+    used.update(_key(s) for p in conclusion for s in all_sentences(p))
+    results = [s for s in _results(sections) if _key(s) not in used]
+    used.update(_key(s) for s in results)
+    claimed = {"conclusion": conclusion, "results": results}
+    for name, chosen, pattern, limit in (
+        ("loss", sections, LOSS, 6),
+        ("training", sections, TRAINING, 15),
+        ("compute", sections, COMPUTE, 8),
+        ("data", sections, DATASETS, 8),
+        ("architecture", _method_sections(sections), ARCHITECTURE, 5),
+    ):
+        picked = _pick(chosen, pattern, limit, used | _metric_sentences(sections) if name == "compute" else used)
+        used.update(_key(s) for s in picked)
+        claimed[name] = picked
+    return claimed
+
+
+def _metric_sentences(sections: list[Section]) -> set[str]:
+    """Sentences reporting a score: results, never compute, even when they name hardware or hours."""
+    return {_key(s) for section in sections for s in all_sentences(section.text) if METRICS.search(_outside_math(s))}
+
+
+def _key(sentence: str) -> str:
+    """What makes two quoted sentences the same one."""
+    return " ".join(sentence.lstrip(" ,.;:").split())
+
+
 def _byline(paper: Paper) -> str:
     authors = list(paper.authors)
     who = ", ".join(authors[:3]) + (" et al." if len(authors) > 3 else "")
@@ -169,11 +212,44 @@ def _byline(paper: Paper) -> str:
     return _line(" · ".join(parts))
 
 
-def _links(paper: Paper, document: Document | None) -> str:
-    links = list(paper.code_links) or [u for u in (document.urls if document else ()) if CODE_HOSTS.match(u)]
-    if not links:
-        return "No link to code or data was found in the abstract, comments or source."
-    return "\n".join(f"- <{link}>" for link in dict.fromkeys(links))
+def _equations(equations: tuple[Equation, ...], sections: list[Section]) -> str:
+    """At most ``MAX_EQUATION_CARDS`` equations as cards, the rest listed by section with their numbers.
+
+    A paper with no more equations than that gets them all as cards; otherwise they go to numbered
+    equations, first those in a model, method or loss section, then the most cited in the text
+    ("(3)", "Eq. 3"), then the earliest; they keep the paper's order."""
+    if not equations:
+        return "No display equation was found in the source."
+    prose = " ".join(s.text for s in sections)
+
+    def cited(number: str) -> int:
+        n = re.escape(number)
+        return len(re.findall(rf"\({n}\)|\b(?:Eq|Eqn|Equation)s?\.?\s*\(?{n}(?![\w.])", prose, re.IGNORECASE))
+
+    def rank(item: tuple[int, Equation]) -> tuple:
+        index, eq = item
+        central = bool(METHOD_SECTIONS.search(eq.section) or LOSS.search(eq.section))
+        return (not central, -cited(eq.number or ""), index)
+
+    every = [(i, eq) for i, eq in enumerate(equations) if eq.latex.strip()]
+    numbered = [(i, eq) for i, eq in every if eq.number]
+    pool = every if len(every) <= MAX_EQUATION_CARDS else numbered or every
+    chosen = sorted(sorted(pool, key=rank)[:MAX_EQUATION_CARDS])
+    cards = _equation_cards(eq for _, eq in chosen)
+    picked = {i for i, _ in chosen}
+    rest: dict[str, list[str]] = {}
+    for i, eq in enumerate(equations):
+        if i not in picked:
+            rest.setdefault(eq.section or "Before any section", []).append(f"({eq.number})" if eq.number else "")
+    if not rest:
+        return cards
+    lines = [cards, "", "The other equations, by section (`studycards equations` shows them all):", ""]
+    for section, numbers in rest.items():
+        shown = ", ".join(n for n in numbers if n)
+        unnumbered = sum(1 for n in numbers if not n)
+        extra = f"{', ' if shown else ''}{unnumbered} unnumbered" if unnumbered else ""
+        lines.append("- " + _safe(f"{section}: {shown}{extra}"))
+    return "\n".join(lines)
 
 
 def _equation_cards(equations: Iterable[Equation]) -> str:
@@ -193,8 +269,10 @@ def _equation_cards(equations: Iterable[Equation]) -> str:
             unique, n = f"{prompt} ({n})", n + 1
         seen.add(unique)
         cards += [f"{unique}:", "$$", latex, "$$", ""]
-        if eq.where:
-            cards += [_quote([eq.where]), ""]
+        where = _quote([eq.where]) if eq.where else ""
+        if where and where not in seen:
+            seen.add(where)
+            cards += [where, ""]
     return "\n".join(cards).strip() or "No display equation was found in the source."
 
 
@@ -233,13 +311,18 @@ def _method_sections(sections: list[Section]) -> list[Section]:
     return chosen or sections
 
 
-def _pick(sections: Iterable[Section], pattern: re.Pattern, limit: int) -> list[str]:
+def _pick(sections: Iterable[Section], pattern: re.Pattern, limit: int, used: set[str]) -> list[str]:
     found: list[str] = []
     for section in sections:
         for sentence in all_sentences(section.text):
             if len(found) >= limit:
                 return found
-            if pattern.search(_outside_math(sentence)) and sentence not in found and len(sentence) > 20:
+            if (
+                pattern.search(_outside_math(sentence))
+                and sentence not in found
+                and _key(sentence) not in used
+                and len(sentence) > 20
+            ):
                 found.append(sentence)
     return found
 

@@ -513,7 +513,7 @@ def test_equations_command_on_a_folder_a_file_and_a_cached_paper(home: Path, tmp
     runner = CliRunner()
     result = runner.invoke(main, ["equations", str(FIXTURES / "macros"), "--no-sympy"])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("(1)  Method with $\\mathbf{x} \\in \\mathbb{R}^n$ › We minimise the risk")
+    assert result.output.startswith("(1)  Method with x ∈ ℝⁿ › We minimise the risk of a model in ℝᵈ:\n")
     assert "(2)  Method with" in result.output and "\\operatorname" not in result.output
 
     result = runner.invoke(main, ["equations", str(FIXTURES / "numbering" / "main.tex"), "--json"])

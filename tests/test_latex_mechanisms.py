@@ -174,3 +174,18 @@ def test_a_venues_style_file_is_not_run(tmp_path: Path):
     doc = read(tmp_path, "\\usepackage{venue}", "\\begin{abstract}We study.\\end{abstract}\n" + eq("\\E x"))
     assert [(e.number, e.latex) for e in doc.equations] == [("1", "\\mathbb{E}x")]
     assert doc.abstract.strip() == "We study."
+
+
+def test_equations_output_draws_the_math_of_intros_and_says_a_run_continues(tmp_path: Path):
+    from click.testing import CliRunner
+
+    from studycards.cli import main
+
+    read(tmp_path, "", "\\section{Model}The map $x \\mapsto y$ is\n" + eq("a = b") + eq("c = d \\tag{\\ref{x} bis}"))
+    (tmp_path / "main.tex").write_text(
+        (tmp_path / "main.tex").read_text().replace("a = b", "a = b \\label{x}"), encoding="utf-8"
+    )
+    result = CliRunner().invoke(main, ["equations", str(tmp_path), "--no-sympy"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "(1)  Model › The map x ↦ y is"
+    assert "(1 bis)  Model › (continued) The map x ↦ y is" in result.output

@@ -98,9 +98,28 @@ def equations_text(equations: Sequence[Equation]) -> str:
     from studycards.mathtext.unicode import latex_to_unicode
 
     blocks = []
+    previous: Equation | None = None
     for eq in equations:
-        head = " › ".join(part for part in (eq.section, eq.intro) if part)
+        intro = eq.intro
+        if intro and previous is not None and (previous.intro, previous.section) == (intro, eq.section):
+            intro = f"(continued) {intro}"
+        head = " › ".join(_rendered_math(part) for part in (eq.section, intro) if part)
+        previous = eq
         drawn = eq.pretty or latex_to_unicode(eq.latex)
         body = "\n".join("     " + line for line in drawn.splitlines())
         blocks.append(f"({eq.number or '–'})  {head}".rstrip() + "\n" + body + "\n")
     return "\n".join(blocks) if blocks else "No display equations found."
+
+
+def _rendered_math(text: str) -> str:
+    """A heading or sentence with its ``$…$`` drawn like the equation beside it."""
+    from studycards.latex import math_spans
+    from studycards.mathtext.unicode import latex_to_unicode
+
+    pieces, pos = [], 0
+    for start, end in math_spans(text):
+        inner = text[start:end].strip("$")
+        pieces += [text[pos:start], latex_to_unicode(inner)]
+        pos = end
+    pieces.append(text[pos:])
+    return "".join(pieces)

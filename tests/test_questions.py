@@ -185,3 +185,25 @@ def test_a_question_nested_deeper_than_markdowns_default_limit_is_answered(cli, 
     result = cli("questions", "answer", str(found["id"]), "Because.")
     assert result.exit_code == 0, result.output
     assert "Q: Why so deep?\nA: Because." in notes.read_text()
+
+
+def test_questions_are_wrapped_never_cut_and_paper_takes_every_id_form(cli, tmp_path):
+    long = (
+        "Would the same results hold if the encoder and decoder shared one stack of layers, with the cross-attention"
+        " replaced by attention over the concatenated sequence, as later decoder-only models do?"
+    )
+    path = tmp_path / "n.md"
+    path.write_text(f"---\npaper: 1706.03762\n---\n# Attention\n\na :: b\n\n## Questions\n- {long}\n", encoding="utf-8")
+    assert cli("add", path).exit_code == 0
+    for form in ("1706.03762", "arXiv:1706.03762", "1706.03762v7", "https://arxiv.org/abs/1706.03762"):
+        result = cli("questions", "--paper", form, env={"COLUMNS": "60"})
+        assert result.exit_code == 0, result.output
+        lines = result.stdout.splitlines()
+        question = [line for line in lines if line.startswith("  #") or (line.startswith(" " * 6) and line[6] != " ")]
+        assert lines[0] == "Attention (arXiv:1706.03762)"
+        assert len(question) == 4 and all(len(line) <= 60 for line in question)
+        assert " ".join(line.strip() for line in question) == f"#1  {long}"
+        assert lines[len(question) + 1].startswith("        Attention › Questions — ")
+    refused = cli("questions", "--paper", "not-an-id")
+    assert refused.exit_code == 1
+    assert refused.stderr.startswith("Error: not an arXiv id or URL: 'not-an-id'")

@@ -6,6 +6,7 @@ one place.  JSON documents for ``--json`` are built here too: they are what a sc
 
 from __future__ import annotations
 
+import textwrap
 from collections import Counter
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -134,8 +135,11 @@ def question_json(q: StoredQuestion) -> dict:
     }
 
 
-def questions_text(questions: list[StoredQuestion]) -> str:
-    """Open questions grouped by paper, each with where it was noted so it can be found again."""
+def questions_text(questions: list[StoredQuestion], width: int = 80) -> str:
+    """Open questions grouped by paper, each with where it was noted so it can be found again.
+
+    A question is wrapped to ``width``, never cut: it is the reader's own words.
+    """
     if not questions:
         return "No open questions."
     lines: list[str] = []
@@ -147,7 +151,10 @@ def questions_text(questions: list[StoredQuestion]) -> str:
             title = q.paper_title or q.deck
             lines.append(f"{title} (arXiv:{q.paper})" if q.paper else title)
         status = " [answered]" if q.status == "answered" else ""
-        lines.append(f"  #{q.id}  {short(q.text, 70)}{status}")
+        head = f"  #{q.id}  "
+        body = textwrap.wrap(" ".join(q.text.split()) + status, max(20, width - len(head))) or [""]
+        lines.append(head + body[0])
+        lines += [" " * len(head) + more for more in body[1:]]
         lines.append(f"        {q.context} — {q.source}:{q.line}")
     return "\n".join(lines)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -121,12 +122,16 @@ def questions(click_ctx: click.Context, paper: str | None, show_all: bool, as_js
     from studycards.cli import card_views
 
     ctx: Context = click_ctx.obj
+    if paper is not None:
+        from studycards.paper import parse_id
+
+        paper = parse_id(paper).id  # every form fetch takes: arXiv:1706.03762, 1706.03762v7, an abs URL
     with ctx.open_store(create=False) as store:
         found = store.questions.select(paper=paper, include_answered=show_all)
     if as_json:
         echo_json({"questions": [card_views.question_json(q) for q in found]})
     else:
-        say(card_views.questions_text(found))
+        say(card_views.questions_text(found, shutil.get_terminal_size().columns))
 
 
 @questions.command()

@@ -189,3 +189,28 @@ def test_equations_output_draws_the_math_of_intros_and_says_a_run_continues(tmp_
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[0] == "(1)  Model › The map x ↦ y is"
     assert "(1 bis)  Model › (continued) The map x ↦ y is" in result.output
+
+
+def test_a_label_in_a_list_reads_as_unknown_not_as_the_section(tmp_path: Path):
+    """pdflatex prints "R: 1 1." (the theorem's counter, and the item's, which is not modelled):
+    the extractor says "?" for the item rather than the section's number 2."""
+    body = (
+        "\\section{A}\\section{B}\\begin{theorem}\\label{t}x\\end{theorem}"
+        "\\begin{enumerate}\\item\\label{i}a\\end{enumerate} R: \\ref{t} \\ref{i}.\n"
+    )
+    doc = read(tmp_path, "\\newtheorem{theorem}{Theorem}", body)
+    assert doc.sections[-1].text.endswith("R: 1 ?.")
+
+
+def test_theorem_counters_are_numbered_as_the_pdf(tmp_path: Path):
+    """pdflatex prints "R: 1.1 1 1.2 1 2.1.": per section, a shared counter, a label after the
+    theorem names the section again, a counter of its own."""
+    preamble = (
+        "\\newtheorem{theorem}{Theorem}[section]\\newtheorem{lemma}[theorem]{Lemma}\\newtheorem{definition}{Definition}"
+    )
+    body = (
+        "\\section{A}\\begin{theorem}\\label{t}x\\end{theorem}\\label{after}\\begin{lemma}\\label{l}y\\end{lemma}"
+        "\\section{B}\\begin{definition}\\label{d}z\\end{definition}\\begin{theorem}\\label{t2}w\\end{theorem}\n"
+        "R: \\ref{t} \\ref{after} \\ref{l} \\ref{d} \\ref{t2}.\n"
+    )
+    assert read(tmp_path, preamble, body).sections[-1].text.endswith("R: 1.1 1 1.2 1 2.1.")

@@ -55,6 +55,11 @@ _CAPTION = re.compile(r"\\caption(?:of\s*\{(figure|table)\})?(?![A-Za-z])|\\labe
 _URL = re.compile(r"https?://[^\s}{\\]+")
 _WHERE = re.compile(r"where\b", re.IGNORECASE)
 _ONLY_REFS = re.compile(r"\\mathtoolsset\s*\{([^{}]*\bshowonlyrefs\b[^{}]*)\}")
+_THEOREMS = re.compile(
+    r"\\newtheorem\s*\{\s*([A-Za-z]+)\s*\}\s*(?:\[\s*([A-Za-z]+)\s*\])?\s*\{[^{}]*\}\s*(?:\[\s*([A-Za-z]+)\s*\])?"
+)
+_COUNTED_ENVS = {"theorem", "lemma", "proposition", "corollary", "definition", "remark", "example", "assumption"}
+_COUNTED_ENVS |= {"claim", "conjecture", "enumerate", "algorithm", "problem", "exercise"}
 _CITED = re.compile(r"\\(?:eqref|refeq|noeqref)\s*\{([^{}]*)\}")
 
 
@@ -77,6 +82,11 @@ class Scan:
         self.current = ["", "", "", "", ""]
         self.capped = False
         self.current_label = ""
+        self.theorems = {name: (shared or name, parent) for name, shared, parent in _THEOREMS.findall(doc)}
+        self.theorem_counts: dict[tuple[str, str], int] = {}
+        self.saved_labels: list[str] = []
+        self.counted = (_COUNTED_ENVS - set(self.theorems)) if "\\label" in doc else set()
+        self._counted_env = re.compile(r"\\(begin|end)\s*\{(" + "|".join(sorted(self.counted)) + r")\*?\}")
         self._missing: dict[str, int] = {}
 
     def find(self, token: str, pos: int) -> int:
@@ -175,6 +185,14 @@ def _begin(state: Scan, m: re.Match) -> int:
     elif env == "subequations":
         state.numbering.begin_subequations()
         state.current_label = state.numbering.current()
+    elif env in state.theorems and state.in_body:
+        counter, parent = state.theorems[env]
+        counter, parent = state.theorems.get(counter, (counter, parent)) if counter != env else (counter, parent)
+        within = state.numbering.the(parent) if parent else ""
+        key = (counter, within)
+        state.theorem_counts[key] = state.theorem_counts.get(key, 0) + 1
+        state.saved_labels.append(state.current_label)
+        state.current_label = f"{within}.{state.theorem_counts[key]}" if within else str(state.theorem_counts[key])
     elif env.rstrip("*") in FLOATS and state.in_body:
         _float(state, env, pos)
     elif env.rstrip("*") in DISPLAY_ENVS and state.in_body:
@@ -185,6 +203,8 @@ def _begin(state: Scan, m: re.Match) -> int:
 def _end(state: Scan, m: re.Match) -> int:
     if m.group("end") == "subequations":
         state.numbering.end_subequations()
+    if m.group("end") in state.theorems and state.saved_labels:
+        state.current_label = state.saved_labels.pop()
     return m.end()
 
 
@@ -320,9 +340,25 @@ def _renew_command(state: Scan, m: re.Match) -> int:
 def _label(state: Scan, m: re.Match) -> int:
     """A ``\\label`` in prose names what was last numbered (a section, an equation, a subequations group)."""
     name, pos = read_argument(state.doc, m.end())
-    if state.in_body and state.current_label and name.strip() not in state.section_labels:
+    if (
+        state.in_body
+        and state.current_label
+        and name.strip() not in state.section_labels
+        and not _counted(state, m.start())
+    ):
         state.section_labels[name.strip()] = state.current_label
     return pos
+
+
+def _counted(state: Scan, pos: int) -> bool:
+    """Inside a theorem or a numbered list a label names their own counter, which is not modelled."""
+    depth = 0
+    for m in state._counted_env.finditer(state.doc, max(0, pos - WINDOW), pos):
+        if m.group(1) == "end":
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+    return depth > 0
 
 
 def _title(state: Scan, m: re.Match) -> int:

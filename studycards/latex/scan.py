@@ -58,8 +58,8 @@ _ONLY_REFS = re.compile(r"\\mathtoolsset\s*\{([^{}]*\bshowonlyrefs\b[^{}]*)\}")
 _THEOREMS = re.compile(
     r"\\newtheorem\s*\{\s*([A-Za-z]+)\s*\}\s*(?:\[\s*([A-Za-z]+)\s*\])?\s*\{[^{}]*\}\s*(?:\[\s*([A-Za-z]+)\s*\])?"
 )
-_COUNTED_ENVS = {"theorem", "lemma", "proposition", "corollary", "definition", "remark", "example", "assumption"}
-_COUNTED_ENVS |= {"claim", "conjecture", "enumerate", "algorithm", "problem", "exercise"}
+_COUNTED_ENVS = set("theorem lemma proposition corollary definition remark example assumption claim".split())
+_COUNTED_ENVS |= {"conjecture", "enumerate", "algorithm", "problem", "exercise"}
 _CITED = re.compile(r"\\(?:eqref|refeq|noeqref)\s*\{([^{}]*)\}")
 
 
@@ -354,10 +354,7 @@ def _counted(state: Scan, pos: int) -> bool:
     """Inside a theorem or a numbered list a label names their own counter, which is not modelled."""
     depth = 0
     for m in state._counted_env.finditer(state.doc, max(0, pos - WINDOW), pos):
-        if m.group(1) == "end":
-            depth = max(0, depth - 1)
-        else:
-            depth += 1
+        depth = max(0, depth - 1) if m.group(1) == "end" else depth + 1
     return depth > 0
 
 

@@ -57,8 +57,16 @@ class Renderer:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """End the helper now and wait for the pool's thread: left running, its exit hook writes to a closed pipe.
+
+        (With ``wait=False`` a Ctrl-C could end the interpreter while the pool's
+        thread still ran, and Python printed that hook's traceback.)  The helper
+        holds nothing worth finishing, so it is killed rather than waited for.
+        """
         if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
+            for helper in list((getattr(self._pool, "_processes", None) or {}).values()):
+                helper.kill()
+            self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
     def expect_display_math(self, size: int) -> None:

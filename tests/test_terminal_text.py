@@ -52,3 +52,13 @@ def test_notes_in_errors_and_questions_are_shown_escaped(cli, tmp_path):
     assert cli("add", good).exit_code == 0
     listed = cli("questions")
     assert "\x1b" not in listed.stdout and "Why \\x1b]0;pwned\\x07here?" in listed.stdout
+
+
+def test_show_prints_a_cards_control_characters_as_escapes(cli, tmp_path):
+    notes = tmp_path / "n.md"
+    notes.write_text("# T\n\nRetitle \x1b]0;owned\x07 here :: back\n", encoding="utf-8")
+    assert cli("add", notes).exit_code == 0
+    result = cli("show", "1")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\\x1b]0;owned\\x07" in result.stdout

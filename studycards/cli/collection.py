@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from studycards.cli.base import Context, echo_json, handles_errors, main, pass_ctx
+from studycards.cli.base import Context, echo_json, handles_errors, main, pass_ctx, say
 
 
 def _canonical_paper(paper: str | None) -> str | None:
@@ -89,7 +89,7 @@ def show(ctx: Context, card_id: int, as_json: bool) -> None:
     if as_json:
         echo_json(show_json(card, history, siblings))
     else:
-        click.echo(show_text(card, history, siblings))
+        say(show_text(card, history, siblings))
 
 
 @main.command()

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from studycards.cli.base import Context, clock, echo_json, handles_errors, main, pass_ctx
+from studycards.cli.base import Context, clock, echo_json, handles_errors, main, pass_ctx, say
 from studycards.text import plural
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def highlights(ctx: Context, pdf: Path, paper: str | None, notes: Path | None, d
     if as_json:
         echo_json(highlights_json(plan, dry_run))
     else:
-        click.echo(highlights_text(plan, dry_run))
+        say(highlights_text(plan, dry_run))
 
 
 def highlights_json(plan: HighlightsPlan, dry_run: bool) -> dict[str, Any]:

@@ -157,3 +157,20 @@ class Rows:
 def rows(home: Path) -> Rows:
     """``rows("SELECT front FROM cards WHERE retired = ?", 1)`` on the test's own collection."""
     return Rows(home)
+
+
+@pytest.fixture(scope="session")
+def year_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A home with a year of simulated reviews, built once per run (it takes a second or two)."""
+    from tests import year
+
+    return year.built_once(tmp_path_factory)
+
+
+@pytest.fixture
+def a_year(year_source: Path, home: Path, cli: Cli) -> Cli:
+    """The test's own copy of the year-long collection; returns the ``cli`` that runs on it."""
+    from tests import year
+
+    year.install(year_source, home)
+    return cli

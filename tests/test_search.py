@@ -6,19 +6,6 @@ import json
 
 import pytest
 
-from tests import year
-
-
-@pytest.fixture(scope="module")
-def source(tmp_path_factory):
-    return year.built_once(tmp_path_factory)
-
-
-@pytest.fixture
-def collection(source, home, cli):
-    year.install(source, home)
-    return cli
-
 
 def hits(cli, *args):
     result = cli("search", *args, "--json")
@@ -26,74 +13,72 @@ def hits(cli, *args):
     return [(r["kind"], r["text"]) for r in json.loads(result.output)["results"]]
 
 
-def test_every_kind_is_found_by_its_words_in_rank_order(collection):
-    assert hits(collection, "distribution") == [
+def test_every_kind_is_found_by_its_words_in_rank_order(a_year):
+    assert hits(a_year, "distribution") == [
         ("card", "What does label smoothing replace the one-hot target with?")
     ]  # a word of the back
-    assert hits(collection, "distillation") == [
-        ("question", "Does label smoothing interact with knowledge distillation?")
-    ]
-    assert hits(collection, "aggressive regularization") == [
+    assert hits(a_year, "distillation") == [("question", "Does label smoothing interact with knowledge distillation?")]
+    assert hits(a_year, "aggressive regularization") == [
         ("paper", "Rethinking the Inception Architecture for Computer Vision")
     ]  # its abstract
-    assert hits(collection, "confident") == [
+    assert hits(a_year, "confident") == [
         ("equation", "We propose a mechanism for encouraging the model to be less confident:")
     ]
     # bm25: the short question first, then the card saying it in front and back, then the one saying it once
-    assert hits(collection, "smoothing") == [
+    assert hits(a_year, "smoothing") == [
         ("question", "Does label smoothing interact with knowledge distillation?"),
         ("card", "Smoothing of labels, once more: why does it help?"),
         ("card", "What does label smoothing replace the one-hot target with?"),
     ]
 
 
-def test_phrases_prefixes_accents_and_cjk(collection):
-    assert [text for _, text in hits(collection, '"label smoothing"', "--kind", "card")] == [
+def test_phrases_prefixes_accents_and_cjk(a_year):
+    assert [text for _, text in hits(a_year, '"label smoothing"', "--kind", "card")] == [
         "What does label smoothing replace the one-hot target with?",  # the phrase in its front weighs more
         "Smoothing of labels, once more: why does it help?",
     ]
-    assert hits(collection, '"smoothing label"') == []
-    assert [kind for kind, _ in hits(collection, "regulari*")] == ["card", "card", "paper"]
+    assert hits(a_year, '"smoothing label"') == []
+    assert [kind for kind, _ in hits(a_year, "regulari*")] == ["card", "card", "paper"]
     resume = [("card", "Which résumé of Inception-v2 matters?")]
-    assert hits(collection, "resume") == resume and hits(collection, "naive") == resume
+    assert hits(a_year, "resume") == resume and hits(a_year, "naive") == resume
     cjk = [("card", "What does 注意力机制 mean?")]
-    assert hits(collection, "注意力") == cjk and hits(collection, "机制") == cjk and hits(collection, "自注意") == cjk
-    assert hits(collection, "注意力 attention") == cjk and hits(collection, "机器") == []
+    assert hits(a_year, "注意力") == cjk and hits(a_year, "机制") == cjk and hits(a_year, "自注意") == cjk
+    assert hits(a_year, "注意力 attention") == cjk and hits(a_year, "机器") == []
 
 
-def test_a_hit_is_one_line_with_its_words_marked(collection):
-    result = collection("search", "distillation")
+def test_a_hit_is_one_line_with_its_words_marked(a_year):
+    result = a_year("search", "distillation")
     assert result.output.splitlines() == [
         "question  1  Papers::Inception · 1512.00567  Does label smoothing interact with knowledge [distillation]?",
         "1 hit",
     ]
-    document = json.loads(collection("search", "distillation", "--json").output)
+    document = json.loads(a_year("search", "distillation", "--json").output)
     assert document["query"] == "distillation"
     (only,) = document["results"]
     assert only["id"] == 1 and only["deck"] == "Papers::Inception" and only["paper"] == "1512.00567"
     assert only["snippet"] == "Does label smoothing interact with knowledge [distillation]?" and only["score"] > 0
 
 
-def test_filters_by_deck_paper_and_kind(collection):
-    assert hits(collection, "smoothing", "--paper", "arXiv:1512.00567v3", "--kind", "question") == [
+def test_filters_by_deck_paper_and_kind(a_year):
+    assert hits(a_year, "smoothing", "--paper", "arXiv:1512.00567v3", "--kind", "question") == [
         ("question", "Does label smoothing interact with knowledge distillation?")
     ]
-    assert hits(collection, "smoothing", "--paper", "1706.03762") == []
-    assert len(hits(collection, "smoothing", "--deck", "Papers")) == 3
-    result = collection("search", "smoothing", "--deck", "Nope")
+    assert hits(a_year, "smoothing", "--paper", "1706.03762") == []
+    assert len(hits(a_year, "smoothing", "--deck", "Papers")) == 3
+    result = a_year("search", "smoothing", "--deck", "Nope")
     assert result.exit_code == 1 and "Nope" in result.output
 
 
 @pytest.mark.parametrize("query", ["a AND", '"unclosed', "foo:bar", "NEAR(", "*", "   "])
-def test_a_query_fts_cannot_read_is_one_clear_line(collection, query):
-    result = collection("search", query, catch_exceptions=True)
+def test_a_query_fts_cannot_read_is_one_clear_line(a_year, query):
+    result = a_year("search", query, catch_exceptions=True)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
     (line,) = result.output.splitlines()
     assert line.startswith("Error: ") and "Traceback" not in result.output
 
 
-def test_hyphenated_words_are_a_phrase_not_a_column(collection):
-    assert hits(collection, "one-hot") == [("card", "What does label smoothing replace the one-hot target with?")]
+def test_hyphenated_words_are_a_phrase_not_a_column(a_year):
+    assert hits(a_year, "one-hot") == [("card", "What does label smoothing replace the one-hot target with?")]
 
 
 def test_add_and_fetch_keep_the_index_current(home, cli, tmp_path, rows):

@@ -4,21 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from tests import year
-
-
-@pytest.fixture(scope="module")
-def source(tmp_path_factory):
-    return year.built_once(tmp_path_factory)
-
-
-@pytest.fixture
-def collection(source, home, cli):
-    year.install(source, home)
-    return cli
-
 
 def busiest(rows) -> int:
     """The card with a re-drill among the most grades: the one a user would ask about."""
@@ -27,14 +12,14 @@ def busiest(rows) -> int:
     )[0][0]
 
 
-def test_every_grade_is_printed_with_its_exact_states(collection, rows):
+def test_every_grade_is_printed_with_its_exact_states(a_year, rows):
     card_id = busiest(rows)
     log = rows(
         "SELECT reviewed_at, grade, redrill, interval_before, interval_after, ef_before, ef_after, answer_ms"
         " FROM reviews WHERE card_id = ? ORDER BY id",
         card_id,
     )
-    result = collection("show", str(card_id))
+    result = a_year("show", str(card_id))
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     start = lines.index(f"{len(log)} grades:")
@@ -47,10 +32,10 @@ def test_every_grade_is_printed_with_its_exact_states(collection, rows):
     assert any("re-drill" in line for line in expected) and len(expected) > 10
 
 
-def test_the_card_its_place_state_and_siblings(collection, rows):
+def test_the_card_its_place_state_and_siblings(a_year, rows):
     cloze = rows("SELECT id, line, ef, repetitions, interval, due FROM cards WHERE kind = 'cloze' ORDER BY id")
     (first, line, ef, n, interval, due), (second, *_) = cloze
-    text = collection("show", str(first)).output.splitlines()
+    text = a_year("show", str(first)).output.splitlines()
     assert text[0] == f"Card {first} · cloze · Papers::Inception"
     assert text[1] == "Rethinking the Inception Architecture for Computer Vision › Rethinking Inception › Understanding"
     assert text[2].startswith("Notes: ") and text[2].endswith(f"inception.md:{line}")
@@ -66,10 +51,10 @@ def test_the_card_its_place_state_and_siblings(collection, rows):
     assert f"Siblings: {second}" in text
 
 
-def test_json_has_the_card_as_list_has_it_and_every_review(collection, rows):
+def test_json_has_the_card_as_list_has_it_and_every_review(a_year, rows):
     card_id = busiest(rows)
-    document = json.loads(collection("show", str(card_id), "--json").output)
-    listed = next(c for c in json.loads(collection("list", "--json").output)["cards"] if c["id"] == card_id)
+    document = json.loads(a_year("show", str(card_id), "--json").output)
+    listed = next(c for c in json.loads(a_year("list", "--json").output)["cards"] if c["id"] == card_id)
     assert {k: v for k, v in document["card"].items() if k != "siblings"} == listed
     log = rows(
         "SELECT reviewed_at, grade, redrill, ef_before, repetitions_before, interval_before, due_before,"

@@ -9,20 +9,7 @@ from itertools import pairwise
 
 import pytest
 
-from tests import year
-
 DAY = date(2026, 11, 23)  # the study day of the fixed clock
-
-
-@pytest.fixture(scope="module")
-def source(tmp_path_factory):
-    return year.built_once(tmp_path_factory)
-
-
-@pytest.fixture
-def collection(source, home, cli):
-    year.install(source, home)
-    return cli
 
 
 def stats(cli, *args):
@@ -31,10 +18,10 @@ def stats(cli, *args):
     return json.loads(result.output)
 
 
-def test_the_figures_are_the_review_logs(collection, rows):
+def test_the_figures_are_the_review_logs(a_year, rows):
     log = rows("SELECT day, answer_ms, grade, redrill, repetitions_before, interval_before FROM reviews")
     per_day = Counter(date.fromisoformat(d) for d, *_ in log)
-    document = stats(collection)
+    document = stats(a_year)
 
     def within(days):
         return [r for r in log if DAY - timedelta(days=days - 1) <= date.fromisoformat(r[0]) <= DAY]
@@ -71,8 +58,8 @@ def test_the_figures_are_the_review_logs(collection, rows):
     ]
 
 
-def test_card_counts_and_the_forecast_are_the_cards(collection, rows):
-    document = stats(collection)
+def test_card_counts_and_the_forecast_are_the_cards(a_year, rows):
+    document = stats(a_year)
     cards = rows("SELECT retired, suspended, leech, due, interval FROM cards")
     live = [c for c in cards if not c[0] and not c[1]]
     assert document["cards"] == {
@@ -93,7 +80,7 @@ def test_card_counts_and_the_forecast_are_the_cards(collection, rows):
         for i in range(1, 31)
     ]
     assert sum(f["due"] for f in document["forecast"]) > 0
-    status = json.loads(collection("status", "--json").output)
+    status = json.loads(a_year("status", "--json").output)
     assert [f["day"] for f in document["forecast"][:7]] == [f["day"] for f in status["forecast"]]
 
 
@@ -106,7 +93,7 @@ def test_new_cards_the_limit_brings_are_in_the_forecast(home, cli, tmp_path):
     assert document["cards"]["new"] == 45 and document["reviews"]["all"] == 0
 
 
-def test_a_deck_or_a_paper_narrows_every_figure(collection, tmp_path, cli, rows):
+def test_a_deck_or_a_paper_narrows_every_figure(a_year, tmp_path, cli, rows):
     other = tmp_path / "other.md"
     other.write_text("# Other\n\nUnrelated? :: yes\n", encoding="utf-8")
     cli("add", other)
@@ -136,8 +123,8 @@ def cells(text: str) -> dict[date, str]:
 
 
 @pytest.mark.parametrize("columns", [100, 40])
-def test_the_heatmap_cells_match_the_reviews_of_each_day(collection, rows, columns):
-    text = collection("stats", env={"COLUMNS": str(columns)}).output
+def test_the_heatmap_cells_match_the_reviews_of_each_day(a_year, rows, columns):
+    text = a_year("stats", env={"COLUMNS": str(columns)}).output
     assert "\x1b" not in text  # a pipe gets no colour
     per_day = Counter(date.fromisoformat(d) for (d,) in rows("SELECT day FROM reviews"))
     first = DAY - timedelta(days=364)
@@ -155,17 +142,17 @@ def test_the_heatmap_cells_match_the_reviews_of_each_day(collection, rows, colum
     assert text.splitlines()[1].split()[-1] == "Nov"  # the month labels end with this month
 
 
-def test_the_text_shows_the_figures(collection):
-    document = stats(collection)
-    text = collection("stats").output
+def test_the_text_shows_the_figures(a_year):
+    document = stats(a_year)
+    text = a_year("stats").output
     assert f"reviews        0{document['reviews']['7 days']:>8}" in text
     assert f"longest {document['streak']['longest']} days" in text
     assert f"  young  {100 * document['retention']['young']:.1f}% of " in text
     assert "Papers::Inception" in text.splitlines()[-1]
 
 
-def test_papers_counts_each_papers_cards_questions_and_last_review(collection, rows):
-    document = json.loads(collection("papers", "--json").output)
+def test_papers_counts_each_papers_cards_questions_and_last_review(a_year, rows):
+    document = json.loads(a_year("papers", "--json").output)
     (paper,) = document["papers"]
     live = rows("SELECT due, suspended FROM cards WHERE paper = '1512.00567' AND retired = 0")
     assert (paper["cards"], paper["learned"], paper["new"]) == (
@@ -175,5 +162,5 @@ def test_papers_counts_each_papers_cards_questions_and_last_review(collection, r
     )
     assert paper["due"] == sum(due is not None and due <= DAY.isoformat() and not s for due, s in live) > 0
     assert paper["questions"] == 2 and paper["last_reviewed"] == rows("SELECT MAX(day) FROM reviews")[0][0]
-    line = collection("papers").output.splitlines()[1].split(None, 9)
+    line = a_year("papers").output.splitlines()[1].split(None, 9)
     assert line[3:9] == [str(paper[k]) for k in ("cards", "learned", "due", "new", "questions", "last_reviewed")]

@@ -107,7 +107,7 @@ def _study(store, day: date, new: list[int], rng: random.Random) -> None:
 
 
 def built_once(tmp_path_factory) -> Path:
-    """A home built once per test module (a year takes a second or two); copy it with :func:`install`."""
+    """A home with a year of reviews, built once per run (the ``a_year`` fixture); copy it with :func:`install`."""
     import pytest
 
     from tests.conftest import Cli

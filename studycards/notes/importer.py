@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -234,9 +234,9 @@ def _plan_cards(
             if old is None:
                 plan.added.append(row)
             else:
-                plan.deck_moves.append(DeckMove(CardRow(**{**row.__dict__, "id": old.id}), old.deck))
+                plan.deck_moves.append(DeckMove(replace(row, id=old.id), old.deck))
             continue
-        row = CardRow(**{**row.__dict__, "id": old.id})
+        row = replace(row, id=old.id)
         if old.source != row.source and old.source not in sources and not old.retired and Path(old.source).exists():
             errors.append(
                 NotesError(

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from studycards.errors import NotesError
 from studycards.models import CardState, Note, normalise
 from studycards.notes.syntax import (
     ANSWER_LINE,
@@ -54,13 +55,9 @@ class Cards:
     _starts: dict[int, tuple[CardState, ...]] = field(default_factory=dict)
 
     def error(self, line: int, message: str) -> None:
-        from studycards.errors import NotesError
-
         self.result.errors.append(NotesError(self.result.path, line, message))
 
     def warn(self, line: int, message: str) -> None:
-        from studycards.errors import NotesError
-
         self.result.warnings.append(NotesError(self.result.path, line, message))
 
     # -- a paragraph -------------------------------------------------------
@@ -148,9 +145,8 @@ class Cards:
             end += 1
         kind = CardKind.REVERSED if lines[at][1].strip() == "??" else CardKind.BASIC
         back = "\n".join(t for _, t in lines[at + 1 : end])
-        starts = next((self._starts[n] for n, _ in lines[at:end] if n in self._starts), ())
-        self._starts.setdefault(front[0][0], starts)
-        self.add_basic(front[0][0], kind, "\n".join(t for _, t in front), back, mark=lines[at][1].strip())
+        starts = next((self._starts[n] for n, _ in front + lines[at:end] if n in self._starts), ())
+        self.add_basic(front[0][0], kind, "\n".join(t for _, t in front), back, lines[at][1].strip(), starts)
         return end
 
     def _qa(self, qa: list[Line] | None, last: bool = False) -> None:
@@ -181,7 +177,10 @@ class Cards:
             return
         self.note(CardKind.BASIC, qa.question, qa.answer, qa.line, starts=qa.starts)
 
-    def add_basic(self, line: int, kind: CardKind, front: str, back: str, mark: str = "") -> None:
+    def add_basic(
+        self, line: int, kind: CardKind, front: str, back: str, mark: str = "", starts: tuple[CardState, ...] = ()
+    ) -> None:
+        """A one-line card (or Obsidian's multi-line one: ``mark`` is its ``?``); ``starts`` default to its line's."""
         front, back = front.strip(), back.strip()
         if not front or not back:
             mark = mark or ("::" if kind == CardKind.BASIC else ":::")
@@ -190,7 +189,7 @@ class Cards:
         if self.math_error(line, front + " " + back):
             return
         ords = (0, 1) if kind == CardKind.REVERSED else (0,)
-        self.note(kind, front, back, line, ords=ords, starts=self._starts.get(line, ()))
+        self.note(kind, front, back, line, ords=ords, starts=starts or self._starts.get(line, ()))
 
     def add_cloze(self, lines: list[Line]) -> None:
         text = "\n".join(t for _, t in lines).strip()

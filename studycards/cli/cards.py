@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 
 import click
@@ -189,24 +188,26 @@ def export(ctx: Context, decks: tuple[str, ...], output: str, questions_path: st
         studycards export -o ~/papers.apkg
         studycards export --deck Papers::Transformer --questions todo.md
     """
-    from contextlib import nullcontext
-
     from studycards.anki.export import export_collection, export_size
     from studycards.cli.card_views import report_text
+    from studycards.cli.progress import Progress
 
     moment, _ = clock(ctx)
-    with ctx.open_store() as store:
+    with ctx.open_store() as store, Progress() as progress:
         total = export_size(store, decks)
-        bar = (
-            click.progressbar(length=total, label="Exporting notes", file=sys.stderr) if total > 2000 else nullcontext()
+        written = 0
+
+        def exported(count: int) -> None:
+            nonlocal written
+            written += count
+            progress.count("Exporting notes", written, total)
+
+        report = export_collection(
+            store,
+            Path(output),
+            moment,
+            decks=decks,
+            questions_path=Path(questions_path) if questions_path else None,
+            progress=exported,
         )
-        with bar as progress:
-            report = export_collection(
-                store,
-                Path(output),
-                moment,
-                decks=decks,
-                questions_path=Path(questions_path) if questions_path else None,
-                progress=progress.update if progress else None,
-            )
     click.echo(report_text(report))

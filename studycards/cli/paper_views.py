@@ -15,6 +15,7 @@ from studycards.text import plural
 
 if TYPE_CHECKING:
     from studycards.paper.fetch import FetchResult
+    from studycards.paper.network import Wait
     from studycards.store.papers import PaperSummary
 
 
@@ -37,6 +38,21 @@ def fetch_text(results: list[FetchResult], home: Path, verbose: bool = False) ->
         if verbose:
             lines += [f"  warning: {warning}" for warning in result.warnings]
     return "\n".join(lines)
+
+
+def wait_text(wait: Wait) -> str:
+    """What a fetch waits on: an answer, or (after an HTTP 429 or 5xx) the back-off before the next try."""
+    if wait.seconds is None:
+        again = f" (retry {wait.attempt} of {wait.retries})" if wait.attempt else ""
+        return f"Waiting for {wait.what}{again}"
+    if wait.status is None:
+        return f"Waiting {wait.seconds:.3g} s before retry {wait.attempt} of {wait.retries} ({wait.what})"
+    return f"{wait.what} answered HTTP {wait.status}; retry {wait.attempt} of {wait.retries} in {wait.seconds:.3g} s"
+
+
+def download_text(ident: str, done: int, total: int | None) -> str:
+    size = f"{done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
+    return f"Downloading the source of {ident}: {size}"
 
 
 def guides_text(written: list[tuple[Path, bool]]) -> str:

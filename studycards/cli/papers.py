@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -14,6 +14,7 @@ from studycards.errors import StudycardsError
 
 if TYPE_CHECKING:
     from studycards.models import Equation
+    from studycards.paper.network import Wait
 
 
 def _check_ids(click_ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
@@ -26,29 +27,6 @@ def _check_ids(click_ctx: click.Context, param: click.Parameter, values: tuple[s
         except StudycardsError as exc:
             raise click.BadParameter(str(exc), click_ctx, param) from None
     return values
-
-
-class _DownloadProgress:
-    """Download progress on stderr: redrawn in place on a terminal, one line per download otherwise."""
-
-    def __init__(self) -> None:
-        self.current: str | None = None
-        self.tty = sys.stderr.isatty()
-
-    def __call__(self, ident: str, done: int, total: int | None) -> None:
-        if ident != self.current:
-            self.finish()
-            self.current = ident
-            if not self.tty:
-                click.echo(f"Downloading the source of {ident} ...", err=True)
-        if self.tty:
-            size = f"{done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else "")
-            click.echo(f"\rDownloading the source of {ident}: {size}", err=True, nl=False)
-
-    def finish(self) -> None:
-        if self.current and self.tty:
-            click.echo("", err=True)
-        self.current = None
 
 
 @main.command()
@@ -74,18 +52,31 @@ def fetch(ctx: Context, ids: tuple[str, ...], no_source: bool, refresh: bool, no
         studycards fetch 1706.03762 https://arxiv.org/abs/2412.19437v1
         studycards fetch 1706.03762 --notes notes/
     """
-    from studycards.cli.paper_views import fetch_text, guides_text
+    from studycards.cli.paper_views import download_text, fetch_text, guides_text, wait_text
+    from studycards.cli.progress import Progress
     from studycards.paper.fetch import fetch_papers, write_guides
 
     moment, _ = clock(ctx)
-    progress = _DownloadProgress()
-    with ctx.open_store() as store:
-        try:
-            results = fetch_papers(
-                store, ctx.home, list(ids), now=moment, source=not no_source, refresh=refresh, progress=progress
-            )
-        finally:
-            progress.finish()
+    with ctx.open_store() as store, Progress() as progress:
+
+        def waiting(wait: Wait) -> None:
+            if wait.seconds is not None:
+                progress.note(wait_text(wait))
+            progress.spin(wait_text(replace(wait, status=None)))
+
+        def downloading(ident: str, done: int, total: int | None) -> None:
+            progress.show(download_text(ident, done, total), force=total is not None and done >= total)
+
+        results = fetch_papers(
+            store,
+            ctx.home,
+            list(ids),
+            now=moment,
+            source=not no_source,
+            refresh=refresh,
+            progress=downloading,
+            on_wait=waiting,
+        )
     say(fetch_text(results, ctx.home, ctx.verbose))
     if notes:
         say(guides_text(write_guides(results, Path(notes))))

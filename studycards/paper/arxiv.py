@@ -27,6 +27,7 @@ from studycards.paper.network import (
     Network,
     Overdue,
     TooLarge,
+    WaitFn,
     read_chunks,
     timeout_session,
     with_retries,
@@ -49,9 +50,12 @@ class ArxivClient:
     from the environment on first use, so a run that needs no network reads none.
     """
 
-    def __init__(self, net: Network | None = None, *, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self, net: Network | None = None, *, sleep: Callable[[float], None] = time.sleep, on_wait: WaitFn | None = None
+    ) -> None:
         self._net = net
         self.sleep = sleep
+        self.on_wait = on_wait  # told of every request and back-off, so a terminal can show what is awaited
         self._api: Any = None
         self._downloads: Any = None
         self._last_download: float | None = None
@@ -81,14 +85,15 @@ class ArxivClient:
             return {}
         net = self.net
         what = f"the arXiv API ({net.api_url})"
-        results = with_retries(lambda: self._query(ids, what), net, what, self.sleep)
+        results = with_retries(lambda: self._query(ids, what), net, what, self.sleep, self.on_wait)
         return _papers(results, ids, what)
 
     def download_source(self, arxiv_id: str, dest: Path, progress: ProgressFn | None = None) -> Path:
         """Download the e-print ``{src}/{arxiv_id}`` to ``dest/eprint``: streamed to a temporary file, then renamed."""
         url = f"{self.net.src_url}/{arxiv_id}"
         dest.mkdir(parents=True, exist_ok=True)
-        return with_retries(lambda: self._download_once(url, dest, progress), self.net, f"arXiv ({url})", self.sleep)
+        call = lambda: self._download_once(url, dest, progress)  # noqa: E731
+        return with_retries(call, self.net, f"arXiv ({url})", self.sleep, self.on_wait)
 
     def _api_client(self) -> Any:
         import logging

@@ -21,6 +21,7 @@ from studycards.paper.ids import ArxivId, find_code_links, parse_id
 
 if TYPE_CHECKING:
     from studycards.paper.arxiv import ArxivClient
+    from studycards.paper.network import WaitFn
     from studycards.store.database import Store
 
 ProgressFn = Callable[[str, int, "int | None"], None]
@@ -77,12 +78,16 @@ def fetch_papers(
     source: bool = True,
     refresh: bool = False,
     progress: ProgressFn | None = None,
+    on_wait: WaitFn | None = None,
 ) -> list[FetchResult]:
-    """Fetch the papers named by ``texts`` (ids or URLs) and store them; one API request for all that are new."""
+    """Fetch the papers named by ``texts`` (ids or URLs) and store them; one API request for all that are new.
+
+    ``progress`` hears how much of each e-print has come; ``on_wait`` of each request and back-off.
+    """
     from studycards.paper.arxiv import ArxivClient
 
     plans = _plans(store, texts)
-    with ArxivClient() as client:
+    with ArxivClient(on_wait=on_wait) as client:
         metadata = client.fetch_metadata([plan.ident for plan in plans if refresh or not plan.is_current()])
         fetched = [
             _fetch_one(

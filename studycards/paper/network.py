@@ -190,14 +190,38 @@ class TooLarge(Exception):
     """An answer over its bound: the caller names what and how much."""
 
 
-def with_retries(call: Callable[[], T], net: Network, what: str, sleep: Callable[[float], None]) -> T:
-    """``call()``, again after a 429 or 5xx within ``net``'s bounds; every failure becomes one line naming ``what``."""
+@dataclass(frozen=True)
+class Wait:
+    """What a request is waiting on, for a progress display: an answer (``seconds`` None) or a back-off.
+
+    The network code never prints; a command that wants to show the wait passes a :data:`WaitFn`.
+    """
+
+    what: str  # "the arXiv API (https://…)", as the error messages name it
+    seconds: float | None = None  # the back-off before the next attempt
+    status: int | None = None  # the HTTP status that asked for the back-off
+    attempt: int = 0  # retries made so far (the back-off precedes retry ``attempt``)
+    retries: int = 0  # retries allowed
+
+
+WaitFn = Callable[[Wait], None]
+
+
+def with_retries(
+    call: Callable[[], T], net: Network, what: str, sleep: Callable[[float], None], on_wait: WaitFn | None = None
+) -> T:
+    """``call()``, again after a 429 or 5xx within ``net``'s bounds; every failure becomes one line naming ``what``.
+
+    ``on_wait`` hears of each attempt before it starts and of each back-off before it is slept.
+    """
     import requests
 
     waited = 0.0
     attempt = 0
     while True:
         try:
+            if on_wait:
+                on_wait(Wait(what, attempt=attempt, retries=net.retries))
             return call()
         except HttpStatus as exc:
             if exc.status not in RETRY_STATUSES or attempt >= net.retries:
@@ -209,6 +233,8 @@ def with_retries(call: Callable[[], T], net: Network, what: str, sleep: Callable
                     f"{what} answered HTTP {exc.status} and asks to wait {wait:.0f} s, longer than studycards "
                     f"waits ({net.max_wait:.0f} s); try again later"
                 ) from None
+            if on_wait:
+                on_wait(Wait(what, wait, exc.status, attempt + 1, net.retries))
             sleep(wait)
             waited += wait
             attempt += 1

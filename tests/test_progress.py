@@ -1,0 +1,140 @@
+"""Progress of long work: a status line on a terminal's stderr, nothing at all in a pipe, cleared however it ends.
+
+The helper is checked on a stream that says it is a terminal, and each command that uses it in a real
+pseudo-terminal (pexpect), beside the same command in a pipe.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+from studycards.cli.progress import CLEAR, Progress, fitted
+from tests.arxiv_server import ArxivServer
+
+NOW = "2026-11-23T09:00:00"
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_pipe_gets_nothing_at_all():
+    pipe = io.StringIO()
+    with Progress(pipe) as progress:
+        progress.count("Exporting notes", 10, 100)
+        progress.note("arXiv answered HTTP 503; retry 1 of 3 in 3 s")
+        progress.spin("Waiting for arXiv")
+    assert pipe.getvalue() == ""
+
+
+def test_on_a_terminal_the_line_is_redrawn_in_place_and_cleared_at_the_end():
+    screen = Terminal()
+    with Progress(screen) as progress:
+        progress.count("Exporting notes", 100, 200)
+        progress.count("Exporting notes", 200, 200)  # the last state is always drawn
+    assert screen.getvalue() == f"{CLEAR}Exporting notes: 100 of 200{CLEAR}Exporting notes: 200 of 200{CLEAR}"
+
+
+def test_a_note_stays_above_the_status_line_which_is_drawn_again():
+    screen = Terminal()
+    with Progress(screen) as progress:
+        progress.show("Downloading", force=True)
+        progress.note("retry 1 of 3 in 3 s")
+    assert screen.getvalue() == f"{CLEAR}Downloading{CLEAR}retry 1 of 3 in 3 s\n{CLEAR}Downloading{CLEAR}"
+
+
+def test_a_spinner_turns_until_the_work_ends_and_leaves_a_clean_line():
+    screen = Terminal()
+    with Progress(screen) as progress:
+        progress.spin("Waiting for the arXiv API")
+        import time
+
+        time.sleep(0.35)
+    frames = re.findall(r"\r\x1b\[K(\S) Waiting for the arXiv API", screen.getvalue())
+    assert len(frames) >= 2 and frames[0] != frames[1]
+    assert screen.getvalue().endswith(CLEAR)
+
+
+def test_a_ctrl_c_in_the_middle_still_clears_the_line():
+    screen = Terminal()
+    with pytest.raises(KeyboardInterrupt), Progress(screen) as progress:
+        progress.spin("Waiting")
+        raise KeyboardInterrupt
+    assert screen.getvalue().endswith(CLEAR)
+
+
+@pytest.mark.parametrize(
+    ("text", "columns", "shown"),
+    [
+        ("short", 80, "short"),
+        ("Downloading the source of 1706.03762v7", 20, "Downloading the so…"),
+        ("注意力機制注意力機制", 10, "注意力機…"),  # two cells each: 4 of them and the ellipsis fit in 9
+    ],
+)
+def test_the_line_fits_the_terminal_so_it_never_wraps(text, columns, shown):
+    assert fitted(text, columns) == shown
+
+
+def spawn_cli(*args: str, env: dict | None = None, cwd: Path | None = None) -> pexpect.spawn:
+    return pexpect.spawn(
+        sys.executable,
+        ["-m", "studycards", *args],
+        encoding="utf-8",
+        timeout=30,
+        dimensions=(24, 200),
+        env={
+            **{k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")},
+            "STUDYCARDS_NOW": NOW,
+            **(env or {}),
+        },
+        cwd=str(cwd) if cwd else None,
+    )
+
+
+def test_fetch_on_a_terminal_shows_what_it_waits_for_and_each_retry(arxiv_server: ArxivServer, home: Path):
+    arxiv_server.fail(503)
+    child = spawn_cli("fetch", "1706.03762")
+    child.expect_exact("Waiting for the arXiv API (")
+    child.expect_exact("answered HTTP 503; retry 1 of 3 in 0.05 s\r\n")
+    child.expect_exact("(retry 1 of 3)")
+    child.expect_exact("Downloading the source of 1706.03762v7:")
+    child.expect_exact("1706.03762v7  Attention Is All You Need")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
+def test_fetch_in_a_pipe_prints_no_progress(cli, arxiv_server: ArxivServer):
+    arxiv_server.fail(503)
+    result = cli("fetch", "1706.03762")
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout.startswith("1706.03762v7  Attention Is All You Need\n")
+
+
+def many_cards(tmp_path: Path, count: int) -> Path:
+    notes = tmp_path / "many.md"
+    notes.write_text("# Many\n\n" + "".join(f"Question {i} :: Answer {i}\n" for i in range(count)), encoding="utf-8")
+    return notes
+
+
+def test_export_on_a_terminal_counts_the_notes_and_a_pipe_sees_only_the_report(cli, tmp_path: Path):
+    assert cli("add", many_cards(tmp_path, 1200)).exit_code == 0
+    child = spawn_cli("export", "-o", str(tmp_path / "out.apkg"))
+    child.expect_exact("Exporting notes: 500 of 1,200")
+    child.expect_exact("Exporting notes: 1,200 of 1,200")
+    child.expect_exact(CLEAR)
+    child.expect_exact("Exported 1200 notes")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    result = cli("export", "-o", tmp_path / "again.apkg")
+    assert result.exit_code == 0 and result.stderr == ""

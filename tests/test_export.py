@@ -308,13 +308,15 @@ def test_package_rows_are_the_rows_genanki_writes():
         PackageNote(
             "g2", models["cloze"].model_id, 42, 1700000001, 0, ["{{c1::x}} {{c3::y}}", "ctx", "", "f.md:2"], [], (0, 2)
         ),
+        PackageNote("g3", models["basic"].model_id, 42, 1700000002, 0, ["f", "b", "", "", "f.md:3"], [], (0,), True),
     ]
     ids = itertools.count()
     for note in notes:
         model = next(m for m in models.values() if m.model_id == note.model_id)
-        genanki.Note(model=model, fields=note.fields, tags=note.tags, guid=note.guid).write_to_db(
-            conn.cursor(), note.mod, note.deck_id, ids
-        )
+        written = genanki.Note(model=model, fields=note.fields, tags=note.tags, guid=note.guid)
+        for card in written.cards:
+            card.suspend = note.suspended
+        written.write_to_db(conn.cursor(), note.mod, note.deck_id, ids)
     ours = package_rows(notes, itertools.count())
     assert conn.execute("SELECT * FROM notes ORDER BY id").fetchall() == ours[0]
     assert conn.execute("SELECT * FROM cards ORDER BY id").fetchall() == ours[1]

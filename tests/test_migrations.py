@@ -11,8 +11,9 @@ import json
 import shutil
 import sqlite3
 import tempfile
+import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -267,3 +268,30 @@ def test_highlights_written_before_stay_written_after_migrating(version, home, t
     assert text.startswith('---\npaper: "1706.03762"\ndeck: "Papers::Attention Is All You Need"')
     assert "## Implementation\n" in text and "> The model stacks six identical layers. (p. 1)\n" in text
     assert insert_entries("# t\n", [Entry("Notes", 1, "x", None)])[0] == "# t\n\n## Notes\n\n> x (p. 1)\n"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_notes_keep_the_anki_identity_they_were_exported_with_after_migrating(version, home, tmp_path):
+    """Anki knows a note by the GUID of its note key at first add: an old database's notes keep theirs."""
+    from genanki import guid_for
+
+    install(version, home)
+    with open_store(home) as store:
+        keys = dict(store.conn.execute("SELECT id, anki_key FROM cards"))
+        notes = dict(store.conn.execute("SELECT id, note_key FROM cards"))
+        exported = store.conn.execute("SELECT note_key, deck FROM exported_notes").fetchall()
+    moved = {1} if version >= 9 else set()  # the v9 fixture's card 1 moved deck after its export
+    assert {i for i in keys if keys[i] != notes[i]} == moved
+    assert keys[1] == f"k1:basic:{make.DECK}:What replaces recurrence in the Transformer?"
+    assert exported == ([(keys[1], make.DECK)] if version >= 2 else [])
+    package = tmp_path / "old.apkg"
+    result = run("export", "-o", str(package))
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(package) as archive:
+        archive.extract("collection.anki2", tmp_path)
+    with closing(sqlite3.connect(tmp_path / "collection.anki2")) as conn:
+        guids = {row[0] for row in conn.execute("SELECT guid FROM notes")}
+    assert guid_for(keys[1]) in guids
+    if moved:  # exported under the old deck: Anki has it by that GUID, and is told where the cards went
+        assert guid_for(notes[1]) not in guids
+        assert 'search deck:"Papers::Transformer" and use Change Deck' in result.output

@@ -25,20 +25,17 @@ import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import groupby
 from pathlib import Path
 from typing import NamedTuple
 
 from studycards.anki.html import HtmlRenderer
 from studycards.anki.notetypes import NOTE_TYPES, deck_id, genanki_models
+from studycards.anki.questions import ARXIV_ABS, questions_markdown
 from studycards.errors import StudycardsError
 from studycards.notes.syntax import CONTEXT_SEPARATOR, CardKind
 from studycards.store.database import Store
 from studycards.store.exports import ExportDeck, ExportedNote, ExportNote
-from studycards.store.questions import StoredQuestion
-from studycards.text import plural
 
-ARXIV_ABS = "https://arxiv.org/abs/"
 PROGRESS_EVERY = 500
 BATCH = 1000
 RETIRED_TAG = "studycards::retired"
@@ -46,7 +43,11 @@ RETIRED_TAG = "studycards::retired"
 
 @dataclass(frozen=True)
 class ExportReport:
-    """What an export wrote, for the user to read."""
+    """What an export wrote, for the user to read.
+
+    ``moved`` counts the notes whose deck changed since their last export, as ``(old, new, notes)``:
+    Anki's import updates a note it has but never moves its cards, so the user is told where to.
+    """
 
     path: Path
     decks: int
@@ -56,6 +57,7 @@ class ExportReport:
     questions: int
     questions_path: Path
     retired: int = 0
+    moved: tuple[tuple[str, str, int], ...] = ()
 
 
 def export_size(store: Store, decks: Sequence[str] = ()) -> int:
@@ -113,11 +115,16 @@ def export_collection(
         questions=len(questions),
         questions_path=questions_path,
         retired=writer.retired_count,
+        moved=tuple((old, new, count) for (old, new), count in sorted(writer.moved.items())),
     )
 
 
 class PackageNote(NamedTuple):
-    """One note as it goes into the package; ``ords`` are Anki's card ordinals (cloze number − 1)."""
+    """One note as it goes into the package; ``ords`` are Anki's card ordinals (cloze number − 1).
+
+    ``suspended`` (a retired note's) marks its cards suspended: Anki keeps that only for a note it
+    does not have yet, imported with its learning progress; a note it has keeps its cards' schedule.
+    """
 
     guid: str
     model_id: int
@@ -127,6 +134,7 @@ class PackageNote(NamedTuple):
     fields: list[str]
     tags: list[str]
     ords: tuple[int, ...]
+    suspended: bool = False
 
 
 def write_package(path: Path, deck_names: list[str], notes: Iterable[PackageNote], timestamp: float) -> None:
@@ -187,10 +195,11 @@ def _unwritten(exc: OSError | sqlite3.OperationalError, path: Path) -> Exception
 
 
 def package_rows(notes: Iterable[PackageNote], ids: Iterator[int]) -> tuple[list[tuple], list[tuple]]:
-    """The ``notes`` and ``cards`` rows genanki writes for these notes (new cards, not suspended)."""
+    """The ``notes`` and ``cards`` rows genanki writes for these notes (new cards, suspended if the note is)."""
     note_rows, card_rows = [], []
     for note in notes:
         note_id = next(ids)
+        queue = -1 if note.suspended else 0
         note_rows.append(
             (
                 note_id,
@@ -207,7 +216,7 @@ def package_rows(notes: Iterable[PackageNote], ids: Iterator[int]) -> tuple[list
             )
         )
         card_rows += [
-            (next(ids), note_id, note.deck_id, ord_, note.mod, -1, 0, 0, note.due, 0, 0, 0, 0, 0, 0, 0, 0, "")
+            (next(ids), note_id, note.deck_id, ord_, note.mod, -1, 0, queue, note.due, 0, 0, 0, 0, 0, 0, 0, 0, "")
             for ord_ in note.ords
         ]
     return note_rows, card_rows
@@ -224,6 +233,7 @@ class _NoteWriter:
         self.changed: list[ExportedNote] = []
         self.note_count = self.card_count = 0
         self.retired_count = 0
+        self.moved: dict[tuple[str, str], int] = {}
         self.folder = ""
         self._contexts: dict[str, str] = {}
         self._papers: dict[str | None, str] = {None: ""}
@@ -248,8 +258,19 @@ class _NoteWriter:
                 self.note_count += 1
                 self.card_count += len(ords)
                 self.retired_count += note.retired
+                if note.exported_deck and note.exported_deck != note.deck:
+                    move = (note.exported_deck, note.deck)
+                    self.moved[move] = self.moved.get(move, 0) + 1
                 yield PackageNote(
-                    guid_for(note.note_key), model_id, this_deck, mod, self.note_count, fields, tags, tuple(ords)
+                    guid_for(note.note_key),
+                    model_id,
+                    this_deck,
+                    mod,
+                    self.note_count,
+                    fields,
+                    tags,
+                    tuple(ords),
+                    note.retired,
                 )
                 if progress and self.note_count % PROGRESS_EVERY == 0:
                     progress(PROGRESS_EVERY)
@@ -263,7 +284,7 @@ class _NoteWriter:
         if digest == note.exported_hash and note.exported_mod is not None:
             return note.exported_mod
         mod = max(self.stamp, (note.exported_mod or 0) + 1)
-        self.changed.append(ExportedNote(note.note_key, digest, mod))
+        self.changed.append(ExportedNote(note.note_key, digest, mod, note.deck))
         return mod
 
     def note_content(self, note: ExportNote) -> tuple[list[str], list[str]]:
@@ -330,39 +351,6 @@ def shown_source(source: str, folder: str) -> str:
     """A notes file's path below ``folder`` (``attention.md``, ``papers/resnet.md``), never an absolute path."""
     shown = os.path.relpath(source, folder) if folder else source
     return Path(shown).as_posix()
-
-
-def questions_markdown(questions: list[StoredQuestion], folder: Path, now: datetime) -> str:
-    """The open questions as a markdown document, grouped by paper, each with where it was noted."""
-    lines = [
-        "# Open research questions",
-        "",
-        f"{plural(len(questions), 'open question')} from your notes, exported by studycards on "
-        f"{now.date().isoformat()}.",
-        'Answer one with `studycards questions answer ID "TEXT"`: it becomes a card in its notes file.',
-    ]
-    ordered = sorted(questions, key=lambda q: (q.paper is None, q.paper or q.deck, q.source, q.line))
-    for _, grouped in groupby(ordered, key=lambda q: q.paper or f"deck:{q.deck}"):
-        group = list(grouped)
-        first = group[0]
-        title = first.paper_title or first.context.split(CONTEXT_SEPARATOR)[0] or first.deck
-        lines += ["", f"## {title}", ""]
-        if first.paper:
-            lines += [f"[arXiv:{first.paper}]({ARXIV_ABS}{first.paper}) · deck {first.deck}", ""]
-        for question in group:
-            where = f"`{_shown_path(question.source, folder)}:{question.line}`"
-            context = question.context.removeprefix(title).removeprefix(CONTEXT_SEPARATOR)
-            context = f"*{context}*, " if context else ""
-            lines += [f"- {' '.join(question.text.split())}", f"  — {context}{where} (#{question.id})"]
-    return "\n".join(lines) + "\n"
-
-
-def _shown_path(source: str, folder: Path) -> str:
-    """Relative to the questions file when the notes sit below it, so the file can move with them."""
-    try:
-        return Path(source).relative_to(folder.resolve()).as_posix()
-    except ValueError:
-        return source
 
 
 class _replacing:

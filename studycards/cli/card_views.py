@@ -168,6 +168,16 @@ def report_text(report: ExportReport) -> str:
         f"{plural(report.questions, 'open question')} to {report.questions_path}\n"
         f"Notes new or changed since the last export: {changed} (Anki updates those, skips the rest)."
         + retired_notice(report.retired)
+        + moved_notice(report.moved)
+    )
+
+
+def moved_notice(moved: tuple[tuple[str, str, int], ...]) -> str:
+    """Anki's import never moves a card it has: after a deck rename the user moves them there (README: Anki)."""
+    return "".join(
+        f"\nMoved to deck {new} since the last export: {plural(count, 'note')}; Anki's import keeps their cards"
+        f' in {old}: in its browser, search deck:"{old}" and use Change Deck (or rename {old} there before importing).'
+        for old, new, count in moved
     )
 
 

@@ -5,6 +5,9 @@ than its own, so each exported note's content hash and time are remembered.  An
 export writes the notes with live cards, and the retired notes Anki may still
 hold: those exported before, whose cards are all retired now, so that Anki can
 mark them.  A retired note never exported is left out: Anki never had it.
+
+Anki knows a note by the key it had when first added (``anki_key``, kept when a
+deck rename changes the note key), so notes are grouped and remembered by it.
 """
 
 from __future__ import annotations
@@ -17,8 +20,8 @@ from typing import NamedTuple
 from studycards.store.sql import decks_clause
 
 WRITTEN = (
-    "(c.retired = 0 OR (c.note_key IN (SELECT note_key FROM exported_notes)"
-    " AND NOT EXISTS (SELECT 1 FROM cards l WHERE l.note_key = c.note_key AND l.retired = 0)))"
+    "(c.retired = 0 OR (c.anki_key IN (SELECT note_key FROM exported_notes)"
+    " AND NOT EXISTS (SELECT 1 FROM cards l WHERE l.anki_key = c.anki_key AND l.retired = 0)))"
 )
 
 
@@ -33,8 +36,9 @@ class ExportDeck(NamedTuple):
 class ExportNote(NamedTuple):
     """A note as export reads it: its first card's content, its cards' ords (live ones, unless ``retired``).
 
-    ``ords`` is comma-separated; ``exported_*`` are ``None`` for a note never exported;
-    ``retired`` says every card of the note is retired.
+    ``note_key`` is the key Anki knows the note by (its GUID's source); ``ords`` is comma-separated;
+    ``exported_*`` are ``None`` for a note never exported (``exported_deck`` also for one exported
+    before Anki keys were kept); ``retired`` says every card of the note is retired.
     """
 
     note_key: str
@@ -51,14 +55,16 @@ class ExportNote(NamedTuple):
     exported_mod: int | None
     ords: str
     retired: bool = False
+    exported_deck: str | None = None
 
 
 class ExportedNote(NamedTuple):
-    """A note as an export changed it: its content hash and the modification time it was given."""
+    """A note as an export changed it: its content hash, the modification time it was given, its deck."""
 
     note_key: str
     content_hash: str
     mod: int
+    deck: str | None = None
 
 
 class Exports:
@@ -74,7 +80,7 @@ class Exports:
         return [
             ExportDeck(*row)
             for row in self._conn.execute(
-                f"SELECT c.deck, COUNT(DISTINCT c.note_key), COUNT(*) FROM cards c WHERE {WRITTEN} AND {clause}"
+                f"SELECT c.deck, COUNT(DISTINCT c.anki_key), COUNT(*) FROM cards c WHERE {WRITTEN} AND {clause}"
                 " GROUP BY c.deck ORDER BY c.deck",
                 args,
             )
@@ -87,13 +93,13 @@ class Exports:
         columns come from the note's first card.
         """
         cursor = self._conn.execute(
-            "SELECT c.note_key, c.deck, c.kind, c.front, c.back, c.context, c.tags, c.source, c.line, c.paper,"
-            " e.content_hash, e.mod, group_concat(c.ord), SUM(c.retired) = COUNT(*), MIN(c.ord) FROM cards c"
-            f" LEFT JOIN exported_notes e ON e.note_key = c.note_key WHERE c.deck = ? AND {WRITTEN}"
-            " GROUP BY c.note_key ORDER BY c.id",
+            "SELECT c.anki_key, c.deck, c.kind, c.front, c.back, c.context, c.tags, c.source, c.line, c.paper,"
+            " e.content_hash, e.mod, group_concat(c.ord), SUM(c.retired) = COUNT(*), e.deck, MIN(c.ord) FROM cards c"
+            f" LEFT JOIN exported_notes e ON e.note_key = c.anki_key WHERE c.deck = ? AND {WRITTEN}"
+            " GROUP BY c.anki_key ORDER BY c.id",
             (deck,),
         )
-        return (ExportNote._make((*row[:13], bool(row[13]))) for row in cursor)
+        return (ExportNote._make((*row[:13], bool(row[13]), row[14])) for row in cursor)
 
     def sources(self) -> list[str]:
         """Every notes file the collection's cards come from, retired ones included."""
@@ -103,7 +109,8 @@ class Exports:
         """Remember the notes whose export changed them, in one transaction."""
         with self._transaction():
             self._conn.executemany(
-                "INSERT INTO exported_notes (note_key, content_hash, mod) VALUES (?, ?, ?)"
-                " ON CONFLICT (note_key) DO UPDATE SET content_hash = excluded.content_hash, mod = excluded.mod",
+                "INSERT INTO exported_notes (note_key, content_hash, mod, deck) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (note_key) DO UPDATE SET content_hash = excluded.content_hash, mod = excluded.mod,"
+                " deck = excluded.deck",
                 notes,
             )

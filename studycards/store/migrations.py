@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Callable
 
 from studycards.errors import StudycardsError
+from studycards.store.search_schema import SEARCHED, search_fill, search_triggers
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
 migration = MIGRATIONS.append
@@ -194,90 +195,6 @@ def m005_files_separators(conn: sqlite3.Connection) -> None:
     run_statements(conn, "ALTER TABLE files ADD COLUMN separators TEXT NOT NULL DEFAULT 'standard'")
 
 
-# What each searchable table gives the index: its kind, the row's key, deck, paper, the words a
-# hit is named by (head), the rest (body), when a row is searchable, and the columns that change it.
-_SEARCHED = {
-    "cards": (
-        "card",
-        "CAST({r}.id AS TEXT)",
-        "{r}.deck",
-        "{r}.paper",
-        "{r}.front",
-        "{r}.back || ' ' || {r}.context",
-        "{r}.retired = 0",
-        "key, deck, paper, front, back, context, retired",
-    ),
-    "questions": (
-        "question",
-        "CAST({r}.id AS TEXT)",
-        "{r}.deck",
-        "{r}.paper",
-        "{r}.text",
-        "{r}.context || ' ' || COALESCE({r}.answer, '')",
-        "{r}.status <> 'removed'",
-        "deck, paper, text, context, status, answer",
-    ),
-    "papers": (
-        "paper",
-        "{r}.arxiv_id",
-        "NULL",
-        "{r}.arxiv_id",
-        "{r}.title",
-        "{r}.abstract || ' ' || {r}.authors",
-        "1",
-        "title, abstract, authors",
-    ),
-    "equations": (
-        "equation",
-        "{r}.paper_id || '#' || ({r}.seq + 1)",
-        "NULL",
-        "{r}.paper_id",
-        "{r}.intro || ' ' || {r}.section",
-        "{r}.latex || ' ' || {r}.where_clause",
-        "1",
-        "number, section, intro, where_clause, latex",
-    ),
-}
-_CJK = "'*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]*'"
-
-
-def _search_parts(table: str, row: str) -> dict[str, str]:
-    kind, ref, deck, paper, head, body, searchable, _ = _SEARCHED[table]
-    parts = dict(ref=ref, deck=deck, paper=paper, head=head, body=body, ok=searchable)
-    return {"kind": f"'{kind}'", **{name: part.format(r=row) for name, part in parts.items()}}
-
-
-def _search_fill(table: str, row: str, source: str) -> list[str]:
-    """Statements indexing the searchable rows of ``source`` (``NEW`` in a trigger, the table itself at first)."""
-    p = _search_parts(table, row)
-    own = f"s.kind = {p['kind']} AND s.ref = {p['ref']} AND {p['ok']}"
-    return [
-        f"INSERT OR IGNORE INTO search_rows (kind, ref) SELECT {p['kind']}, {p['ref']} {source} WHERE {p['ok']}",
-        f"INSERT INTO search_index (rowid, kind, ref, deck, paper, head, body) SELECT s.id, s.kind, s.ref,"
-        f" {p['deck']}, {p['paper']}, {p['head']}, {p['body']} FROM search_rows s {source.replace('FROM', ',')}"
-        f" WHERE {own}",
-        f"INSERT INTO search_cjk (rowid, head, body) SELECT s.id, {p['head']}, {p['body']} FROM search_rows s"
-        f" {source.replace('FROM', ',')} WHERE {own} AND ({p['head']} || ' ' || {p['body']}) GLOB {_CJK}",
-    ]
-
-
-def _search_triggers(table: str) -> list[str]:
-    """Insert, update and delete triggers that keep both search indexes in step with ``table``."""
-    p = _search_parts(table, "old")
-    row = f"(SELECT id FROM search_rows WHERE kind = {p['kind']} AND ref = {p['ref']})"
-    drop = (
-        f"DELETE FROM search_index WHERE rowid = {row}; DELETE FROM search_cjk WHERE rowid = {row};"
-        f" DELETE FROM search_rows WHERE kind = {p['kind']} AND ref = {p['ref']};"
-    )
-    add = " ".join(statement + ";" for statement in _search_fill(table, "new", ""))
-    columns = _SEARCHED[table][-1]
-    return [
-        f"CREATE TRIGGER search_{table}_insert AFTER INSERT ON {table} BEGIN {add} END",
-        f"CREATE TRIGGER search_{table}_update AFTER UPDATE OF {columns} ON {table} BEGIN {drop} {add} END",
-        f"CREATE TRIGGER search_{table}_delete AFTER DELETE ON {table} BEGIN {drop} END",
-    ]
-
-
 @migration
 def m006_search(conn: sqlite3.Connection) -> None:
     """Full-text search over cards, open questions, papers and equations, kept current by triggers.
@@ -297,10 +214,10 @@ def m006_search(conn: sqlite3.Connection) -> None:
         " paper UNINDEXED, head, body, tokenize = 'unicode61 remove_diacritics 2')"
     )
     conn.execute("CREATE VIRTUAL TABLE search_cjk USING fts5(head, body, tokenize = 'trigram')")
-    for table in _SEARCHED:
-        for statement in _search_fill(table, "t", f"FROM {table} t"):
+    for table in SEARCHED:
+        for statement in search_fill(table, "t", f"FROM {table} t"):
             conn.execute(statement)
-        for statement in _search_triggers(table):
+        for statement in search_triggers(table):
             conn.execute(statement)
 
 
@@ -340,6 +257,41 @@ def m008_status_indexes(conn: sqlite3.Connection) -> None:
         CREATE INDEX cards_aside ON cards (deck)
             WHERE retired = 0 AND (suspended = 1 OR leech = 1 OR buried_until IS NOT NULL);
         """,
+    )
+
+
+@migration
+def m009_anki_note_identity(conn: sqlite3.Connection) -> None:
+    """The key Anki knows each note by (its GUID's source), kept when a deck rename changes the note key.
+
+    A note key holds the deck, so a moved card would reach Anki as a second note and leave the
+    first untagged.  ``anki_key`` is the note key a note had when its first card was added; a
+    trigger sets it for every inserted card, so no writer can forget it: a card joins the Anki
+    note of its siblings, and a note whose key another note's Anki identity already took (its
+    deck was renamed away and a new note took the old name) gets one of its own.  What
+    ``exported_notes`` remembers is keyed by it, with the deck a note was last exported to, so
+    an export can say which notes moved deck since (Anki's import never moves a card).
+    """
+    run_statements(
+        conn,
+        """
+        ALTER TABLE cards ADD COLUMN anki_key TEXT NOT NULL DEFAULT '';
+        UPDATE cards SET anki_key = note_key;
+        CREATE INDEX cards_anki ON cards (anki_key);
+        ALTER TABLE exported_notes ADD COLUMN deck TEXT;
+        UPDATE exported_notes SET deck = (
+            SELECT c.deck FROM cards c WHERE c.anki_key = exported_notes.note_key ORDER BY c.id LIMIT 1
+        )
+        """,
+    )
+    conn.execute(  # one statement: its body's semicolons are not run_statements' to split
+        "CREATE TRIGGER cards_anki_key AFTER INSERT ON cards WHEN NEW.anki_key = '' BEGIN"
+        " UPDATE cards SET anki_key = COALESCE("
+        " (SELECT s.anki_key FROM cards s WHERE s.note_key = NEW.note_key AND s.id <> NEW.id AND s.anki_key <> ''"
+        " LIMIT 1),"
+        " CASE WHEN EXISTS (SELECT 1 FROM cards o WHERE o.anki_key = NEW.note_key)"
+        " THEN NEW.note_key || '@' || NEW.id ELSE NEW.note_key END"
+        " ) WHERE id = NEW.id; END"
     )
 
 

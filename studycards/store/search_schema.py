@@ -1,0 +1,90 @@
+"""The search index's schema: what each searchable table gives it, and the triggers that keep it current.
+
+Kept apart from ``migrations`` (which builds it once, in ``m006_search``) so that file stays a list of
+migrations; never change what a released migration built here: add a migration.
+"""
+
+from __future__ import annotations
+
+# What each searchable table gives the index: its kind, the row's key, deck, paper, the words a
+# hit is named by (head), the rest (body), when a row is searchable, and the columns that change it.
+SEARCHED = {
+    "cards": (
+        "card",
+        "CAST({r}.id AS TEXT)",
+        "{r}.deck",
+        "{r}.paper",
+        "{r}.front",
+        "{r}.back || ' ' || {r}.context",
+        "{r}.retired = 0",
+        "key, deck, paper, front, back, context, retired",
+    ),
+    "questions": (
+        "question",
+        "CAST({r}.id AS TEXT)",
+        "{r}.deck",
+        "{r}.paper",
+        "{r}.text",
+        "{r}.context || ' ' || COALESCE({r}.answer, '')",
+        "{r}.status <> 'removed'",
+        "deck, paper, text, context, status, answer",
+    ),
+    "papers": (
+        "paper",
+        "{r}.arxiv_id",
+        "NULL",
+        "{r}.arxiv_id",
+        "{r}.title",
+        "{r}.abstract || ' ' || {r}.authors",
+        "1",
+        "title, abstract, authors",
+    ),
+    "equations": (
+        "equation",
+        "{r}.paper_id || '#' || ({r}.seq + 1)",
+        "NULL",
+        "{r}.paper_id",
+        "{r}.intro || ' ' || {r}.section",
+        "{r}.latex || ' ' || {r}.where_clause",
+        "1",
+        "number, section, intro, where_clause, latex",
+    ),
+}
+_CJK = "'*[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]*'"
+
+
+def _search_parts(table: str, row: str) -> dict[str, str]:
+    kind, ref, deck, paper, head, body, searchable, _ = SEARCHED[table]
+    parts = dict(ref=ref, deck=deck, paper=paper, head=head, body=body, ok=searchable)
+    return {"kind": f"'{kind}'", **{name: part.format(r=row) for name, part in parts.items()}}
+
+
+def search_fill(table: str, row: str, source: str) -> list[str]:
+    """Statements indexing the searchable rows of ``source`` (``NEW`` in a trigger, the table itself at first)."""
+    p = _search_parts(table, row)
+    own = f"s.kind = {p['kind']} AND s.ref = {p['ref']} AND {p['ok']}"
+    return [
+        f"INSERT OR IGNORE INTO search_rows (kind, ref) SELECT {p['kind']}, {p['ref']} {source} WHERE {p['ok']}",
+        f"INSERT INTO search_index (rowid, kind, ref, deck, paper, head, body) SELECT s.id, s.kind, s.ref,"
+        f" {p['deck']}, {p['paper']}, {p['head']}, {p['body']} FROM search_rows s {source.replace('FROM', ',')}"
+        f" WHERE {own}",
+        f"INSERT INTO search_cjk (rowid, head, body) SELECT s.id, {p['head']}, {p['body']} FROM search_rows s"
+        f" {source.replace('FROM', ',')} WHERE {own} AND ({p['head']} || ' ' || {p['body']}) GLOB {_CJK}",
+    ]
+
+
+def search_triggers(table: str) -> list[str]:
+    """Insert, update and delete triggers that keep both search indexes in step with ``table``."""
+    p = _search_parts(table, "old")
+    row = f"(SELECT id FROM search_rows WHERE kind = {p['kind']} AND ref = {p['ref']})"
+    drop = (
+        f"DELETE FROM search_index WHERE rowid = {row}; DELETE FROM search_cjk WHERE rowid = {row};"
+        f" DELETE FROM search_rows WHERE kind = {p['kind']} AND ref = {p['ref']};"
+    )
+    add = " ".join(statement + ";" for statement in search_fill(table, "new", ""))
+    columns = SEARCHED[table][-1]
+    return [
+        f"CREATE TRIGGER search_{table}_insert AFTER INSERT ON {table} BEGIN {add} END",
+        f"CREATE TRIGGER search_{table}_update AFTER UPDATE OF {columns} ON {table} BEGIN {drop} {add} END",
+        f"CREATE TRIGGER search_{table}_delete AFTER DELETE ON {table} BEGIN {drop} END",
+    ]

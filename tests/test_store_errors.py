@@ -243,6 +243,6 @@ def test_errors_that_are_not_the_stores_are_left_alone(tmp_path):
 def test_a_disk_too_full_for_the_schema_is_one_clear_line_every_time(home):
     """The first migration cannot be written: each command says so (not that the half-made database is damaged)."""
     home.mkdir(parents=True)
-    runs = commands_in(home, with_a_small_disk_at(home, "512k"), ["add", str(DECKS / "adam.md")], ["status"])
+    runs = commands_in(home, with_a_small_disk_at(home, "128k"), ["add", str(DECKS / "adam.md")], ["status"])
     no_space = f"Error: no space left on the disk to write {home / 'studycards.db'}: free some space and try again\n"
     assert runs == [(1, "", no_space), (1, "", no_space)]

@@ -112,7 +112,11 @@ def test_status_text_has_a_column_for_each_state_and_says_what_the_limit_holds_b
         text[4]
         == "Next 7 days (reviews+new): Tue 24: 0+5  Wed 25: 0  Thu 26: 0  Fri 27: 0  Sat 28: 0  Sun 29: 0  Mon 30: 0"
     )
-    assert text[5:] == ["5 new cards wait beyond today's 20.", "More today: studycards review --new 25"]
+    assert text[5:] == [
+        "5 new cards wait beyond today's 20.",
+        "More today: studycards review --new 25",
+        "Ready today: 20 cards (20 new). Next: studycards review",
+    ]
 
 
 def test_suspended_and_buried_cards_are_not_counted_due_nor_forecast(home):

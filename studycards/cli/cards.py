@@ -10,7 +10,7 @@ import click
 from studycards.cli.base import Context, clock, echo_json, handles_errors, main, pass_ctx, say
 
 
-@main.command()
+@main.command(short_help="Turn notes files or folders into cards (safe to re-run).")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--deck", help="Put every card in this deck (overrides front matter).")
 @click.option("--dry-run", is_flag=True, help="Show what would be added, updated and retired; write nothing.")
@@ -34,16 +34,33 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
     from studycards.home import load_settings
     from studycards.notes.importer import add_notes
 
-    moment, _ = clock(ctx)
-    compact = load_settings(ctx.home).separators == "compact"
+    moment, day = clock(ctx)
+    settings = load_settings(ctx.home)
     with ctx.open_store() as store:
-        plan = add_notes(store, list(paths), moment, deck=deck, skip_bad=skip_bad, dry_run=dry_run, compact=compact)
+        plan = add_notes(
+            store,
+            list(paths),
+            moment,
+            deck=deck,
+            skip_bad=skip_bad,
+            dry_run=dry_run,
+            compact=settings.separators == "compact",
+        )
     if plan.warnings:
         click.echo(warnings_text(plan), err=True)
     click.echo(plan_text(plan, dry_run))
+    if not dry_run:
+        from studycards.cli.review_views import ready_text
+        from studycards.store import collection_status
+
+        ready = ready_text(
+            collection_status(ctx.home, day, new_per_day=settings.new_per_day), None, settings.reviews_per_day
+        )
+        if ready:
+            click.echo(ready)
 
 
-@main.command()
+@main.command(short_help="Cards per deck, ready today, and the next 7 days.")
 @click.option("--deck", help="Only this deck (and its subdecks).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @pass_ctx
@@ -63,14 +80,15 @@ def status(ctx: Context, deck: str | None, as_json: bool) -> None:
     from studycards.store import collection_status
 
     _, day = clock(ctx)
-    found = collection_status(ctx.home, day, deck, new_per_day=load_settings(ctx.home).new_per_day)
+    settings = load_settings(ctx.home)
+    found = collection_status(ctx.home, day, deck, new_per_day=settings.new_per_day)
     if as_json:
         echo_json(review_views.status_json(day, found))
     else:
-        click.echo(review_views.status_text(day, found))
+        click.echo(review_views.status_text(day, found, deck, settings.reviews_per_day))
 
 
-@main.command(name="list")
+@main.command(name="list", short_help="List cards with their schedule.")
 @click.option("--deck", help="Only this deck (and its subdecks).")
 @click.option("--due", is_flag=True, help="Only cards due today.")
 @click.option("--retired", is_flag=True, help="Include retired cards.")
@@ -103,7 +121,7 @@ def list_cards(
         say(card_views.list_text(cards))
 
 
-@main.group(invoke_without_command=True)
+@main.group(invoke_without_command=True, short_help="Open research questions from your notes, by paper.")
 @click.option("--paper", help="Only questions about this arXiv id.")
 @click.option("--all", "show_all", is_flag=True, help="Include answered questions.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
@@ -157,7 +175,7 @@ def answer(ctx: Context, question_id: int, text: str) -> None:
     click.echo(f"Answered #{question_id}: it is now a Q/A card at {done.path}:{done.line} (deck {done.question.deck}).")
 
 
-@main.command()
+@main.command(short_help="Write an Anki package (and questions.md beside it).")
 @click.option("--deck", "decks", multiple=True, help="Only this deck and its subdecks (repeat for several).")
 @click.option(
     "-o",

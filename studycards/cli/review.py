@@ -12,7 +12,7 @@ from studycards.home import MAX_PER_DAY
 CRAM_ALL = 1_000_000  # --cram without --limit: every card of the deck
 
 
-@main.command()
+@main.command(short_help="Review today's cards in the terminal (SM-2).")
 @click.option("--deck", help="Only this deck (and its subdecks).")
 @click.option(
     "--new", "new", type=click.IntRange(0, MAX_PER_DAY), help="New cards today at most (default 20, or new_per_day)."
@@ -88,7 +88,7 @@ def _set_aside(ctx: Context, ids: tuple[int, ...], how: str) -> None:
         click.echo(f"{done}: {card.id}  {short(card.front, 60)}")
 
 
-@main.command()
+@main.command(short_help="Keep cards out of every session until unsuspended.")
 @click.argument("ids", metavar="ID...", nargs=-1, required=True, type=int)
 @pass_ctx
 @handles_errors
@@ -102,7 +102,7 @@ def suspend(ctx: Context, ids: tuple[int, ...]) -> None:
     _set_aside(ctx, ids, "suspend")
 
 
-@main.command()
+@main.command(short_help="Bring suspended cards back into the sessions.")
 @click.argument("ids", metavar="ID...", nargs=-1, required=True, type=int)
 @pass_ctx
 @handles_errors
@@ -116,7 +116,7 @@ def unsuspend(ctx: Context, ids: tuple[int, ...]) -> None:
     _set_aside(ctx, ids, "unsuspend")
 
 
-@main.command()
+@main.command(short_help="Leave cards out of today's sessions.")
 @click.argument("ids", metavar="ID...", nargs=-1, required=True, type=int)
 @pass_ctx
 @handles_errors

@@ -19,7 +19,7 @@ COLUMNS = ("new", "due", "re-drill", "young", "mature", "suspended", "retired")
 FIELDS = ("new", "due", "redrills", "young", "mature", "suspended", "retired")
 
 
-def status_text(day: date, status: CollectionStatus) -> str:
+def status_text(day: date, status: CollectionStatus, deck: str | None = None, reviews_per_day: int = 200) -> str:
     """One row per deck; young and mature split the learned cards at a 21-day interval, due ones included."""
     if not status.decks:
         return "No cards yet. Add notes with: studycards add NOTES.md"
@@ -40,7 +40,31 @@ def status_text(day: date, status: CollectionStatus) -> str:
         lines.append(f"{plural(leeches, 'leech')} (failed again and again): studycards list --leeches")
     if status.new_waiting and status.new_per_day:
         lines += limit_lines(status.new_waiting, status.new_per_day)
-    return "\n".join(lines)
+    ready = ready_text(status, deck, reviews_per_day)
+    return "\n".join([*lines, ready] if ready else lines)
+
+
+def ready_text(status: CollectionStatus, deck: str | None, reviews_per_day: int) -> str:
+    """Today's work in one line, with the command that starts it; empty when there is none.
+
+    The counts are the session's: due reviews up to the daily limit, today's pending re-drills,
+    and the new cards today's limit still lets in (the ones beyond it are ``new_waiting``).
+    """
+    due = min(reviews_per_day, sum(s.due for s in status.decks))
+    redrills = sum(s.redrills for s in status.decks)
+    new = max(0, sum(s.new for s in status.decks) - status.new_waiting)
+    total = due + redrills + new
+    if not total:
+        return ""
+    parts = [f"{due} due" if due else "", plural(redrills, "re-drill") if redrills else "", f"{new} new" if new else ""]
+    command = "studycards review" + (f" --deck {_quoted(deck)}" if deck else "")
+    return f"Ready today: {plural(total, 'card')} ({', '.join(p for p in parts if p)}). Next: {command}"
+
+
+def _quoted(word: str) -> str:
+    import shlex
+
+    return shlex.quote(word)
 
 
 def limit_lines(waiting: int, limit: int) -> list[str]:

@@ -1,0 +1,83 @@
+"""The first hour of a newcomer (issue 20): what each step tells them, read as they would read it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from studycards.cli import main
+from studycards.cli.base import ROAD
+from tests.paths import DECKS
+
+
+def commands_listed(help_text: str) -> list[tuple[str, str]]:
+    section = help_text.split("Commands:\n", 1)[1]
+    return [(m.group(1), m.group(2)) for m in re.finditer(r"^  (\S+)\s+(.*)$", section, re.MULTILINE)]
+
+
+def test_help_lists_the_commands_in_the_order_of_the_road_with_whole_summaries(cli):
+    result = cli("--help", env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    listed = commands_listed(result.stdout)
+    names = [name for name, _ in listed]
+    road = [name for name in ROAD if name in main.commands]
+    assert names[: len(road)] == road
+    assert names[:12] == [
+        "fetch",
+        "highlights",
+        "add",
+        "review",
+        "status",
+        "search",
+        "show",
+        "stats",
+        "questions",
+        "export",
+        "papers",
+        "equations",
+    ]
+    assert sorted(names) == sorted(main.commands)
+    assert "..." not in result.stdout.split("Commands:\n", 1)[1]
+    assert all(len(line) <= 80 for line in result.stdout.splitlines())
+    for name, summary in listed:
+        assert summary.endswith("."), (name, summary)  # whole, not cut
+    example = result.stdout.split("Example:\n", 1)[1].split("\n")[0]
+    assert example.strip().startswith("studycards fetch ")
+
+
+def test_a_command_added_later_is_listed_after_the_road_and_a_missing_one_is_skipped():
+    import click
+
+    from studycards.cli.base import RoadGroup
+
+    group = RoadGroup()
+    for name in ("zeta", "add", "fetch", "alpha"):
+        group.add_command(click.Command(name, help=f"Do {name}. And more."))
+    ctx = click.Context(group)
+    assert group.list_commands(ctx) == ["fetch", "add", "alpha", "zeta"]
+    assert commands_listed(group.get_help(ctx))[0] == ("fetch", "Do fetch.")
+
+
+def test_the_readme_first_command_on_a_fresh_home_ends_with_the_next_step(cli):
+    added = cli("add", DECKS)
+    assert added.exit_code == 0, added.output
+    assert added.stdout.splitlines()[-1] == "Ready today: 20 cards (20 new). Next: studycards review"
+    status = cli("status")
+    assert status.exit_code == 0
+    lines = status.stdout.splitlines()
+    forecast = next(line for line in lines if line.startswith("Next 7 days"))
+    assert "0+20" in forecast  # the new cards the daily limit will bring, not seven zeros
+    assert lines[-1] == "Ready today: 20 cards (20 new). Next: studycards review"
+
+
+def test_the_ready_line_counts_due_reviews_and_names_the_deck(cli, tmp_path: Path):
+    notes = tmp_path / "two.md"
+    notes.write_text("# Two\n\nOne :: 1\n\nTwo :: 2\n", encoding="utf-8")
+    assert cli("add", notes).exit_code == 0
+    assert cli("review", input="\n5\n\n5\n").exit_code == 0
+    cli.now = "2026-11-24T09:00:00"
+    status = cli("status", "--deck", "Two")
+    assert status.stdout.splitlines()[-1] == "Ready today: 2 cards (2 due). Next: studycards review --deck Two"
+    cli.now = "2026-11-30T09:00:00"
+    assert cli("review", input="\n5\n\n5\n").exit_code == 0
+    assert cli("status").stdout.splitlines()[-1].startswith("Next 7 days")  # nothing today: no next step to claim

@@ -1,0 +1,88 @@
+"""The ``config`` command: every setting with its value, default and source, or one setting set."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from studycards.cli.base import Context, echo_json, handles_errors, main, pass_ctx, say
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from studycards.highlights.colours import ColourRule
+    from studycards.home import Shown
+
+
+@main.command(
+    short_help="Show every setting, or set one in config.toml.",
+    context_settings={
+        "ignore_unknown_options": True
+    },  # a value such as -1 is refused by its check, not taken as an option
+)
+@click.argument("key", required=False)
+@click.argument("value", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
+@pass_ctx
+@handles_errors
+def config(ctx: Context, key: str | None, value: str | None, as_json: bool) -> None:
+    """Show every setting with its value, its default and where it came from; or set one.
+
+    Settings live in config.toml in the home. KEY VALUE sets KEY there
+    (creating the file if need be) after the same checks the file gets when
+    read, so a value refused here would have been refused there; other lines
+    and comments are kept. KEY alone shows that one setting. The [highlights]
+    table (colour = "Section") is shown last; edit it in the file.
+
+    \b
+    Example:
+        studycards config
+        studycards config new_per_day 30
+        studycards config day_start 05:00
+    """
+    from studycards.highlights.colours import read_rule
+    from studycards.home import CONFIG_NAME, set_setting, shown_settings
+
+    path = ctx.home / CONFIG_NAME
+    if value is not None:
+        assert key is not None
+        done = set_setting(ctx.home, key, value)
+        say(f"Set {done.name} = {done.value} in {path} (default {done.default}).")
+        return
+    shown = shown_settings(ctx.home)
+    if key is not None:
+        shown = [s for s in shown if s.name == key]
+        if not shown:
+            set_setting(ctx.home, key, "")  # the unknown-setting error, with the nearest name
+    rule = read_rule(path)
+    if as_json:
+        echo_json(config_json(path, shown, rule if key is None else None))
+    else:
+        say(config_text(path, shown, rule if key is None else None))
+
+
+def config_text(path: Path, shown: list[Shown], rule: ColourRule | None) -> str:
+    """A table of the settings (value, default, from where), each with what it is for; then the colours."""
+    where = str(path) if path.exists() else f"{path} (not written yet: studycards config KEY VALUE writes it)"
+    rows = [("setting", "value", "default", "from"), *((s.name, s.value, s.default, s.source) for s in shown)]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines = [f"Settings: {where}"]
+    for i, row in enumerate(rows):
+        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths))
+        about = shown[i - 1].about if i else "what it is for"
+        lines.append(f"{line}  {about}")
+    if rule is not None:
+        colours = [f"{colour} → {section}" for colour, section in rule.sections.items()]
+        colours += [f"{colour} → {section}" for colour, section in rule.exact.items()]
+        lines.append(f"[highlights] colours of a highlighted PDF: {', '.join(colours)}; any other → Notes")
+    return "\n".join(lines)
+
+
+def config_json(path: Path, shown: list[Shown], rule: ColourRule | None) -> dict:
+    document: dict = {"file": str(path), "exists": path.exists(), "settings": [s._asdict() for s in shown]}
+    if rule is not None:
+        document["highlights"] = [
+            {"colour": colour, "section": section} for colour, section in [*rule.sections.items(), *rule.exact.items()]
+        ]
+    return document

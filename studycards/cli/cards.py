@@ -49,7 +49,7 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
     if plan.warnings:
         click.echo(warnings_text(plan), err=True)
     click.echo(plan_text(plan, dry_run))
-    if not dry_run:
+    if plan.changes and not dry_run:  # an add that changed nothing has no news about today
         from studycards.cli.review_views import ready_text
         from studycards.store import collection_status
 

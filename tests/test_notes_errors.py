@@ -102,5 +102,6 @@ def test_skip_bad_adds_the_good_cards_and_lists_the_bad(cli, rows, tmp_path: Pat
         f"skipped: {notes}:5: `Q:` without an `A:` (the answer starts with `A:` on its own line)",
         f"skipped: {notes}:9: empty back in `::` card",
         "Added 2 cards (1 file, 0 unchanged).",
+        "Ready today: 2 cards (2 new). Next: studycards review",
     ]
     assert rows("SELECT front FROM cards ORDER BY line") == [("good",), ("also",)]

@@ -9,9 +9,17 @@ from typing import NamedTuple
 KEY_VERSION = "k1"
 
 
+_WHITESPACE = re.compile(r"\s+")
+
+
 def normalise(text: str) -> str:
     """Collapse whitespace so that re-wrapping a line never changes a card's identity."""
-    return re.sub(r"\s+", " ", text).strip()
+    return _WHITESPACE.sub(" ", text).strip()
+
+
+def card_key(note_key: str, ord_: int) -> str:
+    """One card of a note: its key is the note's and the card's number (the side, or the cloze)."""
+    return f"{note_key}#{ord_}"
 
 
 class Note(NamedTuple):
@@ -45,7 +53,7 @@ class Note(NamedTuple):
         return f"{KEY_VERSION}:{self.kind}:{self.deck}:{self.identity or normalise(self.front)}"
 
     def card_key(self, ord_: int) -> str:
-        return f"{self.key}#{ord_}"
+        return card_key(self.key, ord_)
 
 
 class Question(NamedTuple):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from studycards.errors import NotesError, NotesErrors, StudycardsError
 from studycards.home import SEPARATORS
-from studycards.models import KEY_VERSION, Card, CardState, Note, Question
+from studycards.models import KEY_VERSION, Card, CardState, Note, Question, card_key
 from studycards.notes.parser import ParsedNotes, parse_notes
 from studycards.notes.sources import MAX_NOTES_BYTES, content_hash, notes_files, read_notes
 from studycards.notes.syntax import CardKind, QuestionStatus
@@ -113,14 +113,15 @@ class ImportPlan:
 def card_rows(note: Note) -> list[CardRow]:
     """The cards a note makes: one per ord (two for ``:::``, one per cloze number)."""
     rows = []
+    note_key = note.key  # once: it collapses the front's whitespace
     for index, ord_ in enumerate(note.ords):
         front, back = note.front, note.back
         if note.kind == CardKind.REVERSED and ord_ == 1:
             front, back = back, front
         rows.append(
             CardRow(
-                key=note.card_key(ord_),
-                note_key=note.key,
+                key=card_key(note_key, ord_),
+                note_key=note_key,
                 deck=note.deck,
                 kind=note.kind,
                 ord=ord_,

@@ -175,6 +175,12 @@ def _render(latex: str, display: bool, pretty: bool, readings: Mapping[str, Symp
     return text if display else " ".join(text.splitlines())
 
 
+@functools.lru_cache(maxsize=4096)
+def _inline(latex: str) -> str:
+    """An inline span, drawn once however often notes repeat it (``$d_k$`` may appear in every card)."""
+    return _render(latex, False, pretty=False)
+
+
 def render_markdown(text: str, *, pretty: bool = True, readings: Mapping[str, SympyReading | None] = {}) -> str:
     """A card side for the terminal: math spans rendered, code spans and \\$ left alone.
 
@@ -193,7 +199,7 @@ def render_markdown(text: str, *, pretty: bool = True, readings: Mapping[str, Sy
             after = "" if span.end == len(text) or text[span.end] == "\n" else "\n"
             pieces.append(before + _render(text[span.body], True, pretty, readings) + after)
         else:
-            pieces.append(_render(text[span.body], False, pretty=False))
+            pieces.append(_inline(text[span.body]))
         pos = span.end
     pieces.append(text[pos:])
     return "".join(pieces)

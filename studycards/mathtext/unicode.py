@@ -75,6 +75,7 @@ _SCRIPT = dict(zip("BEFHILMR", "ℬℰℱℋℐℒℳℛ"))
 _OPERATOR_CHARS = (set("+-±∓·×÷/=<>,;:") | set(RELATIONS.values()) | set(_BINARY.values())) - {"|"}
 _VALUE_END = set(")]}′'!∞⁾₎‖|")
 _VALUE_START = set("√∛∜∑∏∫∮∂∇∞…")
+_BLANKS = re.compile(r"[ \t]+")
 _TOKEN = re.compile(r"\\([A-Za-z]+)\*?|\\(.)|(\s+)|(.)", re.S)
 _SIMPLE = {
     **{n: ("text", c) for n, c in {**GREEK, **_SYMBOLS}.items()},
@@ -93,7 +94,7 @@ def _styled(text: str, holes: dict[str, str], base: int) -> str:
 
 def _script(text: str, table: dict[str, str], mark: str) -> str:
     """Unicode sub/superscripts only when every character has one; mixing would misplace parts."""
-    compact = re.sub(r"\s+", "", text)
+    compact = "".join(text.split())
     if compact and all(c in table for c in compact):
         return "".join(table[c] for c in compact)
     text = " ".join(text.split())
@@ -119,12 +120,25 @@ def _is_operand(ch: str, extra: set[str]) -> bool:
     return bool(ch) and (unicodedata.category(ch)[0] in "LN" or ch in extra or unicodedata.combining(ch) > 0)
 
 
+_ENDS: dict[str, bool] = {}
+_STARTS: dict[str, bool] = {}
+
+
 def _ends_value(text: str) -> bool:
-    return _is_operand(text[-1:], _VALUE_END)
+    """Asked of every piece joined (by character, remembered: the unicode database is slow to ask)."""
+    ch = text[-1:]
+    known = _ENDS.get(ch)
+    if known is None:
+        known = _ENDS[ch] = _is_operand(ch, _VALUE_END)
+    return known
 
 
 def _starts_value(text: str) -> bool:
-    return _is_operand(text[:1], _VALUE_START)
+    ch = text[:1]
+    known = _STARTS.get(ch)
+    if known is None:
+        known = _STARTS[ch] = _is_operand(ch, _VALUE_START)
+    return known
 
 
 class _Piece(NamedTuple):
@@ -189,9 +203,11 @@ class _Parser:
 
     def seq(self, stop: str | None, mode: str) -> str:
         pieces: list[_Piece] = []
-        while (tok := self.peek()) is not None:
+        tokens, ends = self.tokens, (("char", "}"), ("char", stop))
+        while self.pos < len(tokens):
+            tok = tokens[self.pos]
             self.pos += 1
-            if tok in (("char", "}"), ("char", stop)):
+            if tok in ends:
                 if stop:
                     break
             elif (piece := self.item(tok, mode, pieces)) is not None:
@@ -357,5 +373,5 @@ def latex_to_unicode(latex: str) -> str:
         text = _Parser(latex).seq(None, "math")
     except Exception:  # deep nesting (RecursionError) or anything unforeseen: degrade, never raise
         text = re.sub(r"[\\{}]", "", latex)
-    lines = (re.sub(r"[ \t]+", " ", line).strip() for line in text.split("\n"))
+    lines = (_BLANKS.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)

@@ -103,6 +103,17 @@ def _flag(name: str) -> Callable[[Any], bool]:
     return check
 
 
+def _folder(name: str) -> Callable[[Any], Path | None]:
+    """A folder as a string (``~`` allowed); the empty string is none."""
+
+    def check(value: Any) -> Path | None:
+        if not isinstance(value, str):
+            raise ValueError(f"{name} must be a folder, as a string, not {value!r}")
+        return Path(value).expanduser() if value.strip() else None
+
+    return check
+
+
 LEECH_ACTIONS = ("suspend", "tag")
 
 # Every setting of config.toml, in the order ``studycards config`` shows them (the README lists the same).
@@ -123,6 +134,10 @@ SETTINGS: dict[str, Setting] = {
                 _count("leech_lapses", 1, MAX_PER_DAY), "count"),
         Setting("leech_action", "suspend", 'what happens to a leech: "suspend" it or "tag" it',
                 _choice("leech_action", LEECH_ACTIONS)),
+        Setting("sync_dir", "", "the folder studycards sync uses without DIR (relative: in the home)",
+                _folder("sync_dir")),
+        Setting("auto_sync", False, "review syncs through sync_dir at its start and its end",
+                _flag("auto_sync"), "bool"),
     )
 }  # fmt: skip
 TABLES = ("highlights",)  # [highlights]: colour = "Section" (read by studycards.highlights.colours)
@@ -139,6 +154,8 @@ class Settings:
     bury_siblings: bool
     leech_lapses: int
     leech_action: str
+    sync_dir: Path | None
+    auto_sync: bool
 
     @classmethod
     def defaults(cls) -> Settings:

@@ -117,6 +117,30 @@ class Card(NamedTuple):
     flags: CardFlags = CardFlags()
 
 
+class Event(NamedTuple):
+    """One thing a home did to a card, as the sync log carries it between homes (``studycards sync``).
+
+    ``card`` is the card's key when it happened, never a row id: another home numbers its rows
+    otherwise.  ``ref`` is the event an ``undo`` takes back, or the key a ``move`` gives the card.
+    """
+
+    device: str
+    seq: int
+    kind: str
+    card: str
+    at: str
+    day: date
+    grade: int | None = None
+    ms: int = 0
+    redrill: bool = False
+    cram: bool = False
+    ref: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.device}:{self.seq}"
+
+
 class Paper(NamedTuple):
     """An arXiv paper's metadata, as stored after ``fetch``."""
 

@@ -164,3 +164,25 @@ def test_the_plural_rule_is_written_once():
         if pattern.search(line)
     ]
     assert copies == ["studycards/text.py:8"]
+
+
+SYNC_MAY_IMPORT = ("studycards.sync", "studycards.store", "studycards.sm2", "studycards.models", "studycards.errors")
+SYNC_MAY_IMPORT_FROM_REVIEW = ("studycards.review.rules", "studycards.review.records")
+
+
+def test_sync_comes_after_the_store_and_the_review_rule_and_only_the_cli_calls_it():
+    """The replay reuses the session's rule (``review.rules``), never the session; nothing but the CLI runs a sync."""
+    reaches = [
+        f"{name}:{line} imports {target}"
+        for name, target, _, line in imports_of("studycards.sync")
+        if within(target, "studycards")
+        and not any(within(target, allowed) for allowed in SYNC_MAY_IMPORT + SYNC_MAY_IMPORT_FROM_REVIEW)
+    ]
+    callers = [
+        f"{name}:{line} imports {target}"
+        for name, path in modules().items()
+        if not within(name, "studycards.sync") and not within(name, "studycards.cli")
+        for target, _, line in imported(path)
+        if within(target, "studycards.sync")
+    ]
+    assert reaches == [] and callers == []

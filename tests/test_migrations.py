@@ -295,3 +295,29 @@ def test_notes_keep_the_anki_identity_they_were_exported_with_after_migrating(ve
     if moved:  # exported under the old deck: Anki has it by that GUID, and is told where the cards went
         assert guid_for(notes[1]) not in guids
         assert 'search deck:"Papers::Transformer" and use Change Deck' in result.output
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_every_grade_logged_before_sync_is_an_event_and_replays_to_the_schedule_kept(version, home):
+    """Migration 10 turns the old log into this home's first events, so another home learns every past grade."""
+    from studycards.review.records import Habits
+    from studycards.sync.replay import replay
+
+    install(version, home)
+    with open_store(home) as store:
+        device = store.events.device()
+        own = store.events.own_after(0)
+        logged = store.conn.execute("SELECT event FROM reviews UNION ALL SELECT event FROM practice").fetchall()
+        by_key = {}
+        for event in own:
+            by_key.setdefault(event.card, []).append(event)
+        for card in store.cards.select():
+            start = store.events.start(card.id) or (card.state, card.flags)
+            replayed = replay(*start, by_key.get(card.key, []), Habits())
+            assert (replayed.state, replayed.flags) == (card.state, card.flags), card.id
+        pending = store.events.pending_keys()
+    assert len(own) == len(make.V1_REVIEWS) + (version >= 4) and sorted(e for (e,) in logged) == sorted(
+        e.id for e in own
+    )
+    assert all(event.device == device for event in own)
+    assert pending == ({make.V10_RECEIVED[3]} if version >= 10 else set())

@@ -46,9 +46,18 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
             dry_run=dry_run,
             compact=settings.separators == "compact",
         )
+        arrived = 0
+        if not dry_run and (plan.added or plan.deck_moves):
+            from studycards.cli.sync import apply_arrived
+
+            arrived = apply_arrived(ctx, store)
     if plan.warnings:
         click.echo(warnings_text(plan), err=True)
     click.echo(plan_text(plan, dry_run))
+    if arrived:
+        from studycards.cli.sync import arrived_text
+
+        click.echo(arrived_text(arrived))
     if plan.changes and not dry_run:  # an add that changed nothing has no news about today
         from studycards.cli.review_views import ready_text
         from studycards.store import collection_status

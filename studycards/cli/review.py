@@ -45,6 +45,7 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None, c
         printf '\\n5\\n\\n3\\n' | studycards review
     """
     from studycards.cli.review_views import idle_text, summary_text
+    from studycards.cli.sync import auto_sync
     from studycards.home import load_settings, now
     from studycards.review.session import Habits, Session, idle
     from studycards.review.terminal import Keys, Screen
@@ -56,6 +57,7 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None, c
     reviews = settings.reviews_per_day if limit is None else limit
     with ctx.open_store() as store:
         check_deck(store, deck)
+        auto_sync(ctx, store, settings, "before")
         with Keys(sys.stdin) as keys:
             session = Session(
                 store,
@@ -74,15 +76,16 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None, c
             with Screen(sys.stdout) as screen:
                 summary = session.run(keys, screen)
         click.echo(summary_text(summary))
+        auto_sync(ctx, store, settings, "after")
 
 
 def _set_aside(ctx: Context, ids: tuple[int, ...], how: str) -> None:
     from studycards.cli.card_views import short
     from studycards.review.aside import set_aside
 
-    _, day = clock(ctx)
+    moment, day = clock(ctx)
     with ctx.open_store(create=False) as store:
-        cards = set_aside(store, ids, how, day)
+        cards = set_aside(store, ids, how, day, moment)
     done = {"suspend": "Suspended", "unsuspend": "Unsuspended", "bury": "Buried until tomorrow"}[how]
     for card in cards:
         click.echo(f"{done}: {card.id}  {short(card.front, 60)}")

@@ -298,6 +298,7 @@ def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer
     try:
         with store.transaction():
             store.cards.insert(contents[:added], now, {row.key: row.start for row in plan.added if row.start})
+            store.events.record_moves(((m.row.id, m.row.key) for m in plan.deck_moves if m.row.id is not None), now)
             store.cards.update(edits, now)
             store.cards.move([CardPlace(row.id, row.source, row.line) for row in plan.moved if row.id is not None])
             store.cards.retire([card.id for card in plan.retired], now)

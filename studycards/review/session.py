@@ -18,8 +18,10 @@ from studycards.models import Card, CardFlags
 from studycards.review.queue import Idle, Item, build_queue, cram_queue, idle, plan_queue
 from studycards.review.records import Display, Frame, Habits, Summary
 from studycards.review.reimport import reimport
+from studycards.review.rules import graded
+from studycards.review.rules import set_aside as aside_flags
 from studycards.review.sides import card_context, card_sides, cloze_marks, cloze_sides
-from studycards.sm2 import PASS, needs_redrill, schedule
+from studycards.sm2 import needs_redrill, schedule
 from studycards.store.database import Store
 
 __all__ = [
@@ -57,6 +59,7 @@ class Answer:
     flags: CardFlags = NO_FLAGS
     action: str = "grade"
     leech: bool = False
+    event: str = ""
 
 
 @dataclass
@@ -229,12 +232,11 @@ class Session:
         with self.store.transaction():  # read the card where it is written: another session may have graded it
             card = self.store.cards.get(item.card.id) or item.card
             first = not self.store.reviews.graded_on(card.id, self.day)
-            after = schedule(card.state, grade, self.day) if first else card.state
+            after, flags = graded(card.state, card.flags, grade, self.day, first=first, habits=self.habits)
             at = self.clock()
             review_id = self.store.reviews.record(
                 card.id, grade, self.day, at, self._answer_ms(at), card.state, after, redrill=not first
             )
-            flags = self._lapsed(card) if first and grade < PASS and card.state.repetitions > 0 else card.flags
             if flags != card.flags:
                 self.store.cards.set_flags(card.id, flags)
         self.queue.popleft()
@@ -258,12 +260,6 @@ class Session:
         )
         self._next(self._leech_notice(card, flags) if leech else "")
 
-    def _lapsed(self, card: Card) -> CardFlags:
-        lapses = card.flags.lapses + 1
-        leech = card.flags.leech or lapses >= self.habits.leech_lapses
-        suspend = leech and not card.flags.leech and self.habits.leech_action == "suspend"
-        return card.flags._replace(lapses=lapses, leech=leech, suspended=card.flags.suspended or suspend)
-
     def _leech_notice(self, card: Card, flags: CardFlags) -> str:
         done = f"suspended (studycards unsuspend {card.id})" if flags.suspended else "tagged leech"
         return f"Leech: this card has lapsed {flags.lapses} times; {done}. Rewrite it in its notes?"
@@ -281,17 +277,17 @@ class Session:
     def set_aside(self, key: str) -> None:
         """``!`` suspends the card on screen, ``b`` buries it until tomorrow; both are undone like a grade."""
         item = self.queue[0]
+        action = "suspend" if key == "!" else "bury"
         with self.store.transaction():
             card = self.store.cards.get(item.card.id) or item.card
             if key == "!":
-                flags, action = card.flags._replace(suspended=True), "suspend"
                 notice = f"Suspended card {card.id}: no session shows it until studycards unsuspend {card.id}."
             else:
-                flags, action = card.flags._replace(buried_until=self.day + timedelta(days=1)), "bury"
                 notice = f"Buried card {card.id} until tomorrow."
-            self.store.cards.set_flags(card.id, flags)
+            event = self.store.events.record(action, card.id, self.clock(), self.day)
+            self.store.cards.set_flags(card.id, aside_flags(card.flags, action, self.day))
         self.queue.popleft()
-        self.answers.append(Answer(0, item, -1, item.redrill, False, None, card.flags, action))
+        self.answers.append(Answer(0, item, -1, item.redrill, False, None, card.flags, action, event=event))
         self._next(notice)
 
     def undo(self) -> None:
@@ -303,9 +299,11 @@ class Session:
         try:
             with self.store.transaction():
                 if answer.action == "grade":
-                    self.store.reviews.undo(answer.review_id)
+                    self.store.reviews.undo(answer.review_id, self.clock())
                 elif answer.action == "practice":
-                    self.store.reviews.unpractise(answer.review_id)
+                    self.store.reviews.unpractise(answer.review_id, self.clock())
+                else:
+                    self.store.events.record("undo", answer.item.card.id, self.clock(), self.day, ref=answer.event)
                 if answer.action != "practice":
                     self.store.cards.set_flags(answer.item.card.id, answer.flags)
         except GradedElsewhere as exc:

@@ -20,6 +20,7 @@ from studycards.home import DB_NAME
 from studycards.store.cards import Cards
 from studycards.store.counts import Counts, DeckStatus, DueOn
 from studycards.store.errors import is_busy, user_error
+from studycards.store.events import Events
 from studycards.store.exports import Exports
 from studycards.store.files import Files
 from studycards.store.highlights import Highlights
@@ -44,7 +45,8 @@ class Store:
         self.path = path
         self._depth = 0
         self.cards = Cards(conn)
-        self.reviews = Reviews(conn, self.transaction, self.cards)
+        self.events = Events(conn)
+        self.reviews = Reviews(conn, self.transaction, self.cards, self.events)
         self.papers = Papers(conn)
         self.questions = Questions(conn)
         self.files = Files(conn)

@@ -295,6 +295,18 @@ def m009_anki_note_identity(conn: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m010_sync_log(conn: sqlite3.Connection) -> None:
+    """The sync log: this home's device id, every home's events, how far each log file was read, card starts.
+
+    Written out in :mod:`studycards.store.sync_schema` (this file would pass 400 lines); like every
+    migration it is never edited once released.
+    """
+    from studycards.store.sync_schema import create_sync_log
+
+    create_sync_log(conn)
+
+
 def check_version(conn: sqlite3.Connection) -> int:
     """The schema version, or an error for a database from a newer studycards (which must not be touched)."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from studycards.errors import GradedElsewhere, StudycardsError
 from studycards.models import Card, CardState
 from studycards.store.cards import Cards
+from studycards.store.events import Events, stamp
 from studycards.store.sql import CARD_COLUMNS, CARD_FROM, card_from_row, day_of, deck_clause, iso, queued_clause
 
 REVIEW_COLUMNS = (
@@ -39,11 +40,16 @@ class Reviews:
     """The review log of one store; reached as ``store.reviews``."""
 
     def __init__(
-        self, conn: sqlite3.Connection, transaction: Callable[[], AbstractContextManager[object]], cards: Cards
+        self,
+        conn: sqlite3.Connection,
+        transaction: Callable[[], AbstractContextManager[object]],
+        cards: Cards,
+        events: Events,
     ) -> None:
         self._conn = conn
         self._transaction = transaction
         self._cards = cards
+        self._events = events
 
     def record(
         self,
@@ -57,12 +63,13 @@ class Reviews:
         *,
         redrill: bool,
     ) -> int:
-        """Log a grade and move the card to ``after``, atomically; returns the log id for undo."""
+        """Log a grade (and its sync event) and move the card to ``after``, atomically; returns the log id for undo."""
         with self._transaction():
+            event = self._events.record("grade", card_id, at, day, grade=grade, ms=answer_ms, redrill=redrill)
             cursor = self._conn.execute(
                 "INSERT INTO reviews (card_id, reviewed_at, day, grade, redrill, answer_ms, ef_before,"
                 " repetitions_before, interval_before, due_before, ef_after, repetitions_after, interval_after,"
-                " due_after) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " due_after, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     card_id,
                     at.isoformat(timespec="milliseconds"),
@@ -78,14 +85,18 @@ class Reviews:
                     after.repetitions,
                     after.interval,
                     iso(after.due),
+                    event,
                 ),
             )
             self._cards.set_state(card_id, after)
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
-    def undo(self, review_id: int) -> Review:
-        """Delete a logged grade and restore the card's state exactly as it was before it."""
+    def undo(self, review_id: int, at: datetime | None = None) -> Review:
+        """Delete a logged grade and restore the card's state exactly as it was before it; the sync log says so.
+
+        ``at`` is when the undo happened (the undone grade's own time if not given).
+        """
         with self._transaction():
             review = self.get(review_id)
             if review is None:
@@ -95,6 +106,7 @@ class Reviews:
             ).fetchone()
             if later:
                 raise GradedElsewhere("the card was graded again since, in another session; that grade stays")
+            self._undo_event("reviews", review_id, review.card_id, at)
             self._conn.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             self._cards.set_state(review.card_id, review.before)
             return review
@@ -164,16 +176,30 @@ class Reviews:
     def practise(self, card_id: int, grade: int, day: date, at: datetime, answer_ms: int) -> int:
         """Log a cram grade: kept apart from the review log, it never moves a schedule."""
         with self._transaction():
+            event = self._events.record("grade", card_id, at, day, grade=grade, ms=answer_ms, cram=True)
             cursor = self._conn.execute(
-                "INSERT INTO practice (card_id, reviewed_at, day, grade, answer_ms) VALUES (?, ?, ?, ?, ?)",
-                (card_id, at.isoformat(timespec="milliseconds"), day.isoformat(), grade, answer_ms),
+                "INSERT INTO practice (card_id, reviewed_at, day, grade, answer_ms, event) VALUES (?, ?, ?, ?, ?, ?)",
+                (card_id, at.isoformat(timespec="milliseconds"), day.isoformat(), grade, answer_ms, event),
             )
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
-    def unpractise(self, practice_id: int) -> None:
+    def unpractise(self, practice_id: int, at: datetime | None = None) -> None:
         with self._transaction():
+            row = self._conn.execute("SELECT card_id FROM practice WHERE id = ?", (practice_id,)).fetchone()
+            if row is None:
+                return
+            self._undo_event("practice", practice_id, row[0], at)
             self._conn.execute("DELETE FROM practice WHERE id = ?", (practice_id,))
+
+    def _undo_event(self, table: str, row_id: int, card_id: int, at: datetime | None) -> None:
+        """Log the undo of a grade for other homes, naming the grade's event."""
+        event, when, day = self._conn.execute(
+            f"SELECT event, reviewed_at, day FROM {table} WHERE id = ?", (row_id,)
+        ).fetchone()
+        if event is not None:
+            moment = stamp(at) if at is not None else when
+            self._events.record("undo", card_id, moment, date.fromisoformat(day), ref=event)
 
     def practice_log(self) -> list[tuple[int, date, int]]:
         """Every cram grade as (card, day, grade), in the order given."""

@@ -1,0 +1,45 @@
+"""What a grade or a set-aside does to a card: pure, so a session and a sync replay apply one and the same rule.
+
+Only the day's first grade of a card schedules it (SM-2); later grades that day are
+re-drills that leave the schedule alone.  A first grade below 3 on a learned card is
+a lapse, and the ``leech_lapses``-th makes the card a leech.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from studycards.models import CardFlags, CardState
+from studycards.review.records import Habits
+from studycards.sm2 import PASS, schedule
+
+ASIDE = ("suspend", "unsuspend", "bury")
+
+
+def graded(
+    state: CardState, flags: CardFlags, grade: int, day: date, *, first: bool, habits: Habits
+) -> tuple[CardState, CardFlags]:
+    """The card's state and flags after a grade; ``first`` says it is the card's first grade of the study day."""
+    if not first:
+        return state, flags
+    after = schedule(state, grade, day)
+    if grade < PASS and state.repetitions > 0:
+        flags = lapsed(flags, habits)
+    return after, flags
+
+
+def lapsed(flags: CardFlags, habits: Habits) -> CardFlags:
+    """One more lapse; the ``leech_lapses``-th tags the card a leech and, by default, suspends it."""
+    lapses = flags.lapses + 1
+    leech = flags.leech or lapses >= habits.leech_lapses
+    suspend = leech and not flags.leech and habits.leech_action == "suspend"
+    return flags._replace(lapses=lapses, leech=leech, suspended=flags.suspended or suspend)
+
+
+def set_aside(flags: CardFlags, how: str, day: date) -> CardFlags:
+    """Suspend (until unsuspended), unsuspend, or bury until the next study day after ``day``."""
+    if how == "bury":
+        return flags._replace(buried_until=day + timedelta(days=1))
+    if how in ("suspend", "unsuspend"):
+        return flags._replace(suspended=how == "suspend")
+    raise ValueError(f"how must be one of {ASIDE}, not {how!r}")

@@ -1,0 +1,254 @@
+"""The sync log in the store: this home's device id, its own events, those received, and how far files were read.
+
+Own events are written by the same transaction as the grade, undo, set-aside or move they
+record (the callers are ``store.reviews``, the session, ``set_aside`` and ``add``), so the log
+can never miss one.  Before a card's first event its state is kept as its start: every
+replay of the card, on any home, begins there.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any, NamedTuple
+
+from studycards.models import CardFlags, CardState, Event
+from studycards.store.sql import day_of, iso
+
+EVENT_COLUMNS = "device, seq, kind, card, at, day, grade, ms, redrill, cram, ref"
+
+
+class FileMark(NamedTuple):
+    """How far a log file of the sync folder was read (or, for this home's own file, written)."""
+
+    offset: int = 0
+    lines: int = 0
+    seq: int = 0
+
+
+class ReplayedGrade(NamedTuple):
+    """A grade as a replay placed it: what the review (or practice) log of the card holds afterwards."""
+
+    event: str
+    at: str
+    day: date
+    grade: int
+    ms: int
+    redrill: bool
+    cram: bool
+    before: CardState
+    after: CardState
+
+
+def stamp(at: datetime) -> str:
+    return at.isoformat(timespec="milliseconds")
+
+
+class Events:
+    """The sync log of one store; reached as ``store.events``.  Writers call it inside their own transaction."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def device(self) -> str:
+        return str(self._conn.execute("SELECT device FROM sync_device").fetchone()[0])
+
+    def record(
+        self,
+        kind: str,
+        card_id: int,
+        at: datetime | str,
+        day: date,
+        *,
+        grade: int | None = None,
+        ms: int = 0,
+        redrill: bool = False,
+        cram: bool = False,
+        ref: str | None = None,
+    ) -> str:
+        """Append one of this home's events for a card, keeping the card's start first; returns the event id.
+
+        Call it before the card's state or flags change, in the same transaction.
+        """
+        self._conn.execute(
+            "INSERT OR IGNORE INTO card_starts SELECT id, ef, repetitions, interval, due, suspended, buried_until,"
+            " lapses, leech FROM cards WHERE id = ?",
+            (card_id,),
+        )
+        key = self._conn.execute("SELECT key FROM cards WHERE id = ?", (card_id,)).fetchone()[0]
+        return self._append(kind, key, at if isinstance(at, str) else stamp(at), day, grade, ms, redrill, cram, ref)
+
+    def record_moves(self, moves: Iterable[tuple[int, str]], at: datetime) -> None:
+        """Cards whose key changes (a deck rename): ``(card id, new key)``, recorded before the key is rewritten."""
+        for card_id, new_key in moves:
+            old = self._conn.execute("SELECT key FROM cards WHERE id = ?", (card_id,)).fetchone()
+            if old and old[0] != new_key:
+                self._append("move", old[0], stamp(at), at.date(), None, 0, False, False, new_key)
+
+    def _append(
+        self,
+        kind: str,
+        key: str,
+        at: str,
+        day: date,
+        grade: int | None,
+        ms: int,
+        redrill: bool,
+        cram: bool,
+        ref: str | None,
+    ) -> str:
+        device, seq = self._conn.execute(
+            "UPDATE sync_device SET last_seq = last_seq + 1 RETURNING device, last_seq"
+        ).fetchone()
+        self._conn.execute(
+            f"INSERT INTO sync_events ({EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (device, seq, kind, key, at, day.isoformat(), grade, ms, int(redrill), int(cram), ref),
+        )
+        return f"{device}:{seq}"
+
+    def own_after(self, seq: int) -> list[Event]:
+        """This home's events after ``seq``, in order: what its log file does not hold yet."""
+        rows = self._conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM sync_events WHERE device = (SELECT device FROM sync_device) AND seq > ?"
+            " ORDER BY seq",
+            (seq,),
+        )
+        return [_event(row) for row in rows]
+
+    def receive(self, events: Iterable[Event]) -> dict[str, int]:
+        """Keep other homes' events, each once (conflict copies repeat them); returns how many were new, by device."""
+        own, before = self.device(), self._per_device()
+        self._conn.executemany(
+            f"INSERT OR IGNORE INTO sync_events ({EVENT_COLUMNS}, applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+            (
+                (*e[:5], e.day.isoformat(), e.grade, e.ms, int(e.redrill), int(e.cram), e.ref)
+                for e in events
+                if e.device != own
+            ),
+        )
+        after = self._per_device()
+        return {
+            device: count - before.get(device, 0) for device, count in after.items() if count > before.get(device, 0)
+        }
+
+    def _per_device(self) -> dict[str, int]:
+        return dict(self._conn.execute("SELECT device, COUNT(*) FROM sync_events GROUP BY device"))
+
+    def pending_keys(self) -> set[str]:
+        """Card keys with received events not applied yet (their card may not be in this home)."""
+        return {row[0] for row in self._conn.execute("SELECT DISTINCT card FROM sync_events WHERE applied = 0")}
+
+    def moves(self) -> list[tuple[str, str]]:
+        """Every identity move, any home's: ``(old key, new key)``."""
+        return list(self._conn.execute("SELECT card, ref FROM sync_events WHERE kind = 'move' ORDER BY day, at"))
+
+    def for_keys(self, keys: Iterable[str]) -> dict[str, list[Event]]:
+        """Every event under these keys, by key."""
+        self._conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (key TEXT PRIMARY KEY) STRICT")
+        self._conn.execute("DELETE FROM wanted_keys")
+        self._conn.executemany("INSERT OR IGNORE INTO wanted_keys VALUES (?)", ((key,) for key in keys))
+        found: dict[str, list[Event]] = {}
+        for row in self._conn.execute(
+            f"SELECT {EVENT_COLUMNS} FROM sync_events WHERE card IN (SELECT key FROM wanted_keys)"
+        ):
+            found.setdefault(row[3], []).append(_event(row))
+        self._conn.execute("DELETE FROM wanted_keys")
+        return found
+
+    def mark_applied(self, keys: Iterable[str]) -> None:
+        self._conn.executemany(
+            "UPDATE sync_events SET applied = 1 WHERE card = ? AND applied = 0", ((k,) for k in keys)
+        )
+
+    def start(self, card_id: int) -> tuple[CardState, CardFlags] | None:
+        """The card's state and flags before its first event, if it has had one."""
+        row = self._conn.execute(
+            "SELECT ef, repetitions, interval, due, suspended, buried_until, lapses, leech FROM card_starts"
+            " WHERE card_id = ?",
+            (card_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        state = CardState(row[0], row[1], row[2], day_of(row[3]))
+        return state, CardFlags(bool(row[4]), day_of(row[5]), row[6], bool(row[7]))
+
+    def keep_start(self, card_id: int, state: CardState, flags: CardFlags) -> None:
+        self._conn.execute(
+            "INSERT OR IGNORE INTO card_starts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                card_id,
+                state.ef,
+                state.repetitions,
+                state.interval,
+                iso(state.due),
+                int(flags.suspended),
+                iso(flags.buried_until),
+                flags.lapses,
+                int(flags.leech),
+            ),
+        )
+
+    def rewrite_log(self, card_id: int, grades: list[ReplayedGrade]) -> None:
+        """Put the card's review and practice log as the replay says: every home's grades, in time order."""
+        self._conn.execute("DELETE FROM reviews WHERE card_id = ?", (card_id,))
+        self._conn.execute("DELETE FROM practice WHERE card_id = ?", (card_id,))
+        self._conn.executemany(
+            "INSERT INTO reviews (card_id, reviewed_at, day, grade, redrill, answer_ms, ef_before, repetitions_before,"
+            " interval_before, due_before, ef_after, repetitions_after, interval_after, due_after, event)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    card_id,
+                    g.at,
+                    g.day.isoformat(),
+                    g.grade,
+                    int(g.redrill),
+                    g.ms,
+                    *_state(g.before),
+                    *_state(g.after),
+                    g.event,
+                )
+                for g in grades
+                if not g.cram
+            ],
+        )
+        self._conn.executemany(
+            "INSERT INTO practice (card_id, reviewed_at, day, grade, answer_ms, event) VALUES (?, ?, ?, ?, ?, ?)",
+            [(card_id, g.at, g.day.isoformat(), g.grade, g.ms, g.event) for g in grades if g.cram],
+        )
+
+    def mark(self, folder: str, name: str) -> FileMark:
+        row = self._conn.execute(
+            "SELECT offset, lines, seq FROM sync_files WHERE folder = ? AND name = ?", (folder, name)
+        ).fetchone()
+        return FileMark(*row) if row else FileMark()
+
+    def set_mark(self, folder: str, name: str, mark: FileMark) -> None:
+        self._conn.execute(
+            "INSERT OR REPLACE INTO sync_files (folder, name, offset, lines, seq) VALUES (?, ?, ?, ?, ?)",
+            (folder, name, *mark),
+        )
+
+    def count(self) -> int:
+        return int(self._conn.execute("SELECT COUNT(*) FROM sync_events").fetchone()[0])
+
+
+def _state(state: CardState) -> tuple[Any, ...]:
+    return state.ef, state.repetitions, state.interval, iso(state.due)
+
+
+def _event(row: tuple[Any, ...]) -> Event:
+    return Event(
+        device=row[0],
+        seq=row[1],
+        kind=row[2],
+        card=row[3],
+        at=row[4],
+        day=date.fromisoformat(row[5]),
+        grade=row[6],
+        ms=row[7],
+        redrill=bool(row[8]),
+        cram=bool(row[9]),
+        ref=row[10],
+    )

@@ -1,0 +1,109 @@
+"""The log's line format: one event as one JSON object on one line, and the checks a line from outside must pass.
+
+A line from the sync folder is data from another machine (or a damaged file): it is
+decoded, never evaluated, and refused with a reason unless every field is what its
+kind needs.  The README's Sync section documents each field.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, timedelta
+
+from studycards.models import Event
+
+KINDS = ("grade", "undo", "suspend", "unsuspend", "bury", "move")
+DEVICE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}")
+MAX_KEY = 10_000  # characters of a card key: far beyond any front
+MAX_SECONDS = 86_400  # an answer taking longer than a day is no answer time
+AHEAD = timedelta(days=1)  # how far another device's clock may run ahead of ours (a clock hours off is fine)
+YEARS = (1900, 9000)
+
+
+class BadEvent(ValueError):
+    """A line that is not a valid event; its message says why, for a ``FILE:LINE`` warning."""
+
+
+def encode(event: Event) -> str:
+    """One line of JSON (no newline): the fields of the event's kind, in a fixed order."""
+    doc: dict[str, object] = {"id": event.id, "kind": event.kind, "card": event.card, "at": event.at}
+    doc["day"] = event.day.isoformat()
+    if event.kind == "grade":
+        doc.update(grade=event.grade, seconds=event.ms / 1000, redrill=event.redrill, cram=event.cram)
+    elif event.kind == "undo":
+        doc["undoes"] = event.ref
+    elif event.kind == "move":
+        doc["to"] = event.ref
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(line: str, now: datetime) -> Event:
+    """The event a line holds, or :class:`BadEvent`; ``now`` is this machine's clock, for the sanity of times."""
+    try:
+        doc = json.loads(line)
+    except (ValueError, RecursionError):
+        raise BadEvent("not a JSON event") from None
+    if not isinstance(doc, dict):
+        raise BadEvent("not a JSON object")
+    device, seq = _id(doc.get("id"))
+    kind = doc.get("kind")
+    if kind not in KINDS:
+        raise BadEvent(f"unknown kind {str(kind)[:40]!r} (known: {', '.join(KINDS)})")
+    card = _key(doc.get("card"), "card")
+    at, day = _times(doc.get("at"), doc.get("day"), now)
+    if kind == "grade":
+        grade = doc.get("grade")
+        if type(grade) is not int or not 0 <= grade <= 5:
+            raise BadEvent(f"grade must be a whole number from 0 to 5, not {str(grade)[:20]}")
+        seconds = doc.get("seconds", 0)
+        if type(seconds) not in (int, float) or not 0 <= seconds <= MAX_SECONDS:
+            raise BadEvent(f"seconds must be a number from 0 to {MAX_SECONDS}")
+        flags = [doc.get(name, False) for name in ("redrill", "cram")]
+        if any(type(flag) is not bool for flag in flags):
+            raise BadEvent("redrill and cram must be true or false")
+        return Event(device, seq, kind, card, at, day, grade, round(seconds * 1000), flags[0], flags[1])
+    ref = None
+    if kind == "undo":
+        ref = doc.get("undoes")
+        _id(ref, "undoes")
+    elif kind == "move":
+        ref = _key(doc.get("to"), "to")
+    return Event(device, seq, kind, card, at, day, ref=ref)
+
+
+def _id(value: object, name: str = "id") -> tuple[str, int]:
+    """``device:sequence``: a device of lower-case letters, digits and dashes, and a positive whole number."""
+    if isinstance(value, str):
+        device, _, seq = value.rpartition(":")
+        if DEVICE.fullmatch(device) and seq.isascii() and seq.isdigit() and len(seq) < 19 and int(seq) > 0:
+            return device, int(seq)
+    raise BadEvent(f"{name} must be DEVICE:NUMBER, not {str(value)[:40]!r}")
+
+
+def _key(value: object, name: str) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_KEY or "\n" in value:
+        raise BadEvent(f"{name} must be a card key")
+    return value
+
+
+def _times(at: object, day: object, now: datetime) -> tuple[str, date]:
+    """A moment (in one precision, so that moments sort as text) and its study day.
+
+    Both must be real dates, the day the moment's date or the one before (a day may start at any hour), and the
+    moment not more than a day ahead of this machine's clock: a device a few hours off is still believed.
+    """
+    try:
+        if not isinstance(at, str) or not isinstance(day, str):
+            raise ValueError
+        moment = datetime.fromisoformat(at)
+        studied = date.fromisoformat(day)
+    except ValueError:
+        raise BadEvent("at and day must be an ISO date-time and an ISO date") from None
+    if moment.tzinfo is not None or not YEARS[0] <= moment.year <= YEARS[1]:
+        raise BadEvent(f"at is not a sane local time: {at[:40]!r}")
+    if moment > now + AHEAD:
+        raise BadEvent(f"at {at[:40]} is more than a day ahead of this machine's clock")
+    if not timedelta(0) <= moment.date() - studied <= timedelta(days=1):
+        raise BadEvent(f"day {day} is not the study day of {at[:40]}")
+    return moment.isoformat(timespec="milliseconds"), studied

@@ -138,3 +138,56 @@ def test_export_on_a_terminal_counts_the_notes_and_a_pipe_sees_only_the_report(c
     assert child.exitstatus == 0
     result = cli("export", "-o", tmp_path / "again.apkg")
     assert result.exit_code == 0 and result.stderr == ""
+
+
+def cards_in(home: Path) -> int:
+    import sqlite3
+    from contextlib import closing
+
+    if not (home / "studycards.db").exists():
+        return 0
+    with closing(sqlite3.connect(home / "studycards.db")) as conn:
+        return conn.execute("SELECT COUNT(*) FROM cards").fetchone()[0]
+
+
+def test_a_large_add_shows_its_steps_and_ctrl_c_says_nothing_was_added(home: Path, tmp_path: Path):
+    from tests.benchmarks.generate import write_notes
+
+    notes = write_notes(tmp_path / "notes", 6_000)
+    child = spawn_cli("add", str(notes))
+    child.expect_exact(f"Reading {notes}")
+    child.sendintr()
+    child.expect_exact("Interrupted; nothing was added (run add again to add the notes).")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    assert "Traceback" not in child.before
+    assert cards_in(home) == 0
+    child = spawn_cli("add", str(notes))
+    child.expect_exact("Drawing the math of 6000 cards")
+    child.expect_exact("Writing 6000 cards")
+    child.expect_exact("Added 6000 cards")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and cards_in(home) == 6000
+
+
+def test_add_in_a_pipe_prints_no_progress(cli, tmp_path: Path):
+    result = cli("add", many_cards(tmp_path, 50))
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout.startswith("Added 50 cards")
+
+
+def test_highlights_on_a_terminal_says_what_it_reads_and_writes(corpus: Path, home: Path, tmp_path: Path):
+    import shutil
+
+    pdf = tmp_path / "issue9.pdf"
+    shutil.copy(corpus / "pdfs" / "issue9.pdf", pdf)
+    child = spawn_cli("highlights", str(pdf), "--notes", str(tmp_path / "n.md"))
+    child.expect_exact(f"Reading the highlights of {pdf}")
+    child.expect_exact(f"Writing 1 highlight into {tmp_path / 'n.md'}")
+    child.expect_exact(CLEAR)
+    child.expect_exact("Wrote ")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0

@@ -29,6 +29,10 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+class Interrupted(KeyboardInterrupt):
+    """A Ctrl-C caught by a command that knows what it kept: its message says so instead of the general line."""
+
+
 def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn our own errors into one clear line on stderr and exit status 1."""
 
@@ -42,8 +46,9 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             _fail(f"{len(exc.errors)} error(s); nothing was written")
         except StudycardsError as exc:
             _fail(str(exc))
-        except KeyboardInterrupt:
-            click.echo("Interrupted; everything finished before it is kept.", err=True)
+        except KeyboardInterrupt as exc:
+            kept = str(exc) if isinstance(exc, Interrupted) else "everything finished before it is kept"
+            click.echo(f"Interrupted; {kept}.", err=True)
             sys.exit(130)
         except Exception as exc:
             from studycards.home import DB_NAME

@@ -52,6 +52,15 @@ def card_json(card: Card) -> dict:
     }
 
 
+def step_text(step: str, done: int, total: int, paths: Iterable[str]) -> str:
+    """What ``add`` is busy with, for its progress line on a terminal."""
+    if step == "read":
+        return f"Reading notes: file {done + 1:,} of {total:,}" if total > 1 else f"Reading {', '.join(paths)}"
+    if step == "render":
+        return f"Drawing the math of {plural(total, 'card')}"
+    return f"Writing {plural(total, 'card')}"
+
+
 def plan_text(plan: ImportPlan, dry_run: bool) -> str:
     """The report of ``add``: counts first, then each retired card, since those lose their place in review."""
     lines = []

@@ -30,22 +30,29 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
         studycards add decks/ --dry-run
         studycards add notes/attention.md
     """
-    from studycards.cli.card_views import plan_text, warnings_text
+    from studycards.cli.base import Interrupted
+    from studycards.cli.card_views import plan_text, step_text, warnings_text
+    from studycards.cli.progress import Progress
     from studycards.home import load_settings
     from studycards.notes.importer import add_notes
 
     moment, day = clock(ctx)
     settings = load_settings(ctx.home)
     with ctx.open_store() as store:
-        plan = add_notes(
-            store,
-            list(paths),
-            moment,
-            deck=deck,
-            skip_bad=skip_bad,
-            dry_run=dry_run,
-            compact=settings.separators == "compact",
-        )
+        try:
+            with Progress() as progress:
+                plan = add_notes(
+                    store,
+                    list(paths),
+                    moment,
+                    deck=deck,
+                    skip_bad=skip_bad,
+                    dry_run=dry_run,
+                    compact=settings.separators == "compact",
+                    progress=lambda step, done, total: progress.spin(step_text(step, done, total, paths)),
+                )
+        except KeyboardInterrupt:  # add writes in one transaction at the end: a Ctrl-C before it keeps nothing
+            raise Interrupted("nothing was added (run add again to add the notes)") from None
         arrived = 0
         if not dry_run and (plan.added or plan.deck_moves):
             from studycards.cli.sync import apply_arrived

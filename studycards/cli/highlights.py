@@ -39,12 +39,15 @@ def highlights(ctx: Context, pdf: Path, paper: str | None, notes: Path | None, d
         studycards highlights attention.pdf --dry-run
         studycards highlights attention.pdf && studycards add notes/
     """
+    from studycards.cli.progress import Progress
     from studycards.highlights import plan_highlights, write_highlights
 
     moment, _ = clock(ctx)
-    with ctx.open_store() as store:
+    with ctx.open_store() as store, Progress() as progress:
+        progress.spin(f"Reading the highlights of {pdf}")
         plan = plan_highlights(store, ctx.home, pdf, paper=paper, notes=notes)
         if not dry_run:
+            progress.spin(f"Writing {plural(len(plan.new), 'highlight')} into {plan.notes}")
             write_highlights(store, plan, moment)
     if as_json:
         echo_json(highlights_json(plan, dry_run))

@@ -106,10 +106,13 @@ class Progress:
         if not self.on:
             return
         self._stop_spinner()
-        self._text = text
-        self._stop = threading.Event()
-        self._spinner = threading.Thread(target=self._turn, args=(text, self._stop), daemon=True)
-        self._spinner.start()
+        with self._lock:
+            self._text = text
+            self._draw(f"{FRAMES[0]} {text}")  # at once, so even a short step is seen
+        self._stop = stop = threading.Event()
+        spinner = threading.Thread(target=self._turn, args=(text, stop), daemon=True)
+        spinner.start()
+        self._spinner = spinner  # a Ctrl-C before this line still stops it: clear() sets ``stop``
 
     def clear(self) -> None:
         """Remove the status line (and stop the spinner); what is printed next starts on a clean line."""
@@ -124,20 +127,19 @@ class Progress:
                 self._drawn = False
 
     def _turn(self, text: str, stop: threading.Event) -> None:
-        frame = 0
-        while not stop.is_set():
+        frame = 1
+        while not stop.wait(EVERY):
             with self._lock:
                 if stop.is_set():
                     return
                 self._draw(f"{FRAMES[frame % len(FRAMES)]} {text}")
             frame += 1
-            stop.wait(EVERY)
 
     def _stop_spinner(self) -> None:
-        if self._spinner is not None:
-            self._stop.set()
-            self._spinner.join()
-            self._spinner = None
+        self._stop.set()
+        spinner, self._spinner = self._spinner, None
+        if spinner is not None and spinner.ident is not None:
+            spinner.join()
 
     def _draw(self, text: str) -> None:
         self.stream.write(CLEAR + fitted(text, self._columns()))

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_NOTES_BYTES", "ImportPlan", "add_notes", "apply_plan", "content_hash", "plan_import", "read_notes"]
 
 STANDARD, COMPACT = SEPARATORS
+StepFn = Callable[[str, int, int], None]  # (step, done, total): what a progress display hears
 
 
 class OutdatedPlan(StudycardsError):
@@ -147,6 +148,7 @@ def plan_import(
     on_display_math: Callable[[int], None] | None = None,
     *,
     compact: bool | None = None,
+    progress: StepFn | None = None,
 ) -> ImportPlan:
     """Parse every file and compare with the store; raises ``NotesErrors`` listing every mistake.
 
@@ -158,8 +160,10 @@ def plan_import(
     parsed: list[ParsedNotes] = []
     errors: list[NotesError] = []
     found = notes_files(store, paths)
-    for path in found.present:
+    for index, path in enumerate(found.present):
         source = str(path)
+        if progress:
+            progress("read", index, len(found.present))
         plan.files.append(source)
         try:
             data = read_notes(path)
@@ -282,7 +286,9 @@ def _plan_questions(store: Store, plan: ImportPlan, questions: list[Question], s
     plan.removed_questions = [q.id for q in known.values() if q.key not in keys and q.status == QuestionStatus.OPEN]
 
 
-def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer | None = None) -> None:
+def apply_plan(
+    store: Store, plan: ImportPlan, now: datetime, renderer: Renderer | None = None, progress: StepFn | None = None
+) -> None:
     """Write the whole plan in one transaction: all of it lands, or none of it (and nothing, if nothing changed)."""
     from studycards.mathtext.batch import Renderer
 
@@ -290,11 +296,15 @@ def apply_plan(store: Store, plan: ImportPlan, now: datetime, renderer: Renderer
         return
 
     changed = plan.added + plan.updated + plan.restored + [move.row for move in plan.deck_moves]
+    if progress:
+        progress("render", 0, len(changed))
     with renderer or Renderer() as active:
         texts = active.render_all([text for row in changed for text in (row.front, row.back)])
     contents = [row.content(texts[2 * i], texts[2 * i + 1]) for i, row in enumerate(changed)]
     added = len(plan.added)
     edits = {row.id: content for row, content in zip(changed[added:], contents[added:]) if row.id is not None}
+    if progress:
+        progress("write", 0, len(changed))
     try:
         with store.transaction():
             store.cards.insert(contents[:added], now, {row.key: row.start for row in plan.added if row.start})
@@ -323,8 +333,12 @@ def add_notes(
     skip_bad: bool = False,
     dry_run: bool = False,
     compact: bool = False,
+    progress: StepFn | None = None,
 ) -> ImportPlan:
-    """``studycards add``: plan, then apply unless it is a dry run; ``compact`` is the ``separators`` setting."""
+    """``studycards add``: plan, then apply unless it is a dry run; ``compact`` is the ``separators`` setting.
+
+    ``progress(step, done, total)`` hears of each step ("read" per file, "render", "write") as it starts.
+    """
     from studycards.mathtext.batch import Renderer
 
     with Renderer() as renderer:
@@ -336,11 +350,12 @@ def add_notes(
                 skip_bad=skip_bad,
                 on_display_math=None if dry_run else renderer.expect_display_math,
                 compact=compact,
+                progress=progress,
             )
             if dry_run:
                 break
             try:
-                apply_plan(store, plan, now, renderer)
+                apply_plan(store, plan, now, renderer, progress)
                 break
             except OutdatedPlan:  # the same notes were added at the same moment: plan again from what is stored
                 if attempt:

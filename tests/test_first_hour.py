@@ -81,3 +81,26 @@ def test_the_ready_line_counts_due_reviews_and_names_the_deck(cli, tmp_path: Pat
     cli.now = "2026-11-30T09:00:00"
     assert cli("review", input="\n5\n\n5\n").exit_code == 0
     assert cli("status").stdout.splitlines()[-1].startswith("Next 7 days")  # nothing today: no next step to claim
+
+
+def test_export_to_a_name_without_an_extension_writes_an_apkg(cli, tmp_path: Path):
+    assert cli("add", DECKS / "adam.md").exit_code == 0
+    result = cli("export", "-o", tmp_path / "papers")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "papers.apkg").is_file() and not (tmp_path / "papers").exists()
+    assert f" to {tmp_path / 'papers.apkg'}; " in result.stdout
+    kept = cli("export", "-o", tmp_path / "deck.v2")  # a name with an extension is the user's choice
+    assert kept.exit_code == 0 and (tmp_path / "deck.v2").is_file()
+
+
+def test_an_export_without_open_questions_writes_no_questions_file_and_says_so(cli, tmp_path: Path):
+    notes = tmp_path / "plain.md"
+    notes.write_text("# Plain\n\nOne :: 1\n", encoding="utf-8")
+    assert cli("add", notes).exit_code == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    result = cli("export", "-o", out / "plain.apkg")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["plain.apkg"]
+    first = result.stdout.splitlines()[0]
+    assert first.endswith(f"; no open questions, so {out / 'questions.md'} was not written")

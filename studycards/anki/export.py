@@ -102,7 +102,8 @@ def export_collection(
     try:
         with _replacing(path) as package, _replacing(questions_path) as questions_file:
             write_package(package, deck_names, writer.notes(store, deck_names, progress), now.timestamp())
-            questions_file.write_text(questions_markdown(questions, questions_path.parent, now), encoding="utf-8")
+            if questions:  # no open question: no file (an earlier export's is left as it was)
+                questions_file.write_text(questions_markdown(questions, questions_path.parent, now), encoding="utf-8")
     except (OSError, sqlite3.OperationalError) as exc:
         raise _unwritten(exc, path) from None
     store.exports.record(writer.changed)
@@ -366,7 +367,8 @@ class _replacing:
 
     def __exit__(self, kind: type | None, *exc: object) -> None:
         if kind is None:
-            os.replace(self.temporary, self.target)
+            if self.temporary.exists():  # a block that wrote nothing leaves the target as it was
+                os.replace(self.temporary, self.target)
         else:
             self.temporary.unlink(missing_ok=True)
 

@@ -174,8 +174,12 @@ def report_text(report: ExportReport) -> str:
     return (
         f"Exported {plural(report.notes, 'note')} ({plural(report.cards, 'card')}) in "
         f"{plural(report.decks, 'deck')} to {report.path}; "
-        f"{plural(report.questions, 'open question')} to {report.questions_path}\n"
-        f"Notes new or changed since the last export: {changed} (Anki updates those, skips the rest)."
+        + (
+            f"{plural(report.questions, 'open question')} to {report.questions_path}\n"
+            if report.questions
+            else f"no open questions, so {report.questions_path} was not written\n"
+        )
+        + f"Notes new or changed since the last export: {changed} (Anki updates those, skips the rest)."
         + retired_notice(report.retired)
         + moved_notice(report.moved)
     )

@@ -191,6 +191,11 @@ def answer(ctx: Context, question_id: int, text: str) -> None:
     click.echo(f"Answered #{question_id}: it is now a Q/A card at {done.path}:{done.line} (deck {done.question.deck}).")
 
 
+def _with_apkg(name: str) -> str:
+    """``-o papers`` writes ``papers.apkg``: Anki's import dialog only offers files it recognises."""
+    return name if Path(name).suffix else name + ".apkg"
+
+
 @main.command(short_help="Write an Anki package (and questions.md beside it).")
 @click.option("--deck", "decks", multiple=True, help="Only this deck and its subdecks (repeat for several).")
 @click.option(
@@ -199,7 +204,8 @@ def answer(ctx: Context, question_id: int, text: str) -> None:
     default="studycards.apkg",
     show_default=True,
     type=click.Path(dir_okay=False),
-    help="The Anki package to write.",
+    callback=lambda ctx, param, value: _with_apkg(value),
+    help="The Anki package to write (.apkg is added to a name without an extension).",
 )
 @click.option(
     "--questions",

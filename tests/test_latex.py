@@ -518,7 +518,9 @@ def test_equations_command_on_a_folder_a_file_and_a_cached_paper(home: Path, tmp
 
     result = runner.invoke(main, ["equations", str(FIXTURES / "numbering" / "main.tex"), "--json"])
     assert result.exit_code == 0, result.output
-    rows = __import__("json").loads(result.output)
+    document = __import__("json").loads(result.output)
+    assert document["target"] == str(FIXTURES / "numbering" / "main.tex")
+    rows = document["equations"]
     assert rows[0] == {
         "number": "1",
         "label": "eq:first",

@@ -89,23 +89,26 @@ def _shown(path: Path, home: Path) -> str:
         return str(path)
 
 
-def equations_json(equations: Sequence[Equation]) -> list[dict]:
-    """The equations as ``studycards equations --json`` prints them."""
-    return [
-        {
-            "number": eq.number,
-            "label": eq.label,
-            "section": eq.section,
-            "intro": eq.intro,
-            "where": eq.where,
-            "file": eq.file,
-            "line": eq.line,
-            "latex": eq.latex,
-            "symbols": list(eq.symbols),
-            "pretty": eq.pretty,
-        }
-        for eq in equations
-    ]
+def equations_json(target: str, equations: Sequence[Equation]) -> dict:
+    """The equations as ``studycards equations --json`` prints them: an object with a named list, as every command."""
+    return {
+        "target": target,
+        "equations": [
+            {
+                "number": eq.number,
+                "label": eq.label,
+                "section": eq.section,
+                "intro": eq.intro,
+                "where": eq.where,
+                "file": eq.file,
+                "line": eq.line,
+                "latex": eq.latex,
+                "symbols": list(eq.symbols),
+                "pretty": eq.pretty,
+            }
+            for eq in equations
+        ],
+    }
 
 
 def equations_text(equations: Sequence[Equation]) -> str:

@@ -106,7 +106,7 @@ def papers(ctx: Context, as_json: bool) -> None:
 
 @main.command(short_help="Show a paper's display equations, numbered as in its PDF.")
 @click.argument("target", metavar="ID|FILE.tex|FOLDER")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON list.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option("--no-sympy", is_flag=True, help="Do not ask sympy (faster); render math from its LaTeX.")
 @pass_ctx
 @handles_errors
@@ -140,6 +140,6 @@ def equations(ctx: Context, target: str, as_json: bool, no_sympy: bool) -> None:
         if no_sympy:
             found = [eq._replace(pretty=None, symbols=()) for eq in found]
     if as_json:
-        echo_json(equations_json(found))
+        echo_json(equations_json(target, found))
     else:
         say(equations_text(found))

@@ -276,6 +276,40 @@ def test_a_card_moved_to_another_files_deck_is_not_taken_for_a_rename(cli, tmp_p
     assert out.startswith("Added 1 card, retired 1")
 
 
+def questions(cli, *args: str) -> dict[str, tuple[int, str, str]]:
+    result = cli("questions", "--all", "--json", *args)
+    assert result.exit_code == 0, result.output
+    return {q["text"]: (q["id"], q["deck"], q["status"]) for q in json.loads(result.stdout)["questions"]}
+
+
+@pytest.mark.parametrize("rename", ["front matter", "--deck"])
+def test_a_deck_rename_keeps_each_open_questions_id(cli, tmp_path, rename):
+    notes = write(
+        tmp_path / "attention.md",
+        deck_notes("Papers::Old") + "\n? Why not recurrence?\n\n## Questions\n- Why sinusoids?\n- Why 8 heads?\n",
+    )
+    added(cli, notes)
+    before = questions(cli)
+    answered = cli("questions", "answer", str(before["Why 8 heads?"][0]), "It worked best in Table 3.")
+    assert answered.exit_code == 0, answered.output
+    before = questions(cli)
+    assert before["Why 8 heads?"][2] == "answered" and len(before) == 3
+
+    if rename == "--deck":
+        out = added(cli, "--deck", "Papers::New", notes)
+    else:
+        notes.write_text(notes.read_text().replace("deck: Papers::Old", "deck: Papers::New"))
+        out = added(cli, notes)
+    assert "questions: 0 new, 0 gone, 2 moved to another deck" in out
+    after = questions(cli)
+    assert after.pop("Why 8 heads?") == before.pop("Why 8 heads?")  # answered: a card now, which moved itself
+    assert after == {text: (i, "Papers::New", "open") for text, (i, _, _) in before.items()}
+    assert {c["front"]: c["deck"] for c in listed(cli)}["Why 8 heads?"] == "Papers::New"
+    out = cli("export", "-o", str(tmp_path / "a.apkg"), "--deck", "Papers::New")
+    assert out.exit_code == 0, out.output
+    assert (tmp_path / "questions.md").read_text().count("- Why ") == 2  # the open two, under the new deck
+
+
 # -- schedules from other tools ---------------------------------------------------
 
 

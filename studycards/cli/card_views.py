@@ -81,8 +81,9 @@ def plan_text(plan: ImportPlan, dry_run: bool) -> str:
         parts.append(f"{'would move' if dry_run else 'moved'} {len(plan.deck_moves)} to another deck (history kept)")
     if plan.retired:
         parts.append(f"{'would retire' if dry_run else 'retired'} {len(plan.retired)}")
-    if plan.new_questions or plan.removed_questions:
-        parts.append(f"questions: {plan.new_questions} new, {len(plan.removed_questions)} gone")
+    if plan.new_questions or plan.removed_questions or plan.moved_questions:
+        moved = f", {len(plan.moved_questions)} moved to another deck" if plan.moved_questions else ""
+        parts.append(f"questions: {plan.new_questions} new, {len(plan.removed_questions)} gone{moved}")
     lines.append(", ".join(parts) + f" ({plural(len(plan.files), 'file')}, {len(plan.unchanged_files)} unchanged).")
     if dry_run:
         lines += [f"  + {row.source}:{row.line}  {row.kind:<8} {short(row.front, 60)}" for row in plan.added]

@@ -70,6 +70,14 @@ class DeckMove(NamedTuple):
     old_deck: str
 
 
+class QuestionMove(NamedTuple):
+    """A stored question whose deck changed and nothing else: it keeps its id, status and answer."""
+
+    id: int
+    key: str
+    deck: str
+
+
 @dataclass
 class ImportPlan:
     """What ``add`` will do; ``--dry-run`` prints it, ``apply_plan`` writes it.
@@ -92,6 +100,7 @@ class ImportPlan:
     questions: list[Question] = field(default_factory=list)
     new_questions: int = 0
     removed_questions: list[int] = field(default_factory=list)
+    moved_questions: list[QuestionMove] = field(default_factory=list)
     skipped: list[NotesError] = field(default_factory=list)
     warnings: list[NotesError] = field(default_factory=list)
     empty_files: list[str] = field(default_factory=list)
@@ -108,6 +117,7 @@ class ImportPlan:
             or self.retired
             or self.new_questions
             or self.removed_questions
+            or self.moved_questions
         )
 
 
@@ -279,11 +289,22 @@ def _by_identity_apart_from_deck(cards: Iterable[Card]) -> dict[tuple[str, str],
 
 
 def _plan_questions(store: Store, plan: ImportPlan, questions: list[Question], sources: set[str]) -> None:
+    """New, gone and moved questions; one of the same file and text in another deck moved, as a card does."""
     plan.questions = questions
     known = {q.key: q for q in store.questions.from_sources(sources)}
     keys = {q.key for q in questions}
-    plan.new_questions = sum(1 for q in questions if q.key not in known)
-    plan.removed_questions = [q.id for q in known.values() if q.key not in keys and q.status == QuestionStatus.OPEN]
+    left = {(q.source, _apart_from_deck(q.key, "question", q.deck)): q for q in known.values() if q.key not in keys}
+    for question in questions:
+        if question.key not in known:
+            old = left.pop((question.source, _apart_from_deck(question.key, "question", question.deck)), None)
+            if old is None:
+                plan.new_questions += 1
+            else:
+                plan.moved_questions.append(QuestionMove(old.id, question.key, question.deck))
+    moved = {move.id for move in plan.moved_questions}
+    plan.removed_questions = [
+        q.id for q in known.values() if q.key not in keys and q.status == QuestionStatus.OPEN and q.id not in moved
+    ]
 
 
 def apply_plan(
@@ -312,6 +333,7 @@ def apply_plan(
             store.cards.update(edits, now)
             store.cards.move([CardPlace(row.id, row.source, row.line) for row in plan.moved if row.id is not None])
             store.cards.retire([card.id for card in plan.retired], now)
+            store.questions.move(plan.moved_questions)  # first: the upsert then finds them under their new key
             store.questions.upsert(plan.questions, now)
             store.questions.remove(plan.removed_questions)
             for source, reading in plan.hashes.items():

@@ -63,6 +63,10 @@ class Questions:
             [{**q._asdict(), "key": q.key, "now": stamp} for q in questions],
         )
 
+    def move(self, moves: Iterable[tuple[int, str, str]]) -> None:
+        """Give questions (by id) the key and deck of the deck they moved to, keeping status and answer."""
+        self._conn.executemany("UPDATE questions SET key = ?, deck = ? WHERE id = ?", [(k, d, i) for i, k, d in moves])
+
     def answered(self, question_id: int, answer: str) -> None:
         self._set_status([question_id], "answered", answer)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import sys
@@ -185,3 +186,27 @@ def test_e_opens_the_editor_at_the_card_and_shows_the_edited_card(cli, adam, tmp
     with open_store(adam) as store:
         mine = {c.front: c for c in store.cards.select(deck="Mine")}
         assert mine["Adam"].back == "Edited while reviewing" and mine["Adam"].state.repetitions == 1
+
+
+def test_a_highlight_is_in_reverse_video_on_a_terminal_and_plain_text_with_no_color(cli, home, tmp_path):
+    notes = tmp_path / "softmax.md"
+    notes.write_text(
+        "# Softmax\n\nWhat does the ==temperature== divide? :: The ==logits==, before `exp` (`a==b` is code)\n",
+        encoding="utf-8",
+    )
+    assert cli("add", notes, now=NOW).exit_code == 0
+    child = spawn()
+    child.expect_exact("What does the \x1b[7mtemperature\x1b[27m divide?")
+    child.send(" ")
+    child.expect_exact("The \x1b[7mlogits\x1b[27m, before `exp` (`a==b` is code)")
+    child.send("q")
+    child.expect(pexpect.EOF)
+
+    child = spawn(env={"NO_COLOR": "1"})
+    child.logfile_read = shown = io.StringIO()
+    child.expect_exact("What does the temperature divide?")
+    child.send(" ")
+    child.expect_exact("The logits, before `exp` (`a==b` is code)")
+    child.send("q")
+    child.expect(pexpect.EOF)
+    assert "\x1b[7m" not in shown.getvalue() and "==" not in shown.getvalue().replace("`a==b`", "")

@@ -138,3 +138,59 @@ def test_a_latin_card_is_laid_out_without_loading_wcwidth():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "True"]
+
+
+HIGHLIGHTS = [  # a card line as written -> (front, back) as shown, and the stressed text on each side
+    ("The ==logits== :: are divided", ("The logits", "are divided"), (["logits"], [])),
+    ("What divides? :: The ==temperature== divides ==the logits==", None, ([], ["temperature", "the logits"])),
+    (r"An escaped \==x== stays :: as written", (r"An escaped \==x== stays", "as written"), ([], [])),
+    ("`a==b` and ==c== :: in code it is text", ("`a==b` and c", "in code it is text"), (["c"], [])),
+    (r"$a==b$ and ==c== :: in math too", ("a = = b and c", "in math too"), (["c"], [])),
+    (
+        r"==the $\sqrt{d_k}$ factor== :: math inside one",
+        ("the √dₖ factor", "math inside one"),
+        (["the √dₖ factor"], []),
+    ),
+    ("A ==b c :: unclosed", ("A ==b c", "unclosed"), ([], [])),
+]
+
+
+@pytest.mark.parametrize(("line", "sides", "stressed"), HIGHLIGHTS, ids=[case[0][:24] for case in HIGHLIGHTS])
+def test_a_basic_cards_highlights_are_stressed_on_a_terminal_and_plain_without(
+    cli, tmp_path, home, line, sides, stressed
+):
+    import re
+
+    from studycards.review.layout import PLAIN, Style
+    from studycards.review.sides import card_sides
+    from studycards.store.database import open_store
+
+    notes = tmp_path / "n.md"
+    notes.write_text(f"# T\n\n{line}\n", encoding="utf-8")
+    assert cli("add", notes).exit_code == 0
+    with open_store(home) as store:
+        [card] = store.cards.select()
+    front, back = card_sides(card, marked=True)
+    revealed = frame(front=front, back=back, intervals=(1, 1, 1, 1, 6, 6))
+    styled, plain = draw(revealed, 100, Style(on=True)), draw(revealed, 100, PLAIN)
+    top, _, bottom = styled.partition("╌" * 20)
+    assert (re.findall("\x1b\\[7m(.*?)\x1b\\[27m", top), re.findall("\x1b\\[7m(.*?)\x1b\\[27m", bottom)) == stressed
+    shown = card_sides(card)  # `show` and a pipe: the text without its == marks
+    if sides is not None:
+        assert shown == sides
+    assert f" {shown[0]}\n" in plain and f" {shown[1]}\n" in plain and "\x0e" not in plain + "".join(shown)
+
+
+def test_a_highlight_that_wraps_is_stressed_on_each_of_its_lines():
+    from studycards.review.layout import Style
+    from studycards.review.records import HIGHLIGHT_OFF, HIGHLIGHT_ON
+
+    text = f"Scale the {HIGHLIGHT_ON}dot products by one over the square root of the key size{HIGHLIGHT_OFF} first"
+    lines = draw(frame(front=text), 30, Style(on=True)).splitlines()[2:6]
+    assert lines == [
+        " Scale the \x1b[7mdot products by\x1b[27m",
+        " \x1b[7mone over the square root of\x1b[27m",
+        " \x1b[7mthe key size\x1b[27m first",
+        "",
+    ]
+    assert all(cells(line) <= 29 for line in draw(frame(front=text), 30).splitlines())

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from studycards.notes.syntax import HIGHLIGHT, deletions, outside_spans
+from studycards.notes.syntax import deletions, highlights
 
 WORD = r"[^\\`*_\[\]<>&!#$~|\r\n\t\x00]"
 MATH = r"\$(?!\$)[^$\r\n\x00]*[^$\r\n\x00\\]\$"
@@ -116,16 +116,15 @@ def _marked(text: str) -> str:
     Where highlights are is the notes grammar's rule, searched with code and math
     blanked out, so ``a==b`` in code or math is never one; an escaped ``\\==`` is text.
     """
-    if "==" not in text or MARK_OPEN in text or MARK_CLOSE in text:
+    if MARK_OPEN in text or MARK_CLOSE in text:
         return text
-    prose = outside_spans(text)
-    found = list(HIGHLIGHT.finditer(prose))
+    found = highlights(text)
     if not found:
         return text
     pieces, pos = [], 0
-    for match in found:
-        pieces += [text[pos : match.start()], MARK_OPEN, text[match.start() + 2 : match.end() - 2], MARK_CLOSE]
-        pos = match.end()
+    for start, end in found:
+        pieces += [text[pos:start], MARK_OPEN, text[start + 2 : end - 2], MARK_CLOSE]
+        pos = end
     pieces.append(text[pos:])
     return "".join(pieces)
 

@@ -158,6 +158,17 @@ def _inside(found: list[Span], pos: int) -> Span | None:
     return next((span for span in found if span.start < pos < span.end), None)
 
 
+def highlights(text: str) -> list[tuple[int, int]]:
+    """Where each ``==…==`` highlight of a basic card's side is, its ``==`` pairs included: ``(start, end)``.
+
+    Outside code and math only (``a==b`` there is text), and an escaped ``\\==`` is two equals signs;
+    one that would cross into code or math is none.  The Anki fields and the terminal both ask here.
+    """
+    if "==" not in text:
+        return []
+    return [match.span() for match in HIGHLIGHT.finditer(outside_spans(text))]
+
+
 def _highlights(text: str, found: list[Span]) -> Iterator[tuple[re.Match[str], bool]]:
     """Each ``==…==`` outside code and math, then (flagged) each one that starts outside and ends inside one."""
     prose = outside_spans(text, found)

@@ -11,22 +11,23 @@ import re
 from dataclasses import dataclass
 
 from studycards.notes.syntax import CONTEXT_SEPARATOR
-from studycards.review.records import Frame
+from studycards.review.records import HIGHLIGHT_OFF, HIGHLIGHT_ON, Frame
 
 LIST_ITEM = re.compile(r"\s*([-*+•]|\d+[.)])\s")
 DRAWING = re.compile("[\u2500-\u257f\u239b-\u23b3\u2320-\u2321]")  # box drawing and the big brackets of sympy
 KEEP_LINES = ("$$", "|", ">", "```", "    ")
 NARROW = frozenset("›─╌·…↑↓")  # the marks the screen draws, one cell each
+UNSEEN = frozenset(HIGHLIGHT_ON + HIGHLIGHT_OFF)  # where a highlight starts and ends: no cell
 
 
 def cells(text: str) -> int:
     """Display cells of ``text``; characters wcwidth cannot place count as one.
 
     Latin text and the screen's own marks are one cell each without asking wcwidth, whose
-    import would otherwise delay the first card.
+    import would otherwise delay the first card; a highlight's start and end take none.
     """
-    if all(" " <= char < "\u0300" or char in NARROW for char in text):
-        return len(text)
+    if all(" " <= char < "\u0300" or char in NARROW or char in UNSEEN for char in text):
+        return len(text) - text.count(HIGHLIGHT_ON) - text.count(HIGHLIGHT_OFF)
     from wcwidth import wcwidth
 
     return sum(max(0, wcwidth(char)) if char >= " " else 0 for char in text)
@@ -119,6 +120,21 @@ class Style:
     def colour(self, text: str, code: int) -> str:
         return f"\x1b[{code}m{text}\x1b[39m" if self.on else text
 
+    def highlights(self, lines: list[str]) -> list[str]:
+        """Highlighted text in reverse video, each line whole in itself (a highlight may wrap); plain: as text."""
+        if not self.on:
+            return [line.replace(HIGHLIGHT_ON, "").replace(HIGHLIGHT_OFF, "") for line in lines]
+        out, inside = [], False
+        for line in lines:
+            text = line.lstrip(" ")
+            if inside and text:
+                text = HIGHLIGHT_ON + text
+            marks = [char for char in line if char in UNSEEN]
+            inside = marks[-1] == HIGHLIGHT_ON if marks else inside
+            styled = text.replace(HIGHLIGHT_ON, "\x1b[7m").replace(HIGHLIGHT_OFF, "\x1b[27m")
+            out.append(line[: len(line) - len(line.lstrip(" "))] + styled + ("\x1b[27m" if inside and text else ""))
+        return out
+
 
 PLAIN = Style()
 GRADE_COLOURS = {"again": 31, "hard": 33, "good": 32, "easy": 36, "done": 32}
@@ -179,9 +195,10 @@ def body(frame: Frame, width: int, style: Style) -> list[str]:
     """The front, and once revealed a short dashed rule and the back in bold."""
     blank = frame.marks[0]
     front = [line.replace(blank, style.bold(blank)) if blank else line for line in card_lines(frame.front, width)]
+    front = style.highlights(front)
     if frame.back is None:
         return front
-    back = [style.bold(line) for line in card_lines(frame.back, width)]
+    back = [style.bold(line) for line in style.highlights(card_lines(frame.back, width))]
     return [*front, "", " " + "╌" * min(20, width - 2), *back]
 
 

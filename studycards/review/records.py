@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+# Around a highlight's text in a frame's sides, for the screen to stress; control characters, so they take no cell.
+HIGHLIGHT_ON, HIGHLIGHT_OFF = "\x0e", "\x0f"
+
 
 @dataclass(frozen=True)
 class Frame:
@@ -13,7 +16,8 @@ class Frame:
 
     ``left`` is what remains after this card (new, review, re-drill); ``intervals`` the days
     each grade 0-5 would schedule (empty when grades change nothing: re-drills, practice);
-    ``marks`` the hidden blank and the revealed answer, for the screen to stress.
+    ``marks`` the hidden blank and the revealed answer, for the screen to stress.  A side's
+    ``==…==`` highlights stand between ``HIGHLIGHT_ON`` and ``HIGHLIGHT_OFF``, without their ``==``.
     """
 
     context: str

@@ -190,7 +190,7 @@ class Session:
     def frame(self) -> Frame:
         item = self.queue[0]
         card = item.card
-        front, back = card_sides(card, raw=self._shown.latex)
+        front, back = card_sides(card, raw=self._shown.latex, marked=True)
         rest = list(self.queue)[1:]
         fresh = sum(1 for i in rest if not i.redrill and i.card.state.is_new)
         redrills = sum(1 for i in rest if i.redrill)

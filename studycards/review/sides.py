@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from studycards.models import Card
-from studycards.notes.syntax import CONTEXT_SEPARATOR, CardKind, deletions
+from studycards.notes.syntax import CONTEXT_SEPARATOR, CardKind, deletions, highlights, spans
+from studycards.review.records import HIGHLIGHT_OFF, HIGHLIGHT_ON
 
 
 def card_context(card: Card) -> str:
@@ -14,10 +15,17 @@ def card_context(card: Card) -> str:
     return context
 
 
-def card_sides(card: Card, raw: bool = False) -> tuple[str, str]:
-    """Front and back as the user sees them: rendered math (or the raw LaTeX), clozes masked on the front."""
+def card_sides(card: Card, raw: bool = False, marked: bool = False) -> tuple[str, str]:
+    """Front and back as the user sees them: rendered math (or the raw LaTeX), clozes masked on the front.
+
+    A basic card's ``==…==`` highlights lose their ``==``; ``marked`` puts ``HIGHLIGHT_ON`` and
+    ``HIGHLIGHT_OFF`` around their text instead, for a screen that can stress it.
+    """
     front = card.front if raw else card.front_text or card.front
     back = card.back if raw else card.back_text or card.back
+    if card.kind in (CardKind.BASIC, CardKind.REVERSED):
+        marks = (HIGHLIGHT_ON, HIGHLIGHT_OFF) if marked else ("", "")
+        return highlighted(card.front, front, marks), highlighted(card.back, back, marks)
     if card.kind != CardKind.CLOZE:
         return front, back
     if f"{{{{c{card.ord}::" not in front:
@@ -52,3 +60,52 @@ def cloze_sides(text: str, number: int) -> tuple[str, str]:
     hidden.append(text[pos:])
     revealed.append(text[pos:])
     return "".join(hidden), "".join(revealed)
+
+
+def highlighted(written: str, shown: str, marks: tuple[str, str] = ("", "")) -> str:
+    """``shown`` (``written`` with its math drawn) with each highlight's ``==`` pairs replaced by ``marks``.
+
+    Where the highlights are is read from the written text (the notes grammar's rule: never in code
+    or math).  Drawing math leaves the prose between math spans as written, so each ``==`` is found
+    in ``shown`` at its place in its stretch of prose; if that prose cannot be found, ``shown`` stays.
+    """
+    found = highlights(written)
+    if not found:
+        return shown
+    places = _prose_places(written, shown)
+    if places is None:
+        return shown
+    pairs = [(start, marks[0]) for start, _ in found] + [(end - 2, marks[1]) for _, end in found]
+    pieces, pos = [], 0
+    for at, mark in sorted((_shown_at(places, at), mark) for at, mark in pairs):
+        pieces += [shown[pos:at], mark]
+        pos = at + 2
+    pieces.append(shown[pos:])
+    return "".join(pieces)
+
+
+def _prose_places(written: str, shown: str) -> list[tuple[int, int, int]] | None:
+    """Each stretch of prose between math spans: (start, end) in ``written`` and its start in ``shown``."""
+    if written == shown:
+        return [(0, len(written), 0)]
+    stretches, pos = [], 0
+    for span in spans(written):
+        if span.kind != "code":
+            stretches.append((pos, span.start))
+            pos = span.end
+    stretches.append((pos, len(written)))
+    places, cursor = [], 0
+    for number, (start, end) in enumerate(stretches):
+        text = written[start:end]
+        at = 0 if number == 0 else len(shown) - len(text) if number == len(stretches) - 1 else shown.find(text, cursor)
+        if at < cursor or shown[at : at + len(text)] != text:
+            return None
+        places.append((start, end, at))
+        cursor = at + len(text)
+    return places
+
+
+def _shown_at(places: list[tuple[int, int, int]], at: int) -> int:
+    """Where position ``at`` of the written prose is in the shown text."""
+    start, _, shown = next(place for place in places if place[0] <= at < place[1])
+    return shown + at - start

@@ -58,6 +58,7 @@ def test_where_a_card_starts_and_ends(text, expected):
                 ("basic", "Dropout", "zeroes units"),
             ],
         ),
+        ("# T\n\n==c1::text== in another tool's form.\n", [("cloze", "{{c1::text}} in another tool's form.", "")]),
         ("# T\n\nThe ==c2::answer== and ==other==.\n", [("cloze", "The {{c2::answer}} and {{c1::other}}.", "")]),
         ("# T\n\nWhen $a==b$ the ==loss== is zero.\n", [("cloze", "When $a==b$ the {{c1::loss}} is zero.", "")]),
         ("# T\n\nThe ==$x$ term== and `==`.\n", [("cloze", "The {{c1::$x$ term}} and `==`.", "")]),

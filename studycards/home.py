@@ -13,6 +13,7 @@ from studycards.errors import StudycardsError
 
 DB_NAME = "studycards.db"
 CONFIG_NAME = "config.toml"
+JOURNAL_NAME = "answer-journal.json"  # an answer being written into a notes file (store/journal.py)
 MAX_PER_DAY = 1_000_000  # cards a day: beyond any session, within what SQLite's LIMIT takes
 YEARS = (1900, 9000)  # the clock's range: study days and intervals stay inside what dates can hold
 SEPARATORS = ("standard", "compact")  # compact: Obsidian's front::back, without spaces

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import click
@@ -164,6 +163,8 @@ def questions(click_ctx: click.Context, paper: str | None, show_all: bool, as_js
     if as_json:
         echo_json({"questions": [card_views.question_json(q) for q in found]})
     else:
+        import shutil
+
         say(card_views.questions_text(found, shutil.get_terminal_size().columns))
 
 

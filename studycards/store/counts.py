@@ -10,7 +10,7 @@ import sqlite3
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from studycards.store.sql import deck_clause
+from studycards.store.clauses import deck_clause
 
 MATURE_DAYS = 21
 

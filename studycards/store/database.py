@@ -12,23 +12,24 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
+from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from studycards.errors import StudycardsError, UnknownDeck
-from studycards.home import DB_NAME
-from studycards.store.cards import Cards
-from studycards.store.counts import Counts, DeckStatus, DueOn
+from studycards.home import DB_NAME, JOURNAL_NAME
 from studycards.store.errors import is_busy, user_error
-from studycards.store.events import Events
-from studycards.store.exports import Exports
-from studycards.store.files import Files
-from studycards.store.highlights import Highlights
-from studycards.store.journal import settle
-from studycards.store.migrations import check_version, migrate
-from studycards.store.papers import Papers
-from studycards.store.questions import Questions
-from studycards.store.reviews import Reviews
+
+if TYPE_CHECKING:
+    from studycards.store.cards import Cards
+    from studycards.store.counts import Counts, DeckStatus, DueOn
+    from studycards.store.events import Events
+    from studycards.store.exports import Exports
+    from studycards.store.files import Files
+    from studycards.store.highlights import Highlights
+    from studycards.store.papers import Papers
+    from studycards.store.questions import Questions
+    from studycards.store.reviews import Reviews
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -37,22 +38,68 @@ class Store:
     """A studycards database, its rows reached by concept (``store.cards``, ``store.reviews``, ...).
 
     Open it with :func:`open_store`; every part shares the one connection, so
-    :meth:`transaction` spans them all.
+    :meth:`transaction` spans them all.  A part is made (and its module imported) when first used: a
+    command pays at start-up only for the parts it needs (``status`` for the counts alone).
     """
 
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path
         self._depth = 0
-        self.cards = Cards(conn)
-        self.events = Events(conn)
-        self.reviews = Reviews(conn, self.transaction, self.cards, self.events)
-        self.papers = Papers(conn)
-        self.questions = Questions(conn)
-        self.files = Files(conn)
-        self.exports = Exports(conn, self.transaction)
-        self.counts = Counts(conn)
-        self.highlights = Highlights(conn)
+
+    @cached_property
+    def cards(self) -> Cards:
+        from studycards.store.cards import Cards
+
+        return Cards(self.conn)
+
+    @cached_property
+    def events(self) -> Events:
+        from studycards.store.events import Events
+
+        return Events(self.conn)
+
+    @cached_property
+    def reviews(self) -> Reviews:
+        from studycards.store.reviews import Reviews
+
+        return Reviews(self.conn, self.transaction, self.cards, self.events)
+
+    @cached_property
+    def papers(self) -> Papers:
+        from studycards.store.papers import Papers
+
+        return Papers(self.conn)
+
+    @cached_property
+    def questions(self) -> Questions:
+        from studycards.store.questions import Questions
+
+        return Questions(self.conn)
+
+    @cached_property
+    def files(self) -> Files:
+        from studycards.store.files import Files
+
+        return Files(self.conn)
+
+    @cached_property
+    def exports(self) -> Exports:
+        from studycards.store.exports import Exports
+
+        return Exports(self.conn, self.transaction)
+
+    @cached_property
+    def counts(self) -> Counts:
+        from studycards.store.counts import Counts
+
+        return Counts(self.conn)
+
+    @cached_property
+    def highlights(self) -> Highlights:
+        from studycards.store.highlights import Highlights
+
+        return Highlights(self.conn)
 
     def close(self) -> None:
         self.conn.close()
@@ -119,6 +166,8 @@ def collection_status(
     A deck that does not exist is an error naming the nearest ones, never an empty report.
     """
     if not (home / DB_NAME).exists():
+        from studycards.store.counts import DueOn
+
         if deck:
             raise UnknownDeck(deck, [])
         return CollectionStatus([], [DueOn(day + timedelta(days=i), 0) for i in range(1, days + 1)], 0, new_per_day)
@@ -149,6 +198,8 @@ def open_store(home: Path, create: bool = True) -> Store:
     With ``create=False`` a home without a database reads as an empty one and is
     left untouched, so looking at a fresh home writes nothing.
     """
+    from studycards.store.migrations import check_version, migrate
+
     path = home / DB_NAME
     if not create and not path.exists():
         memory = sqlite3.connect(":memory:", isolation_level=None)
@@ -167,7 +218,10 @@ def open_store(home: Path, create: bool = True) -> Store:
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         migrate(conn)
-        settle(conn, home)  # an answer whose run was killed: finished or forgotten, as its notes file says
+        if (home / JOURNAL_NAME).exists():  # an answer whose run was killed: finished or forgotten, as its notes say
+            from studycards.store.journal import settle
+
+            settle(conn, home)
     except BaseException as exc:
         if conn is not None:
             conn.close()

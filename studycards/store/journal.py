@@ -25,9 +25,9 @@ from pathlib import Path
 from typing import IO
 
 from studycards.errors import BusyError, StudycardsError
+from studycards.home import JOURNAL_NAME
 from studycards.store.errors import no_space
 
-JOURNAL_NAME = "answer-journal.json"
 LOCK_NAME = "answer.lock"
 LOCK_WAIT = 10.0
 

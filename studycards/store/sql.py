@@ -1,13 +1,24 @@
-"""SQL pieces shared by the store's modules: the card columns and their decoding, dates, deck filters."""
+"""SQL pieces shared by the store's modules: the card columns and their decoding, dates (deck filters: clauses)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
 from studycards.models import Card, CardFlags, CardState
+from studycards.store.clauses import deck_clause, decks_clause, queued_clause
+
+__all__ = [
+    "CARD_COLUMNS",
+    "CARD_FROM",
+    "card_from_row",
+    "day_of",
+    "deck_clause",
+    "decks_clause",
+    "iso",
+    "queued_clause",
+]
 
 CARD_COLUMNS = (
     "c.id, c.key, c.note_key, c.deck, c.kind, c.ord, c.front, c.back, c.context, c.tags, c.source, "
@@ -47,26 +58,3 @@ def card_from_row(row: tuple[Any, ...]) -> Card:
         back_text=row[20],
         flags=CardFlags(suspended=bool(row[21]), buried_until=day_of(row[22]), lapses=row[23], leech=bool(row[24])),
     )
-
-
-def queued_clause(day: date) -> tuple[str, list[str]]:
-    """Live cards a session on ``day`` may show: not retired, not suspended, not buried past ``day``."""
-    return "c.retired = 0 AND c.suspended = 0 AND (c.buried_until IS NULL OR c.buried_until <= ?)", [day.isoformat()]
-
-
-def deck_clause(deck: str | None, column: str = "c.deck") -> tuple[str, list[str]]:
-    """A deck filter that includes subdecks (``Papers`` matches ``Papers::ResNet``) and uses the index."""
-    if not deck:
-        return "1", []
-    return f"({column} = ? OR ({column} >= ? AND {column} < ?))", [deck, deck + "::", deck + ":;"]
-
-
-def decks_clause(decks: Iterable[str], column: str = "c.deck") -> tuple[str, list[str]]:
-    """Any of several decks (with their subdecks); no decks means every deck."""
-    clauses: list[str] = []
-    args: list[str] = []
-    for deck in decks:
-        clause, more = deck_clause(deck, column)
-        clauses.append(clause)
-        args += more
-    return ("(" + " OR ".join(clauses) + ")" if clauses else "1"), args

@@ -31,6 +31,7 @@ from studycards.store.files import FileHash
 from studycards.store.migrations import MIGRATIONS
 from tests.fixtures.db import make
 from tests.paths import FIXTURES
+from tests.test_stats import LOG_BY_DAY, SUMS
 
 DB_FIXTURES = FIXTURES / "db"
 VERSIONS = range(1, len(MIGRATIONS) + 1)
@@ -125,6 +126,16 @@ def test_an_old_database_migrates_with_every_card_grade_and_question(version, ho
         if version >= 4
         else {}
     )
+
+
+SUMMED = next(n for n, step in enumerate(MIGRATIONS, 1) if step.__name__.endswith("_review_days"))
+
+
+@pytest.mark.parametrize("version", range(1, SUMMED))
+def test_an_old_log_is_summed_per_day_when_it_migrates(version, home, rows):
+    install(version, home)
+    open_store(home).close()
+    assert rows(SUMS) == rows(LOG_BY_DAY) != []
 
 
 def test_past_lapses_are_counted_from_the_log_when_cards_gain_a_lapse_count(home):

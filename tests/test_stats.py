@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
+from contextlib import closing
 from datetime import date, timedelta
 from itertools import pairwise
 
 import pytest
 
 DAY = date(2026, 11, 23)  # the study day of the fixed clock
+FIRST = "redrill = 0 AND repetitions_before > 0 AND interval_before"
+LOG_BY_DAY = (  # the per-day sums stats reads, computed here from the log itself
+    f"SELECT day, COUNT(*), SUM(answer_ms), SUM({FIRST} < 21 AND grade >= 3), SUM({FIRST} < 21),"
+    f" SUM({FIRST} >= 21 AND grade >= 3), SUM({FIRST} >= 21) FROM reviews GROUP BY day ORDER BY day"
+)
+SUMS = "SELECT * FROM review_days ORDER BY day"
 
 
 def stats(cli, *args):
@@ -56,6 +64,24 @@ def test_the_figures_are_the_review_logs(a_year, rows):
         {"day": (DAY - timedelta(days=364 - i)).isoformat(), "reviews": per_day.get(DAY - timedelta(days=364 - i), 0)}
         for i in range(365)
     ]
+
+
+def test_the_per_day_sums_follow_every_grade_and_undo(a_year, rows):
+    assert rows(SUMS) == rows(LOG_BY_DAY) and len(rows(SUMS)) > 200  # a year of study days
+    later = "2026-12-20T09:00"  # a month on, several cards are due
+    session = a_year("review", input="\n5\n\n2\n\n4\nu\n\n3\nq\n", now=later)  # four grades, one undone
+    assert session.exit_code == 0, session.output
+    assert rows("SELECT COUNT(*) FROM reviews WHERE day = '2026-12-20'") == [(3,)]
+    assert json.loads(a_year("stats", "--json", now=later).output)["reviews"]["today"] == 3
+    assert rows(SUMS) == rows(LOG_BY_DAY)
+
+
+def test_a_grade_changed_or_removed_in_the_log_moves_the_sums(a_year, rows, home):
+    with closing(sqlite3.connect(home / "studycards.db")) as conn, conn:
+        conn.execute("UPDATE reviews SET day = '2026-11-20', grade = 0 WHERE id IN (SELECT id FROM reviews LIMIT 40)")
+        conn.execute("DELETE FROM reviews WHERE id % 7 = 0 OR day = (SELECT MIN(day) FROM reviews)")
+    assert rows(SUMS) == rows(LOG_BY_DAY)
+    assert stats(a_year)["reviews"]["all"] == rows("SELECT COUNT(*) FROM reviews")[0][0]
 
 
 def test_card_counts_and_the_forecast_are_the_cards(a_year, rows):

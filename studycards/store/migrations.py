@@ -307,6 +307,33 @@ def m010_sync_log(conn: sqlite3.Connection) -> None:
     create_sync_log(conn)
 
 
+@migration
+def m011_review_days(conn: sqlite3.Connection) -> None:
+    """The review log summed per day by triggers: ``stats`` on a million grades reads 730 rows, not them all.
+
+    Per day: grades, milliseconds, and the day-first grades of learned cards (retention's), young and
+    mature (21 days, as ``status``), passed and in all; a day's last grade undone takes its row.
+    """
+    first = "{r}.redrill = 0 AND {r}.repetitions_before > 0 AND {r}.interval_before"
+    young, mature = f"{first} < 21", f"{first} >= 21"
+    parts = ["{r}.answer_ms", young + " AND {r}.grade >= 3", young, mature + " AND {r}.grade >= 3", mature]
+    names = ["answer_ms", "young_passed", "young_total", "mature_passed", "mature_total"]
+    columns = "".join(f", {n} INTEGER NOT NULL" for n in names)
+    conn.execute(f"CREATE TABLE review_days (day TEXT PRIMARY KEY, reviews INTEGER NOT NULL{columns}) STRICT")
+    sums = ", ".join(f"SUM({p.format(r='r')})" for p in parts)
+    conn.execute(f"INSERT INTO review_days SELECT r.day, COUNT(*), {sums} FROM reviews r GROUP BY r.day")
+    added = ", ".join(["reviews = reviews + 1", *(f"{n} = {n} + excluded.{n}" for n in names)])
+    new = ", ".join(p.format(r="NEW") for p in parts)
+    add = f"INSERT INTO review_days VALUES (NEW.day, 1, {new}) ON CONFLICT (day) DO UPDATE SET {added}"
+    undone = ", ".join(["reviews = reviews - 1", *(f"{n} = {n} - ({p.format(r='OLD')})" for n, p in zip(names, parts))])
+    take_back = f"DELETE FROM review_days WHERE day = OLD.day AND reviews = 1; UPDATE review_days SET {undone}"
+    take_back += " WHERE day = OLD.day"
+    triggers = [("add", "AFTER INSERT", add), ("remove", "BEFORE DELETE", take_back)]
+    triggers += [("unchange", "BEFORE UPDATE", take_back), ("change", "AFTER UPDATE", add)]
+    for name, when, body in triggers:
+        conn.execute(f"CREATE TRIGGER review_days_{name} {when} ON reviews BEGIN {body}; END")
+
+
 def check_version(conn: sqlite3.Connection) -> int:
     """The schema version, or an error for a database from a newer studycards (which must not be touched)."""
     current = conn.execute("PRAGMA user_version").fetchone()[0]

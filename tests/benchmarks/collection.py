@@ -7,8 +7,9 @@ command pays (opening the home, migrating, one query).
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable
 from pathlib import Path
+
+from tests.benchmarks.measure import STUDYCARDS, env, ratio, side_by_side
 
 REVIEWS = 1_000_000
 
@@ -28,18 +29,13 @@ def add_reviews(home: Path, count: int = REVIEWS) -> None:
         )
 
 
-def run(
-    studycards: str,
-    home: Path,
-    environ: dict,
-    side_by_side: Callable[..., tuple[float, float]],
-    record: Callable[..., None],
-) -> None:
-    status = [studycards, "status"]
-    f, x = side_by_side(status, [studycards, "search", "answer"], environ, 7)
-    record("search, a word of every card, 100,000 cards", x, "studycards status", f, 2.0)
-    f, x = side_by_side(status, [studycards, "search", '"fact 50000 about"'], environ, 7)
-    record("search, a phrase of one card, 100,000 cards", x, "studycards status", f, 2.0)
+def run(home: Path) -> None:
+    environ = env(home)
+    status = [STUDYCARDS, "status"]
+    pair = side_by_side(status, [STUDYCARDS, "search", "answer"], environ, 7)
+    ratio("`search`, a word of every card, 100,000 cards", pair.ours, "`status` on them", pair.peer, 2.0)
+    pair = side_by_side(status, [STUDYCARDS, "search", '"fact 50000 about"'], environ, 7)
+    ratio("`search`, a phrase of one card, 100,000 cards", pair.ours, "`status` on them", pair.peer, 2.0)
     add_reviews(home)
-    f, x = side_by_side(status, [studycards, "stats"], environ, 5)
-    record("stats, 1,000,000 reviews", x, "studycards status", f, 3.0)
+    pair = side_by_side(status, [STUDYCARDS, "stats"], environ, 7)
+    ratio("`stats`, 1,000,000 reviews", pair.ours, "`status` on them", pair.peer, 3.0)

@@ -48,3 +48,26 @@ def write_notes(folder: Path, cards: int, name: str = "bench.md") -> Path:
     path = folder / name
     path.write_text(notes_text(cards), encoding="utf-8")
     return path
+
+
+def equation_notes_text(cards: int, math: bool) -> str:
+    """``cards`` equation cards, each a distinct display equation; without ``math`` the same prompts as
+    ``Q:``/``A:`` cards answered by the equation's words, so the two files differ only in the math."""
+    out = ["---", "deck: Bench::Equations", "---", "# Equations", ""]
+    for number in range(cards):
+        if number % 40 == 0:
+            out += [f"## Section {number // 40}", ""]
+        equation = f"{EQUATIONS[number % len(EQUATIONS)]} + c_{{{number}}}"
+        if math:
+            out += [f"Equation {number} of the paper:", "$$", equation, "$$", ""]
+        else:
+            words = equation.replace("\\", " ").replace("{", " ").replace("}", " ").replace("^", " ").replace("_", " ")
+            out += [f"Q: Equation {number} of the paper?", f"A: {' '.join(words.split())}", ""]
+    return "\n".join(out)
+
+
+def write_equation_notes(folder: Path, cards: int, math: bool) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / ("math.md" if math else "plain.md")
+    path.write_text(equation_notes_text(cards, math), encoding="utf-8")
+    return path

@@ -1,0 +1,197 @@
+"""The rows of the benchmark table, one function per stage, each against the peer or floor its issue names."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import time
+from datetime import date, datetime
+from pathlib import Path
+
+from tests.benchmarks import anki_peer
+from tests.benchmarks.generate import write_equation_notes, write_notes
+from tests.benchmarks.measure import FLOOR, FLOOR_NAME, NOW, PY, STUDYCARDS, bound, env, peak, ratio, run, side_by_side
+
+TODAY = date.fromisoformat(NOW[:10])
+MD_FLOOR = """
+import sys
+from markdown_it import MarkdownIt
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+md = MarkdownIt("commonmark").use(front_matter_plugin).use(dollarmath_plugin)
+md.parse(open(sys.argv[1], encoding="utf-8").read())
+"""
+GENANKI_FLOOR = """
+import sqlite3, sys
+import genanki
+rows = sqlite3.connect(sys.argv[1]).execute("SELECT key, front, back, context FROM cards WHERE retired = 0").fetchall()
+model = genanki.Model(1607392319, "floor", fields=[{"name": "Front"}, {"name": "Back"}, {"name": "Context"}],
+                      templates=[{"name": "Card 1", "qfmt": "{{Front}}", "afmt": "{{FrontSide}}<hr>{{Back}}"}])
+deck = genanki.Deck(2059400110, "Bench::Generated")
+for key, front, back, context in rows:
+    deck.add_note(genanki.Note(model=model, fields=[front, back, context], guid=genanki.guid_for(key)))
+genanki.Package(deck).write_to_file(sys.argv[2])
+"""
+CARD_SHOWN = re.compile(rb"(fact|Term|thing|case|Equation|definition) \d+")
+
+
+def startup(tmp: Path) -> None:
+    empty = env(tmp / "empty")
+    pair = side_by_side(FLOOR, [STUDYCARDS, "--help"], empty, 15)
+    ratio("`studycards --help`", pair.ours, FLOOR_NAME, pair.peer, 1.2)
+    pair = side_by_side(FLOOR, [STUDYCARDS, "status"], empty, 15)
+    ratio("`studycards status`, empty home", pair.ours, FLOOR_NAME, pair.peer, 1.2)
+
+
+def adding(tmp: Path) -> Path:
+    """``add`` of 10,000 cards against markdown-it and Anki's CSV import; returns the home it filled."""
+    notes = write_notes(tmp / "notes10k", 10_000)
+    home = tmp / "home10k"
+    fresh = lambda: shutil.rmtree(home, ignore_errors=True)  # noqa: E731
+    md_floor = [PY, "-c", MD_FLOOR, str(notes)]
+    add = [STUDYCARDS, "add", str(notes)]
+    pair = side_by_side(md_floor, add, env(home), 5, before=fresh)
+    ratio("`add` 10,000 cards, first time", pair.ours, "markdown-it parsing the file", pair.peer, 2.0)
+    csv_path = tmp / "cards10k.csv"
+    anki_peer.write_csv(home / "studycards.db", csv_path)
+    empty = anki_peer.empty_collection(tmp / "empty.anki2")
+    scratch = tmp / "csv.anki2"
+    inside: list[float] = []
+
+    def anki_import() -> tuple[float, float]:
+        wall, within, _ = anki_peer.csv_import(empty, csv_path, scratch)
+        inside.append(within)
+        return wall, 0.0
+
+    pair = side_by_side(anki_import, add, env(home), 5, before=fresh)
+    ratio("`add` 10,000 cards, first time", pair.ours, "Anki importing them from CSV", pair.peer, 1.0)
+    print(f"(Anki's import call alone, without its start-up: {statistics.median(inside) * 1000:.0f} ms)")
+    pair = side_by_side(md_floor, add, env(home), 5)
+    ratio("`add` 10,000 cards, unchanged", pair.ours, "markdown-it parsing the file", pair.peer, 1.5)
+    plain = write_equation_notes(tmp / "eq", 1_000, math=False)
+    math = write_equation_notes(tmp / "eq", 1_000, math=True)
+    plain_home, math_home = tmp / "plain-home", tmp / "math-home"
+
+    def add_plain() -> tuple[float, float]:
+        shutil.rmtree(plain_home, ignore_errors=True)
+        return run([STUDYCARDS, "add", str(plain)], env(plain_home))
+
+    def add_math() -> tuple[float, float]:
+        shutil.rmtree(math_home, ignore_errors=True)
+        return run([STUDYCARDS, "add", str(math)], env(math_home))
+
+    pair = side_by_side(add_plain, add_math, env(home), 5)
+    ratio("`add` 1,000 display-math cards, first time", pair.ours, "the same cards without math", pair.peer, 1.5)
+    return home
+
+
+def export(home: Path, tmp: Path) -> None:
+    floor = [PY, "-c", GENANKI_FLOOR, str(home / "studycards.db"), str(tmp / "floor.apkg")]
+    pair = side_by_side(floor, [STUDYCARDS, "export", "-o", str(tmp / "out.apkg")], env(home), 7)
+    ratio("`export` 10,000 cards, wall time", pair.ours, "genanki writing the same notes", pair.peer, 1.2)
+    ratio("`export` 10,000 cards, CPU time", pair.ours_cpu, "genanki writing the same notes", pair.peer_cpu, 1.2)
+
+
+def make_due(home: Path, due_today: int) -> None:
+    """Give a generated collection a realistic schedule: some due today, most in the coming months."""
+    with sqlite3.connect(home / "studycards.db") as conn:
+        conn.execute(
+            "UPDATE cards SET repetitions = 3, interval = 17, ef = 250,"
+            " due = date(?, '+' || (id % 90 + 1) || ' days') WHERE id % 5 != 0",
+            (TODAY.isoformat(),),
+        )
+        conn.execute(
+            "UPDATE cards SET due = date(?, '-' || (id % 7) || ' days') WHERE id IN"
+            " (SELECT id FROM cards WHERE id % 5 != 0 ORDER BY id LIMIT ?)",
+            (TODAY.isoformat(), due_today),
+        )
+
+
+def large_home(tmp: Path, cards: int = 100_000) -> Path:
+    notes = write_notes(tmp / f"notes{cards}", cards)
+    home = tmp / f"home{cards}"
+    subprocess.run([STUDYCARDS, "add", str(notes)], env=env(home), check=True, capture_output=True)
+    make_due(home, due_today=2000)
+    return home
+
+
+def first_card_time(environ: dict[str, str]) -> float:
+    """Start of ``studycards review`` until the first card's front is on screen (piped, as a script sees it)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [STUDYCARDS, "review"], env=environ, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+    )
+    assert proc.stdout is not None
+    seen = b""
+    while not CARD_SHOWN.search(seen):
+        chunk = proc.stdout.read1(4096)
+        if not chunk:
+            raise RuntimeError(f"review ended before showing a card: {seen[-300:]!r}")
+        seen += chunk
+    elapsed = time.perf_counter() - start
+    proc.kill()
+    proc.wait()
+    return elapsed
+
+
+def grade_to_next(home: Path, grades: int = 100) -> float:
+    """Median seconds from a grade to the next card drawn, in process, as the session does it (then undone)."""
+    from studycards.review.session import Session
+    from studycards.review.terminal import Screen
+    from studycards.store.database import open_store
+
+    moment = datetime.fromisoformat(NOW)
+    with open_store(home) as store:
+        session = Session(store, moment.date(), lambda: moment, new=20, limit=200)
+        screen = Screen(io.StringIO(), is_tty=False)
+        session._present(screen)
+        timings = []
+        for grade in [5, 4, 3, 5, 2] * (grades // 5):
+            session.handle("\n", screen)
+            session._present(screen)
+            start = time.perf_counter()
+            session.handle(str(grade), screen)
+            session._present(screen)
+            timings.append(time.perf_counter() - start)
+        while session.answers:
+            session.undo()
+    return statistics.median(timings)
+
+
+def review(home: Path, tmp: Path) -> None:
+    """Status and review at 100,000 cards against the floor, and against Anki's engine on the same cards."""
+    environ = env(home)
+    pair = side_by_side(FLOOR, [STUDYCARDS, "status"], environ, 9)
+    ratio("`status`, 100,000 cards", pair.ours, FLOOR_NAME, pair.peer, 2.0)
+    collection = anki_peer.build_collection(home / "studycards.db", tmp / "review.anki2", TODAY)
+    ours_first = lambda: (first_card_time(environ), 0.0)  # noqa: E731
+    pair = side_by_side(FLOOR, ours_first, environ, 9)
+    ratio("`review` start → first card, 100,000 cards", pair.ours, FLOOR_NAME, pair.peer, 1.3)
+    anki_first = lambda: (anki_peer.first_card_time(collection), 0.0)  # noqa: E731
+    pair = side_by_side(anki_first, ours_first, environ, 9)
+    ratio("`review` start → first card, 100,000 cards", pair.ours, "Anki: open → first queued card", pair.peer, 0.3)
+    ours, anki = [], []
+    for _ in range(3):
+        anki.append(anki_peer.answer_to_next(collection, tmp / "answer.anki2"))
+        ours.append(grade_to_next(home))
+    ratio(
+        "`review` grade → next card, 100,000 cards",
+        statistics.median(ours),
+        "Anki: answer → next card",
+        statistics.median(anki),
+        0.2,
+    )
+
+
+def memory(tmp: Path, home100k: Path) -> None:
+    """Peak memory as the OS counts it: ``add`` of 300,000 cards (bounded), ``export`` of 100,000."""
+    notes = write_notes(tmp / "notes300k", 300_000)
+    own, helper = peak(["add", str(notes)], env(tmp / "home300k"))
+    bound("`add` 300,000 cards, peak memory", own, "MB", 200, f"(its sympy helper: {helper:.0f} MB)")
+    shutil.rmtree(tmp / "home300k", ignore_errors=True)
+    own, _ = peak(["export", "-o", str(tmp / "big.apkg")], env(home100k))
+    bound("`export` 100,000 cards, peak memory", own, "MB", 300)

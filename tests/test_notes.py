@@ -150,3 +150,23 @@ def test_parser_never_crashes_and_is_deterministic(text):
     second = parse_notes(text, "f.md")
     assert [n.key for n in first.notes] == [n.key for n in second.notes]
     assert [str(e) for e in first.errors] == [str(e) for e in second.errors]
+
+
+# -- long files: blocks are read a few hundred at a time --------------------------
+
+
+def test_a_title_below_hundreds_of_cards_names_the_deck_of_every_card_and_question():
+    text = "\n\n".join(f"front {i} :: back {i}" for i in range(400)) + "\n\n# Late Title\n\n## Questions\n- Why?\n"
+    parsed = parse_notes(text, "notes/late.md")
+    assert len(parsed.notes) == 400
+    assert {note.deck for note in parsed.notes} == {"Late Title"}
+    assert [(q.deck, q.text) for q in parsed.questions] == [("Late Title", "Why?")]
+
+
+@pytest.mark.parametrize("cards_before", range(80, 92))  # one of them ends a batch of blocks right under the answer
+def test_an_answer_goes_on_over_the_list_below_it_wherever_the_file_puts_it(cards_before):
+    text = "\n\n".join(f"front {i} :: back {i}" for i in range(cards_before))
+    parsed = parse_notes(text + "\n\nQ: Which two?\nA: These:\n\n- one\n- two\n\nprose after\n", "n.md")
+    assert not parsed.errors
+    assert len(parsed.notes) == cards_before + 1
+    assert parsed.notes[-1].back == "These:\n\n- one\n- two"

@@ -53,6 +53,7 @@ def block_parser():  # -> markdown_it.MarkdownIt, imported lazily
     md = MarkdownIt("commonmark").use(front_matter_plugin).use(dollarmath_plugin, double_inline=True).enable("table")
     md.core.ruler.disable("inline")  # cards are read from each paragraph's raw text: inline tokens are never used
     md.options["maxNesting"] = MAX_NESTING
+    md.block.ruler.before("table", "studycards_hand_over", _hand_over)
     _silence_debug_logging()
     return md
 
@@ -75,36 +76,100 @@ def _silence_debug_logging() -> None:
 
 
 def parse_notes(text: str, path: str, deck: str | None = None, *, compact: bool = False) -> ParsedNotes:
-    """Parse a notes file; ``deck`` (from ``--deck``) overrides the front matter and the title."""
-    tokens = block_parser().parse(text)
+    """Parse a notes file; ``deck`` (from ``--deck``) overrides the front matter and the title.
+
+    The blocks are walked as markdown-it makes them, a few hundred at a time, and then
+    dropped: a large file's tokens (400 bytes each) are never all held at once.
+    """
     result = ParsedNotes(path=path, deck="")
-    meta: dict = {}
-    if tokens and tokens[0].type == "front_matter":
-        meta = read_front_matter(tokens[0].content, result.path, result.errors, result.warnings)
-    result.paper = meta.get("paper")
-    result.tags = tuple(meta.get("tags", ()))
-    title = next(
-        (tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"), ""
-    )
-    stem = re.sub(r"\.md$", "", path.replace("\\", "/").rsplit("/", 1)[-1])
-    result.deck = deck or meta.get("deck") or deck_name(title) or deck_name(stem) or "Default"
-    compact = meta.get("separators", "compact" if compact else "spaced") == "compact"
-    _Walker(result, text.split("\n"), compact).walk(tokens)
-    too_deep = next(
-        (t for t in tokens if t.type in ("list_item_open", "blockquote_open") and t.map and t.level + 1 >= MAX_NESTING),
-        None,
-    )
-    if too_deep is not None:  # markdown-it reads nothing inside, and after a list nothing below either
-        result.errors.append(
-            NotesError(
-                path,
-                too_deep.map[0] + 1,
-                "lists or quotes nested too deeply: markdown reads"
-                " no further here, and cards below would be lost; flatten them",
-            )
-        )
+    reading = _Reading(result, text, deck, compact)
+    reading.feed(block_parser().parse(text, {_SINK: reading.feed}))
+    reading.finish()
     _check_duplicates(result)
     return result
+
+
+_SINK = "studycards_blocks"  # in markdown-it's env: where finished top-level blocks go
+_BLOCKS_PER_BATCH = 256
+
+
+def _hand_over(state: Any, start: int, end: int, silent: bool) -> bool:
+    """A block rule that never matches: before each top-level block it hands the finished ones to the sink.
+
+    At level 0 every container is closed, and no block rule looks back at earlier blocks.
+    """
+    sink = state.env.get(_SINK)
+    if sink is not None and not silent and state.level == 0 and len(state.tokens) >= _BLOCKS_PER_BATCH:
+        sink(state.tokens[:])
+        state.tokens.clear()
+    return False
+
+
+class _Reading:
+    """One file's blocks as they come: front matter first, then the walk; the deck waits for the first title."""
+
+    def __init__(self, result: ParsedNotes, text: str, deck: str | None, compact: bool) -> None:
+        self.result, self.text, self.deck, self.compact = result, text, deck, compact
+        stem = re.sub(r"\.md$", "", result.path.replace("\\", "/").rsplit("/", 1)[-1])
+        self.fallback = deck_name(stem) or "Default"
+        self.walker: _Walker | None = None
+        self.titled = False
+        self.too_deep: Any = None
+
+    def feed(self, tokens: list) -> None:
+        result = self.result
+        if self.walker is None:
+            meta: dict = {}
+            if tokens and tokens[0].type == "front_matter":
+                meta = read_front_matter(tokens[0].content, result.path, result.errors, result.warnings)
+            result.paper = meta.get("paper")
+            result.tags = tuple(meta.get("tags", ()))
+            self.deck = self.deck or meta.get("deck")
+            result.deck = self.deck or self.fallback
+            compact = meta.get("separators", "compact" if self.compact else "spaced") == "compact"
+            self.walker = _Walker(result, self.text.split("\n"), compact)
+        if not self.titled:
+            title = next(
+                (tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"),
+                None,
+            )
+            if title is not None:
+                self.titled = True
+                self._name_deck(deck_name(title) or self.fallback)
+        if self.too_deep is None:
+            self.too_deep = next(
+                (
+                    t
+                    for t in tokens
+                    if t.type in ("list_item_open", "blockquote_open") and t.map and t.level + 1 >= MAX_NESTING
+                ),
+                None,
+            )
+        self.walker.walk(tokens)
+
+    def _name_deck(self, title_deck: str) -> None:
+        """The deck named by the first ``#`` title, unless ``--deck`` or the front matter named one."""
+        r = self.result
+        if self.deck or title_deck == r.deck:
+            return
+        r.deck = title_deck
+        r.notes = [note._replace(deck=title_deck) for note in r.notes]
+        r.questions = [question._replace(deck=title_deck) for question in r.questions]
+
+    def finish(self) -> None:
+        if self.walker is None:
+            self.feed([])
+        assert self.walker is not None
+        self.walker.cards.close_answer()
+        if self.too_deep is not None:  # markdown-it reads nothing inside, and after a list nothing below either
+            self.result.errors.append(
+                NotesError(
+                    self.result.path,
+                    self.too_deep.map[0] + 1,
+                    "lists or quotes nested too deeply: markdown reads"
+                    " no further here, and cards below would be lost; flatten them",
+                )
+            )
 
 
 CONTINUING_BLOCKS = ("bullet_list_open", "ordered_list_open", "table_open", "math_block", "code_block")
@@ -158,7 +223,6 @@ class _Walker:
             ):
                 self._paragraph(token, list_depth)
             index += 1
-        self.cards.close_answer()
 
     def _paragraph(self, token: Any, list_depth: int) -> None:
         lines = [(token.map[0] + 1 + n, text) for n, text in enumerate(token.content.split("\n"))]

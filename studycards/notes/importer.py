@@ -39,7 +39,7 @@ class OutdatedPlan(StudycardsError):
     """Another studycards wrote the same cards between this plan and its writing."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CardRow:
     """A card as the notes now describe it; ``id`` is set when it already exists."""
 
@@ -167,7 +167,9 @@ def plan_import(
     was last added, so re-adding one file after an edit never changes how it reads.
     """
     plan = ImportPlan(deck_option=deck or "")
-    parsed: list[ParsedNotes] = []
+    rows: list[CardRow] = []
+    questions: list[Question] = []
+    sources: set[str] = set()
     errors: list[NotesError] = []
     found = notes_files(store, paths)
     for index, path in enumerate(found.present):
@@ -192,18 +194,21 @@ def plan_import(
         if on_display_math and "$$" in data:
             on_display_math(len(data))
         notes = parse_notes(data, source, deck, compact=separators == COMPACT)
+        del data
         errors.extend(notes.errors)
         _note_reading(plan, notes)
-        parsed.append(notes)
-    rows = [row for notes in parsed for note in notes.notes for row in card_rows(note)]
+        rows.extend(row for note in notes.notes for row in card_rows(note))  # the notes themselves are let go
+        questions.extend(notes.questions)
+        sources.add(notes.path)
+        del notes
     errors.extend(_cross_file_duplicates(rows))
     plan.gone_files = found.gone
-    sources = {notes.path for notes in parsed} | set(plan.gone_files)
+    sources.update(plan.gone_files)
     _plan_cards(store, plan, rows, sources, errors)
     if errors and not skip_bad:
         raise NotesErrors(sorted(errors, key=lambda e: (e.path, e.line)))
     plan.skipped = errors
-    _plan_questions(store, plan, [q for notes in parsed for q in notes.questions], sources)
+    _plan_questions(store, plan, questions, sources)
     return plan
 
 
@@ -321,14 +326,18 @@ def apply_plan(
         progress("render", 0, len(changed))
     with renderer or Renderer() as active:
         texts = active.render_all([text for row in changed for text in (row.front, row.back)])
-    contents = [row.content(texts[2 * i], texts[2 * i + 1]) for i, row in enumerate(changed)]
     added = len(plan.added)
-    edits = {row.id: content for row, content in zip(changed[added:], contents[added:]) if row.id is not None}
+    edits = {
+        row.id: row.content(texts[2 * i], texts[2 * i + 1])
+        for i, row in enumerate(changed)
+        if i >= added and row.id is not None
+    }
+    new_cards = (row.content(texts[2 * i], texts[2 * i + 1]) for i, row in enumerate(plan.added))  # made as written
     if progress:
         progress("write", 0, len(changed))
     try:
         with store.transaction():
-            store.cards.insert(contents[:added], now, {row.key: row.start for row in plan.added if row.start})
+            store.cards.insert(new_cards, now, {row.key: row.start for row in plan.added if row.start})
             store.events.record_moves(((m.row.id, m.row.key) for m in plan.deck_moves if m.row.id is not None), now)
             store.cards.update(edits, now)
             store.cards.move([CardPlace(row.id, row.source, row.line) for row in plan.moved if row.id is not None])

@@ -102,7 +102,7 @@ class Cards:
             " front_text, back_text, ef, repetitions, interval, due, created_at, updated_at) VALUES (:key, :note_key,"
             " :deck, :kind, :ord, :front, :back, :context, :tags, :source, :line, :paper, :front_text, :back_text,"
             " :ef, :repetitions, :interval, :due, :now, :now)",
-            [{**_params(card, stamp), **_state((starts or {}).get(card.key, CardState()))} for card in cards],
+            ({**_params(card, stamp), **_state((starts or {}).get(card.key, CardState()))} for card in cards),
         )
 
     def update(self, contents: Mapping[int, CardContent], now: datetime) -> None:

@@ -35,6 +35,7 @@ SLOW = (
     "tests/test_hostile_latex.py::test_huge_single_lines_are_read_in_bounded_time_and_memory",
     "tests/test_hostile_latex.py::test_a_macro_that_expands_forever_stops_with_a_warning[nested arguments]",
     "tests/test_add.py::test_a_large_file_gets_the_same_math_as_a_small_one",
+    "tests/test_add.py::test_adding_a_100000_card_file_peaks_under_150_mb",
     "tests/test_export.py::test_the_shortcut_for_simple_paragraphs_renders_as_markdown_it_does",
     "tests/test_anki_fields.py::test_hard_cases_and_the_sample_decks_render_in_anki_as_written",
     "tests/test_fuzz.py::test_mutated_notes_parse_the_same_twice_and_raise_nothing",

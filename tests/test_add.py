@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -225,3 +227,23 @@ def test_a_large_file_gets_the_same_math_as_a_small_one(cli, home, tmp_path):
     for card in equations:
         assert card.back_text == render_markdown(card.back)
     assert any("⋅" in c.back_text and "\n" in c.back_text.strip() for c in equations)  # a sympy drawing among them
+
+
+PEAK_OF_ADD = """
+import resource, subprocess, sys
+done = subprocess.run([sys.executable, "-m", "studycards", "add", sys.argv[1]], capture_output=True, text=True)
+print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+print(done.stdout or done.stderr)
+"""
+
+
+def test_adding_a_100000_card_file_peaks_under_150_mb(tmp_path):
+    """Memory is bounded by the file, not held for every card at once: measured by the OS, in a process of its own."""
+    from tests.benchmarks.generate import write_notes
+
+    notes = write_notes(tmp_path / "notes", 100_000)
+    run = subprocess.run([sys.executable, "-c", PEAK_OF_ADD, str(notes)], capture_output=True, text=True, check=True)
+    status, peak_kb = map(int, run.stdout.split("\n", 1)[0].split())
+    assert status == 0, run.stdout
+    assert run.stdout.split("\n")[1].startswith("Added 100001 cards")
+    assert peak_kb / 1024 < 150, f"add peaked at {peak_kb / 1024:.0f} MB"

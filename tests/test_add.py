@@ -160,7 +160,8 @@ def test_list_shows_each_cards_deck(cli, tmp_path):
         (tmp_path / name).write_text(f"---\ndeck: {deck}\n---\nWhat is it? :: A paper\n")
     assert cli("add", str(tmp_path / "a.md"), str(tmp_path / "b.md")).exit_code == 0
     lines = cli("list").stdout.splitlines()
-    assert [line.split()[5:] for line in lines] == [
+    assert lines[0].split() == ["id", "due", "interval", "EF", "kind", "deck", "front"]
+    assert [line.split()[4:] for line in lines[1:]] == [
         ["basic", "Papers::Adam", "What", "is", "it?"],
         ["basic", "Papers::ResNet", "What", "is", "it?"],
     ]

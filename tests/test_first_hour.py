@@ -104,3 +104,30 @@ def test_an_export_without_open_questions_writes_no_questions_file_and_says_so(c
     assert sorted(p.name for p in out.iterdir()) == ["plain.apkg"]
     first = result.stdout.splitlines()[0]
     assert first.endswith(f"; no open questions, so {out / 'questions.md'} was not written")
+
+
+def front_column(lines: list[str]) -> set[int]:
+    """The display cell where each line's front starts (after the deck column)."""
+    from wcwidth import wcswidth
+
+    return {wcswidth(line[: line.index("The ")]) for line in lines}
+
+
+def test_list_and_dry_run_show_each_cloze_with_its_blank_the_deck_and_aligned_columns(cli, tmp_path: Path):
+    (tmp_path / "a.md").write_text("# 注意力\n\nThe base uses {{c1::8}} heads and ==64== dims.\n", encoding="utf-8")
+    lines = [f"The card {i} :: back {i}" for i in range(1, 12)]
+    (tmp_path / "b.md").write_text("# Long deck name\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    dry = cli("add", "--dry-run", tmp_path)
+    assert dry.exit_code == 0, dry.output
+    shown = [line for line in dry.stdout.splitlines() if line.startswith("  + ")]
+    assert shown[0].startswith(f"  + {tmp_path / 'a.md'}:3   cloze  ")  # padded to the width of b.md:12
+    assert shown[0].endswith("注意力          The base uses […] heads and 64 dims.")
+    assert shown[1].endswith("注意力          The base uses 8 heads and […] dims.")
+    assert shown[2].endswith("Long deck name  The card 1")
+    assert len(front_column(shown)) == 1  # line numbers of 1 and 2 digits, a CJK deck: the fronts still line up
+    assert cli("add", tmp_path).exit_code == 0
+    listed = cli("list").stdout.splitlines()
+    assert listed[0].split() == ["id", "due", "interval", "EF", "kind", "deck", "front"]
+    assert listed[1].endswith("注意力          The base uses […] heads and 64 dims.")
+    assert listed[2].endswith("注意力          The base uses 8 heads and […] dims.")
+    assert len(front_column(listed[1:])) == 1

@@ -86,11 +86,30 @@ def plan_text(plan: ImportPlan, dry_run: bool) -> str:
         parts.append(f"questions: {plan.new_questions} new, {len(plan.removed_questions)} gone{moved}")
     lines.append(", ".join(parts) + f" ({plural(len(plan.files), 'file')}, {len(plan.unchanged_files)} unchanged).")
     if dry_run:
-        lines += [f"  + {row.source}:{row.line}  {row.kind:<8} {short(row.front, 60)}" for row in plan.added]
-        lines += [f"  ~ {row.source}:{row.line}  {row.kind:<8} {short(row.front, 60)}" for row in plan.updated]
+        changes = [("+", row) for row in plan.added] + [("~", row) for row in plan.updated]
+        lines += (
+            aligned(
+                [
+                    (
+                        f"  {mark} {row.source}:{row.line}",
+                        row.kind,
+                        row.deck,
+                        fitted(shown_front(row.kind, row.ord, row.front), FRONT_CELLS),
+                    )
+                    for mark, row in changes
+                ]
+            )
+            if changes
+            else []
+        )
     if plan.retired:
         lines.append("Retired (kept with their history, no longer reviewed):")
-        lines += [f"  - {card.source}:{card.line}  {short(card.front, 60)}" for card in plan.retired]
+        lines += aligned(
+            [
+                (f"  - {c.source}:{c.line}", fitted(shown_front(c.kind, c.ord, c.front), FRONT_CELLS))
+                for c in plan.retired
+            ]
+        )
     return "\n".join(lines + reading_notice(plan))
 
 
@@ -118,16 +137,54 @@ def warnings_text(plan: ImportPlan) -> str:
 
 
 def list_text(cards: Iterable[Card]) -> str:
-    lines = []
+    """One aligned row per card under a header; each cloze shows its own blank, so siblings differ."""
+    rows = []
     for card in cards:
         due = card.state.due.isoformat() if card.state.due else "new"
         flag = " (retired)" if card.retired else " (suspended)" if card.flags.suspended else ""
         flag += " (leech)" if card.flags.leech else ""
-        lines.append(
-            f"{card.id:>6}  {due:<10}  {card.state.interval:>4}d  EF {card.state.ef / 100:.2f}  "
-            f"{card.kind:<8}  {card.deck}  {short(card.front, 50)}{flag}"
+        front = shown_front(card.kind, card.ord, card.front)
+        rows.append(
+            (str(card.id), due, f"{card.state.interval}d", f"{card.state.ef / 100:.2f}", card.kind, card.deck)
+            + (fitted(front, FRONT_CELLS) + flag,)
         )
-    return "\n".join(lines) if lines else "No cards match."
+    if not rows:
+        return "No cards match."
+    return "\n".join(aligned([("id", "due", "interval", "EF", "kind", "deck", "front"), *rows], right={0, 2, 3}))
+
+
+FRONT_CELLS = 60
+
+
+def shown_front(kind: str, ord: int, front: str) -> str:
+    """A card's front on one line as a list shows it: a cloze with its own deletion blanked, the others answered."""
+    from studycards.notes.syntax import CardKind
+    from studycards.review.sides import cloze_sides
+
+    if kind == CardKind.CLOZE:
+        front = cloze_sides(front, ord)[0]
+    return " ".join(front.split())
+
+
+def fitted(text: str, room: int) -> str:
+    from studycards.review.layout import fit
+
+    return fit(text, room)
+
+
+def aligned(rows: list[tuple[str, ...]], right: set[int] | frozenset[int] = frozenset()) -> list[str]:
+    """Rows as columns two spaces apart, widths counted in display cells (CJK takes two); the last is not padded."""
+    from studycards.review.layout import cells
+
+    widths = [max(cells(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = []
+    for row in rows:
+        padded = []
+        for i, cell in enumerate(row[:-1]):
+            gap = " " * (widths[i] - cells(cell))
+            padded.append(gap + cell if i in right else cell + gap)
+        lines.append("  ".join([*padded, row[-1]]).rstrip())
+    return lines
 
 
 def question_json(q: StoredQuestion) -> dict:

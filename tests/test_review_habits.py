@@ -168,7 +168,7 @@ def test_cram_practises_without_changing_schedules_and_logs_practice(cli, home, 
     reviews = rows("SELECT COUNT(*) FROM reviews")
     result = cli("review", "--cram", input="\n2\n\n5\n\n5\n\n5\n\n5\n\n5\n\n5\n")
     assert result.exit_code == 0, result.output
-    assert "Practice: 7 (schedules unchanged)." in result.stdout and "Reviewed 0 cards" not in result.stdout
+    assert "Practised 7 cards; schedules unchanged." in result.stdout and "Reviewed" not in result.stdout
     assert rows("SELECT id, ef, repetitions, interval, due, lapses FROM cards ORDER BY id") == before
     assert rows("SELECT COUNT(*) FROM reviews") == reviews
     assert rows("SELECT card_id, grade FROM practice ORDER BY id")[:2] == [(1, 2), (3, 5)]

@@ -106,8 +106,11 @@ def test_the_summary_fits_forty_columns_and_counts_redrills_apart():
     )
     text = summary_text(summary)
     assert all(len(line) <= 40 for line in text.splitlines()), text
-    assert "Reviewed 0 cards" not in text and "Re-drills: 4." in text
-    assert "Siblings buried till tomorrow: 17." in text and "Leech: card 10421, suspended." in text
+    assert text.startswith(
+        "4 re-drills.\nTime: 62 min 05 s.\n12 re-drills left today.\nRun review again to finish them.\n"
+    )
+    assert "17 siblings buried till tomorrow.\n3 cards suspended.\nLeech: card 10421, suspended." in text
+    assert "Due tomorrow: 1234 cards." in text
     assert "11400 new cards wait beyond today's 20.\nMore today: studycards review --new 40" in text
 
 

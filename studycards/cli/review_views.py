@@ -101,28 +101,39 @@ def idle_text(day: date, idle: Idle) -> str:
 
 
 def summary_text(summary: Summary) -> str:
-    """The end of a session: what was done, how it went, and what tomorrow holds; no line over 40 columns."""
+    """The end of a session: what was done, how it went, and what tomorrow holds; no line over 40 columns.
+
+    Counts read as English (``1 re-drill``, ``2 re-drills``) and a count of zero is left out, not printed as 0.
+    """
     minutes, seconds = divmod(summary.seconds, 60)
     spent = f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
     lines = ["Interrupted; every answer given is kept."] if summary.interrupted else []
-    if summary.reviewed or not (summary.redrills or summary.practice):
-        lines.append(f"Reviewed {plural(summary.reviewed, 'card')} ({summary.new} new).")
-    lines.append(f"Re-drills: {summary.redrills}.")
+    if summary.reviewed:
+        new = f" ({summary.new} new)" if summary.new else ""
+        lines.append(f"Reviewed {plural(summary.reviewed, 'card')}{new}.")
+    if summary.redrills:
+        lines.append(f"{plural(summary.redrills, 're-drill')}.")
     if summary.practice:
-        lines.append(f"Practice: {summary.practice} (schedules unchanged).")
+        lines.append(f"Practised {plural(summary.practice, 'card')}; schedules unchanged.")
+    if not (summary.reviewed or summary.redrills or summary.practice):
+        lines.append("Nothing graded.")
     lines.append(f"Time: {spent}.")
     if summary.reviewed:
-        lines.append("Grades: " + " ".join(f"{g}:{n}" for g, n in enumerate(summary.grades)))
+        lines.append("Grades: " + " ".join(f"{g}:{n}" for g, n in enumerate(summary.grades) if n))
     if summary.pending_redrills:
-        lines += [f"Re-drills left today: {summary.pending_redrills}.", "Run review again to finish them."]
+        them = "it" if summary.pending_redrills == 1 else "them"
+        lines += [f"{plural(summary.pending_redrills, 're-drill')} left today.", f"Run review again to finish {them}."]
     if summary.buried:
-        lines.append(f"Siblings buried till tomorrow: {summary.buried}.")
+        lines.append(f"{plural(summary.buried, 'sibling')} buried till tomorrow.")
     if summary.suspended:
-        lines.append(f"Suspended: {summary.suspended}.")
+        lines.append(f"{plural(summary.suspended, 'card')} suspended.")
     for card_id in summary.leeches:
         done = "suspended" if summary.leech_action == "suspend" else "tagged"
         lines.append(f"Leech: card {card_id}, {done}.")
-    lines.append(f"Due tomorrow: {summary.due_tomorrow}.")
+    if summary.due_tomorrow:
+        lines.append(f"Due tomorrow: {plural(summary.due_tomorrow, 'card')}.")
+    else:
+        lines.append("Nothing due tomorrow.")
     if summary.new_waiting and summary.new_limit:
         lines += limit_lines(summary.new_waiting, summary.new_limit)
     return "\n".join(lines)

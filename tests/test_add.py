@@ -187,7 +187,7 @@ def test_questions_by_paper(cli, home):
     assert len(doc) == 14
     assert {q["paper"] for q in doc} == {"1706.03762", "1512.03385", "1503.03832", "1412.6980"}
     text = cli("questions", "--paper", "1412.6980").stdout
-    assert text.startswith("Papers::Adam (arXiv:1412.6980)")
+    assert text.startswith("Adam: A Method for Stochastic Optimization · arXiv:1412.6980 · deck Papers::Adam\n")
     assert "adam.md:" in text
 
 

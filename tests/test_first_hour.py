@@ -131,3 +131,28 @@ def test_list_and_dry_run_show_each_cloze_with_its_blank_the_deck_and_aligned_co
     assert listed[1].endswith("注意力          The base uses […] heads and 64 dims.")
     assert listed[2].endswith("注意力          The base uses 8 heads and […] dims.")
     assert len(front_column(listed[1:])) == 1
+
+
+def test_questions_headers_have_one_form_with_or_without_a_paper(cli, tmp_path: Path):
+    (tmp_path / "loose.md").write_text("# Loose notes\n\n## Questions\n- Why?\n", encoding="utf-8")
+    assert cli("add", DECKS / "adam.md", tmp_path / "loose.md").exit_code == 0
+    headers = [line for line in cli("questions").stdout.splitlines() if not line.startswith(" ")]
+    assert sorted(headers) == [
+        "Adam: A Method for Stochastic Optimization · arXiv:1412.6980 · deck Papers::Adam",
+        "Loose notes · deck Loose notes",
+    ]
+
+
+def test_the_review_summary_reads_as_english_and_leaves_zeros_out(cli, tmp_path: Path):
+    notes = tmp_path / "n.md"
+    notes.write_text("# N\n\nOne :: 1\n\nTwo :: 2\n", encoding="utf-8")
+    assert cli("add", notes).exit_code == 0
+    one = cli("review", input="\n2\n\n5\n\n4\n").stdout  # a fail, a pass, the fail again passed: one re-drill
+    summary = one[one.index("Reviewed") :].splitlines()
+    assert summary == [
+        "Reviewed 2 cards (2 new).",
+        "1 re-drill.",
+        "Time: 0 s.",
+        "Grades: 2:1 5:1",
+        "Due tomorrow: 2 cards.",
+    ]

@@ -200,7 +200,7 @@ def test_questions_are_wrapped_never_cut_and_paper_takes_every_id_form(cli, tmp_
         assert result.exit_code == 0, result.output
         lines = result.stdout.splitlines()
         question = [line for line in lines if line.startswith("  #") or (line.startswith(" " * 6) and line[6] != " ")]
-        assert lines[0] == "Attention (arXiv:1706.03762)"
+        assert lines[0] == "Attention · arXiv:1706.03762 · deck Attention"
         assert len(question) == 4 and all(len(line) <= 60 for line in question)
         assert " ".join(line.strip() for line in question) == f"#1  {long}"
         assert lines[len(question) + 1].startswith("        Attention › Questions — ")

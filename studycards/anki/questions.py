@@ -13,6 +13,16 @@ from studycards.text import plural
 ARXIV_ABS = "https://arxiv.org/abs/"
 
 
+def group_key(question: StoredQuestion) -> str:
+    """Questions are grouped by paper; those of notes without one, by deck."""
+    return question.paper or f"deck:{question.deck}"
+
+
+def group_title(question: StoredQuestion) -> str:
+    """A group's title, the same in questions.md and the terminal: the paper's, else the notes' own, else the deck."""
+    return question.paper_title or question.context.split(CONTEXT_SEPARATOR)[0] or question.deck
+
+
 def questions_markdown(questions: list[StoredQuestion], folder: Path, now: datetime) -> str:
     """The open questions as a markdown document, grouped by paper, each with where it was noted."""
     lines = [
@@ -23,10 +33,10 @@ def questions_markdown(questions: list[StoredQuestion], folder: Path, now: datet
         'Answer one with `studycards questions answer ID "TEXT"`: it becomes a card in its notes file.',
     ]
     ordered = sorted(questions, key=lambda q: (q.paper is None, q.paper or q.deck, q.source, q.line))
-    for _, grouped in groupby(ordered, key=lambda q: q.paper or f"deck:{q.deck}"):
+    for _, grouped in groupby(ordered, key=group_key):
         group = list(grouped)
         first = group[0]
-        title = first.paper_title or first.context.split(CONTEXT_SEPARATOR)[0] or first.deck
+        title = group_title(first)
         lines += ["", f"## {title}", ""]
         if first.paper:
             lines += [f"[arXiv:{first.paper}]({ARXIV_ABS}{first.paper}) · deck {first.deck}", ""]

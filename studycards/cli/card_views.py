@@ -207,23 +207,31 @@ def questions_text(questions: list[StoredQuestion], width: int = 80) -> str:
 
     A question is wrapped to ``width``, never cut: it is the reader's own words.
     """
+    from studycards.anki.questions import group_key, group_title
+
     if not questions:
         return "No open questions."
-    lines: list[str] = []
-    current: object = object()
+    groups: dict[str, list[StoredQuestion]] = {}
     for q in questions:
-        group = q.paper or q.deck
-        if group != current:
-            current = group
-            title = q.paper_title or q.deck
-            lines.append(f"{title} (arXiv:{q.paper})" if q.paper else title)
-        status = " [answered]" if q.status == "answered" else ""
-        head = f"  #{q.id}  "
-        body = textwrap.wrap(" ".join(q.text.split()) + status, max(20, width - len(head))) or [""]
-        lines.append(head + body[0])
-        lines += [" " * len(head) + more for more in body[1:]]
-        lines.append(f"        {q.context} — {q.source}:{q.line}")
+        groups.setdefault(group_key(q), []).append(q)
+    lines: list[str] = []
+    for group in groups.values():
+        first = group[0]
+        paper = f"arXiv:{first.paper} · " if first.paper else ""
+        lines.append(f"{group_title(first)} · {paper}deck {first.deck}")
+        lines += [line for q in group for line in _question_lines(q, width)]
     return "\n".join(lines)
+
+
+def _question_lines(q: StoredQuestion, width: int) -> list[str]:
+    """One question, wrapped under its id, then where it was noted."""
+    status = " [answered]" if q.status == "answered" else ""
+    head = f"  #{q.id}  "
+    body = textwrap.wrap(" ".join(q.text.split()) + status, max(20, width - len(head))) or [""]
+    lines = [head + body[0]]
+    lines += [" " * len(head) + more for more in body[1:]]
+    lines.append(f"        {q.context} — {q.source}:{q.line}")
+    return lines
 
 
 def report_text(report: ExportReport) -> str:

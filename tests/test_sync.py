@@ -351,3 +351,25 @@ def test_auto_sync_syncs_at_the_start_and_the_end_of_a_review(world):
         "waiting": 0,
         "warnings": [],
     }
+
+
+def test_suspensions_burials_their_undos_and_cram_grades_reach_the_other_home(world):
+    for name in "AB":
+        world.add(name)
+    world.run("A", "suspend", "3")
+    world.review("A", "\n5\nb\nu\n!\n")  # card 1 graded; card 2 buried, the burial undone, then suspended
+    world.review("A", "\n2\n\n4\n", DAY1, "--cram", "--deck", "Sync deck")  # practice: no schedule moves
+    world.sync("A")
+    world.sync("B")
+    flags = [(c["suspended"], c["buried"], c["repetitions"]) for c in world.cards("B")]
+    assert flags == [(False, None, 1), (True, None, 0), (True, None, 0)]
+    assert world.cards("B") == world.cards("A")
+    world.run("A", "unsuspend", "2", "3", now=DAY2)
+    world.sync("A", DAY2)
+    assert "Rescheduled 2 cards." in world.sync("B", DAY2).stdout
+    assert [c["suspended"] for c in world.cards("B")] == [False, False, False]
+    practice = []
+    for name in "AB":
+        with closing(sqlite3.connect(world.home(name) / "studycards.db")) as conn:
+            practice.append(conn.execute("SELECT card_id, reviewed_at, grade FROM practice ORDER BY id").fetchall())
+    assert practice[0] == practice[1] and [grade for *_, grade in practice[1]] == [2, 4]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -41,7 +40,7 @@ def sync(ctx: Context, folder: str | None, use_git: bool, as_json: bool) -> None
     from studycards.home import load_settings
 
     settings = load_settings(ctx.home)
-    where = _folder(folder, settings)
+    where = _folder(ctx, folder, settings)
     with ctx.open_store() as store:
         report = _run(ctx, store, where, settings, use_git)
     if as_json:
@@ -52,14 +51,15 @@ def sync(ctx: Context, folder: str | None, use_git: bool, as_json: bool) -> None
     say(report_text(report))
 
 
-def _folder(folder: str | None, settings: Settings) -> Path:
+def _folder(ctx: Context, folder: str | None, settings: Settings) -> Path:
+    """DIR as typed (from the current folder), else ``sync_dir`` (a relative one is in the home)."""
     from studycards.errors import StudycardsError
 
     if folder:
         return Path(folder).expanduser()
     if settings.sync_dir is None:
         raise StudycardsError('no sync folder: give one (studycards sync DIR) or set sync_dir = "DIR" in config.toml')
-    return settings.sync_dir
+    return ctx.home / settings.sync_dir
 
 
 def _habits(settings: Settings) -> Habits:
@@ -69,19 +69,27 @@ def _habits(settings: Settings) -> Habits:
 
 
 def _run(ctx: Context, store: Store, folder: Path, settings: Settings, use_git: bool) -> SyncReport:
+    from studycards.cli.progress import Progress
     from studycards.sync.run import sync as run_sync
 
     moment, _ = clock(ctx)
-    progress = _progress if sys.stderr.isatty() else None
-    try:
-        return run_sync(store, folder, moment, _habits(settings), use_git=use_git, progress=progress)
-    finally:
-        if progress:
-            click.echo("\r\x1b[K", nl=False, err=True)
+    with Progress() as progress:
+        return run_sync(
+            store,
+            folder,
+            moment,
+            _habits(settings),
+            use_git=use_git,
+            progress=lambda step: progress.spin(STEPS.get(step, step)),
+        )
 
 
-def _progress(step: str) -> None:
-    click.echo(f"\rsync: {step}…\x1b[K", nl=False, err=True)
+STEPS = {
+    "sending": "Sync: writing this home's log",
+    "git": "Sync: git commit, pull --rebase, push",
+    "receiving": "Sync: reading the other homes' logs",
+    "replaying": "Sync: rescheduling the cards that gained grades",
+}
 
 
 def auto_sync(ctx: Context, store: Store, settings: Settings, when: str) -> None:
@@ -89,10 +97,11 @@ def auto_sync(ctx: Context, store: Store, settings: Settings, when: str) -> None
     from studycards.errors import StudycardsError
     from studycards.sync.git import is_clone
 
-    if not settings.auto_sync or settings.sync_dir is None:
+    if not settings.auto_sync:
         return
     try:
-        report = _run(ctx, store, settings.sync_dir, settings, is_clone(settings.sync_dir))
+        folder = _folder(ctx, None, settings)
+        report = _run(ctx, store, folder, settings, is_clone(folder))
     except StudycardsError as exc:
         say(f"Warning: sync {when} the review failed: {exc}", err=True)
         return

@@ -143,6 +143,18 @@ class Cards:
             (int(flags.suspended), iso(flags.buried_until), flags.lapses, int(flags.leech), card_id),
         )
 
+    def set_schedules(self, schedules: Iterable[tuple[int, CardState, CardFlags]]) -> None:
+        """Put the schedule and flags of many cards at once (a sync's replay), each as it is."""
+        self._conn.executemany(
+            "UPDATE cards SET ef = ?, repetitions = ?, interval = ?, due = ?, suspended = ?, buried_until = ?,"
+            " lapses = ?, leech = ? WHERE id = ?",
+            (
+                (s.ef, s.repetitions, s.interval, iso(s.due), int(f.suspended), iso(f.buried_until), f.lapses,
+                 int(f.leech), card_id)
+                for card_id, s, f in schedules
+            ),
+        )  # fmt: skip
+
     def decks(self) -> list[str]:
         """Every deck that holds a card, retired ones included, sorted."""
         return [row[0] for row in self._conn.execute("SELECT DISTINCT deck FROM cards ORDER BY deck")]

@@ -17,6 +17,7 @@ from studycards.models import CardFlags, CardState, Event
 from studycards.store.sql import day_of, iso
 
 EVENT_COLUMNS = "device, seq, kind, card, at, day, grade, ms, redrill, cram, ref"
+MANY_KEYS = 2_000
 
 
 class FileMark(NamedTuple):
@@ -116,24 +117,21 @@ class Events:
         )
         return [_event(row) for row in rows]
 
-    def receive(self, events: Iterable[Event]) -> dict[str, int]:
-        """Keep other homes' events, each once (conflict copies repeat them); returns how many were new, by device."""
-        own, before = self.device(), self._per_device()
-        self._conn.executemany(
-            f"INSERT OR IGNORE INTO sync_events ({EVENT_COLUMNS}, applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+    def receive(self, events: Iterable[Event], here: set[str]) -> int:
+        """Keep other homes' events, each once (conflict copies repeat them); returns how many were new.
+
+        Events for keys in ``here`` are applied by the caller's replay; the rest wait (``applied = 0``).
+        """
+        own = self.device()
+        cursor = self._conn.executemany(
+            f"INSERT OR IGNORE INTO sync_events ({EVENT_COLUMNS}, applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (*e[:5], e.day.isoformat(), e.grade, e.ms, int(e.redrill), int(e.cram), e.ref)
+                (*e[:5], e.day.isoformat(), e.grade, e.ms, int(e.redrill), int(e.cram), e.ref, int(e.card in here))
                 for e in events
                 if e.device != own
             ),
         )
-        after = self._per_device()
-        return {
-            device: count - before.get(device, 0) for device, count in after.items() if count > before.get(device, 0)
-        }
-
-    def _per_device(self) -> dict[str, int]:
-        return dict(self._conn.execute("SELECT device, COUNT(*) FROM sync_events GROUP BY device"))
+        return max(0, cursor.rowcount)
 
     def pending_keys(self) -> set[str]:
         """Card keys with received events not applied yet (their card may not be in this home)."""
@@ -144,78 +142,92 @@ class Events:
         return list(self._conn.execute("SELECT card, ref FROM sync_events WHERE kind = 'move' ORDER BY day, at"))
 
     def for_keys(self, keys: Iterable[str]) -> dict[str, list[Event]]:
-        """Every event under these keys, by key."""
-        self._conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (key TEXT PRIMARY KEY) STRICT")
-        self._conn.execute("DELETE FROM wanted_keys")
-        self._conn.executemany("INSERT OR IGNORE INTO wanted_keys VALUES (?)", ((key,) for key in keys))
+        """Every event under these keys, by key (for many keys one pass over the log beats a lookup per event)."""
+        wanted = set(keys)
+        if len(wanted) > MANY_KEYS:
+            rows = self._conn.execute(f"SELECT {EVENT_COLUMNS} FROM sync_events")
+        else:
+            self._wanted(wanted)
+            rows = self._conn.execute(f"SELECT {EVENT_COLUMNS} FROM sync_events WHERE card IN wanted_keys")
         found: dict[str, list[Event]] = {}
-        for row in self._conn.execute(
-            f"SELECT {EVENT_COLUMNS} FROM sync_events WHERE card IN (SELECT key FROM wanted_keys)"
-        ):
-            found.setdefault(row[3], []).append(_event(row))
-        self._conn.execute("DELETE FROM wanted_keys")
+        days: dict[str, date] = {}
+        for row in rows:
+            if row[3] in wanted:
+                day = days.get(row[5]) or days.setdefault(row[5], date.fromisoformat(row[5]))
+                found.setdefault(row[3], []).append(
+                    Event(
+                        row[0], row[1], row[2], row[3], row[4], day, row[6], row[7], bool(row[8]), bool(row[9]), row[10]
+                    )
+                )
         return found
 
     def mark_applied(self, keys: Iterable[str]) -> None:
-        self._conn.executemany(
-            "UPDATE sync_events SET applied = 1 WHERE card = ? AND applied = 0", ((k,) for k in keys)
+        """The received events under these keys have reached their card."""
+        self._wanted(keys)
+        self._conn.execute("UPDATE sync_events SET applied = 1 WHERE applied = 0 AND card IN wanted_keys")
+
+    def _wanted(self, keys: Iterable[str]) -> None:
+        self._conn.execute("CREATE TEMP TABLE IF NOT EXISTS wanted_keys (key TEXT PRIMARY KEY) WITHOUT ROWID")
+        self._conn.execute("DELETE FROM wanted_keys")
+        self._conn.executemany("INSERT OR IGNORE INTO wanted_keys VALUES (?)", ((key,) for key in keys))
+
+    def starts(self, card_ids: Iterable[int]) -> dict[int, tuple[CardState, CardFlags]]:
+        """Each card's state and flags before its first event, for the cards that have had one."""
+        self._replayed(card_ids)
+        rows = self._conn.execute(
+            "SELECT card_id, ef, repetitions, interval, due, suspended, buried_until, lapses, leech FROM card_starts"
+            " WHERE card_id IN replayed_cards"
         )
+        return {
+            r[0]: (CardState(r[1], r[2], r[3], day_of(r[4])), CardFlags(bool(r[5]), day_of(r[6]), r[7], bool(r[8])))
+            for r in rows
+        }
 
     def start(self, card_id: int) -> tuple[CardState, CardFlags] | None:
         """The card's state and flags before its first event, if it has had one."""
-        row = self._conn.execute(
-            "SELECT ef, repetitions, interval, due, suspended, buried_until, lapses, leech FROM card_starts"
-            " WHERE card_id = ?",
-            (card_id,),
-        ).fetchone()
-        if row is None:
-            return None
-        state = CardState(row[0], row[1], row[2], day_of(row[3]))
-        return state, CardFlags(bool(row[4]), day_of(row[5]), row[6], bool(row[7]))
+        return self.starts([card_id]).get(card_id)
 
-    def keep_start(self, card_id: int, state: CardState, flags: CardFlags) -> None:
-        self._conn.execute(
+    def keep_starts(self, starts: Iterable[tuple[int, CardState, CardFlags]]) -> None:
+        """Keep these as the cards' starts, for the cards that have none yet."""
+        self._conn.executemany(
             "INSERT OR IGNORE INTO card_starts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                card_id,
-                state.ef,
-                state.repetitions,
-                state.interval,
-                iso(state.due),
-                int(flags.suspended),
-                iso(flags.buried_until),
-                flags.lapses,
-                int(flags.leech),
+                (card_id, state.ef, state.repetitions, state.interval, iso(state.due), int(flags.suspended),
+                 iso(flags.buried_until), flags.lapses, int(flags.leech))
+                for card_id, state, flags in starts
             ),
-        )
+        )  # fmt: skip
 
-    def rewrite_log(self, card_id: int, grades: list[ReplayedGrade]) -> None:
-        """Put the card's review and practice log as the replay says: every home's grades, in time order."""
-        self._conn.execute("DELETE FROM reviews WHERE card_id = ?", (card_id,))
-        self._conn.execute("DELETE FROM practice WHERE card_id = ?", (card_id,))
+    def _replayed(self, card_ids: Iterable[int]) -> None:
+        self._conn.execute("CREATE TEMP TABLE IF NOT EXISTS replayed_cards (id INTEGER PRIMARY KEY)")
+        self._conn.execute("DELETE FROM replayed_cards")
+        self._conn.executemany("INSERT OR IGNORE INTO replayed_cards VALUES (?)", ((card_id,) for card_id in card_ids))
+
+    def rewrite_logs(self, logs: dict[int, list[ReplayedGrade]]) -> None:
+        """Put each card's review and practice log as its replay says: every home's grades, in time order."""
+        self._replayed(logs)
+        self._conn.execute("DELETE FROM reviews WHERE card_id IN replayed_cards")
+        self._conn.execute("DELETE FROM practice WHERE card_id IN replayed_cards")
         self._conn.executemany(
             "INSERT INTO reviews (card_id, reviewed_at, day, grade, redrill, answer_ms, ef_before, repetitions_before,"
             " interval_before, due_before, ef_after, repetitions_after, interval_after, due_after, event)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                (
-                    card_id,
-                    g.at,
-                    g.day.isoformat(),
-                    g.grade,
-                    int(g.redrill),
-                    g.ms,
-                    *_state(g.before),
-                    *_state(g.after),
-                    g.event,
-                )
+            (
+                (card_id, g.at, g.day.isoformat(), g.grade, int(g.redrill), g.ms, *_state(g.before),
+                 *_state(g.after), g.event)
+                for card_id, grades in logs.items()
                 for g in grades
                 if not g.cram
-            ],
-        )
+            ),
+        )  # fmt: skip
         self._conn.executemany(
             "INSERT INTO practice (card_id, reviewed_at, day, grade, answer_ms, event) VALUES (?, ?, ?, ?, ?, ?)",
-            [(card_id, g.at, g.day.isoformat(), g.grade, g.ms, g.event) for g in grades if g.cram],
+            (
+                (card_id, g.at, g.day.isoformat(), g.grade, g.ms, g.event)
+                for card_id, grades in logs.items()
+                for g in grades
+                if g.cram
+            ),
         )
 
     def mark(self, folder: str, name: str) -> FileMark:

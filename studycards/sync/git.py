@@ -18,6 +18,7 @@ TIMEOUT = 120
 
 
 def _git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    command = next(arg for arg, before in zip(args, ("", *args)) if arg != "-c" and before != "-c")
     try:
         done = subprocess.run(
             ["git", "-C", str(folder), *args],
@@ -30,10 +31,10 @@ def _git(folder: Path, *args: str, check: bool = True) -> subprocess.CompletedPr
         raise StudycardsError("sync --git needs git, and git is not installed") from None
     except subprocess.TimeoutExpired:
         raise StudycardsError(
-            f"git {args[0]} took longer than {TIMEOUT} s in {folder}; nothing local was lost"
+            f"git {command} took longer than {TIMEOUT} s in {folder}; nothing local was lost"
         ) from None
     if check and done.returncode:
-        raise StudycardsError(f"git {args[0]} failed in {folder}: {_message(done)}; nothing local was lost")
+        raise StudycardsError(f"git {command} failed in {folder}: {_message(done)}; nothing local was lost")
     return done
 
 
@@ -53,6 +54,8 @@ def commit(folder: Path, own: Path, device: str) -> bool:
     """Commit this home's log if it changed; True when a commit was made."""
     if _git(folder, "rev-parse", "--is-inside-work-tree", check=False).returncode:
         raise StudycardsError(f"{folder} is not a git clone (sync --git needs one; without --git it is a plain folder)")
+    if not own.exists():  # this home has no event yet
+        return False
     _git(folder, "add", "--", own.name)
     if not _git(folder, "status", "--porcelain", "--", own.name).stdout.strip():
         return False
@@ -65,7 +68,7 @@ def pull(folder: Path) -> None:
     if not _git(folder, "rev-parse", "--abbrev-ref", "@{u}", check=False).returncode:
         _git(folder, *_identity(folder), "pull", "-q", "--rebase", "--autostash")
         return
-    branch = _git(folder, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
+    branch = _git(folder, "symbolic-ref", "--short", "HEAD").stdout.strip()  # also on a branch with no commit yet
     remote = _remote(folder)
     if remote and _git(folder, "ls-remote", "--exit-code", "--heads", remote, branch, check=False).returncode == 0:
         _git(folder, *_identity(folder), "pull", "-q", "--rebase", "--autostash", remote, branch)

@@ -8,13 +8,13 @@ when ``add`` brings the card.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
 from studycards.errors import StudycardsError
-from studycards.models import Card
+from studycards.models import Card, Event
 from studycards.review.records import Habits
 from studycards.store.database import Store
 from studycards.store.events import FileMark
@@ -62,9 +62,9 @@ def sync(
         git.push(folder)
     tell("receiving")
     with store.transaction():
-        received, warnings = receive(store, folder, own, now)
+        received, warnings, keys = receive(store, folder, own, now)
         tell("replaying")
-        rescheduled, waiting = apply_pending(store, habits)
+        rescheduled, waiting = apply_pending(store, habits, keys)
     return SyncReport(str(folder), device, sent, received, rescheduled, waiting, warnings, use_git)
 
 
@@ -103,10 +103,16 @@ def _refuse_a_second_writer(store: Store, own: Path) -> None:
             )
 
 
-def receive(store: Store, folder: Path, own: Path, now: datetime) -> tuple[dict[str, int], list[str]]:
-    """Read every other log on from where it stopped; a bad line is skipped with its ``FILE:LINE``."""
+def receive(store: Store, folder: Path, own: Path, now: datetime) -> tuple[dict[str, int], list[str], set[str]]:
+    """Read every other log on from where it stopped; a bad line is skipped with its ``FILE:LINE``.
+
+    Returns the events new per device, the warnings, and the card keys that gained events.  Events
+    whose card is here are kept as applied (the replay that follows in the same transaction applies
+    them); the others wait for ``add``.
+    """
     received: dict[str, int] = {}
     warnings: list[str] = []
+    batches: list[tuple[str, str | None, list[Event], FileMark]] = []
     for path in logs(folder):
         if path.name == own.name:
             continue
@@ -123,45 +129,69 @@ def receive(store: Store, folder: Path, own: Path, now: datetime) -> tuple[dict[
                 warnings.append(f"{path}:{number}: an event of {event.device} in the log of {device}; skipped")
                 continue
             events.append(event)
-        for name, count in store.events.receive(events).items():
-            received[name] = received.get(name, 0) + count
-        store.events.set_mark(str(folder), path.name, chunk.mark)
-    return received, warnings
+        batches.append((path.name, device, events, chunk.mark))
+    keys = {event.card for _, _, events, _ in batches for event in events}
+    moves = [(e.card, e.ref) for _, _, events, _ in batches for e in events if e.kind == "move" and e.ref]
+    here = {key for keys_of_card, _ in _cards(store, keys, moves).values() for key in keys_of_card}
+    for name, device, events, mark in batches:
+        new = store.events.receive(events, here)
+        if new and device:
+            received[device] = received.get(device, 0) + new
+        store.events.set_mark(str(folder), name, mark)
+    return received, warnings, keys
 
 
-def apply_pending(store: Store, habits: Habits) -> tuple[int, int]:
-    """Replay every card here that has received events not applied yet; returns (cards rescheduled, cards waiting).
-
-    A card is every key joined to it by moves; cards not in this home keep their events for later.
-    """
-    pending = store.events.pending_keys()
-    if not pending:
-        return 0, 0
-    names = identities(store.events.moves())
+def _cards(
+    store: Store, keys: Iterable[str], moves: Iterable[tuple[str, str]] = ()
+) -> dict[int, tuple[set[str], Card]]:
+    """The cards here that these keys name, each with every key moves join to it (by card id)."""
+    names = identities([*store.events.moves(), *moves])
     members: dict[str, set[str]] = {}
     for key, name in names.items():
         members.setdefault(name, set()).add(key)
-    groups = {names.get(key, key): members.get(names.get(key, key), {key}) for key in pending}
-    local = store.cards.by_keys(key for keys in groups.values() for key in keys)
-    found: dict[int, tuple[Card, set[str]]] = {}
-    waiting = 0
-    for keys in groups.values():
-        cards = sorted((local[key] for key in keys if key in local), key=lambda c: (c.retired, c.id))
-        if not cards:
-            waiting += 1
-            continue
-        found[cards[0].id] = (cards[0], keys)
-    events = store.events.for_keys(key for _, keys in found.values() for key in keys)
-    rescheduled = 0
+    groups = {names.get(key, key): members.get(names.get(key, key), {key}) for key in keys}
+    local = store.cards.by_keys(key for group in groups.values() for key in group)
+    found: dict[int, tuple[set[str], Card]] = {}
+    for group in groups.values():
+        cards = sorted((local[key] for key in group if key in local), key=lambda c: (c.retired, c.id))
+        if cards:
+            found[cards[0].id] = (group, cards[0])
+    return found
+
+
+def apply_pending(store: Store, habits: Habits, keys: Iterable[str] = ()) -> tuple[int, int]:
+    """Replay every card here that gained events (``keys``) or has received events not applied yet.
+
+    Returns (cards rescheduled, cards waiting: those with events kept for when ``add`` brings them).
+    A card is every key joined to it by moves.
+    """
+    pending = store.events.pending_keys()
+    wanted = pending | set(keys)
+    if not wanted:
+        return 0, 0
+    found = _cards(store, wanted)
+    reached = {key for group, _ in found.values() for key in group}
+    waiting = len(identities_of(store, pending - reached))
+    events = store.events.for_keys(reached)
+    logs = {}
+    changed = []
     with store.transaction():
-        for card, keys in found.values():
-            state, flags = store.events.start(card.id) or (card.state, card.flags)
-            result = replay(state, flags, (e for key in keys for e in events.get(key, ())), habits)
-            store.events.keep_start(card.id, state, flags)
+        starts = store.events.starts(found)
+        fresh = [(card.id, card.state, card.flags) for _, card in found.values() if card.id not in starts]
+        store.events.keep_starts(fresh)  # a card's first events: its state until now is where replays begin
+        starts.update((card_id, (state, flags)) for card_id, state, flags in fresh)
+        for group, card in found.values():
+            result = replay(*starts[card.id], (e for key in group for e in events.get(key, ())), habits)
             if (result.state, result.flags) != (card.state, card.flags):
-                rescheduled += 1
-                store.cards.set_state(card.id, result.state)
-                store.cards.set_flags(card.id, result.flags)
-            store.events.rewrite_log(card.id, result.grades)
-        store.events.mark_applied(key for _, keys in found.values() for key in keys)
-    return rescheduled, waiting
+                changed.append((card.id, result.state, result.flags))
+            logs[card.id] = result.grades
+        store.cards.set_schedules(changed)
+        store.events.rewrite_logs(logs)
+        store.events.mark_applied(pending & reached)
+    return len(changed), waiting
+
+
+def identities_of(store: Store, keys: set[str]) -> set[str]:
+    """One name per card among ``keys`` (keys joined by moves count once)."""
+    names = identities(store.events.moves())
+    return {names.get(key, key) for key in keys}

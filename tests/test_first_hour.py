@@ -156,3 +156,28 @@ def test_the_review_summary_reads_as_english_and_leaves_zeros_out(cli, tmp_path:
         "Grades: 2:1 5:1",
         "Due tomorrow: 2 cards.",
     ]
+
+
+def test_a_file_without_cards_says_no_cards_found_and_what_looks_like_one(cli, tmp_path: Path):
+    prose = tmp_path / "prose.md"
+    prose.write_text("# Prose\n\nJust reading notes.\n", encoding="utf-8")
+    assert cli("add", prose).stdout == f"No cards found in {prose}.\n"
+    look = tmp_path / "look.md"
+    look.write_text("# Look\n\nfront::back\nother::thing\n", encoding="utf-8")
+    for _ in range(2):  # the first add and every later one
+        said = cli("add", look).stdout.splitlines()
+        assert said[0] == f"No cards found in {look}."
+        assert said[1].startswith(
+            f"2 lines would be cards with compact separators (front::back, without spaces), the first at {look}:3"
+        )
+        assert "studycards config separators compact" in said[1]
+        assert "up to date" not in " ".join(said)
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    (folder / "empty.md").write_text("# E\n\nprose\n", encoding="utf-8")
+    (folder / "cards.md").write_text("# C\n\nq :: a\n", encoding="utf-8")
+    assert cli("add", folder).exit_code == 0
+    assert cli("add", folder).stdout.splitlines() == [
+        "No changes: 2 files checked, every card already up to date.",
+        f"No cards found in {folder / 'empty.md'}.",
+    ]

@@ -126,7 +126,7 @@ def reading_notice(plan: ImportPlan) -> list[str]:
         lines.append(
             f"{plural(len(plan.lookalikes), 'line')} would be cards with compact separators (front::back, without"
             f' spaces), the first at {path}:{line}; to read them as cards, put separators = "compact" in'
-            " config.toml, or separators: compact in the file's front matter."
+            " config.toml (studycards config separators compact), or separators: compact in the file's front matter."
         )
     return lines
 

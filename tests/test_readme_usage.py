@@ -98,3 +98,24 @@ def test_the_readme_documents_the_keys_of_every_json_command(cli, tmp_path: Path
         assert isinstance(document, dict), name
         assert list(document) == documented[name], name
         assert any(isinstance(value, list) for value in document.values()), name  # a named list, every one
+
+
+def test_the_readmes_first_command_on_a_fresh_home_ends_with_the_next_step(home: Path):
+    """The opening command after its install step, run by a shell in the clone as the README says."""
+    first = README.split("```sh\n", 1)[1].split("\n", 1)[0]
+    install, _, run = first.partition("pip install . && ")
+    assert install and run == "studycards add decks/ && studycards status"
+    script = Path(studycards_script())
+    result = subprocess.run(
+        ["bash", "-c", run],
+        cwd=REPO,
+        env={**os.environ, "PATH": f"{script.parent}{os.pathsep}{os.environ['PATH']}", "STUDYCARDS_HOME": str(home)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("Added 134 cards")
+    assert lines[-1] == "Ready today: 20 cards (20 new). Next: studycards review"
+    assert result.stderr == ""  # no progress in a pipe

@@ -115,3 +115,24 @@ def test_sync_git_in_a_folder_that_is_no_clone_says_so(repo, tmp_path, cli):
     assert result.stderr == (
         f"Error: {plain.resolve()} is not a git clone (sync --git needs one; without --git it is a plain folder)\n"
     )
+
+
+def test_a_push_that_loses_the_race_is_pulled_and_pushed_again(repo, cli, tmp_path):
+    repo.review("A", "\n5\n", "2026-11-23T09:00:00")
+    repo.review("B", "\n4\n", "2026-11-23T09:10:00")
+    assert cli("--home", tmp_path / "B", "sync", repo.clone("B"), now="2026-11-23T09:20:00").exit_code == 0
+    git(repo.clone("B"), "add", "-A")
+    git(repo.clone("B"), "-c", "user.name=b", "-c", "user.email=b@example.org", "commit", "-qm", "B's log")
+    hook = repo.clone("A") / ".git" / "hooks" / "pre-push"
+    marker = tmp_path / "raced"
+    # B pushes while A is pushing: A's push is refused, as when two machines push at the same moment
+    push_b = f"git -C '{repo.clone('B')}' push -q origin HEAD"
+    hook.write_text(f"#!/bin/sh\nif [ ! -e '{marker}' ]; then touch '{marker}'; {push_b}; fi\n")
+    hook.chmod(0o755)
+    raced = repo.sync("A", "2026-11-23T09:30:00")
+    assert marker.exists() and "sent 1 event, received 1 event" in raced.stdout  # B's, pulled by the retry
+    assert "sent 0 events, received 0 events" in repo.sync("A", "2026-11-23T09:31:00").stdout
+    repo.sync("B", "2026-11-23T09:32:00")
+    assert repo.cards("A") == repo.cards("B")
+    assert len(git(repo.bare, "ls-tree", "--name-only", "HEAD").split()) == 2
+    assert [(g, r) for _, g, r in repo.history("A", 1)] == [(5, False), (4, True)]

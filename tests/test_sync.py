@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import closing
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -373,3 +373,41 @@ def test_suspensions_burials_their_undos_and_cram_grades_reach_the_other_home(wo
         with closing(sqlite3.connect(world.home(name) / "studycards.db")) as conn:
             practice.append(conn.execute("SELECT card_id, reviewed_at, grade FROM practice ORDER BY id").fetchall())
     assert practice[0] == practice[1] and [grade for *_, grade in practice[1]] == [2, 4]
+
+
+def test_an_undo_after_a_sync_rewrote_the_card_leaves_the_grade_and_says_why(world):
+    from studycards.review.records import Habits
+    from studycards.review.session import Session
+    from studycards.store.database import open_store
+    from studycards.sync.run import sync
+
+    for name in "AB":
+        world.add(name)
+    world.review("B", "\n3\n\n4\n", "2026-11-23T08:30:00", "--new", "1")
+    world.sync("B", "2026-11-23T08:40:00")
+    said = []
+
+    class Display:
+        def show(self, frame) -> None:
+            pass
+
+        def say(self, text: str) -> None:
+            said.append(text)
+
+    moment = datetime(2026, 11, 23, 9, 0)
+    with open_store(world.home("A")) as store:
+        pressed = iter(["\n", "5", "sync", "u"])
+
+        def keys() -> str:
+            key = next(pressed, None)
+            if key is None:
+                raise EOFError
+            if key == "sync":  # another terminal syncs while the session waits for a key
+                sync(store, world.folder, moment, Habits())
+                return "u"
+            return key
+
+        session = Session(store, date(2026, 11, 23), lambda: moment, new=1)
+        session.run(keys, Display())
+        assert [(g.grade, g.redrill) for g in store.reviews.log()] == [(3, False), (4, True), (5, True)]
+    assert "Not undone: a sync has since rewritten this card's history; the grade stays." in said

@@ -237,6 +237,7 @@ class Session:
             review_id = self.store.reviews.record(
                 card.id, grade, self.day, at, self._answer_ms(at), card.state, after, redrill=not first
             )
+            event = self.store.reviews.event_of("reviews", review_id) or ""
             if flags != card.flags:
                 self.store.cards.set_flags(card.id, flags)
         self.queue.popleft()
@@ -256,6 +257,7 @@ class Session:
                 card.flags,
                 "grade",
                 leech,
+                event,
             )
         )
         self._next(self._leech_notice(card, flags) if leech else "")
@@ -271,7 +273,10 @@ class Session:
         again = Item(item.card, redrill=True) if needs_redrill(grade) else None
         if again is not None:
             self.queue.append(again)
-        self.answers.append(Answer(practice_id, item, grade, item.redrill, False, again, action="practice"))
+        event = self.store.reviews.event_of("practice", practice_id) or ""
+        self.answers.append(
+            Answer(practice_id, item, grade, item.redrill, False, again, action="practice", event=event)
+        )
         self._next()
 
     def set_aside(self, key: str) -> None:
@@ -299,9 +304,9 @@ class Session:
         try:
             with self.store.transaction():
                 if answer.action == "grade":
-                    self.store.reviews.undo(answer.review_id, self.clock())
+                    self.store.reviews.undo(answer.review_id, self.clock(), answer.event or None)
                 elif answer.action == "practice":
-                    self.store.reviews.unpractise(answer.review_id, self.clock())
+                    self.store.reviews.unpractise(answer.review_id, self.clock(), answer.event or None)
                 else:
                     self.store.events.record("undo", answer.item.card.id, self.clock(), self.day, ref=answer.event)
                 if answer.action != "practice":

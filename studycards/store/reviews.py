@@ -92,13 +92,16 @@ class Reviews:
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
-    def undo(self, review_id: int, at: datetime | None = None) -> Review:
+    def undo(self, review_id: int, at: datetime | None = None, event: str | None = None) -> Review:
         """Delete a logged grade and restore the card's state exactly as it was before it; the sync log says so.
 
-        ``at`` is when the undo happened (the undone grade's own time if not given).
+        ``at`` is when the undo happened (the undone grade's own time if not given).  ``event`` is the grade's
+        event as it was given: a sync rewrites a card's log (and its row ids), and the row must still be that grade.
         """
         with self._transaction():
             review = self.get(review_id)
+            if event is not None and (review is None or self.event_of("reviews", review_id) != event):
+                raise GradedElsewhere("a sync has since rewritten this card's history; the grade stays")
             if review is None:
                 raise StudycardsError(f"no review {review_id} to undo")
             later = self._conn.execute(
@@ -184,13 +187,18 @@ class Reviews:
             assert cursor.lastrowid is not None
             return cursor.lastrowid
 
-    def unpractise(self, practice_id: int, at: datetime | None = None) -> None:
+    def unpractise(self, practice_id: int, at: datetime | None = None, event: str | None = None) -> None:
         with self._transaction():
-            row = self._conn.execute("SELECT card_id FROM practice WHERE id = ?", (practice_id,)).fetchone()
-            if row is None:
+            row = self._conn.execute("SELECT card_id, event FROM practice WHERE id = ?", (practice_id,)).fetchone()
+            if row is None or (event is not None and row[1] != event):
                 return
             self._undo_event("practice", practice_id, row[0], at)
             self._conn.execute("DELETE FROM practice WHERE id = ?", (practice_id,))
+
+    def event_of(self, table: str, row_id: int) -> str | None:
+        """The sync event a logged grade (``reviews``) or practice grade (``practice``) was given as."""
+        row = self._conn.execute(f"SELECT event FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        return row[0] if row else None
 
     def _undo_event(self, table: str, row_id: int, card_id: int, at: datetime | None) -> None:
         """Log the undo of a grade for other homes, naming the grade's event."""

@@ -10,7 +10,7 @@ given again are retired.  Unchanged files are skipped by hash.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -149,6 +149,13 @@ def card_rows(note: Note) -> list[CardRow]:
     return rows
 
 
+def _card_rows_letting_go(notes: ParsedNotes) -> Iterator[CardRow]:
+    """The file's cards, each note let go once its cards are made: never all notes and all cards at once."""
+    pending, notes.notes = notes.notes[::-1], []
+    while pending:
+        yield from card_rows(pending.pop())
+
+
 def plan_import(
     store: Store,
     paths: list[str],
@@ -197,7 +204,7 @@ def plan_import(
         del data
         errors.extend(notes.errors)
         _note_reading(plan, notes)
-        rows.extend(row for note in notes.notes for row in card_rows(note))  # the notes themselves are let go
+        rows.extend(_card_rows_letting_go(notes))
         questions.extend(notes.questions)
         sources.add(notes.path)
         del notes

@@ -26,6 +26,7 @@ from studycards.models import CardFlags, CardState
 from studycards.review.session import Session
 from studycards.sm2 import schedule
 from studycards.store import migrations
+from studycards.store.cards import CardContent
 from studycards.store.database import open_store
 from studycards.store.files import FileHash
 from studycards.store.migrations import MIGRATIONS
@@ -332,3 +333,25 @@ def test_every_grade_logged_before_sync_is_an_event_and_replays_to_the_schedule_
     )
     assert all(event.device == device for event in own)
     assert pending == ({make.V10_RECEIVED[3]} if version >= 10 else set())
+
+
+def test_cards_written_in_bulk_and_one_at_a_time_are_both_searchable_after_migrating(home, tmp_path):
+    """Schema 12 indexes a bulk insert's cards at once; the trigger still indexes any other insert."""
+    install([step.__name__ for step in MIGRATIONS].index("m012_cards_indexed_in_bulk"), home)
+    notes = tmp_path / "zoo.md"
+    notes.write_text("# Zoo\n\n" + "\n".join(f"zebrafish {i} :: stripes {i}" for i in range(30)), encoding="utf-8")
+    assert run("add", str(notes)).exit_code == 0
+    with open_store(home) as store:
+        with pytest.raises(sqlite3.IntegrityError):  # a bulk insert that fails, outside any transaction, pauses nothing
+            twice = CardContent("k#0", "k", "Zoo", "basic", 0, "okapi twice", "b", "", (), str(notes), 1, None, "", "")
+            store.cards.insert([twice, twice], datetime(2026, 11, 23))
+        store.conn.execute(
+            "INSERT INTO cards (key, note_key, deck, kind, ord, front, back, context, tags, source, line, paper,"
+            " front_text, back_text, created_at, updated_at) SELECT key || 'x', note_key, deck, kind, ord,"
+            " 'okapi once', back, context, tags, source, line, paper, front_text, back_text, created_at, updated_at"
+            " FROM cards WHERE id = 1"
+        )
+        assert store.conn.execute("SELECT COUNT(*) FROM search_paused").fetchone() == (0,)
+    zebras = json.loads(run("search", "zebrafish", "--json", "--limit", "100").output)["results"]
+    assert len(zebras) == 30
+    assert [hit["text"] for hit in json.loads(run("search", "okapi", "--json").output)["results"]] == ["okapi once"]

@@ -95,15 +95,35 @@ class Cards:
     def insert(
         self, cards: Iterable[CardContent], now: datetime, starts: Mapping[str, CardState] | None = None
     ) -> None:
-        """New cards, new unless ``starts`` gives a card (by key) the schedule another tool already had for it."""
+        """New cards, new unless ``starts`` gives a card (by key) the schedule another tool already had for it.
+
+        They are indexed for search once all are in, in one statement per index (the per-card
+        trigger is paused meanwhile); a savepoint keeps the pause from ever outliving the insert.
+        """
+        from studycards.store.search_schema import index_cards_after
+
         stamp = now.isoformat(timespec="seconds")
-        self._conn.executemany(
-            "INSERT INTO cards (key, note_key, deck, kind, ord, front, back, context, tags, source, line, paper,"
-            " front_text, back_text, ef, repetitions, interval, due, created_at, updated_at) VALUES (:key, :note_key,"
-            " :deck, :kind, :ord, :front, :back, :context, :tags, :source, :line, :paper, :front_text, :back_text,"
-            " :ef, :repetitions, :interval, :due, :now, :now)",
-            ({**_params(card, stamp), **_state((starts or {}).get(card.key, CardState()))} for card in cards),
-        )
+        conn = self._conn
+        conn.execute("SAVEPOINT cards_insert")
+        try:
+            (last,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM cards").fetchone()
+            conn.execute("INSERT INTO search_paused VALUES (1)")
+            conn.executemany(
+                "INSERT INTO cards (key, note_key, deck, kind, ord, front, back, context, tags, source, line, paper,"
+                " front_text, back_text, ef, repetitions, interval, due, created_at, updated_at) VALUES (:key,"
+                " :note_key, :deck, :kind, :ord, :front, :back, :context, :tags, :source, :line, :paper,"
+                " :front_text, :back_text, :ef, :repetitions, :interval, :due, :now, :now)",
+                ({**_params(card, stamp), **_state((starts or {}).get(card.key, CardState()))} for card in cards),
+            )
+            conn.execute("DELETE FROM search_paused")
+            for statement in index_cards_after():
+                conn.execute(statement, (last,))
+        except BaseException:
+            if conn.in_transaction:  # SQLite may have rolled everything back itself (a full disk)
+                conn.execute("ROLLBACK TO cards_insert")
+                conn.execute("RELEASE cards_insert")
+            raise
+        conn.execute("RELEASE cards_insert")
 
     def update(self, contents: Mapping[int, CardContent], now: datetime) -> None:
         """Rewrite content (never schedule) of existing cards by id; un-retires a card that came back.

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 
 from studycards.errors import StudycardsError
-from studycards.store.search_schema import SEARCHED, search_fill, search_triggers
+from studycards.store.search_schema import SEARCHED, cards_insert_trigger, search_fill, search_triggers
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
 migration = MIGRATIONS.append
@@ -359,3 +359,13 @@ def migrate(conn: sqlite3.Connection) -> None:
             if conn.in_transaction:  # SQLite itself rolls back on some errors, a full disk among them
                 conn.execute("ROLLBACK")
             raise
+
+
+@migration
+def m012_cards_indexed_in_bulk(conn: sqlite3.Connection) -> None:
+    """New cards written together are indexed for search together: ``add`` of many cards no longer runs a
+    trigger per card.  The trigger stays for every other insert; it is idle only while ``search_paused``
+    holds a row, which only the bulk insert's own transaction ever sees (``Cards.insert``)."""
+    conn.execute("CREATE TABLE search_paused (paused INTEGER PRIMARY KEY) STRICT")
+    conn.execute("DROP TRIGGER search_cards_insert")
+    conn.execute(cards_insert_trigger())

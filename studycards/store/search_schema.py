@@ -59,9 +59,13 @@ def _search_parts(table: str, row: str) -> dict[str, str]:
     return {"kind": f"'{kind}'", **{name: part.format(r=row) for name, part in parts.items()}}
 
 
-def search_fill(table: str, row: str, source: str) -> list[str]:
-    """Statements indexing the searchable rows of ``source`` (``NEW`` in a trigger, the table itself at first)."""
+def search_fill(table: str, row: str, source: str, narrower: str = "") -> list[str]:
+    """Statements indexing the searchable rows of ``source`` (``NEW`` in a trigger, the table itself at first).
+
+    ``narrower`` (`` AND …``) keeps only some of the table's rows.
+    """
     p = _search_parts(table, row)
+    p["ok"] += narrower
     own = f"s.kind = {p['kind']} AND s.ref = {p['ref']} AND {p['ok']}"
     return [
         f"INSERT OR IGNORE INTO search_rows (kind, ref) SELECT {p['kind']}, {p['ref']} {source} WHERE {p['ok']}",
@@ -88,3 +92,21 @@ def search_triggers(table: str) -> list[str]:
         f"CREATE TRIGGER search_{table}_update AFTER UPDATE OF {columns} ON {table} BEGIN {drop} {add} END",
         f"CREATE TRIGGER search_{table}_delete AFTER DELETE ON {table} BEGIN {drop} END",
     ]
+
+
+def cards_insert_trigger() -> str:
+    """The cards' insert trigger, idle while ``search_paused`` holds a row (see ``index_cards_after``)."""
+    add = " ".join(statement + ";" for statement in search_fill("cards", "new", ""))
+    return (
+        "CREATE TRIGGER search_cards_insert AFTER INSERT ON cards"
+        f" WHEN NOT EXISTS (SELECT 1 FROM search_paused) BEGIN {add} END"
+    )
+
+
+def index_cards_after() -> list[str]:
+    """Statements indexing, all at once, the cards whose id is above the one bound parameter.
+
+    A trigger run per row cost half the time of writing 10,000 new cards; one statement per
+    index does the same work about three times faster.
+    """
+    return search_fill("cards", "t", "FROM cards t", " AND t.id > ?")

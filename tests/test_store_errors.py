@@ -164,7 +164,7 @@ def test_a_full_disk_under_the_database_is_one_clear_line_and_keeps_the_collecti
     many = notes(tmp_path, 4000)
     runs = commands_in(
         home,
-        with_a_small_disk_at(home, "512k"),
+        with_a_small_disk_at(home, "768k"),
         ["add", str(DECKS / "adam.md")],
         ["add", str(many)],
         ["list", "--json"],

@@ -207,7 +207,6 @@ def plan_import(
         rows.extend(_card_rows_letting_go(notes))
         questions.extend(notes.questions)
         sources.add(notes.path)
-        del notes
     errors.extend(_cross_file_duplicates(rows))
     plan.gone_files = found.gone
     sources.update(plan.gone_files)

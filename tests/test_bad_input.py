@@ -127,7 +127,7 @@ BAD_NOTES = [  # (name, content, the error after the file name, its line)
 @pytest.mark.parametrize("name, content, error", BAD_NOTES, ids=[case[0] for case in BAD_NOTES])
 def test_a_bad_notes_file_is_one_file_line_error_and_changes_nothing(cli, collection, tmp_path, name, content, error):
     path = write(tmp_path, name, content)
-    refused(cli, collection, path, f"{path.resolve()}:{error}", "Error: 1 error(s); nothing was written", elapsed=10)
+    refused(cli, collection, path, f"{path.resolve()}:{error}", "Error: 1 error; nothing was written", elapsed=10)
 
 
 def _at_most_2_gb() -> None:
@@ -148,7 +148,7 @@ def test_a_yaml_bomb_is_refused_in_bounded_memory(collection, tmp_path):
     assert result.returncode == 1
     assert result.stderr.splitlines() == [
         f"{path.resolve()}:3: front matter uses YAML anchors or aliases (&name, *name); write each value out",
-        "Error: 1 error(s); nothing was written",
+        "Error: 1 error; nothing was written",
     ]
     assert dump(collection) == before
 
@@ -166,7 +166,7 @@ def test_a_50_mb_notes_file_is_refused_at_once(cli, collection, tmp_path):
         collection,
         path,
         f"{path.resolve()}:1: file is larger than 20 MB; split it",
-        "Error: 1 error(s); nothing was written",
+        "Error: 1 error; nothing was written",
         elapsed=3,
     )
 
@@ -189,7 +189,7 @@ def test_nesting_deeper_than_markdown_reads_is_an_error_not_lost_cards(cli, coll
     [error, summary] = result.stderr.splitlines()
     assert error.startswith(f"{path.resolve()}:")
     assert "nested too deeply" in error
-    assert summary == "Error: 1 error(s); nothing was written"
+    assert summary == "Error: 1 error; nothing was written"
 
 
 @pytest.mark.parametrize("levels", [12, 40])

@@ -181,3 +181,11 @@ def test_a_file_without_cards_says_no_cards_found_and_what_looks_like_one(cli, t
         "No changes: 2 files checked, every card already up to date.",
         f"No cards found in {folder / 'empty.md'}.",
     ]
+
+
+def test_the_count_of_mistakes_is_plain_english(cli, tmp_path: Path):
+    notes = tmp_path / "bad.md"
+    notes.write_text("# Bad\n\nQ: no answer\n\nempty ::\n", encoding="utf-8")
+    result = cli("add", notes)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[-1] == "Error: 2 errors; nothing was written"

@@ -43,7 +43,9 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except NotesErrors as exc:
             for error in exc.errors:
                 say(str(error), err=True)
-            _fail(f"{len(exc.errors)} error(s); nothing was written")
+            from studycards.text import plural
+
+            _fail(f"{plural(len(exc.errors), 'error')}; nothing was written")
         except StudycardsError as exc:
             _fail(str(exc))
         except KeyboardInterrupt as exc:

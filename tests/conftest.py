@@ -29,6 +29,7 @@ SLOW = (
     "tests/test_review_pty.py",
     "tests/test_review_pty_habits.py",
     "tests/test_stats_pty.py",
+    "tests/test_sync_property.py",
     "tests/test_concurrency.py::test_the_same_notes_added_twice_at_once",
     "tests/test_concurrency.py::test_two_adds_on_a_fresh_home_at_once",
     "tests/test_concurrency.py::test_review_while_add_writes_a_large_file",

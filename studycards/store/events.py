@@ -205,6 +205,14 @@ class Events:
 
     def rewrite_logs(self, logs: dict[int, list[ReplayedGrade]]) -> None:
         """Put each card's review and practice log as its replay says: every home's grades, in time order."""
+        texts: dict[date | None, str | None] = {None: None}
+
+        def text(day: date | None) -> str | None:  # a log of 100,000 grades holds a few hundred dates
+            found = texts.get(day, "")
+            if found == "":
+                found = texts[day] = day.isoformat() if day else None
+            return found
+
         self._replayed(logs)
         self._conn.execute("DELETE FROM reviews WHERE card_id IN replayed_cards")
         self._conn.execute("DELETE FROM practice WHERE card_id IN replayed_cards")
@@ -213,11 +221,12 @@ class Events:
             " interval_before, due_before, ef_after, repetitions_after, interval_after, due_after, event)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (card_id, g.at, g.day.isoformat(), g.grade, int(g.redrill), g.ms, *_state(g.before),
-                 *_state(g.after), g.event)
+                (card_id, g.at, text(g.day), g.grade, int(g.redrill), g.ms, b.ef, b.repetitions, b.interval,
+                 text(b.due), a.ef, a.repetitions, a.interval, text(a.due), g.event)
                 for card_id, grades in logs.items()
                 for g in grades
                 if not g.cram
+                for b, a in ((g.before, g.after),)
             ),
         )  # fmt: skip
         self._conn.executemany(

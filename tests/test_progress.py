@@ -191,3 +191,14 @@ def test_highlights_on_a_terminal_says_what_it_reads_and_writes(corpus: Path, ho
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_ctrl_c_while_fetch_waits_on_arxiv_clears_the_spinner_and_says_so(arxiv_server: ArxivServer, home: Path):
+    arxiv_server.stall(5)
+    child = spawn_cli("fetch", "1706.03762", env={"STUDYCARDS_ARXIV_TIMEOUT": "10"})
+    child.expect_exact("Waiting for the arXiv API (")
+    child.sendintr()
+    child.expect_exact(CLEAR + "Interrupted; everything finished before it is kept.")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130 and "Traceback" not in child.before

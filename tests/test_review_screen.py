@@ -12,7 +12,7 @@ import pytest
 
 from studycards.cli.review_views import summary_text
 from studycards.models import CardState
-from studycards.review.layout import cells, draw, shorten_context
+from studycards.review.layout import ONE_CELL, cells, draw, shorten_context
 from studycards.review.records import Frame, Summary
 from studycards.review.terminal import Screen
 from studycards.sm2 import schedule
@@ -35,6 +35,23 @@ def test_a_cjk_and_emoji_heading_keeps_the_counter_on_its_line(width):
 
 def test_combining_marks_take_no_cell_and_wide_characters_two():
     assert (cells("e\u0301"), cells("注意"), cells("😀"), cells("abc")) == (1, 4, 2, 3)
+
+
+def test_the_characters_counted_without_wcwidth_are_one_cell_for_wcwidth():
+    """The fast path for the first card (no wcwidth import) must count what wcwidth counts."""
+    from wcwidth import wcwidth
+
+    bounds = ONE_CELL.replace("-", "")
+    ranges = [(ord(bounds[i]), ord(bounds[i + 1])) for i in range(0, len(bounds), 2)]
+    assert ranges[0] == (0x20, 0x2FF) and len(ranges) == 10
+    disagree = [
+        hex(point)
+        for low, high in ranges
+        for point in range(low, high + 1)
+        if not 0x7F <= point <= 0x9F and wcwidth(chr(point)) != 1  # controls: always counted one, never drawn
+    ]
+    assert disagree == []
+    assert cells("x₀ + α ⎛ → ∑ ─") == sum(max(0, wcwidth(c)) for c in "x₀ + α ⎛ → ∑ ─") == 14
 
 
 def test_a_long_heading_is_shortened_in_the_middle_keeping_the_title_start_and_the_innermost_heading():

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import select
-import shlex
 import shutil
 import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -104,6 +102,9 @@ class Keys:
 
     def open_editor(self, path: str, line: int) -> None:
         """``$EDITOR +LINE FILE`` (``vi`` if unset), with the terminal back in its normal mode."""
+        import shlex
+        import subprocess  # here, not at the top: the first card is on screen sooner
+
         command = shlex.split(os.environ.get("EDITOR") or "vi") + [f"+{line}", path]
         with self.suspended():
             try:

@@ -13,7 +13,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from studycards.anki.export import PackageNote, export_collection, package_rows
-from studycards.anki.html import HtmlRenderer, cloze_safe, simple_paragraph
+from studycards.anki.html import HtmlRenderer, cloze_safe, display_math, simple_paragraph
 from studycards.anki.notetypes import NOTE_TYPES, NoteType, genanki_models
 from studycards.models import Paper
 from studycards.store.database import open_store
@@ -282,6 +282,17 @@ def test_the_shortcut_for_simple_paragraphs_renders_as_markdown_it_does(text):
     fast = simple_paragraph(text.strip())
     if fast is not None:
         assert fast == RENDERER._md.render(text.strip()).removeprefix("<p>").removesuffix("</p>\n")
+
+
+@given(
+    st.from_regex(r"\$\$\n[a-z_{}\\^ =+<>&\"\n]*\n\$\$", fullmatch=True)
+    | st.lists(st.sampled_from(["$$", "\n", " ", "x", "\\$", "$", "\n\n", "<&", "    y"]), max_size=12).map("".join)
+)
+def test_the_shortcut_for_an_equation_alone_renders_as_markdown_it_does(text):
+    fast = display_math(text.strip())
+    if fast is not None:
+        assert fast == RENDERER._md.render(text.strip()).rstrip("\n")
+    assert display_math("$$\nd_k = \\frac{a}{b} < c\n$$") == r"\[d_k = \frac{a}{b} &lt; c\]"
 
 
 def test_package_rows_are_the_rows_genanki_writes():

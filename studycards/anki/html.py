@@ -4,9 +4,10 @@ One ``MarkdownIt`` instance, configured as the notes parser reads notes (commonm
 plus dollarmath), so what is math in a notes file is math in Anki: ``$…$`` becomes
 ``\\(…\\)`` and ``$$…$$`` becomes ``\\[…\\]``, the LaTeX inside untouched except for
 the HTML escaping a field needs.  Raw HTML is text (``List<T>`` shows as written,
-an unclosed ``<b>`` bolds nothing), and tables are tables.  Plain sentences skip
-the parser: most card sides are, and rendering them through markdown-it would
-dominate the export's time.
+an unclosed ``<b>`` bolds nothing), and tables are tables.  Plain sentences and
+an equation alone in its ``$$`` block skip the parser: most card sides are, and
+rendering them through markdown-it would dominate the export's time (markdown-it
+is not even imported until a field needs it).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ MATH = r"\$(?!\$)[^$\r\n\x00]*[^$\r\n\x00\\]\$"
 LINE = rf"(?:[^\W\d_]|\(|(?=\$))(?:{WORD}|{MATH})*(?<=\S)"
 SIMPLE = re.compile(rf"{LINE}(?:\n{LINE})*")
 INLINE_MATH = re.compile(r"\$([^$]+)\$")
+DISPLAY = re.compile(r"\$\$\n([^$]*)\n\$\$")
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
 MARKS = re.compile(f"([{MARK_OPEN}{MARK_CLOSE}])")
 CODE = re.compile(r"(<code[^>]*>)(.*?)(</code>)", re.S)
@@ -31,16 +33,23 @@ class HtmlRenderer:
     """Renders card text to field HTML; build one per export and reuse it for every field."""
 
     def __init__(self) -> None:
-        from markdown_it import MarkdownIt
-        from mdit_py_plugins.dollarmath import dollarmath_plugin
+        self._parser: Any = None
 
-        md = MarkdownIt("commonmark", {"html": False}).use(dollarmath_plugin, double_inline=True).enable("table")
-        md.add_render_rule("math_inline", _math(r"\(", r"\)"))
-        md.add_render_rule("math_inline_double", _math(r"\[", r"\]"))
-        md.add_render_rule("math_block", _math(r"\[", "\\]\n"))
-        md.add_render_rule("math_block_label", _math(r"\[", "\\]\n"))
-        md.core.ruler.push("highlights", _highlights)
-        self._md = md
+    @property
+    def _md(self) -> Any:
+        """The parser, built on first use: an export of plain sentences and equations never loads markdown-it."""
+        if self._parser is None:
+            from markdown_it import MarkdownIt
+            from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+            md = MarkdownIt("commonmark", {"html": False}).use(dollarmath_plugin, double_inline=True).enable("table")
+            md.add_render_rule("math_inline", _math(r"\(", r"\)"))
+            md.add_render_rule("math_inline_double", _math(r"\[", r"\]"))
+            md.add_render_rule("math_block", _math(r"\[", "\\]\n"))
+            md.add_render_rule("math_block_label", _math(r"\[", "\\]\n"))
+            md.core.ruler.push("highlights", _highlights)
+            self._parser = md
+        return self._parser
 
     def __call__(self, text: str, *, highlights: bool = False) -> str:
         """A field's HTML; one paragraph loses its ``<p>`` so short answers sit inline like typed ones.
@@ -53,6 +62,8 @@ class HtmlRenderer:
         marked = _marked(text) if highlights else text
         if marked is text:
             html = simple_paragraph(text)
+            if html is None:
+                html = display_math(text)
             if html is not None:
                 return html
         html = self._md.render(marked, {"highlights": marked is not text})
@@ -91,6 +102,19 @@ def simple_paragraph(text: str) -> str | None:
     if "$" in text:
         text = INLINE_MATH.sub(_inline_math, text)
     return text.replace('"', "&quot;")
+
+
+def display_math(text: str) -> str | None:
+    """The HTML markdown-it gives a ``$$`` block alone (an equation card's answer), or ``None`` for anything else.
+
+    No line of it holds a ``$`` or is blank, so dollarmath reads one block, as this does; a property
+    test checks it against markdown-it itself.
+    """
+    found = DISPLAY.fullmatch(text)
+    if found is None or any(not line.strip() for line in found[1].split("\n")):
+        return None
+    latex = found[1].strip().replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return rf"\[{latex}\]"
 
 
 def _inline_math(match: re.Match[str]) -> str:

@@ -342,6 +342,18 @@ def test_bad_input_is_one_line_and_changes_nothing(cli, rows, pdfs, make, messag
     assert rows("SELECT COUNT(*) FROM highlights") == [(0,)]
 
 
+def test_the_locked_fixture_is_really_encrypted_and_opens_with_its_password():
+    """The "encrypted" case above is a real 40-bit RC4 file: its text is unreadable without the password."""
+    from pdfminer.high_level import extract_text
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    locked = PDFS / "locked.pdf"
+    assert b"Beam search" not in locked.read_bytes()
+    assert extract_text(locked, password="reader").split("\n")[3] == "Beam search uses a beam of four."
+    with pytest.raises(PDFPasswordIncorrect):
+        extract_text(locked)
+
+
 def test_a_comment_that_only_looks_like_a_card_is_written_as_prose():
     from studycards.highlights.writing import Entry, block, comment_kind
 

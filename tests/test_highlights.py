@@ -401,3 +401,37 @@ def test_each_readers_shade_counts_as_its_colour(hex_colour, name, section):
 def test_a_config_without_a_highlights_table_keeps_the_default(tmp_path):
     (tmp_path / "config.toml").write_text('day_start = "05:00"\n')
     assert section_for(Rgb(0, 1, 0), read_rule(tmp_path / "config.toml")) == "Implementation"
+
+
+def test_in_a_reading_guide_each_quote_goes_under_the_part_of_the_paper_it_is_about(cli, arxiv_server, pdfs):
+    """The guide's Implementation has sub-headings; a green quote goes under the one the guide's own rule
+    sorts it into (architecture, loss, training), not above the first of them."""
+    assert cli("fetch", "1706.03762").exit_code == 0
+    result = cli("highlights", pdfs / "read.pdf")
+    assert result.exit_code == 0, result.output
+    notes = pdfs / "attention-is-all-you-need.md"
+    assert f"Wrote 12 highlights into a new notes file {notes}" in result.output
+    implementation = notes.read_text(encoding="utf-8").split("\n## Implementation\n")[1].split("\n## ")[0]
+    parts = dict(part.split("\n", 1) for part in implementation.split("\n### ")[1:])
+    assert implementation.index("### ") < implementation.index("> ")  # nothing above the first sub-heading
+    architecture = parts["Architecture, inputs and outputs"]
+    assert "> The model stacks six identical layers. (p. 1)\n\nNumber of encoder layers ::: six\n" in architecture
+    assert "> Each layer has a multi-head attention block and a feed-forward block. (p. 1)" in architecture
+    assert architecture.index("six identical layers") < architecture.index("Each layer has")
+    training = parts["Training details and hyperparameters"]
+    assert training.rstrip().endswith("> Dropout of 0.1 is applied to every sub-layer. (p. 2)")
+    assert "> " not in parts["Loss"] and "(p. " not in parts["Equations"]
+
+
+def test_a_quote_goes_into_its_named_sub_section_else_under_the_section_heading():
+    from studycards.highlights.writing import Entry, insert_entries
+    from studycards.paper.guide import implementation_part
+
+    text = "# P\n\n## Implementation\n\nMine.\n\n### Loss\n\nMine too.\n\n### Other\n\n## Datasets\n"
+    quotes = ["The loss is cross-entropy.", "It has two towers."]
+    entries = [Entry("Implementation", 1, q, None, implementation_part(q)) for q in quotes]
+    written, _ = insert_entries(text, entries)
+    assert written == (
+        "# P\n\n## Implementation\n\nMine.\n\n> It has two towers. (p. 1)\n\n### Loss\n\nMine too.\n\n"
+        "> The loss is cross-entropy. (p. 1)\n\n### Other\n\n## Datasets\n"
+    )

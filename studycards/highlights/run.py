@@ -74,7 +74,13 @@ def plan_highlights(
     text = before if before is not None else _new_notes(store, paper, reading.title or pdf.stem)
     if paper and before is not None:
         text = with_paper(text, paper)
-    entries = [Entry(f.section, f.highlight.page, f.highlight.text, f.highlight.comment) for f in plan.new]
+    from studycards.paper.guide import implementation_part  # a guide's sub-headings: quotes go in their part
+
+    entries = [
+        Entry(f.section, h.page, h.text, h.comment, implementation_part(h.text) if h.text else None)
+        for f in plan.new
+        for h in (f.highlight,)
+    ]
     text, blocks = insert_entries(text, entries)
     for found, made in zip(plan.new, blocks):
         found.comment_as = made.comment_as

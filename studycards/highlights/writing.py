@@ -22,12 +22,14 @@ SECTION_ORDER = (UNDERSTANDING, IMPLEMENTATION, DATASETS, NOTES, QUESTIONS)  # t
 
 
 class Entry(NamedTuple):
-    """A highlight placed: its section, page, the text under it (None: a note) and the reader's comment."""
+    """A highlight placed: its section, page, the text under it (None: a note) and the reader's comment;
+    ``part`` is the sub-heading of the section it belongs under when the section has one of that name."""
 
     section: str
     page: int
     text: str | None
     comment: str | None
+    part: str | None = None
 
 
 class Block(NamedTuple):
@@ -102,13 +104,19 @@ def _headings(lines: list[str]) -> list[tuple[int, int, str]]:
     return found
 
 
-def _insertion_point(lines: list[str], section: str) -> int | None:
-    """Where new lines of ``section`` go: after its own text, before its first sub-heading or the next section."""
+def _insertion_point(lines: list[str], section: str, part: str | None = None) -> int | None:
+    """Where new lines of ``section`` go: at the end of its sub-section titled ``part`` when it has one, else
+    after its own text, before its first sub-heading or the next section."""
     headings = _headings(lines)
     wanted = [h for h in headings if h[2].casefold().rstrip(":") == section.casefold()]
     if not wanted:
         return None
-    index = min(wanted, key=lambda h: (h[1] != 2, h[0]))[0]
+    index, level, _ = min(wanted, key=lambda h: (h[1] != 2, h[0]))
+    inside = [h for h in headings if h[0] > index]
+    inside = inside[: next((n for n, h in enumerate(inside) if h[1] <= level), len(inside))]
+    sub = next((h[0] for h in inside if part and h[2].casefold().rstrip(":") == part.casefold()), None)
+    if sub is not None:
+        index = sub
     end = next((i for i, _, _ in headings if i > index), len(lines))
     last = end - 1
     while last > index and not lines[last].strip():
@@ -139,7 +147,7 @@ def insert_entries(text: str, entries: Iterable[Entry]) -> tuple[str, list[Block
     for entry in entries:
         made = block(entry)
         blocks.append(made)
-        at = _insertion_point(lines, entry.section)
+        at = _insertion_point(lines, entry.section, entry.part)
         if at is None:
             at = _new_section(lines, entry.section)
         separator = [] if made.lines[0].startswith("- ") and lines[at - 1].startswith("- ") else [""]

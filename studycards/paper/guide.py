@@ -50,6 +50,10 @@ METRICS = re.compile(
 MAX_EQUATION_CARDS = 12
 SKIP_SECTIONS = re.compile(r"acknowledg|reference|bibliograph|contribution|author", re.IGNORECASE)
 METHOD_SECTIONS = re.compile(r"method|model|approach|architecture|framework|network", re.IGNORECASE)
+# The sub-headings of the guide's Implementation section that quotes go under.
+ARCHITECTURE_PART = "Architecture, inputs and outputs"
+LOSS_PART = "Loss"
+TRAINING_PART = "Training details and hyperparameters"
 
 
 def slug(paper: Paper) -> str:
@@ -127,7 +131,7 @@ def guide_markdown(paper: Paper, document: Document | None) -> str:
         "",
         "## Implementation",
         "",
-        "### Architecture, inputs and outputs",
+        f"### {ARCHITECTURE_PART}",
         "",
         "- What goes in and what comes out (shapes, types)?",
         "- Which layers or blocks are new?",
@@ -138,11 +142,11 @@ def guide_markdown(paper: Paper, document: Document | None) -> str:
         "",
         _equations(equations, sections),
         "",
-        "### Loss",
+        f"### {LOSS_PART}",
         "",
         _quote(claimed["loss"]) or "No sentence about the loss was found.",
         "",
-        "### Training details and hyperparameters",
+        f"### {TRAINING_PART}",
         "",
         _quote(claimed["training"]) or "No sentence about training details was found.",
         "",
@@ -171,6 +175,17 @@ def guide_markdown(paper: Paper, document: Document | None) -> str:
 
 # Which section a sentence goes to when several could claim it: the first in this order.
 CLAIM_ORDER = ("conclusion", "results", "loss", "training", "compute", "data", "architecture")
+
+
+def implementation_part(sentence: str) -> str:
+    """The Implementation sub-heading a quoted sentence belongs under, by the rule that sorts the paper's own
+    sentences there (loss before training, as in ``CLAIM_ORDER``); anything else is about the architecture."""
+    text = _outside_math(sentence)
+    if LOSS.search(text):
+        return LOSS_PART
+    if TRAINING.search(text):
+        return TRAINING_PART
+    return ARCHITECTURE_PART
 
 
 def _claims(sections: list[Section], used: set[str]) -> dict[str, list[str]]:

@@ -163,7 +163,9 @@ def test_a_latin_card_is_laid_out_without_loading_wcwidth():
 HIGHLIGHTS = [  # a card line as written -> (front, back) as shown, and the stressed text on each side
     ("The ==logits== :: are divided", ("The logits", "are divided"), (["logits"], [])),
     ("What divides? :: The ==temperature== divides ==the logits==", None, ([], ["temperature", "the logits"])),
-    (r"An escaped \==x== stays :: as written", (r"An escaped \==x== stays", "as written"), ([], [])),
+    (r"An escaped \==x== stays :: as Anki shows it", ("An escaped ==x== stays", "as Anki shows it"), ([], [])),
+    (r"Is \== text? :: yes, but `a \== b` in code", ("Is == text?", r"yes, but `a \== b` in code"), ([], [])),
+    (r"A \== then ==c== :: both", ("A == then c", "both"), (["c"], [])),
     ("`a==b` and ==c== :: in code it is text", ("`a==b` and c", "in code it is text"), (["c"], [])),
     (r"$a==b$ and ==c== :: in math too", ("a = = b and c", "in math too"), (["c"], [])),
     (
@@ -214,3 +216,13 @@ def test_a_highlight_that_wraps_is_stressed_on_each_of_its_lines():
         "",
     ]
     assert all(cells(line) <= 29 for line in draw(frame(front=text), 30).splitlines())
+
+
+def test_an_escaped_double_equals_in_a_cloze_reads_as_anki_shows_it(cli, tmp_path):
+    notes = tmp_path / "n.md"
+    notes.write_text("# T\n\nThe \\== sign tests {{c1::equality}}; `a \\== b` is code.\n", encoding="utf-8")
+    assert cli("add", notes).exit_code == 0
+    shown = cli("review", input="\n4\n").stdout
+    assert " The == sign tests […]; `a \\== b` is code.\n" in shown
+    assert " The == sign tests [equality]; `a \\== b` is code.\n" in shown
+    assert "The \\== sign" not in shown

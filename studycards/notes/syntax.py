@@ -45,6 +45,7 @@ NUMBERED_HIGHLIGHT = re.compile(r"c(\d+)::(.+)", re.S)
 SCHEDULE_COMMENT = re.compile(r"<!--SR:(.*?)-->")
 SCHEDULE_ENTRY = re.compile(r"!?(\d{4}-\d{2}-\d{2}),(\d+),(\d+)")
 HIGHLIGHT = re.compile(r"(?<!\\)==(?=\S)(.+?)(?<=\S)(?<!\\)==")  # \== is two equals signs
+ESCAPED_HIGHLIGHT = re.compile(r"\\(?===)")  # the backslash of \==, which a reader sees as ==
 _SPAN_TOKENS = re.compile(r"\\.|`+|\$\$|\$", re.S)
 _SEPARATOR_TOKENS = re.compile(r"\{\{|\}\}|:{2,3}")
 _DISPLAY_CLOSE = re.compile(r"\\.|\$\$", re.S)
@@ -167,6 +168,14 @@ def highlights(text: str) -> list[tuple[int, int]]:
     if "==" not in text:
         return []
     return [match.span() for match in HIGHLIGHT.finditer(outside_spans(text))]
+
+
+def escaped_highlights(text: str) -> list[int]:
+    """Where the backslash of each escaped ``\\==`` outside code and math is: it shows as ``==``, as in Anki
+    (whose markdown drops a backslash before punctuation); in code or math it is text as written."""
+    if "\\==" not in text:
+        return []
+    return [match.start() for match in ESCAPED_HIGHLIGHT.finditer(outside_spans(text))]
 
 
 def _highlights(text: str, found: list[Span]) -> Iterator[tuple[re.Match[str], bool]]:

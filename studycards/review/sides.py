@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from studycards.models import Card
-from studycards.notes.syntax import CONTEXT_SEPARATOR, CardKind, deletions, highlights, spans
+from studycards.notes.syntax import CONTEXT_SEPARATOR, CardKind, deletions, escaped_highlights, highlights, spans
 from studycards.review.records import HIGHLIGHT_OFF, HIGHLIGHT_ON
 
 
@@ -28,9 +28,7 @@ def card_sides(card: Card, raw: bool = False, marked: bool = False) -> tuple[str
         return highlighted(card.front, front, marks), highlighted(card.back, back, marks)
     if card.kind != CardKind.CLOZE:
         return front, back
-    if f"{{{{c{card.ord}::" not in front:
-        front = card.front
-    masked, shown = cloze_sides(front, card.ord)
+    masked, shown = cloze_sides(_cloze_front(card, raw), card.ord)
     return masked, "\n\n".join(part for part in (shown, back) if part.strip())
 
 
@@ -38,14 +36,21 @@ def cloze_marks(card: Card, raw: bool = False) -> tuple[str, str]:
     """The hidden blank and its revealed answer as they appear in :func:`card_sides`: what the screen makes bold."""
     if card.kind != CardKind.CLOZE:
         return "", ""
-    front = card.front if raw else card.front_text or card.front
-    if f"{{{{c{card.ord}::" not in front:
-        front = card.front
+    front = _cloze_front(card, raw)
     for cloze in deletions(front):
         if cloze.number == card.ord:
             answer, _, hint = front[cloze.body : cloze.end].partition("::")
             return f"[{hint or '…'}]", f"[{answer}]"
     return "", ""
+
+
+def _cloze_front(card: Card, raw: bool) -> str:
+    """A cloze card's paragraph as shown: math drawn unless ``raw`` (the written text when drawing lost the
+    deletion), an escaped ``\\==`` as ``==``."""
+    front = card.front if raw else card.front_text or card.front
+    if f"{{{{c{card.ord}::" not in front:
+        front = card.front
+    return highlighted(card.front, front)
 
 
 def cloze_sides(text: str, number: int) -> tuple[str, str]:
@@ -63,23 +68,26 @@ def cloze_sides(text: str, number: int) -> tuple[str, str]:
 
 
 def highlighted(written: str, shown: str, marks: tuple[str, str] = ("", "")) -> str:
-    """``shown`` (``written`` with its math drawn) with each highlight's ``==`` pairs replaced by ``marks``.
+    """``shown`` (``written`` with its math drawn) with each highlight's ``==`` pairs replaced by ``marks``
+    and each escaped ``\\==`` shown as ``==``.
 
-    Where the highlights are is read from the written text (the notes grammar's rule: never in code
-    or math).  Drawing math leaves the prose between math spans as written, so each ``==`` is found
-    in ``shown`` at its place in its stretch of prose; if that prose cannot be found, ``shown`` stays.
+    Where the highlights and escapes are is read from the written text (the notes grammar's rule: never
+    in code or math).  Drawing math leaves the prose between math spans as written, so each ``==`` is
+    found in ``shown`` at its place in its stretch of prose; if that prose cannot be found, ``shown`` stays.
     """
     found = highlights(written)
-    if not found:
+    escapes = escaped_highlights(written)
+    if not found and not escapes:
         return shown
     places = _prose_places(written, shown)
     if places is None:
         return shown
-    pairs = [(start, marks[0]) for start, _ in found] + [(end - 2, marks[1]) for _, end in found]
+    edits = [(start, 2, marks[0]) for start, _ in found] + [(end - 2, 2, marks[1]) for _, end in found]
+    edits += [(at, 1, "") for at in escapes]
     pieces, pos = [], 0
-    for at, mark in sorted((_shown_at(places, at), mark) for at, mark in pairs):
+    for at, width, mark in sorted((_shown_at(places, at), width, mark) for at, width, mark in edits):
         pieces += [shown[pos:at], mark]
-        pos = at + 2
+        pos = at + width
     pieces.append(shown[pos:])
     return "".join(pieces)
 

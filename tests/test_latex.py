@@ -526,13 +526,22 @@ def test_equations_command_on_a_folder_a_file_and_a_cached_paper(home: Path, tmp
         "label": "eq:first",
         "section": "Single equations",
         "intro": "The first equation is plain:",
+        "intro_latex": "The first equation is plain:",
         "where": "",
+        "where_latex": "",
         "file": "main.tex",
         "line": 10,
         "latex": "a = 1",
         "symbols": ["a"],
         "pretty": "a = 1",
     }
+
+    result = runner.invoke(main, ["equations", str(FIXTURES / "macros"), "--json", "--no-sympy"])
+    first = __import__("json").loads(result.output)["equations"][0]
+    assert first["intro"] == "We minimise the risk of a model in ℝᵈ:"  # as the text view draws it
+    assert first["intro_latex"] == "We minimise the risk of a model in $\\mathbb{R}^d$:"
+    assert first["where"] == "where 𝒟 is the data set."
+    assert first["where_latex"] == "where $\\mathcal{D}$ is the data set."
 
     result = runner.invoke(main, ["equations", "1706.03762"])
     assert result.exit_code == 1

@@ -90,7 +90,10 @@ def _shown(path: Path, home: Path) -> str:
 
 
 def equations_json(target: str, equations: Sequence[Equation]) -> dict:
-    """The equations as ``studycards equations --json`` prints them: an object with a named list, as every command."""
+    """The equations as ``studycards equations --json`` prints them: an object with a named list, as every command.
+
+    ``intro`` and ``where`` read as the text view shows them (their ``$…$`` drawn by the same
+    rule, ``_rendered_math``); the paper's own LaTeX stays under ``intro_latex``/``where_latex``."""
     return {
         "target": target,
         "equations": [
@@ -98,8 +101,10 @@ def equations_json(target: str, equations: Sequence[Equation]) -> dict:
                 "number": eq.number,
                 "label": eq.label,
                 "section": eq.section,
-                "intro": eq.intro,
-                "where": eq.where,
+                "intro": _rendered_math(eq.intro),
+                "intro_latex": eq.intro,
+                "where": _rendered_math(eq.where),
+                "where_latex": eq.where,
                 "file": eq.file,
                 "line": eq.line,
                 "latex": eq.latex,

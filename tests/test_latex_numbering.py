@@ -1,10 +1,9 @@
 """Equation and reference numbers as the PDF prints them, pinned case by case.
 
 Each row of ``NUMBERS`` and ``REFERENCES`` was typeset with pdflatex (TeX Live 2022,
-amsmath loaded) and the numbers it printed were read back; the ``…DEPARTURES`` lists
-hold the cases where the extractor and LaTeX disagree, pinned as the extractor answers
-today (LaTeX's answer beside it) so that fixing one is a deliberate change, and
-``REFUSED`` what LaTeX will not typeset at all.  No test here needs TeX.
+amsmath loaded) and the numbers it printed were read back; ``REFUSED`` holds what
+LaTeX will not typeset at all, pinned as the extractor answers.  Numbers that depend on the page, on math
+or text mode, or on a numbered list are in ``test_latex_contexts.py``.  No test here needs TeX.
 """
 
 from __future__ import annotations
@@ -344,29 +343,10 @@ NUMBERS += [
     ("appendix-before-a-section", "article", "\\numberwithin{equation}{section}", "\\appendix" + eq("a"), ".1"),
 ]
 
-# Cases where the PDF shows other numbers: (id, class, preamble, body, what the extractor says, what LaTeX prints)
-KNOWN_DEPARTURES = [
-    (
-        "theequation-with-the-page-counter",
-        "article",
-        "\\renewcommand{\\theequation}{\\Alph{page}\\arabic{page}.\\arabic{equation}}",
-        eq("a"),
-        "0.1",
-        "A1.1",
-    ),
-]
-
 
 @pytest.mark.parametrize("cls, preamble, body, expected", [pytest.param(*case[1:], id=case[0]) for case in NUMBERS])
 def test_equation_numbers_match_the_pdf(tmp_path: Path, cls: str, preamble: str, body: str, expected: str):
     assert numbers(tmp_path, cls, preamble, body) == expected
-
-
-@pytest.mark.parametrize(
-    "cls, preamble, body, ours", [pytest.param(*case[1:5], id=case[0]) for case in KNOWN_DEPARTURES]
-)
-def test_known_departures_from_the_pdf_are_pinned(tmp_path: Path, cls: str, preamble: str, body: str, ours: str):
-    assert numbers(tmp_path, cls, preamble, body) == ours
 
 
 def refs(tmp_path: Path, cls: str, preamble: str, body: str, wanted: str) -> str:

@@ -204,3 +204,75 @@ def _skip_blanks(text: str, pos: int) -> int:
     while pos < len(text) and text[pos] in " \t\n":
         pos += 1
     return pos
+
+
+_MODE_TOKENS = re.compile(
+    r"\\(?:text[a-z]*|mbox|hbox|fbox|intertext|shortintertext)\s*\{"
+    r"|\\ifmmode(?![A-Za-z])|\\[()\[\]]|\\[A-Za-z]+|\\[\s\S]|\$\$?|[{}]"
+)
+_BRANCHES = re.compile(r"\\(if[A-Za-z]*|else|fi)(?![A-Za-z])")
+
+
+def by_mode(text: str, math: bool) -> str:
+    """``\\ifmmode A\\else B\\fi`` reduced to the branch TeX takes where it stands: A in math
+    (a display, ``$…$``), B in text (prose, ``\\text{…}`` inside math, a ``\\tag``'s number).
+
+    Papers write ``\\newcommand{\\vx}{\\ifmmode\\mathbf{x}\\else$\\mathbf{x}$\\fi}`` so that one
+    macro works in both; left undecided, both branches would show.  One pass, in order: the
+    chosen branch is read in the mode it stands in, and its own ``$`` changes the mode after it."""
+    if "\\ifmmode" not in text:
+        return text
+    return _resolve(text, [math], 0)
+
+
+def _resolve(text: str, modes: list[bool], depth: int) -> str:
+    out: list[str] = []
+    pos = last = 0
+    while (m := _MODE_TOKENS.search(text, pos)) is not None:
+        token, pos = m.group(), m.end()
+        if token == "\\ifmmode":
+            chosen, stop = _branch(text, pos, modes[-1])
+            if stop < 0 or depth > 50:  # unclosed: TeX would swallow the rest; keep it as written
+                break
+            out += [text[last : m.start()], _resolve(chosen, modes, depth + 1)]
+            pos = last = stop
+        elif token.endswith("{") and token != "{":
+            modes.append(False)
+        elif token == "{":
+            modes.append(modes[-1])
+        elif token == "}":
+            if len(modes) > 1:
+                modes.pop()
+        elif token in ("$", "$$"):
+            modes[-1] = not modes[-1]
+        elif token in ("\\(", "\\)", "\\[", "\\]"):
+            modes[-1] = token in ("\\(", "\\[")
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _branch(text: str, pos: int, math: bool) -> tuple[str, int]:
+    """The branch of the ``\\ifmmode`` whose test ends at ``pos`` that ``math`` selects, and
+    where its ``\\fi`` ends; -1 if it never closes.  Spaces after
+    ``\\ifmmode`` and ``\\else`` are not text: TeX skips them after a control word (those after
+    ``\\fi`` stay: here they are the source's own, after a macro the expander replaced)."""
+    chosen, stop = _branch_span(text, pos, math)
+    return chosen.lstrip(" \t\n"), stop
+
+
+def _branch_span(text: str, pos: int, math: bool) -> tuple[str, int]:
+    depth, middle, else_end = 0, -1, pos
+    for m in _BRANCHES.finditer(text, pos):
+        word = m.group(1)
+        if word.startswith("if") and word not in _NOT_CONDITIONALS:
+            depth += 1
+        elif word == "else" and depth == 0 and middle < 0:
+            middle = m.start()
+            else_end = m.end()
+        elif word == "fi":
+            if depth == 0:
+                if middle < 0:
+                    return (text[pos : m.start()] if math else ""), m.end()
+                return (text[pos:middle] if math else text[else_end : m.start()]), m.end()
+            depth -= 1
+    return "", -1

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from studycards.latex.arguments import match_end, match_group
+from studycards.latex.conditionals import by_mode
 from studycards.latex.numbering import Numbering
 from studycards.models import Equation
 
@@ -71,7 +72,7 @@ def _marks(row: str) -> tuple[str, bool, str | None, str | None]:
         elif m.group(3):
             end = match_group(row, pos)
             if end > 0:
-                tag, pos = row[pos + 1 : end - 1].strip(), end
+                tag, pos = by_mode(row[pos + 1 : end - 1], math=False).strip(), end
         else:
             tag, pos = row[pos:].strip().strip("()$ ") or None, len(row)
     pieces.append(row[pos:])
@@ -86,7 +87,7 @@ def _lead(row: str) -> int:
 def tidy_latex(latex: str) -> str:
     """One display's LaTeX made self-contained: comment marks gone, whitespace collapsed,
     trailing punctuation dropped (the sentence's full stop is not part of the formula)."""
-    latex = _COMMENT_MARK.sub("", latex)
+    latex = by_mode(_COMMENT_MARK.sub("", latex), math=True)
     latex = re.sub(r"\s+", " ", latex).strip()
     latex = _strip_spacing(latex)
     if latex.endswith((",", ".", ";")) and not latex.endswith(("\\,", "\\.", "\\;")):
@@ -154,8 +155,17 @@ def display_equations(doc: str, start: int, end: int, env: str, numbering: Numbe
     equations: list[Equation] = []
     for group in groups:
         number = numbering.number_for(group.tag, group.label) if group.numbered else None
+        if group.tag is None:
+            numbering.refer(group.label, number, base)
+        elif number and "\\the" in number:
+            number = numbering.tag_text(number)
         if by_hand and number is None:
-            number, by_hand = numbering.step_by_hand(), None
+            number = numbering.step_by_hand()
+            if "theequation" not in by_hand.group():  # stepped, not shown: only a \ref reads it
+                if group.label and number is not None:
+                    numbering.ref_numbers[group.label] = number
+                number = None
+            by_hand = None
         texts = [text for _, text in group.rows if text.strip()]
         if texts:
             equation = Equation(

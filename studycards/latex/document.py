@@ -294,6 +294,7 @@ def read_document(path: Path) -> Document:
         refs.update((eq.label, eq.number) for _, eq in found.equations if eq.label and eq.number)
         numbered = [(span, _resolved_tag(eq, refs)) for span, eq in found.equations]
         refs.update((eq.label, eq.number) for _, eq in numbered if eq.label and eq.number)
+        refs.update(found.numbering.ref_numbers)
         equations: list[Equation] = []
         previous: tuple[int, int] | None = None
         for span, eq in numbered:

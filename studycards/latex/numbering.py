@@ -6,12 +6,22 @@ book and report classes or per section under ``\\numberwithin{equation}{section}
 numbered unless ``\\nonumber``/``\\notag``; ``\\tag{x}`` shows ``x`` without
 stepping the counter; ``subequations`` gives 3a, 3b…  A row the PDF leaves
 empty (a trailing ``\\\\``) still takes its number, as in LaTeX.
+
+A number that rests on a counter the source cannot tell (``\\arabic{page}``,
+``\\thepage``, a package's own counter) is not claimed at all: an equation number
+must never mismatch the PDF, so such equations show none and the scan says why.
+``\\ifmmode`` in a ``\\theequation`` takes the text branch in the printed number
+and, as LaTeX's ``\\refstepcounter`` runs there in math mode, the math branch in
+``\\ref``s to an ``equation`` or ``eqnarray`` (and in a number written by hand in
+a display); ``ref_numbers`` holds those references where they differ.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from studycards.latex.conditionals import by_mode
 
 BOOKISH = {"book", "report", "scrbook", "scrreprt", "memoir", "amsbook", "thesis"}
 
@@ -44,6 +54,7 @@ _STYLES: dict[str, Callable[[int], str]] = {
 }
 _STYLED = re.compile(r"\\(arabic|Alph|alph|roman|Roman)\s*\{\s*(\w+)\s*\}")
 _THE = re.compile(r"\\the(chapter|section|subsection|subsubsection)(?![A-Za-z])")
+_OTHER_THE = re.compile(r"\\the([A-Za-z]+)|\\(?:arabic|Alph|alph|roman|Roman|fnsymbol|value)\s*\{\s*(\w+)\s*\}")
 
 
 class Numbering:
@@ -65,9 +76,11 @@ class Numbering:
         self.custom: str | None = None
         self.prefixed = True
         self.heading_templates: dict[str, str] = {}
-        self.sub: list | None = None
+        self.sub: list | None = None  # [the group's number (None if unknowable), rows so far]
         self.only_refs: frozenset[str] | None = None
         self.manual_tags = False
+        self.unknowable = ""
+        self.ref_numbers: dict[str, str] = {}
 
     def show_only_refs(self, referenced: frozenset[str], manual_tags: bool) -> None:
         """mathtools' ``showonlyrefs``: only displays cited with ``\\eqref`` get a number."""
@@ -84,10 +97,28 @@ class Numbering:
             return None
         return tag if tag is not None else self.next()
 
-    def step_by_hand(self) -> str:
-        """``\\refstepcounter{equation}`` written into a display: the counter steps, the display shows it."""
+    def step_by_hand(self) -> str | None:
+        """``\\refstepcounter{equation}`` written into a display: the counter steps, the display
+        shows it (typeset in math mode, as its ``\\ref`` is)."""
         self.counts["equation"] += 1
-        return self.current()
+        return self.current(math=True)
+
+    def tag_text(self, tag: str) -> str | None:
+        """A ``\\tag`` that prints counters (``\\tag{\\theequation$'$}``), typeset in text mode."""
+        if "\\theequation" in tag:
+            current = self.current()
+            if current is None:
+                return None
+            tag = re.sub(r"\\theequation(?![A-Za-z])", lambda _: current, tag)
+        return self.render(tag)
+
+    def refer(self, label: str | None, number: str | None, env: str) -> None:
+        """What ``\\ref{label}`` reads when it differs from the printed number: ``equation`` and
+        ``eqnarray`` step their counter in math mode, so an ``\\ifmmode`` there takes the math branch."""
+        if label and number is not None and self.sub is None and env in ("equation", "eqnarray"):
+            math = self.current(math=True)
+            if math is not None and math != number:
+                self.ref_numbers[label] = math
 
     def document_class(self, name: str) -> None:
         if name in BOOKISH:
@@ -123,7 +154,7 @@ class Numbering:
         """``\\the<name>`` for a heading counter, as the class or the paper's ``\\renewcommand`` prints it."""
         template = self.heading_templates.get(name)
         if template is not None and depth < 4:
-            return self.render(template, depth + 1)
+            return self.render(template, depth + 1) or ""
         if name == "chapter":
             n = self.counts["chapter"]
             return _letter(n) if self.in_appendix and self.bookish else str(n)
@@ -147,8 +178,15 @@ class Numbering:
     def the_subsection(self) -> str:
         return self.the("subsection")
 
-    def render(self, template: str, depth: int = 0) -> str:
-        """A ``\\the…`` template with its counters filled in (``\\roman{equation}``, ``\\thesection``…)."""
+    def render(self, template: str, depth: int = 0, math: bool = False) -> str | None:
+        """A ``\\the…`` template with its counters filled in (``\\roman{equation}``, ``\\thesection``…);
+        None when it rests on a counter the source cannot tell, such as the page."""
+        template = by_mode(template, math)
+        for m in _OTHER_THE.finditer(template):
+            name = m.group(1) or m.group(2)
+            if name not in self.counts:
+                self.unknowable = self.unknowable or (m.group() if m.group(1) else f"the {name} counter")
+                return None
         text = _THE.sub(lambda m: self.the(m.group(1), depth), template)
         text = _STYLED.sub(lambda m: _STYLES[m.group(1)](self.counts.get(m.group(2), 0)), text)
         return re.sub(r"\\[A-Za-z]+|[{}]", "", text).strip()
@@ -176,18 +214,22 @@ class Numbering:
         elif counter in ("chapter", "section", "subsection", "subsubsection"):
             self.heading_templates[counter] = template
 
-    def current(self) -> str:
+    def current(self, math: bool = False) -> str | None:
         n = self.counts["equation"]
         if self.custom:
-            text = self.render(self.custom)
+            text = self.render(self.custom, math=math)
+            if text is None:
+                return None
             if text:
                 return text
         prefix = self.the(self.parent) if self.parent and self.prefixed else ""
         return f"{prefix}.{n}" if self.parent and self.prefixed else str(n)
 
-    def next(self) -> str:
+    def next(self) -> str | None:
         if self.sub is not None:
             self.sub[1] += 1
+            if self.sub[0] is None:
+                return None
             return f"{self.sub[0]}{chr(96 + self.sub[1]) if self.sub[1] <= 26 else self.sub[1]}"
         self.counts["equation"] += 1
         return self.current()

@@ -13,6 +13,7 @@ import re
 import unicodedata
 
 from studycards.latex.arguments import match_end, match_group, read_optional, skip_spaces
+from studycards.latex.conditionals import by_mode
 
 DROP_ENVS = (
     "figure",
@@ -242,7 +243,7 @@ def drop_environments(text: str, names: tuple[str, ...] = DROP_ENVS) -> str:
 
 def plain_text(latex: str, refs: dict[str, str] | None = None) -> str:
     """Readable prose for a LaTeX fragment: paragraphs separated by blank lines."""
-    latex = _COMMENT.sub("", latex)
+    latex = by_mode(_COMMENT.sub("", latex), math=False)
     latex = drop_environments(latex)
     latex = _structural(latex, refs or {})
     pieces: list[str] = []

@@ -170,6 +170,11 @@ def scan(doc: str) -> Scan:
         kind = "sec" if m.lastgroup == "star" else m.lastgroup
         step = _STEPS.get(kind or "")
         pos = step(state, m) if step else m.end()
+    if state.numbering.unknowable:
+        state.warnings.append(
+            f"equation numbers here rest on {state.numbering.unknowable}, which only the typeset PDF"
+            " knows: they are left out rather than guessed"
+        )
     state.finish()
     return state
 
@@ -184,7 +189,7 @@ def _begin(state: Scan, m: re.Match) -> int:
         state.abstract = state.doc[pos:close] if close > 0 else ""
     elif env == "subequations":
         state.numbering.begin_subequations()
-        state.current_label = state.numbering.current()
+        state.current_label = state.numbering.current() or ""
     elif env in state.theorems and state.in_body:
         counter, parent = state.theorems[env]
         counter, parent = state.theorems.get(counter, (counter, parent)) if counter != env else (counter, parent)

@@ -30,7 +30,7 @@ def test_a_number_resting_on_the_page_is_not_claimed(tmp_path: Path, preamble: s
     assert [e.number for e in doc.equations] == [None, None]
     assert doc.sections[-1].text == "See (?)."
     (warning,) = doc.warnings
-    assert ("the page counter" in warning or "\\thepage" in warning) and "left out rather than guessed" in warning
+    assert ("the page counter" in warning or "\\thepage" in warning) and "left out, not guessed" in warning
 
 
 def test_a_counter_of_our_own_still_numbers(tmp_path: Path):

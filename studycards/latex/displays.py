@@ -158,7 +158,7 @@ def display_equations(doc: str, start: int, end: int, env: str, numbering: Numbe
         if group.tag is None:
             numbering.refer(group.label, number, base)
         elif number and "\\the" in number:
-            number = numbering.tag_text(number)
+            number = numbering.tag_number(number)
         if by_hand and number is None:
             number = numbering.step_by_hand()
             if "theequation" not in by_hand.group():  # stepped, not shown: only a \ref reads it

@@ -103,7 +103,7 @@ class Numbering:
         self.counts["equation"] += 1
         return self.current(math=True)
 
-    def tag_text(self, tag: str) -> str | None:
+    def tag_number(self, tag: str) -> str | None:
         """A ``\\tag`` that prints counters (``\\tag{\\theequation$'$}``), typeset in text mode."""
         if "\\theequation" in tag:
             current = self.current()
@@ -185,7 +185,9 @@ class Numbering:
         for m in _OTHER_THE.finditer(template):
             name = m.group(1) or m.group(2)
             if name not in self.counts:
-                self.unknowable = self.unknowable or (m.group() if m.group(1) else f"the {name} counter")
+                self.unknowable = self.unknowable or (
+                    m.group() if m.group(1) else f"the {name} counter"
+                )  # only the PDF knows
                 return None
         text = _THE.sub(lambda m: self.the(m.group(1), depth), template)
         text = _STYLED.sub(lambda m: _STYLES[m.group(1)](self.counts.get(m.group(2), 0)), text)

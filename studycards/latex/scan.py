@@ -172,8 +172,7 @@ def scan(doc: str) -> Scan:
         pos = step(state, m) if step else m.end()
     if state.numbering.unknowable:
         state.warnings.append(
-            f"equation numbers here rest on {state.numbering.unknowable}, which only the typeset PDF"
-            " knows: they are left out rather than guessed"
+            f"equation numbers rest on {state.numbering.unknowable}, which only the PDF knows: left out, not guessed"
         )
     state.finish()
     return state

@@ -103,6 +103,12 @@ class Numbering:
         self.counts["equation"] += 1
         return self.current(math=True)
 
+    def warnings(self) -> list[str]:
+        """Why some numbers were left out, once: they rest on what only the typeset PDF knows."""
+        if not self.unknowable:
+            return []
+        return [f"equation numbers rest on {self.unknowable}, which only the PDF knows: left out, not guessed"]
+
     def tag_number(self, tag: str) -> str | None:
         """A ``\\tag`` that prints counters (``\\tag{\\theequation$'$}``), typeset in text mode."""
         if "\\theequation" in tag:

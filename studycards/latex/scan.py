@@ -170,10 +170,7 @@ def scan(doc: str) -> Scan:
         kind = "sec" if m.lastgroup == "star" else m.lastgroup
         step = _STEPS.get(kind or "")
         pos = step(state, m) if step else m.end()
-    if state.numbering.unknowable:
-        state.warnings.append(
-            f"equation numbers rest on {state.numbering.unknowable}, which only the PDF knows: left out, not guessed"
-        )
+    state.warnings += state.numbering.warnings()
     state.finish()
     return state
 

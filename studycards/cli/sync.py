@@ -94,11 +94,11 @@ STEPS = {
 
 def auto_sync(ctx: Context, store: Store, settings: Settings, when: str) -> None:
     """``auto_sync = true``: sync around a review; a failure is a warning, and the review goes on."""
+    if not settings.auto_sync:
+        return  # before any import: a review without sync starts without the sync code
     from studycards.errors import StudycardsError
     from studycards.sync.git import is_clone
 
-    if not settings.auto_sync:
-        return
     try:
         folder = _folder(ctx, None, settings)
         report = _run(ctx, store, folder, settings, is_clone(folder))

@@ -22,6 +22,8 @@ NOW = "2026-11-23T09:00"
 FLOOR = [PY, "-c", "import click, sqlite3"]
 FLOOR_NAME = "python -c 'import click, sqlite3'"
 
+# The peak is VmHWM, the kernel's high-water mark of this process's own memory: ru_maxrss would carry over
+# what the runner held when it forked (it survives exec).  A helper the command waited for is ru_maxrss.
 PEAK = """
 import resource, sys
 from studycards.cli import main
@@ -29,8 +31,9 @@ try:
     main(sys.argv[1:])
 except SystemExit:
     pass
-usage = resource.getrusage
-print("PEAK", usage(resource.RUSAGE_SELF).ru_maxrss, usage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
+with open("/proc/self/status") as status:
+    own = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+print("PEAK", own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)
 """
 
 
@@ -139,8 +142,9 @@ def peak(args: Sequence[str], environ: dict[str, str]) -> tuple[float, float]:
 
 
 def printed(rows: Sequence[Row]) -> str:
-    """The table as the runner prints it (also pasted into the README)."""
+    """The table as the runner prints it: markdown, so the README shows exactly what was printed."""
     head = ("figure", "ours", "peer / floor", "ratio", "target", "")
     cells = [head, *[(r.figure, r.ours, r.peer, r.ratio, r.target, "pass" if r.ok else "FAIL") for r in rows]]
     width = [max(len(c[i]) for c in cells) for i in range(len(head))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(cell, width)).rstrip() for cell in cells)
+    lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(cell, width)) + " |" for cell in cells]
+    return "\n".join([lines[0], "|" + "|".join("-" * (w + 2) for w in width) + "|", *lines[1:]])

@@ -411,3 +411,66 @@ def test_an_undo_after_a_sync_rewrote_the_card_leaves_the_grade_and_says_why(wor
         session.run(keys, Display())
         assert [(g.grade, g.redrill) for g in store.reviews.log()] == [(3, False), (4, True), (5, True)]
     assert "Not undone: a sync has since rewritten this card's history; the grade stays." in said
+
+
+def sums_and_log(home: Path) -> tuple[list[tuple], list[tuple]]:
+    """The per-day sums ``stats`` reads, and the same sums computed here from the review log itself."""
+    from tests.test_stats import LOG_BY_DAY, SUMS
+
+    with closing(sqlite3.connect(home / "studycards.db")) as conn:
+        return conn.execute(SUMS).fetchall(), conn.execute(LOG_BY_DAY).fetchall()
+
+
+def test_stats_after_a_sync_are_the_figures_of_the_log_it_rewrote(world):
+    """A sync rewrites cards' logs in bulk and moves the per-day sums by whole days, not by a trigger per row."""
+    for name in "ABC":
+        world.add(name)
+    day1, day2, day3 = "\n5\n\n3\n\n4\n\n4\n", "\n4\n\n2\n\n5\n\n5\n", "\n4\n\n4\n\n4\n"
+    world.review("A", day1)
+    world.sync("A")
+    world.sync("B", DAY2)
+    world.review("B", day2, DAY2)
+    world.sync("B", DAY2)
+    world.sync("A", DAY2)  # A's own day-1 rows are taken out and written again with B's day 2
+    world.review("C", day1)
+    world.review("C", day2, DAY2)
+    reference = world.run("C", "stats", "--json", now=DAY2).stdout
+    for name in "AB":
+        sums, log = sums_and_log(world.home(name))
+        assert sums == log and [day for day, *_ in sums] == ["2026-11-23", "2026-11-24"]
+        assert any(young for _, _, _, _, young, _, _ in sums)  # learned cards' day-first grades are counted too
+        assert world.run(name, "stats", "--json", now=DAY2).stdout == reference
+    later = "2026-11-25T09:00:00"
+    assert world.review("A", day3, later).exit_code == 0  # a grade after the sync is summed by the triggers again
+    sums, log = sums_and_log(world.home("A"))
+    assert sums == log and sums[-1][0] == "2026-11-25"
+
+
+def test_a_replay_that_fails_midway_leaves_the_log_and_its_sums_as_they_were(world, monkeypatch):
+    from studycards.models import CardState
+    from studycards.store.events import Events, ReplayedGrade
+
+    for name in "AB":
+        world.add(name)
+    world.review("A", "\n5\n\n3\n\n4\n\n4\n")
+    world.review("B", "\n4\n\n4\n\n4\n", "2026-11-23T10:00:00")
+    world.sync("A")
+    triggers = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'reviews' ORDER BY name"
+    with closing(sqlite3.connect(world.home("B") / "studycards.db")) as conn:
+        kept = conn.execute(triggers).fetchall()
+    before = sums_and_log(world.home("B"))
+    written = Events.rewrite_logs
+
+    def cut_short(self, logs):  # the last card's grade breaks the log's rule: its rows fail mid-write
+        bad = ReplayedGrade("x:1", DAY1, date(2026, 11, 23), 9, 0, False, False, CardState(), CardState())
+        written(self, {**logs, max(logs): [*logs[max(logs)], bad]})
+
+    monkeypatch.setattr(Events, "rewrite_logs", cut_short)
+    assert world.run("B", "sync", world.folder, ok=False).exit_code != 0
+    monkeypatch.undo()
+    assert sums_and_log(world.home("B")) == before and before[0] == before[1] != []
+    with closing(sqlite3.connect(world.home("B") / "studycards.db")) as conn:
+        assert conn.execute(triggers).fetchall() == kept and len(kept) == 4
+    world.review("B", "\n3\n", "2026-11-24T09:00:00")  # the sums' triggers still count the next grade
+    sums, log = sums_and_log(world.home("B"))
+    assert sums == log and sums[-1][0] == "2026-11-24"

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from studycards.models import CardFlags, CardState, Event
+from studycards.store.review_days import summed_in_bulk
 from studycards.store.sql import day_of, iso
 
 EVENT_COLUMNS = "device, seq, kind, card, at, day, grade, ms, redrill, cram, ref"
@@ -214,21 +215,22 @@ class Events:
             return found
 
         self._replayed(logs)
-        self._conn.execute("DELETE FROM reviews WHERE card_id IN replayed_cards")
+        with summed_in_bulk(self._conn, "card_id IN replayed_cards"):
+            self._conn.execute("DELETE FROM reviews WHERE card_id IN replayed_cards")
+            self._conn.executemany(
+                "INSERT INTO reviews (card_id, reviewed_at, day, grade, redrill, answer_ms, ef_before,"
+                " repetitions_before, interval_before, due_before, ef_after, repetitions_after, interval_after,"
+                " due_after, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    (card_id, g.at, text(g.day), g.grade, int(g.redrill), g.ms, b.ef, b.repetitions, b.interval,
+                     text(b.due), a.ef, a.repetitions, a.interval, text(a.due), g.event)
+                    for card_id, grades in logs.items()
+                    for g in grades
+                    if not g.cram
+                    for b, a in ((g.before, g.after),)
+                ),
+            )  # fmt: skip
         self._conn.execute("DELETE FROM practice WHERE card_id IN replayed_cards")
-        self._conn.executemany(
-            "INSERT INTO reviews (card_id, reviewed_at, day, grade, redrill, answer_ms, ef_before, repetitions_before,"
-            " interval_before, due_before, ef_after, repetitions_after, interval_after, due_after, event)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (card_id, g.at, text(g.day), g.grade, int(g.redrill), g.ms, b.ef, b.repetitions, b.interval,
-                 text(b.due), a.ef, a.repetitions, a.interval, text(a.due), g.event)
-                for card_id, grades in logs.items()
-                for g in grades
-                if not g.cram
-                for b, a in ((g.before, g.after),)
-            ),
-        )  # fmt: skip
         self._conn.executemany(
             "INSERT INTO practice (card_id, reviewed_at, day, grade, answer_ms, event) VALUES (?, ?, ?, ?, ?, ?)",
             (

@@ -314,10 +314,9 @@ def m011_review_days(conn: sqlite3.Connection) -> None:
     Per day: grades, milliseconds, and the day-first grades of learned cards (retention's), young and
     mature (21 days, as ``status``), passed and in all; a day's last grade undone takes its row.
     """
-    first = "{r}.redrill = 0 AND {r}.repetitions_before > 0 AND {r}.interval_before"
-    young, mature = f"{first} < 21", f"{first} >= 21"
-    parts = ["{r}.answer_ms", young + " AND {r}.grade >= 3", young, mature + " AND {r}.grade >= 3", mature]
-    names = ["answer_ms", "young_passed", "young_total", "mature_passed", "mature_total"]
+    from studycards.store.review_days import PARTS
+
+    names, parts = list(PARTS), list(PARTS.values())
     columns = "".join(f", {n} INTEGER NOT NULL" for n in names)
     conn.execute(f"CREATE TABLE review_days (day TEXT PRIMARY KEY, reviews INTEGER NOT NULL{columns}) STRICT")
     sums = ", ".join(f"SUM({p.format(r='r')})" for p in parts)

@@ -170,3 +170,40 @@ def test_an_answer_goes_on_over_the_list_below_it_wherever_the_file_puts_it(card
     assert not parsed.errors
     assert len(parsed.notes) == cards_before + 1
     assert parsed.notes[-1].back == "These:\n\n- one\n- two"
+
+
+TRICKY_BLOCKS = [
+    "```\n\n# not a heading\nQ: no\n```\n",
+    "~~~~\n\n## inside tildes\n~~~\n\n## still inside\n~~~~\n",
+    "<!--\n\n# in a comment\n-->\n",
+    "$$\nx\n\n# in display math\n$$\n",
+    "Prompt:\n$$\na = b\n$$\n",
+    "<pre>\n\n# in pre\n</pre>\n",
+    "- a list\n\n  continued\n\n# after a list\n",
+    "> quote c :: d\n\n# after a quote\n",
+    "Q: q\nA: a\n\n- one\n\n# after an answer\n",
+    "x :: y\n<!--SR:!2026-01-05,3,250-->\n\n# after a schedule\n",
+    "price $$5 each\n\n# after a lone $$\n",
+]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_long_file_read_in_pieces_reads_as_the_whole(seed, monkeypatch):
+    """markdown-it reads a long file a piece at a time; cuts inside fences, math or HTML must never change a card."""
+    import random
+
+    from studycards.notes import pieces
+
+    rng = random.Random(seed)
+    text = "".join(rng.choice(TRICKY_BLOCKS) + f"front {i} :: back {i}\n\n# Section {i}\n\n" for i in range(30))
+    text += "```\n\n# in a fence never closed\n\nlast :: card\n"
+
+    def read(lines_per_piece: int) -> tuple:
+        monkeypatch.setattr(pieces, "LINES_PER_PIECE", lines_per_piece)
+        parsed = parse_notes(text, "n.md")
+        return parsed.notes, parsed.questions, [str(e) for e in parsed.errors], [str(w) for w in parsed.warnings]
+
+    whole = read(10**9)
+    assert whole[0], "the file has cards"
+    assert read(1) == whole
+    assert read(5) == whole

@@ -121,10 +121,10 @@ class ImportPlan:
         )
 
 
-def card_rows(note: Note) -> list[CardRow]:
-    """The cards a note makes: one per ord (two for ``:::``, one per cloze number)."""
+def card_rows(note: Note, note_key: str = "") -> list[CardRow]:
+    """The cards a note makes: one per ord (two for ``:::``, one per cloze number); ``note_key`` if known."""
     rows = []
-    note_key = note.key  # once: it collapses the front's whitespace
+    note_key = note_key or note.key  # once: it collapses the front's whitespace
     for index, ord_ in enumerate(note.ords):
         front, back = note.front, note.back
         if note.kind == CardKind.REVERSED and ord_ == 1:
@@ -151,9 +151,10 @@ def card_rows(note: Note) -> list[CardRow]:
 
 def _card_rows_letting_go(notes: ParsedNotes) -> Iterator[CardRow]:
     """The file's cards, each note let go once its cards are made: never all notes and all cards at once."""
-    pending, notes.notes = notes.notes[::-1], []
+    pending, keys = notes.notes[::-1], notes.keys[::-1]
+    notes.notes, notes.keys = [], []
     while pending:
-        yield from card_rows(pending.pop())
+        yield from card_rows(pending.pop(), keys.pop())
 
 
 def plan_import(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
+from array import array
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -18,6 +19,7 @@ from studycards.errors import NotesError
 from studycards.models import Note, Question
 from studycards.notes.front_matter import deck_name, read_front_matter
 from studycards.notes.paragraphs import Cards
+from studycards.notes.pieces import cuts, runs_on
 from studycards.notes.syntax import CONTEXT_SEPARATOR, QUESTION_PREFIX, is_question_heading
 
 MAX_NESTING = 100  # markdown-it's block depth (a list level counts two); its default of 20 cut notes at 9 levels
@@ -41,6 +43,7 @@ class ParsedNotes:
     errors: list[NotesError] = field(default_factory=list)
     warnings: list[NotesError] = field(default_factory=list)
     compact_lookalikes: list[int] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)  # each note's key, in ``notes`` order: computed once, kept once
 
 
 @lru_cache(maxsize=1)
@@ -83,12 +86,21 @@ def parse_notes(text: str, path: str, deck: str | None = None, *, compact: bool 
     """
     result = ParsedNotes(path=path, deck="")
     reading = _Reading(result, text, deck, compact)
-    reading.feed(block_parser().parse(text, {_SINK: reading.feed}))
+    md, start, line = block_parser(), 0, 0
+    for cut, cut_line in cuts(text):  # a long file is read a piece at a time (see ``pieces``)
+        piece = text[start:cut]
+        tokens = md.parse(piece)
+        if not runs_on(tokens, piece):
+            reading.feed(tokens, line)
+            start, line = cut, cut_line
+    last = line
+    reading.feed(md.parse(text[start:], {_SINK: lambda tokens: reading.feed(tokens, last)}), last)
     reading.finish()
     _check_duplicates(result)
     return result
 
 
+_NEWLINE = re.compile("\n")
 _SINK = "studycards_blocks"  # in markdown-it's env: where finished top-level blocks go
 _BLOCKS_PER_BATCH = 256
 
@@ -116,8 +128,13 @@ class _Reading:
         self.titled = False
         self.too_deep: Any = None
 
-    def feed(self, tokens: list) -> None:
+    def feed(self, tokens: list, first_line: int = 0) -> None:
+        """Blocks read from the piece of the file that starts at ``first_line``."""
         result = self.result
+        if first_line:
+            for token in tokens:
+                if token.map:
+                    token.map = [token.map[0] + first_line, token.map[1] + first_line]
         if self.walker is None:
             meta: dict = {}
             if tokens and tokens[0].type == "front_matter":
@@ -127,7 +144,7 @@ class _Reading:
             self.deck = self.deck or meta.get("deck")
             result.deck = self.deck or self.fallback
             compact = meta.get("separators", "compact" if self.compact else "spaced") == "compact"
-            self.walker = _Walker(result, self.text.split("\n"), compact)
+            self.walker = _Walker(result, self.text, compact)
         if not self.titled:
             title = next(
                 (tokens[i + 1].content for i, t in enumerate(tokens) if t.type == "heading_open" and t.tag == "h1"),
@@ -178,9 +195,11 @@ CONTINUING_BLOCKS = ("bullet_list_open", "ordered_list_open", "table_open", "mat
 class _Walker:
     """Walks block tokens keeping the heading path; paragraphs go to ``Cards``, blocks may continue an answer."""
 
-    def __init__(self, result: ParsedNotes, source: list[str], compact: bool) -> None:
+    def __init__(self, result: ParsedNotes, text: str, compact: bool) -> None:
         self.result = result
-        self.source = source
+        self.text = text
+        self.line_starts = array("q", [0])  # offsets, not a list of lines: 8 bytes a line instead of about 70
+        self.line_starts.extend(match.end() for match in _NEWLINE.finditer(text))
         self.cards = Cards(result, compact=compact)
         self.headings: list[tuple[int, str]] = []
         self.answer_ends = 0
@@ -240,7 +259,8 @@ class _Walker:
         gap = token.map[0] - self.answer_ends
         if token.type not in CONTINUING_BLOCKS or gap not in (0, 1):
             return False
-        block = "\n".join(self.source[token.map[0] : token.map[1]]).strip("\n")
+        starts, (first, end) = self.line_starts, token.map
+        block = self.text[starts[first] : starts[end] if end < len(starts) else len(self.text)].strip("\n")
         answer = self.cards.open_answer
         assert answer is not None
         answer.answer = answer.answer + "\n" * (gap + 1) + block if answer.answer else block
@@ -273,15 +293,16 @@ def _block_end(tokens: list, index: int) -> int:
 def _check_duplicates(result: ParsedNotes) -> None:
     """Each note's key is computed once: collapsing a front's whitespace was 7 % of a large ``add``."""
     seen: dict[str, int] = {}
-    keep = []
+    keep, keys = [], []
     for note in result.notes:
         key = note.key
         first = seen.setdefault(key, note.line)
         if first == note.line:
             keep.append(note)
+            keys.append(key)
         else:
             result.errors.append(
                 NotesError(result.path, note.line, f"duplicate front in deck {note.deck} (first at line {first})")
             )
-    result.notes = keep
+    result.notes, result.keys = keep, keys
     result.errors.sort(key=lambda e: e.line)

@@ -151,8 +151,7 @@ def card_rows(note: Note, note_key: str = "") -> list[CardRow]:
 
 def _card_rows_letting_go(notes: ParsedNotes) -> Iterator[CardRow]:
     """The file's cards, each note let go once its cards are made: never all notes and all cards at once."""
-    pending, keys = notes.notes[::-1], notes.keys[::-1]
-    notes.notes, notes.keys = [], []
+    (pending, keys), notes.notes, notes.keys = (notes.notes[::-1], notes.keys[::-1]), [], []
     while pending:
         yield from card_rows(pending.pop(), keys.pop())
 

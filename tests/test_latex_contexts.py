@@ -80,3 +80,69 @@ def test_ifmmode_in_a_macro_takes_the_branch_of_where_it_is_used(tmp_path: Path)
     assert equation.latex == "\\mathbf{x} = \\text{v} + u"
     assert equation.intro == "The vector $\\mathbf{x}$ and $u$ and v give:"
     assert equation.number == "1"
+
+
+def items(*rows: str, option: str = "") -> str:
+    return f"\\begin{{enumerate}}{option}" + "".join(f"\\item {row}\n" for row in rows) + "\\end{enumerate}\n"
+
+
+NESTED = "\\section{S}" + items(
+    "first \\label{i:1}",
+    "second \\label{i:2}"
+    + items("in \\label{i:2a}", "in b \\label{i:2b}" + items("deep \\label{i:d}" + items("x \\label{i:x}"))),
+    "third" + eq("x=1 \\label{e:x}") + "after \\label{i:3}",
+    "[(*)] custom \\label{i:custom}",
+    "fourth \\label{i:4}",
+)
+NESTED += "after the list \\label{after}" + eq("y \\label{e:y}") + "after it \\label{after-eq}"
+NESTED += "\\begin{enumerate}\\setcounter{enumi}{4}\\item five \\label{i:5}\\end{enumerate}"
+NESTED += "\\begin{itemize}\\item bullet \\label{i:b}\\end{itemize}"
+
+# (id, preamble, body, the references, how pdflatex prints them)
+LISTS = [
+    (
+        "nested-enumerate-with-equations",
+        "",
+        NESTED,
+        "\\ref{i:1}; \\ref{i:2}; \\ref{i:2a}; \\ref{i:2b}; \\ref{i:d}; \\ref{i:x}; \\ref{e:x}; \\ref{i:3}; "
+        "\\ref{i:custom}; \\ref{i:4}; \\ref{after}; \\ref{e:y}; \\ref{after-eq}; \\ref{i:5}; \\ref{i:b}; \\eqref{i:2}.",
+        "1; 2; 2a; 2b; 2(b)i; 2(b)iA; 1; 3; 3; 4; 1; 2; 1; 5; 1; (2).",
+    ),
+    (
+        "renewed-theenumi",
+        "\\renewcommand{\\theenumi}{\\Roman{enumi}}",
+        "\\section{S}" + items("a \\label{a}" + items("b \\label{b}")),
+        "\\ref{a}; \\ref{b}.",
+        "I; Ia.",
+    ),
+    (
+        "enumitem-label-ref-start-resume",
+        "\\usepackage{enumitem}",
+        "\\section{S}"
+        + items("a \\label{a}" + items("b \\label{b}", option="[label=\\roman*.]"), option="[label=(\\alph*)]")
+        + items("c \\label{c}", option="[label=\\textbf{Step \\arabic*:}, ref=Step~\\arabic*, start=3]")
+        + items("d \\label{d}", "e \\label{e}", option="[leftmargin=*]")
+        + items("f \\label{f}", option="[resume]"),
+        "\\ref{a}; \\ref{b}; \\ref{c}; \\ref{d}; \\ref{e}; \\ref{f}.",
+        "(a); i.; Step 3; 1; 2; 3.",
+    ),
+]
+
+
+@pytest.mark.parametrize("preamble, body, wanted, expected", [pytest.param(*case[1:], id=case[0]) for case in LISTS])
+def test_labels_in_numbered_lists_read_as_the_pdf_prints_them(
+    tmp_path: Path, preamble: str, body: str, wanted: str, expected: str
+):
+    assert refs(tmp_path, "article", preamble, body, wanted) == expected
+
+
+def test_equations_inside_a_list_are_numbered_as_any_other(tmp_path: Path):
+    """pdflatex: (1) in the third item, (2) after the list, (3) in the last one."""
+    assert numbers(tmp_path, "article", "", NESTED + items(eq("z"))) == "1 2 3"
+
+
+def test_a_list_whose_labels_cannot_be_told_names_no_item(tmp_path: Path):
+    """The enumerate package's short label ``[(a)]`` is not modelled: "?" rather than a guess;
+    a label after the list names the section again."""
+    body = "\\section{S}" + items("a \\label{a}", option="[(a)]") + "after \\label{b}"
+    assert refs(tmp_path, "article", "\\usepackage{enumerate}", body, "\\ref{a}; \\ref{b}.") == "?; 1."

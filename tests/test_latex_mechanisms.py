@@ -191,15 +191,15 @@ def test_equations_output_draws_the_math_of_intros_and_says_a_run_continues(tmp_
     assert "(1 bis)  Model › (continued) The map x ↦ y is" in result.output
 
 
-def test_a_label_in_a_list_reads_as_unknown_not_as_the_section(tmp_path: Path):
-    """pdflatex prints "R: 1 1." (the theorem's counter, and the item's, which is not modelled):
-    the extractor says "?" for the item rather than the section's number 2."""
+def test_a_label_in_a_list_names_the_item_not_the_section(tmp_path: Path):
+    """pdflatex prints "R: 1 1." (the theorem's counter, and the item's), not the section's number 2;
+    more list cases are in test_latex_contexts.py."""
     body = (
         "\\section{A}\\section{B}\\begin{theorem}\\label{t}x\\end{theorem}"
         "\\begin{enumerate}\\item\\label{i}a\\end{enumerate} R: \\ref{t} \\ref{i}.\n"
     )
     doc = read(tmp_path, "\\newtheorem{theorem}{Theorem}", body)
-    assert doc.sections[-1].text.endswith("R: 1 ?.")
+    assert doc.sections[-1].text.endswith("R: 1 1.")
 
 
 def test_theorem_counters_are_numbered_as_the_pdf(tmp_path: Path):

@@ -45,7 +45,7 @@ def _roman(n: int) -> str:
     return text
 
 
-_STYLES: dict[str, Callable[[int], str]] = {
+STYLES: dict[str, Callable[[int], str]] = {
     "arabic": str,
     "Alph": _letter,
     "alph": lambda n: _letter(n).lower(),
@@ -196,7 +196,7 @@ class Numbering:
                 )  # only the PDF knows
                 return None
         text = _THE.sub(lambda m: self.the(m.group(1), depth), template)
-        text = _STYLED.sub(lambda m: _STYLES[m.group(1)](self.counts.get(m.group(2), 0)), text)
+        text = _STYLED.sub(lambda m: STYLES[m.group(1)](self.counts.get(m.group(2), 0)), text)
         return re.sub(r"\\[A-Za-z]+|[{}]", "", text).strip()
 
     def next_float(self, kind: str) -> str:

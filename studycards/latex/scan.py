@@ -13,7 +13,9 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterator
 
 from studycards.latex.arguments import read_argument, read_optional
+from studycards.latex.counters import COUNTER_COMMANDS
 from studycards.latex.displays import display_equations
+from studycards.latex.lists import LIST_ENVS, Lists
 from studycards.latex.numbering import Numbering
 from studycards.latex.prose import plain_text
 from studycards.latex.sentences import all_sentences
@@ -45,11 +47,10 @@ _SCAN = re.compile(
     r"|\\end\s*\{(?P<end>[A-Za-z]+\*?)\}"
     r"|\\(?P<sec>part|chapter|section|subsection|subsubsection)(?![A-Za-z])[ \t]*(?P<star>\*)?"
     r"|\\(?P<cmd>appendix|numberwithin|counterwithin|counterwithout|setcounter|addtocounter"
-    r"|title|icmltitle|documentclass|renewcommand|url|href|label)(?![A-Za-z])"
+    r"|title|icmltitle|documentclass|renewcommand|url|href|label|item)(?![A-Za-z])"
     r"|(?P<open>\\\[|\\\()"
     r"|(?P<dollar>\$\$?))"
 )
-_DOCCLASS = re.compile(r"\\documentclass\s*(?:\[[^\]]{0,500}\])?\s*\{\s*([^}\s]{1,100})\s*\}")
 _INLINE_END = re.compile(r"\\[\s\S]|\$|\n[ \t]*\n")
 _CAPTION = re.compile(r"\\caption(?:of\s*\{(figure|table)\})?(?![A-Za-z])|\\label\s*\{([^{}]*)\}")
 _URL = re.compile(r"https?://[^\s}{\\]+")
@@ -59,7 +60,8 @@ _THEOREMS = re.compile(
     r"\\newtheorem\s*\{\s*([A-Za-z]+)\s*\}\s*(?:\[\s*([A-Za-z]+)\s*\])?\s*\{[^{}]*\}\s*(?:\[\s*([A-Za-z]+)\s*\])?"
 )
 _COUNTED_ENVS = set("theorem lemma proposition corollary definition remark example assumption claim".split())
-_COUNTED_ENVS |= {"conjecture", "enumerate", "algorithm", "problem", "exercise"}
+_COUNTED_ENVS |= {"conjecture", "algorithm", "problem", "exercise"}
+MAX_GROUPS = 200
 _CITED = re.compile(r"\\(?:eqref|refeq|noeqref)\s*\{([^{}]*)\}")
 
 
@@ -84,7 +86,8 @@ class Scan:
         self.current_label = ""
         self.theorems = {name: (shared or name, parent) for name, shared, parent in _THEOREMS.findall(doc)}
         self.theorem_counts: dict[tuple[str, str], int] = {}
-        self.saved_labels: list[str] = []
+        self.saved_labels: list[tuple[str, str]] = []  # (environment, the label before it began)
+        self.lists = Lists()
         self.counted = (_COUNTED_ENVS - set(self.theorems)) if "\\label" in doc else set()
         self._counted_env = re.compile(r"\\(begin|end)\s*\{(" + "|".join(sorted(self.counted)) + r")\*?\}")
         self._missing: dict[str, int] = {}
@@ -176,8 +179,11 @@ def scan(doc: str) -> Scan:
 
 
 def _begin(state: Scan, m: re.Match) -> int:
-    """``\\begin{…}``: the body starts, the abstract, a subequations group, a float or a display."""
+    """``\\begin{…}``: the body starts, the abstract, a subequations group, a list, a float or a
+    display.  Every environment is a TeX group: what a ``\\label`` names inside it is restored at its end."""
     env, pos = m.group("begin"), m.end()
+    if state.in_body and env.rstrip("*") not in DISPLAY_ENVS and len(state.saved_labels) < MAX_GROUPS:
+        state.saved_labels.append((env, state.current_label))
     if env == "document":
         state.in_body, state.body_start = True, pos
     elif env == "abstract" and not state.abstract:
@@ -192,8 +198,10 @@ def _begin(state: Scan, m: re.Match) -> int:
         within = state.numbering.the(parent) if parent else ""
         key = (counter, within)
         state.theorem_counts[key] = state.theorem_counts.get(key, 0) + 1
-        state.saved_labels.append(state.current_label)
         state.current_label = f"{within}.{state.theorem_counts[key]}" if within else str(state.theorem_counts[key])
+    elif env in LIST_ENVS and state.in_body:
+        option, pos = read_optional(state.doc, pos) if env == "enumerate" else (None, pos)
+        state.lists.begin(env, option)
     elif env.rstrip("*") in FLOATS and state.in_body:
         _float(state, env, pos)
     elif env.rstrip("*") in DISPLAY_ENVS and state.in_body:
@@ -202,10 +210,16 @@ def _begin(state: Scan, m: re.Match) -> int:
 
 
 def _end(state: Scan, m: re.Match) -> int:
-    if m.group("end") == "subequations":
+    env = m.group("end")
+    if env == "subequations":
         state.numbering.end_subequations()
-    if m.group("end") in state.theorems and state.saved_labels:
-        state.current_label = state.saved_labels.pop()
+    state.lists.end(env)
+    saved = state.saved_labels
+    for i in range(len(saved) - 1, max(-1, len(saved) - 20), -1):
+        if saved[i][0] == env:
+            state.current_label = saved[i][1]
+            del saved[i:]
+            break
     return m.end()
 
 
@@ -254,8 +268,7 @@ def _display(state: Scan, m: re.Match, env: str, close: int, closer: int = 0) ->
         _, body_start = read_argument(state.doc, body_start)
     state.displays.append((m.start(), end))
     for eq in display_equations(state.doc, body_start, close, env, state.numbering, state.innermost()):
-        state.equations.append(((m.start(), end), eq))
-        state.current_label = eq.number or state.current_label
+        state.equations.append(((m.start(), end), eq))  # a display is a group: its label is not kept after
     return end
 
 
@@ -295,49 +308,6 @@ def _command(state: Scan, m: re.Match) -> int:
     return _COMMANDS[m.group("cmd")](state, m)
 
 
-def _appendix(state: Scan, m: re.Match) -> int:
-    state.numbering.appendix()
-    return m.end()
-
-
-def _document_class(state: Scan, m: re.Match) -> int:
-    cls = _DOCCLASS.match(state.doc, m.start())
-    if cls is None:
-        return m.end()
-    state.numbering.document_class(cls.group(1))
-    return cls.end()
-
-
-def _counter_within(state: Scan, m: re.Match) -> int:
-    """``\\numberwithin``, ``\\counterwithin`` and ``\\counterwithout``; only the equation counter matters."""
-    doc, pos = state.doc, m.end()
-    counter, pos = read_argument(doc, pos + (1 if doc.startswith("*", pos) else 0))
-    parent, pos = read_argument(doc, pos)
-    if counter.strip() == "equation":
-        starred = m.group("cmd") == "counterwithin" and doc.startswith("*", m.end())
-        state.numbering.within(None if m.group("cmd") == "counterwithout" else parent.strip(), not starred)
-    return pos
-
-
-def _set_counter(state: Scan, m: re.Match) -> int:
-    counter, pos = read_argument(state.doc, m.end())
-    value, pos = read_argument(state.doc, pos)
-    state.numbering.set_counter(counter.strip(), value.strip(), m.group("cmd") == "addtocounter")
-    return pos
-
-
-def _renew_command(state: Scan, m: re.Match) -> int:
-    """Only ``\\renewcommand{\\theequation}`` (or ``\\thesection``…) concerns the scan; the expander reads the rest."""
-    doc, pos = state.doc, m.end()
-    target, after = read_argument(doc, pos + (1 if doc.startswith("*", pos) else 0))
-    counter = target.strip()[4:] if target.strip().startswith("\\the") else ""
-    if counter not in ("equation", "chapter", "section", "subsection", "subsubsection"):
-        return pos
-    template, pos = read_argument(doc, after)
-    state.numbering.template(counter, template)
-    return pos
-
-
 def _label(state: Scan, m: re.Match) -> int:
     """A ``\\label`` in prose names what was last numbered (a section, an equation, a subequations group)."""
     name, pos = read_argument(state.doc, m.end())
@@ -375,14 +345,7 @@ def _link(state: Scan, m: re.Match) -> int:
 
 _Step = Callable[[Scan, re.Match], int]
 _COMMANDS: dict[str, _Step] = {
-    "appendix": _appendix,
-    "documentclass": _document_class,
-    "numberwithin": _counter_within,
-    "counterwithin": _counter_within,
-    "counterwithout": _counter_within,
-    "setcounter": _set_counter,
-    "addtocounter": _set_counter,
-    "renewcommand": _renew_command,
+    **COUNTER_COMMANDS,
     "title": _title,
     "icmltitle": _title,
     "url": _link,

@@ -537,8 +537,8 @@ def test_what_latex_refuses_is_pinned(tmp_path: Path, cls: str, preamble: str, b
 
 
 def test_heading_numbers_are_pinned(tmp_path: Path):
-    """As the PDF numbers them, but for two departures: a part shows "Part I" there, and a book
-    prints no number on a subsubsection (a ``\\ref`` to it reads its subsection's 1.1.1)."""
+    """As the PDF numbers them, but for one departure: a part shows "Part I" there.  A book prints
+    no number on a subsubsection (secnumdepth 2), and a ``\\ref`` to it reads its subsection's 1.1.1."""
     body = "\\part{P}\\chapter{C}\\section{S}\\subsection{T}\\subsubsection{U}\\section*{V}\\appendix\\chapter{W}"
     (tmp_path / "main.tex").write_text(source("book", "", body), encoding="utf-8")
     assert [(s.title, s.level, s.number) for s in read_document(tmp_path).sections] == [
@@ -546,7 +546,30 @@ def test_heading_numbers_are_pinned(tmp_path: Path):
         ("C", 0, "1"),
         ("S", 1, "1.1"),
         ("T", 2, "1.1.1"),
-        ("U", 3, "1.1.1.1"),
+        ("U", 3, ""),
         ("V", 1, ""),
         ("W", 0, "A"),
     ]
+
+
+@pytest.mark.parametrize(
+    "cls, preamble, expected, ref",
+    [
+        ("book", "", "1 1.1 1.1.1 - 1.1.2", "1.1.1"),
+        ("book", "\\setcounter{secnumdepth}{3}", "1 1.1 1.1.1 1.1.1.1 1.1.2", "1.1.1.1"),
+        ("article", "\\setcounter{secnumdepth}{1}", "- 1 - - -", "1"),
+        ("amsbook", "", "1 1 1.1 1.1.1 1.2", "1.1.1"),
+    ],
+)
+def test_headings_deeper_than_secnumdepth_show_no_number(
+    tmp_path: Path, cls: str, preamble: str, expected: str, ref: str
+):
+    """pdflatex: a heading below ``secnumdepth`` is not numbered and steps nothing, so a label
+    after it names the heading above (book: "1.1.1"); amsbook numbers sections 1, 2 in a chapter
+    and its subsubsections too (the part's "Part I" is the one departure, shown as "-")."""
+    body = "\\chapter{C}\\section{S}\\subsection{T}\\subsubsection{U}\\label{u}\\subsection{V}"
+    body = body if cls != "article" else body.replace("\\chapter{C}", "\\part{C}")
+    (tmp_path / "main.tex").write_text(source(cls, preamble, body + "\\section*{R}\\ref{u}.\n"), encoding="utf-8")
+    doc = read_document(tmp_path)
+    assert " ".join(s.number or "-" for s in doc.sections[:-1]) == expected
+    assert doc.sections[-1].text == f"{ref}."

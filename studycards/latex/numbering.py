@@ -63,6 +63,7 @@ class Numbering:
     def __init__(self) -> None:
         self.parent: str | None = None
         self.bookish = False
+        self.chaptered_sections = False
         self.counts = {
             "chapter": 0,
             "section": 0,
@@ -71,6 +72,7 @@ class Numbering:
             "equation": 0,
             "figure": 0,
             "table": 0,
+            "secnumdepth": 3,  # headings deeper than this show no number and step nothing
         }
         self.in_appendix = False
         self.custom: str | None = None
@@ -129,6 +131,8 @@ class Numbering:
     def document_class(self, name: str) -> None:
         if name in BOOKISH:
             self.bookish = True
+            self.counts["secnumdepth"] = 3 if name == "amsbook" else 2
+            self.chaptered_sections = name != "amsbook"  # amsbook's sections read 1, 2…
             if name != "amsbook":
                 self.parent = self.parent or "chapter"
 
@@ -147,6 +151,8 @@ class Numbering:
         if name not in self.counts:
             return ""
         order = ["chapter", "section", "subsection", "subsubsection"]
+        if order.index(name) > self.counts["secnumdepth"]:
+            return ""
         self.counts[name] += 1
         for lower in order[order.index(name) + 1 :]:
             self.counts[lower] = 0
@@ -166,7 +172,7 @@ class Numbering:
             return _letter(n) if self.in_appendix and self.bookish else str(n)
         if name == "section":
             n = self.counts["section"]
-            if self.bookish:
+            if self.chaptered_sections:
                 return f"{self.the('chapter', depth)}.{n}"
             return _letter(n) if self.in_appendix else str(n)
         if name == "subsection":

@@ -16,18 +16,34 @@ def test_every_setting_is_one_registry_entry_and_one_field():
     assert Settings.defaults() == Settings(**{name: s.check(s.default) for name, s in SETTINGS.items()})
 
 
-def test_a_fresh_home_shows_every_setting_at_its_default_and_where_the_file_would_be(cli, home: Path):
-    result = cli("config")
+@pytest.mark.parametrize("columns", [40, 80, 160])
+def test_a_fresh_home_shows_every_setting_at_its_default_within_the_terminal_width(cli, home: Path, columns):
+    result = cli("config", env={"COLUMNS": str(columns)})
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == f"Settings: {home / 'config.toml'} (not written yet: studycards config KEY VALUE writes it)"
-    assert lines[1].split()[:4] == ["setting", "value", "default", "from"]
-    rows = {line.split()[0]: line.split() for line in lines[2 : 2 + len(SETTINGS)]}
-    assert list(rows) == list(SETTINGS)
-    assert rows["new_per_day"][:4] == ["new_per_day", "20", "20", "default"]
-    assert rows["day_start"][:4] == ["day_start", '"04:00"', '"04:00"', "default"]
-    assert rows["bury_siblings"][:4] == ["bury_siblings", "true", "true", "default"]
-    assert lines[-1].startswith("[highlights] colours of a highlighted PDF: yellow → Understanding,")
+    path = home / "config.toml"
+    assert all(len(line) <= columns or line == f"Settings: {path}" for line in lines), (
+        result.stdout
+    )  # a path stays whole
+    said = " ".join(result.stdout.split())
+    assert said.startswith(f"Settings: {path} (not written yet: studycards config KEY VALUE writes it) ")
+    assert "studycards config KEY VALUE" in result.stdout  # the command is never split across lines
+    places = [said.index(f" {name} ") for name in SETTINGS]
+    assert places == sorted(places)
+    for place, (name, setting) in zip(places, SETTINGS.items()):
+        assert said.index(setting.about, place) < (places + [len(said)])[list(SETTINGS).index(name) + 1]
+    assert said.split("; any other → Notes")[0].endswith("pink → Questions")
+    assert "[highlights] colours of a highlighted PDF: yellow → Understanding," in said
+    if columns < 80:  # too narrow for the table: a setting a line, what it is for below
+        assert "new_per_day = 20  (default)" in lines and 'day_start = "04:00"  (default)' in lines
+        return
+    header = next(n for n, line in enumerate(lines) if line.startswith("setting "))
+    assert lines[header].split() == ["setting", "value", "default", "from"]
+    rows = {line.split()[0]: line.split() for line in lines[header + 1 :] if not line.startswith(" ")}
+    assert list(rows)[: len(SETTINGS)] == list(SETTINGS)
+    assert rows["new_per_day"] == ["new_per_day", "20", "20", "default"]
+    assert rows["day_start"] == ["day_start", '"04:00"', '"04:00"', "default"]
+    assert rows["bury_siblings"] == ["bury_siblings", "true", "true", "default"]
     assert not (home / "config.toml").exists()  # looking writes nothing
 
 
@@ -106,8 +122,18 @@ def test_the_file_gets_the_same_checks_as_the_command(cli, home: Path, line, mes
 
 def test_one_key_alone_shows_that_setting_and_json_names_its_list(cli, home: Path):
     assert cli("config", "day_start", "05:30").exit_code == 0
-    one = cli("config", "day_start").stdout.splitlines()
-    assert len(one) == 3 and one[2].split()[:4] == ["day_start", '"05:30"', '"04:00"', "config.toml"]
+    one = cli("config", "day_start", env={"COLUMNS": "80"}).stdout.splitlines()
+    assert one[0] == f"Settings: {home / 'config.toml'}"
+    assert one[1:] == [
+        "setting    value    default  from",
+        'day_start  "05:30"  "04:00"  config.toml',
+        "    " + SETTINGS["day_start"].about,
+    ]
+    narrow = cli("config", "day_start", env={"COLUMNS": "30"}).stdout
+    assert all(len(line) <= 30 for line in narrow.splitlines()[1:]), narrow
+    assert " ".join(narrow.split()).startswith(
+        f'Settings: {home / "config.toml"} day_start = "05:30" (from config.toml; default "04:00") when a study'
+    )
     document = json.loads(cli("config", "--json").stdout)
     assert document["file"] == str(home / "config.toml") and document["exists"] is True
     assert [s["name"] for s in document["settings"]] == list(SETTINGS)

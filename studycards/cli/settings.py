@@ -59,24 +59,57 @@ def config(ctx: Context, key: str | None, value: str | None, as_json: bool) -> N
     if as_json:
         echo_json(config_json(path, shown, rule if key is None else None))
     else:
-        say(config_text(path, shown, rule if key is None else None))
+        import shutil
+
+        say(config_text(path, shown, rule if key is None else None, shutil.get_terminal_size().columns))
 
 
-def config_text(path: Path, shown: list[Shown], rule: ColourRule | None) -> str:
-    """A table of the settings (value, default, from where), each with what it is for; then the colours."""
-    where = str(path) if path.exists() else f"{path} (not written yet: studycards config KEY VALUE writes it)"
+def config_text(path: Path, shown: list[Shown], rule: ColourRule | None, width: int = 80) -> str:
+    """The settings fitted to ``width`` columns: a table (value, default, from where) with what each is for
+    wrapped on its own lines below it; on a terminal too narrow for the table, one setting per line."""
+    written = (
+        "" if path.exists() else f"(not written yet: {KEEP.join('studycards config KEY VALUE'.split())} writes it)"
+    )
+    lines = _wrapped(f"{KEEP.join(f'Settings: {path}'.split(' '))} {written}".rstrip(), width, "  ")
     rows = [("setting", "value", "default", "from"), *((s.name, s.value, s.default, s.source) for s in shown)]
     widths = [max(len(row[i]) for row in rows) for i in range(4)]
-    lines = [f"Settings: {where}"]
-    for i, row in enumerate(rows):
-        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths))
-        about = shown[i - 1].about if i else "what it is for"
-        lines.append(f"{line}  {about}")
+    table = sum(widths) + 2 * 3 <= width
+    if table:
+        lines.append("  ".join(cell.ljust(size) for cell, size in zip(rows[0], widths)).rstrip())
+    for setting in shown:
+        if table:
+            cells = (setting.name, setting.value, setting.default, setting.source)
+            lines.append("  ".join(cell.ljust(size) for cell, size in zip(cells, widths)).rstrip())
+        else:
+            where = (
+                "(default)" if setting.source == "default" else f"(from {setting.source}; default {setting.default})"
+            )
+            lines += _wrapped(f"{setting.name} = {setting.value}  {where}", width, "    ")
+        lines += _wrapped(setting.about, width, "    ", "    ")
     if rule is not None:
-        colours = [f"{colour} → {section}" for colour, section in rule.sections.items()]
-        colours += [f"{colour} → {section}" for colour, section in rule.exact.items()]
-        lines.append(f"[highlights] colours of a highlighted PDF: {', '.join(colours)}; any other → Notes")
+        pairs = [*rule.sections.items(), *rule.exact.items()]
+        colours = [KEEP.join(f"{colour} → {section}".split(" ")) for colour, section in pairs]
+        about = f"[highlights] colours of a highlighted PDF: {', '.join(colours)}; any other → Notes"
+        lines += _wrapped(about, width, "    ")
     return "\n".join(lines)
+
+
+KEEP = "\xa0"  # joins words that a wrapped line must not split (textwrap breaks only at ASCII whitespace)
+
+
+def _wrapped(text: str, width: int, indent: str, first: str = "") -> list[str]:
+    """``text`` in lines of at most ``width`` columns (a path or word longer than that is kept whole)."""
+    import textwrap
+
+    lines = textwrap.wrap(
+        text,
+        max(width, 20),
+        initial_indent=first,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+    return [line.replace(KEEP, " ") for line in lines]
 
 
 def config_json(path: Path, shown: list[Shown], rule: ColourRule | None) -> dict:

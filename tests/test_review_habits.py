@@ -106,6 +106,21 @@ def test_a_fail_is_a_lapse_only_on_a_learned_card_and_tag_only_tags(home, notes)
         assert alpha.flags == CardFlags()  # a new card graded 0 has not lapsed: it was never learned
 
 
+def test_a_card_failed_every_morning_lapses_every_morning_and_one_never_learned_never_does():
+    """Issue 15's leech: a card failed ten days running must not sit at interval 1 without a word."""
+    from studycards.review.rules import graded
+
+    state, flags = CardState(), CardFlags()
+    never = (state, flags)
+    state, flags = graded(state, flags, 5, DAY, first=True, habits=Habits())
+    for offset in range(1, 11):
+        state, flags = graded(state, flags, 0, DAY + timedelta(offset), first=True, habits=Habits(leech_lapses=99))
+        state, flags = graded(state, flags, 5, DAY + timedelta(offset), first=False, habits=Habits(leech_lapses=99))
+        never = graded(*never, 0, DAY + timedelta(offset), first=True, habits=Habits())
+    assert (flags.lapses, state.repetitions, state.interval) == (10, 0, 1)
+    assert never[1] == CardFlags()
+
+
 def test_bang_suspends_b_buries_and_u_takes_each_back(home, notes):
     _, screen, _ = run(home, "!", "b", "u", "u", "q", new=20)
     assert [f.notice for f in screen.frames[1:]] == [

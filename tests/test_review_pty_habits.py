@@ -96,18 +96,18 @@ def test_two_siblings_never_show_on_one_day_and_the_counter_stays_on_the_heading
 
 
 def test_a_leech_is_suspended_with_a_notice_and_bang_b_u_work_on_it(cli, home, tmp_path):
-    """Pass, fail, pass, fail ... for a fortnight (piped): the eighth lapse comes on the sixteenth morning."""
+    """Learned, then failed every morning (piped, each fail re-drilled to 5): the eighth lapse is on the ninth."""
     notes = tmp_path / "leech.md"
     notes.write_text("# Leech\n\nGamma :: Delta\n")
     assert cli("add", notes, now=NOW).exit_code == 0
     day = date(2026, 11, 23)
-    for offset in range(15):
-        keys = "\n5\n" if offset == 0 else "\n0\n\n5\n" if offset % 2 else "\n4\n"
+    for offset in range(8):
+        keys = "\n5\n" if offset == 0 else "\n0\n\n5\n"
         assert cli("review", input=keys, now=f"{day + timedelta(offset)}T09:00").exit_code == 0
     with open_store(home) as store:
         [gamma] = store.cards.select()
     assert gamma.flags.lapses == 7 and not gamma.flags.leech
-    child = spawn(size=(20, 40), now=f"{day + timedelta(15)}T09:00")
+    child = spawn(size=(20, 40), now=f"{day + timedelta(8)}T09:00")
     child.expect_exact("Gamma")
     child.send(" ")
     child.expect_exact("0-2 again")
@@ -126,8 +126,8 @@ def test_a_leech_is_suspended_with_a_notice_and_bang_b_u_work_on_it(cli, home, t
     finish(child)
     with open_store(home) as store:
         flags = store.cards.get(gamma.id).flags
-    assert (flags.suspended, flags.leech, flags.lapses, flags.buried_until) == (False, False, 7, day + timedelta(16))
-    again = cli("review", input="\n0\n", now=f"{day + timedelta(16)}T09:00")
+    assert (flags.suspended, flags.leech, flags.lapses, flags.buried_until) == (False, False, 7, day + timedelta(9))
+    again = cli("review", input="\n0\n", now=f"{day + timedelta(9)}T09:00")
     assert "Leech: card 1, suspended." in again.stdout and "(suspended) (leech)" in cli("list", "--leeches").stdout
 
 

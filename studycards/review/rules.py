@@ -1,8 +1,8 @@
 """What a grade or a set-aside does to a card: pure, so a session and a sync replay apply one and the same rule.
 
 Only the day's first grade of a card schedules it (SM-2); later grades that day are
-re-drills that leave the schedule alone.  A first grade below 3 on a learned card is
-a lapse, and the ``leech_lapses``-th makes the card a leech.
+re-drills that leave the schedule alone.  A first grade below 3 on a card that has
+been learned is a lapse, and the ``leech_lapses``-th makes the card a leech.
 """
 
 from __future__ import annotations
@@ -23,9 +23,18 @@ def graded(
     if not first:
         return state, flags
     after = schedule(state, grade, day)
-    if grade < PASS and state.repetitions > 0:
+    if grade < PASS and learned(state, flags):
         flags = lapsed(flags, habits)
     return after, flags
+
+
+def learned(state: CardState, flags: CardFlags) -> bool:
+    """Whether a fail now is a lapse: the card has been learned (repetitions > 0), or was before it lapsed.
+
+    SM-2 sets repetitions to 0 on a fail and re-drills leave them so, so by repetitions alone a card
+    failed every morning would lapse once and never become a leech, the very card leeches are for.
+    """
+    return state.repetitions > 0 or flags.lapses > 0
 
 
 def lapsed(flags: CardFlags, habits: Habits) -> CardFlags:

@@ -180,6 +180,7 @@ class Screen:
         top = header(frame, width)
         lines = body(frame, width, self.style)
         notice = notice_lines(frame.notice, width)
+        height -= 1  # the newline after the last line takes a row: a frame of all of them scrolls its header off
         room = height - len(top) - len(notice) - 1 - len(key_lines(frame, width, self.style, PAGE_KEYS))
         paged = len(lines) + 1 + len(key_lines(frame, width, self.style)) + len(notice) + len(top) > height
         self._room = max(1, room)

@@ -359,7 +359,7 @@ def test_draw_shows_context_position_front_and_keys():
         " [space] show answer   [u] undo   [s] skip   [!] suspend   [b] bury",
         " [e] edit   [l] LaTeX   [q] quit",
     ]
-    revealed = draw(Frame(**{**frame.__dict__, "back": "softmax(QKᵀ/√dₖ)V", "redrill": True}), 72)
+    revealed = draw(frame._replace(back="softmax(QKᵀ/√dₖ)V", redrill=True), 72)
     assert "re-drill   3 / 24" in revealed and " softmax(QKᵀ/√dₖ)V" in revealed
     assert " 0-3 again · 4-5 done (re-drill, schedule kept)\n [u] undo" in revealed
 

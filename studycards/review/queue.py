@@ -85,8 +85,7 @@ def cram_queue(store: Store, day: date, deck: str | None, limit: int) -> list[It
     return [Item(card) for card in ordered[:limit]]
 
 
-@dataclass(frozen=True)
-class Idle:
+class Idle(NamedTuple):
     """Why the queue is empty from the start: the next due day, if any, and how many new cards wait."""
 
     next_due: date | None

@@ -1,17 +1,18 @@
-"""What the session hands out: the frame a display draws, the summary at the end, and the user's habits."""
+"""What the session hands out: the frame a display draws, the summary at the end, and the user's habits.
+
+NamedTuples, not dataclasses: as immutable, and defined in a fifth of the time at the start of a review.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 # Around a highlight's text in a frame's sides, for the screen to stress; control characters, so they take no cell.
 HIGHLIGHT_ON, HIGHLIGHT_OFF = "\x0e", "\x0f"
 
 
-@dataclass(frozen=True)
-class Frame:
+class Frame(NamedTuple):
     """What the screen shows of the card in front: ``back`` is None until revealed.
 
     ``left`` is what remains after this card (new, review, re-drill); ``intervals`` the days
@@ -41,8 +42,7 @@ class Display(Protocol):
     def say(self, text: str) -> None: ...
 
 
-@dataclass(frozen=True)
-class Summary:
+class Summary(NamedTuple):
     day: date
     reviewed: int
     new: int
@@ -61,8 +61,7 @@ class Summary:
     leech_action: str = "suspend"
 
 
-@dataclass(frozen=True)
-class Habits:
+class Habits(NamedTuple):
     """How the user likes sessions to go (``config.toml``): burying siblings, and what a leech does."""
 
     bury_siblings: bool = True

@@ -12,6 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from studycards.errors import BusyError, GradedElsewhere
 from studycards.models import Card, CardFlags
@@ -46,8 +47,7 @@ NO_FLAGS = CardFlags()
 USUAL = Habits()
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """One step of this session undo can take back: a grade, a practice grade, a suspension or a burial."""
 
     review_id: int

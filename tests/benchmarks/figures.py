@@ -92,9 +92,9 @@ CARD_SHOWN = re.compile(rb"(fact|Term|thing|case|Equation|definition) \d+")
 
 def startup(tmp: Path) -> None:
     empty = env(tmp / "empty")
-    pair = side_by_side(FLOOR, [STUDYCARDS, "--help"], empty, 15)
+    pair = side_by_side(FLOOR, [STUDYCARDS, "--help"], empty, 25)
     ratio("`studycards --help`", pair.ours, FLOOR_NAME, pair.peer, 1.2)
-    pair = side_by_side(FLOOR, [STUDYCARDS, "status"], empty, 15)
+    pair = side_by_side(FLOOR, [STUDYCARDS, "status"], empty, 25)
     ratio("`studycards status`, empty home", pair.ours, FLOOR_NAME, pair.peer, 1.2)
 
 
@@ -222,7 +222,7 @@ def review(home: Path, tmp: Path) -> None:
     ratio("`status`, 100,000 cards", pair.ours, FLOOR_NAME, pair.peer, 2.0)
     collection = anki_peer.build_collection(home / "studycards.db", tmp / "review.anki2", TODAY)
     ours_first = lambda: (first_card_time(environ), 0.0)  # noqa: E731
-    pair = side_by_side(FLOOR, ours_first, environ, 9)
+    pair = side_by_side(FLOOR, ours_first, environ, 15)
     ratio("`review` start → first card, 100,000 cards", pair.ours, FLOOR_NAME, pair.peer, 1.3)
     anki_first = lambda: (anki_peer.first_card_time(collection), 0.0)  # noqa: E731
     pair = side_by_side(anki_first, ours_first, environ, 9)

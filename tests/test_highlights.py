@@ -342,6 +342,18 @@ def test_bad_input_is_one_line_and_changes_nothing(cli, rows, pdfs, make, messag
     assert rows("SELECT COUNT(*) FROM highlights") == [(0,)]
 
 
+def test_the_fixtures_are_what_the_script_beside_them_makes():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_highlights", PDFS / "make.py")
+    assert spec is not None and spec.loader is not None
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    made = make.fixtures()
+    assert sorted(made) == sorted(p.name for p in PDFS.glob("*.pdf"))
+    assert all((PDFS / name).read_bytes() == data for name, data in made.items())
+
+
 def test_the_locked_fixture_is_really_encrypted_and_opens_with_its_password():
     """The "encrypted" case above is a real 40-bit RC4 file: its text is unreadable without the password."""
     from pdfminer.high_level import extract_text

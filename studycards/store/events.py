@@ -19,6 +19,7 @@ from studycards.store.sql import day_of, iso
 
 EVENT_COLUMNS = "device, seq, kind, card, at, day, grade, ms, redrill, cram, ref"
 MANY_KEYS = 2_000
+KEPT_SEQS = "SELECT seq FROM sync_events WHERE device = ? AND seq BETWEEN ? AND ?"
 
 
 class FileMark(NamedTuple):
@@ -118,21 +119,39 @@ class Events:
         )
         return [_event(row) for row in rows]
 
-    def receive(self, events: Iterable[Event], here: set[str]) -> int:
-        """Keep other homes' events, each once (conflict copies repeat them); returns how many were new.
+    def receive(self, events: Iterable[Event], here: set[str]) -> list[Event]:
+        """Keep other homes' events, each once (conflict copies repeat them); returns those that were new, in order.
 
         Events for keys in ``here`` are applied by the caller's replay; the rest wait (``applied = 0``).
         """
         own = self.device()
-        cursor = self._conn.executemany(
+        fresh: list[Event] = []
+        by_device: dict[str, list[Event]] = {}
+        for event in events:
+            if event.device != own:
+                by_device.setdefault(event.device, []).append(event)
+        for device, theirs in by_device.items():
+            seqs = [event.seq for event in theirs]
+            kept = {
+                seq
+                for (seq,) in self._conn.execute(
+                    "SELECT seq FROM sync_events WHERE device = ? AND seq BETWEEN ? AND ?",
+                    (device, min(seqs), max(seqs)),
+                )
+            }
+            for event in theirs:
+                if event.seq not in kept:
+                    kept.add(event.seq)
+                    fresh.append(event)
+        days: dict[date, str] = {}
+        self._conn.executemany(
             f"INSERT OR IGNORE INTO sync_events ({EVENT_COLUMNS}, applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                (*e[:5], e.day.isoformat(), e.grade, e.ms, int(e.redrill), int(e.cram), e.ref, int(e.card in here))
-                for e in events
-                if e.device != own
+                (*e[:5], days.get(e.day) or days.setdefault(e.day, e.day.isoformat()), *e[6:], e.card in here)
+                for e in fresh
             ),
         )
-        return max(0, cursor.rowcount)
+        return fresh
 
     def pending_keys(self) -> set[str]:
         """Card keys with received events not applied yet (their card may not be in this home)."""

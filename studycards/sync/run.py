@@ -62,9 +62,9 @@ def sync(
         git.push(folder)
     tell("receiving")
     with store.transaction():
-        received, warnings, keys = receive(store, folder, own, now)
+        received, warnings, keys, known = receive(store, folder, own, now)
         tell("replaying")
-        rescheduled, waiting = apply_pending(store, habits, keys)
+        rescheduled, waiting = apply_pending(store, habits, keys, known)
     return SyncReport(str(folder), device, sent, received, rescheduled, waiting, warnings, use_git)
 
 
@@ -103,12 +103,20 @@ def _refuse_a_second_writer(store: Store, own: Path) -> None:
             )
 
 
-def receive(store: Store, folder: Path, own: Path, now: datetime) -> tuple[dict[str, int], list[str], set[str]]:
+class Known(NamedTuple):
+    """Every event the store holds under these keys, by key: what a replay of their cards needs, already read."""
+
+    keys: set[str]
+    events: dict[str, list[Event]]
+
+
+def receive(store: Store, folder: Path, own: Path, now: datetime) -> tuple[dict[str, int], list[str], set[str], Known]:
     """Read every other log on from where it stopped; a bad line is skipped with its ``FILE:LINE``.
 
-    Returns the events new per device, the warnings, and the card keys that gained events.  Events
-    whose card is here are kept as applied (the replay that follows in the same transaction applies
-    them); the others wait for ``add``.
+    Returns the events new per device, the warnings, the card keys that gained events, and every
+    event under the keys of cards here (read before the new ones join them, so that the replay
+    need not read a hundred thousand events back).  Events whose card is here are kept as applied
+    (the replay that follows in the same transaction applies them); the others wait for ``add``.
     """
     received: dict[str, int] = {}
     warnings: list[str] = []
@@ -133,12 +141,16 @@ def receive(store: Store, folder: Path, own: Path, now: datetime) -> tuple[dict[
     keys = {event.card for _, _, events, _ in batches for event in events}
     moves = [(e.card, e.ref) for _, _, events, _ in batches for e in events if e.kind == "move" and e.ref]
     here = {key for keys_of_card, _ in _cards(store, keys, moves).values() for key in keys_of_card}
+    known = Known(here, store.events.for_keys(here))
     for name, device, events, mark in batches:
         new = store.events.receive(events, here)
+        for event in new:
+            if event.card in here:
+                known.events.setdefault(event.card, []).append(event)
         if new and device:
-            received[device] = received.get(device, 0) + new
+            received[device] = received.get(device, 0) + len(new)
         store.events.set_mark(str(folder), name, mark)
-    return received, warnings, keys
+    return received, warnings, keys, known
 
 
 def _cards(
@@ -159,11 +171,14 @@ def _cards(
     return found
 
 
-def apply_pending(store: Store, habits: Habits, keys: Iterable[str] = ()) -> tuple[int, int]:
+def apply_pending(
+    store: Store, habits: Habits, keys: Iterable[str] = (), known: Known | None = None
+) -> tuple[int, int]:
     """Replay every card here that gained events (``keys``) or has received events not applied yet.
 
     Returns (cards rescheduled, cards waiting: those with events kept for when ``add`` brings them).
-    A card is every key joined to it by moves.
+    A card is every key joined to it by moves.  The events under ``known.keys`` are taken as given,
+    the rest read from the store.
     """
     pending = store.events.pending_keys()
     wanted = pending | set(keys)
@@ -172,7 +187,8 @@ def apply_pending(store: Store, habits: Habits, keys: Iterable[str] = ()) -> tup
     found = _cards(store, wanted)
     reached = {key for group, _ in found.values() for key in group}
     waiting = len(identities_of(store, pending - reached))
-    events = store.events.for_keys(reached)
+    known = known or Known(set(), {})
+    events = {**store.events.for_keys(reached - known.keys), **known.events}
     logs = {}
     changed = []
     with store.transaction():

@@ -44,6 +44,14 @@ class ReplayedGrade(NamedTuple):
     after: CardState
 
 
+class Dates(dict[date | None, str | None]):
+    """Dates as the store writes them, each made once: a log of 100,000 grades holds a few hundred."""
+
+    def __missing__(self, day: date | None) -> str | None:
+        text = self[day] = day.isoformat() if day else None
+        return text
+
+
 def stamp(at: datetime) -> str:
     return at.isoformat(timespec="milliseconds")
 
@@ -143,13 +151,10 @@ class Events:
                 if event.seq not in kept:
                     kept.add(event.seq)
                     fresh.append(event)
-        days: dict[date, str] = {}
+        days = Dates()
         self._conn.executemany(
             f"INSERT OR IGNORE INTO sync_events ({EVENT_COLUMNS}, applied) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                (*e[:5], days.get(e.day) or days.setdefault(e.day, e.day.isoformat()), *e[6:], e.card in here)
-                for e in fresh
-            ),
+            ((*e[:5], days[e.day], *e[6:], e.card in here) for e in fresh),
         )
         return fresh
 
@@ -225,14 +230,7 @@ class Events:
 
     def rewrite_logs(self, logs: dict[int, list[ReplayedGrade]]) -> None:
         """Put each card's review and practice log as its replay says: every home's grades, in time order."""
-        texts: dict[date | None, str | None] = {None: None}
-
-        def text(day: date | None) -> str | None:  # a log of 100,000 grades holds a few hundred dates
-            found = texts.get(day, "")
-            if found == "":
-                found = texts[day] = day.isoformat() if day else None
-            return found
-
+        text = Dates()
         self._replayed(logs)
         with summed_in_bulk(self._conn, "card_id IN replayed_cards"):
             self._conn.execute("DELETE FROM reviews WHERE card_id IN replayed_cards")
@@ -241,8 +239,8 @@ class Events:
                 " repetitions_before, interval_before, due_before, ef_after, repetitions_after, interval_after,"
                 " due_after, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    (card_id, g.at, text(g.day), g.grade, int(g.redrill), g.ms, b.ef, b.repetitions, b.interval,
-                     text(b.due), a.ef, a.repetitions, a.interval, text(a.due), g.event)
+                    (card_id, g.at, text[g.day], g.grade, int(g.redrill), g.ms, b.ef, b.repetitions, b.interval,
+                     text[b.due], a.ef, a.repetitions, a.interval, text[a.due], g.event)
                     for card_id, grades in logs.items()
                     for g in grades
                     if not g.cram
@@ -253,7 +251,7 @@ class Events:
         self._conn.executemany(
             "INSERT INTO practice (card_id, reviewed_at, day, grade, answer_ms, event) VALUES (?, ?, ?, ?, ?, ?)",
             (
-                (card_id, g.at, g.day.isoformat(), g.grade, g.ms, g.event)
+                (card_id, g.at, text[g.day], g.grade, g.ms, g.event)
                 for card_id, grades in logs.items()
                 for g in grades
                 if g.cram

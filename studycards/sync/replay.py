@@ -10,6 +10,7 @@ Identity moves (a deck renamed) join keys into one card: :func:`identities`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from operator import attrgetter
 from typing import NamedTuple
 
 from studycards.models import CardFlags, CardState, Event
@@ -24,18 +25,17 @@ class Replayed(NamedTuple):
     grades: list[ReplayedGrade]
 
 
-def order(event: Event) -> tuple[object, ...]:
-    return (event.day, event.at, event.device, event.seq)
+order = attrgetter("day", "at", "device", "seq")  # (Event) -> the tuple events are replayed in
 
 
 def replay(state: CardState, flags: CardFlags, events: Iterable[Event], habits: Habits) -> Replayed:
     """The card's state, flags and grade log after ``events``, from its start (``state``, ``flags``)."""
-    events = list(events)
+    events = sorted(events, key=order)
     undone = {event.ref for event in events if event.kind == "undo"}
     days: set[object] = set()
     grades: list[ReplayedGrade] = []
-    for event in sorted(events, key=order):
-        if event.id in undone or event.kind in ("undo", "move"):
+    for event in events:
+        if event.kind in ("undo", "move") or (undone and event.id in undone):
             continue
         if event.kind != "grade":
             flags = set_aside(flags, event.kind, event.day)

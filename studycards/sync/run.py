@@ -8,7 +8,8 @@ when ``add`` brings the card.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
@@ -22,6 +23,8 @@ from studycards.sync import git
 from studycards.sync.events import YEARS, BadEvent, decode, encode
 from studycards.sync.folder import append, device_of, logs, read_on, rewrite, size
 from studycards.sync.replay import identities, replay
+
+CACHE_KIB = 64 * 1024
 
 
 class SyncReport(NamedTuple):
@@ -61,11 +64,23 @@ def sync(
         git.pull(folder)
         git.push(folder)
     tell("receiving")
-    with store.transaction():
+    with store.transaction(), _roomy_cache(store):
         received, warnings, keys, known = receive(store, folder, own, now)
         tell("replaying")
         rescheduled, waiting = apply_pending(store, habits, keys, known)
     return SyncReport(str(folder), device, sent, received, rescheduled, waiting, warnings, use_git)
+
+
+@contextmanager
+def _roomy_cache(store: Store) -> Iterator[None]:
+    """A page cache of 64 MiB while a sync writes: a log of 100,000 events spreads its keys over an index too big
+    for SQLite's 2 MiB default, and pages written out and read again cost a tenth of the sync's time."""
+    (before,) = store.conn.execute("PRAGMA cache_size").fetchone()
+    store.conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    try:
+        yield
+    finally:
+        store.conn.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def send(store: Store, folder: Path, own: Path) -> int:

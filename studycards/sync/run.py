@@ -119,8 +119,9 @@ def _refuse_a_second_writer(store: Store, own: Path) -> None:
 
 
 class Known(NamedTuple):
-    """Every event the store holds under these keys, by key: what a replay of their cards needs, already read."""
+    """Cards here already looked up (by id, with their keys) and every event under those keys: read once, not again."""
 
+    cards: dict[int, tuple[set[str], Card]]
     keys: set[str]
     events: dict[str, list[Event]]
 
@@ -155,8 +156,9 @@ def receive(store: Store, folder: Path, own: Path, now: datetime) -> tuple[dict[
         batches.append((path.name, device, events, chunk.mark))
     keys = {event.card for _, _, events, _ in batches for event in events}
     moves = [(e.card, e.ref) for _, _, events, _ in batches for e in events if e.kind == "move" and e.ref]
-    here = {key for keys_of_card, _ in _cards(store, keys, moves).values() for key in keys_of_card}
-    known = Known(here, store.events.for_keys(here))
+    found = _cards(store, keys, moves)
+    here = {key for keys_of_card, _ in found.values() for key in keys_of_card}
+    known = Known(found, here, store.events.for_keys(here))
     for name, device, events, mark in batches:
         new = store.events.receive(events, here)
         for event in new:
@@ -192,17 +194,17 @@ def apply_pending(
     """Replay every card here that gained events (``keys``) or has received events not applied yet.
 
     Returns (cards rescheduled, cards waiting: those with events kept for when ``add`` brings them).
-    A card is every key joined to it by moves.  The events under ``known.keys`` are taken as given,
-    the rest read from the store.
+    A card is every key joined to it by moves.  The cards and events ``known`` holds (a sync's
+    receive looked them up) are taken as given, the rest read from the store.
     """
     pending = store.events.pending_keys()
     wanted = pending | set(keys)
     if not wanted:
         return 0, 0
-    found = _cards(store, wanted)
+    known = known or Known({}, set(), {})
+    found = {**_cards(store, wanted - known.keys), **known.cards}
     reached = {key for group, _ in found.values() for key in group}
     waiting = len(identities_of(store, pending - reached))
-    known = known or Known(set(), {})
     events = {**store.events.for_keys(reached - known.keys), **known.events}
     logs = {}
     changed = []

@@ -14,6 +14,7 @@ import multiprocessing
 import os
 import signal
 import sys
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 
 from studycards.notes.syntax import display_math
@@ -84,15 +85,21 @@ class Renderer:
             finally:
                 signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
-    def render_all(self, texts: list[str]) -> list[str]:
-        """Every side rendered; sides without display math go first, while the helper reads the equations."""
-        from studycards.mathtext.pretty import render_markdown, sympy_reading
+    def drawer(self, texts: Iterable[str]) -> Callable[[str], str]:
+        """How to draw card sides one at a time, as they are written; the display equations of ``texts`` are
+        sent to the helper now, so that drawing a side waits only for its own equations' readings."""
+        from studycards.mathtext.pretty import SympyReading, render_markdown, sympy_reading
 
         equations = sorted({latex for text in texts for latex in display_math(text)})
         pending = {eq: self._pool.submit(sympy_reading, eq) for eq in equations} if self._pool else {}
-        rendered = [text if "$" not in text else None if "$$" in text else render_markdown(text) for text in texts]
-        readings = {eq: future.result() for eq, future in pending.items()}
-        return [
-            done if done is not None else render_markdown(text, readings=readings)
-            for done, text in zip(rendered, texts)
-        ]
+        readings: dict[str, SympyReading | None] = {}
+
+        def draw(text: str) -> str:
+            if "$" not in text:
+                return text
+            for latex in display_math(text):
+                if latex in pending and latex not in readings:
+                    readings[latex] = pending[latex].result()
+            return render_markdown(text, readings=readings)
+
+        return draw

@@ -330,35 +330,34 @@ def apply_plan(
     changed = plan.added + plan.updated + plan.restored + [move.row for move in plan.deck_moves]
     if progress:
         progress("render", 0, len(changed))
-    with renderer or Renderer() as active:
-        texts = active.render_all([text for row in changed for text in (row.front, row.back)])
-    added = len(plan.added)
-    edits = {
-        row.id: row.content(texts[2 * i], texts[2 * i + 1])
-        for i, row in enumerate(changed)
-        if i >= added and row.id is not None
-    }
-    new_cards = (row.content(texts[2 * i], texts[2 * i + 1]) for i, row in enumerate(plan.added))  # made as written
-    if progress:
-        progress("write", 0, len(changed))
-    try:
-        with store.transaction():
-            store.cards.insert(new_cards, now, {row.key: row.start for row in plan.added if row.start})
-            store.events.record_moves(((m.row.id, m.row.key) for m in plan.deck_moves if m.row.id is not None), now)
-            store.cards.update(edits, now)
-            store.cards.move([CardPlace(row.id, row.source, row.line) for row in plan.moved if row.id is not None])
-            store.cards.retire([card.id for card in plan.retired], now)
-            store.questions.move(plan.moved_questions)  # first: the upsert then finds them under their new key
-            store.questions.upsert(plan.questions, now)
-            store.questions.remove(plan.removed_questions)
-            for source, reading in plan.hashes.items():
-                store.files.remember(source, reading, now)
-            store.files.forget(plan.gone_files)
-    except sqlite3.IntegrityError:
-        raise OutdatedPlan(
-            "the collection changed while the notes were read (another studycards added them?);"
-            " nothing was written: run add again"
-        ) from None
+    with renderer or Renderer() as active:  # sides are drawn as they are written: never all held at once
+        draw = active.drawer(text for row in changed for text in (row.front, row.back))
+        edits = {
+            row.id: row.content(draw(row.front), draw(row.back))
+            for row in changed[len(plan.added) :]
+            if row.id is not None
+        }
+        new_cards = (row.content(draw(row.front), draw(row.back)) for row in plan.added)
+        if progress:
+            progress("write", 0, len(changed))
+        try:
+            with store.transaction():
+                store.cards.insert(new_cards, now, {row.key: row.start for row in plan.added if row.start})
+                store.events.record_moves(((m.row.id, m.row.key) for m in plan.deck_moves if m.row.id is not None), now)
+                store.cards.update(edits, now)
+                store.cards.move([CardPlace(row.id, row.source, row.line) for row in plan.moved if row.id is not None])
+                store.cards.retire([card.id for card in plan.retired], now)
+                store.questions.move(plan.moved_questions)  # first: the upsert then finds them under their new key
+                store.questions.upsert(plan.questions, now)
+                store.questions.remove(plan.removed_questions)
+                for source, reading in plan.hashes.items():
+                    store.files.remember(source, reading, now)
+                store.files.forget(plan.gone_files)
+        except sqlite3.IntegrityError:
+            raise OutdatedPlan(
+                "the collection changed while the notes were read (another studycards added them?);"
+                " nothing was written: run add again"
+            ) from None
 
 
 def add_notes(

@@ -110,10 +110,9 @@ class Cards:
             conn.execute("INSERT INTO search_paused VALUES (1)")
             conn.executemany(
                 "INSERT INTO cards (key, note_key, deck, kind, ord, front, back, context, tags, source, line, paper,"
-                " front_text, back_text, ef, repetitions, interval, due, created_at, updated_at) VALUES (:key,"
-                " :note_key, :deck, :kind, :ord, :front, :back, :context, :tags, :source, :line, :paper,"
-                " :front_text, :back_text, :ef, :repetitions, :interval, :due, :now, :now)",
-                ({**_params(card, stamp), **_state((starts or {}).get(card.key, CardState()))} for card in cards),
+                " front_text, back_text, ef, repetitions, interval, due, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                _insert_params(cards, stamp, starts or {}),
             )
             conn.execute("DELETE FROM search_paused")
             for statement in index_cards_after():
@@ -239,9 +238,28 @@ class Cards:
         return day_of(row[0])
 
 
+def _insert_params(cards: Iterable[CardContent], stamp: str, starts: Mapping[str, CardState]) -> Iterator[tuple]:
+    """Each new card's row (CardContent's fields in order, tags as JSON), made as SQLite asks for it: a dict
+    per card cost 18 µs, a tuple about 2 µs."""
+    tags_json: dict[tuple[str, ...], str] = {}  # a file's cards share their tags
+    new = CardState()
+    for card in cards:
+        tags = tags_json.get(card.tags)
+        if tags is None:
+            tags = tags_json[card.tags] = json.dumps(list(card.tags))
+        state = starts.get(card.key, new) if starts else new
+        yield (
+            *card[:8],
+            tags,
+            *card[9:],
+            state.ef,
+            state.repetitions,
+            state.interval,
+            iso(state.due),
+            stamp,
+            stamp,
+        )
+
+
 def _params(card: CardContent, stamp: str) -> dict[str, object]:
     return {**card._asdict(), "tags": json.dumps(list(card.tags)), "now": stamp}
-
-
-def _state(state: CardState) -> dict[str, object]:
-    return {"ef": state.ef, "repetitions": state.repetitions, "interval": state.interval, "due": iso(state.due)}

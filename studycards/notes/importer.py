@@ -13,6 +13,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["MAX_NOTES_BYTES", "ImportPlan", "add_notes", "apply_plan", "content_hash", "plan_import", "read_notes"]
 
 STANDARD, COMPACT = SEPARATORS
+_AS_WRITTEN = attrgetter(*CardContent._fields[:-2])  # a card row's content but the drawn sides, which come last
 StepFn = Callable[[str, int, int], None]  # (step, done, total): what a progress display hears
 
 
@@ -59,8 +61,7 @@ class CardRow:
     start: CardState | None = None
 
     def content(self, front_text: str, back_text: str) -> CardContent:
-        fields = {name: getattr(self, name) for name in CardContent._fields if name not in ("front_text", "back_text")}
-        return CardContent(**fields, front_text=front_text, back_text=back_text)
+        return CardContent(*_AS_WRITTEN(self), front_text, back_text)  # type: ignore[call-arg]
 
 
 class DeckMove(NamedTuple):

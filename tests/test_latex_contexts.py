@@ -129,6 +129,21 @@ LISTS = [
 ]
 
 
+LISTS.append(
+    (
+        "a-paper-counter-carries-the-count-to-the-next-list",
+        "\\newcounter{keep}",
+        "\\section{S}"
+        + items("a", "b \\label{b}\\setcounter{keep}{\\value{enumi}}")
+        + "prose"
+        + "\\begin{enumerate}\\setcounter{enumi}{\\value{keep}}\\item c \\label{c}\\item d \\label{d}\\end{enumerate}"
+        + "\\begin{enumerate}\\setcounter{enumi}{\\value{unknown}}\\item e \\label{e}\\end{enumerate}",
+        "\\ref{b}; \\ref{c}; \\ref{d}; \\ref{e}.",
+        "2; 3; 4; ?.",  # pdflatex: 2; 3; 4; and an error for the undefined counter
+    )
+)
+
+
 @pytest.mark.parametrize("preamble, body, wanted, expected", [pytest.param(*case[1:], id=case[0]) for case in LISTS])
 def test_labels_in_numbered_lists_read_as_the_pdf_prints_them(
     tmp_path: Path, preamble: str, body: str, wanted: str, expected: str

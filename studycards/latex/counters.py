@@ -44,8 +44,11 @@ def _counter_within(state: Scan, m: re.Match) -> int:
 def _set_counter(state: Scan, m: re.Match) -> int:
     counter, pos = read_argument(state.doc, m.end())
     value, pos = read_argument(state.doc, pos)
-    if not state.lists.set_counter(counter.strip(), value.strip(), m.group("cmd") == "addtocounter"):
-        state.numbering.set_counter(counter.strip(), value.strip(), m.group("cmd") == "addtocounter")
+    add = m.group("cmd") == "addtocounter"
+    if counter.strip() in state.numbering.counts:
+        state.numbering.set_counter(counter.strip(), value.strip(), add)
+    else:
+        state.lists.set_counter(counter.strip(), value.strip(), add)
     return pos
 
 

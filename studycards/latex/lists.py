@@ -51,6 +51,7 @@ class Lists:
         self.open: list[_List] = []
         self.templates: dict[str, str] = {}
         self.ended: dict[int, int] = {}
+        self.user: dict[str, int] = {}  # the paper's own counters, where their value is known
 
     def begin(self, env: str, option: str | None) -> None:
         if env != "enumerate":
@@ -109,12 +110,35 @@ class Lists:
         text = _STYLED.sub(lambda m: STYLES[m.group(1)](counts.get(m.group(2), 0)), template)
         return re.sub(r"\\[A-Za-z]+|[{}]", "", text).strip()
 
-    def set_counter(self, counter: str, value: str, add: bool) -> bool:
-        """``\\setcounter{enumi}{4}`` inside a list; True if the counter was a list's."""
+    def set_counter(self, counter: str, value: str, add: bool) -> None:
+        """``\\setcounter{enumi}{4}`` inside a list, or a paper's own counter that carries a list's
+        count to the next list (``\\setcounter{keep}{\\value{enumi}}`` … ``{enumi}{\\value{keep}}``);
+        a value that cannot be told makes the list's numbers unknown rather than wrong."""
+        number = self._value(value)
         if counter not in COUNTERS:
-            return False
+            if number is None:
+                self.user.pop(counter, None)
+            else:
+                self.user[counter] = (self.user.get(counter, 0) if add else 0) + number
+            return
         level = COUNTERS.index(counter) + 1
         target = next((item for item in reversed(self.open) if item.level == level), None)
-        if target is not None and value.lstrip("-").isdigit():
-            target.count = target.count + int(value) if add else int(value)
-        return True
+        if target is None:
+            return
+        if number is None:
+            target.known = False
+        else:
+            target.count = target.count + number if add else number
+
+    def _value(self, value: str) -> int | None:
+        if value.lstrip("-").isdigit():
+            return int(value)
+        m = re.fullmatch(r"\\value\s*\{\s*([^{}]+?)\s*\}", value)
+        if m is None:
+            return None
+        name = m.group(1)
+        if name in COUNTERS:
+            level = COUNTERS.index(name) + 1
+            listed = next((item for item in reversed(self.open) if item.level == level), None)
+            return listed.count if listed is not None else self.ended.get(level, 0)
+        return self.user.get(name)

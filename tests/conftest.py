@@ -33,7 +33,7 @@ SLOW = (
     "tests/test_concurrency.py::test_the_same_notes_added_twice_at_once",
     "tests/test_concurrency.py::test_two_adds_on_a_fresh_home_at_once",
     "tests/test_concurrency.py::test_review_while_add_writes_a_large_file",
-    "tests/test_hostile_latex.py::test_huge_single_lines_are_read_in_bounded_time_and_memory",
+    "tests/test_hostile_latex.py::test_huge_single_lines_are_read_in_bounded_memory",
     "tests/test_hostile_latex.py::test_a_macro_that_expands_forever_stops_with_a_warning[nested arguments]",
     "tests/test_add.py::test_a_large_file_gets_the_same_math_as_a_small_one",
     "tests/test_add.py::test_adding_a_100000_card_file_peaks_under_150_mb",

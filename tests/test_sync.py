@@ -474,3 +474,55 @@ def test_a_replay_that_fails_midway_leaves_the_log_and_its_sums_as_they_were(wor
     world.review("B", "\n3\n", "2026-11-24T09:00:00")  # the sums' triggers still count the next grade
     sums, log = sums_and_log(world.home("B"))
     assert sums == log and sums[-1][0] == "2026-11-24"
+
+
+INDEXES = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name IN ('sync_events', 'reviews')"
+
+
+def indexes_and_plan(home: Path) -> tuple[list[tuple], str]:
+    """The indexes of the tables a first sync fills, and how SQLite finds a card's events."""
+    with closing(sqlite3.connect(home / "studycards.db")) as conn:
+        plan = conn.execute("EXPLAIN QUERY PLAN SELECT * FROM sync_events WHERE card = 'x'").fetchall()
+        return sorted(conn.execute(INDEXES).fetchall()), " ".join(str(row[-1]) for row in plan)
+
+
+def test_a_first_sync_into_empty_tables_leaves_every_index_as_it_was(world):
+    """Into empty tables a sync builds the indexes after the rows (faster); they end exactly as migrations made them."""
+    for name in "AC":
+        world.add(name)
+    world.review("A", "\n5\n\n3\n\n4\n\n4\n")
+    world.sync("A")
+    before, _ = indexes_and_plan(world.home("C"))
+    assert any(name == "sync_events_card" for name, _ in before) and any(name == "reviews_day" for name, _ in before)
+    world.sync("C")
+    after, plan = indexes_and_plan(world.home("C"))
+    assert after == before and "sync_events_card" in plan
+    with closing(sqlite3.connect(world.home("C") / "studycards.db")) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT COUNT(*) FROM reviews").fetchone() == (4,)
+    assert world.run("C", "sync", world.folder).exit_code == 0  # idempotent, through the rebuilt indexes
+
+
+def test_a_first_sync_that_fails_midway_keeps_the_indexes_it_had_dropped(world, monkeypatch):
+    from studycards.store.events import Events, ReplayedGrade
+
+    for name in "AC":
+        world.add(name)
+    world.review("A", "\n5\n\n3\n\n4\n\n4\n")
+    world.sync("A")
+    before, _ = indexes_and_plan(world.home("C"))
+    written = Events.rewrite_logs
+
+    def cut_short(self, logs):  # a bad grade among the rows: the insert fails with the reviews' indexes dropped
+        bad = ReplayedGrade("x:1", DAY1, date(2026, 11, 23), 9, 0, False, False, CardState(), CardState())
+        written(self, {**logs, max(logs): [*logs[max(logs)], bad]})
+
+    monkeypatch.setattr(Events, "rewrite_logs", cut_short)
+    assert world.run("C", "sync", world.folder, ok=False).exit_code != 0
+    monkeypatch.undo()
+    assert indexes_and_plan(world.home("C"))[0] == before
+    with closing(sqlite3.connect(world.home("C") / "studycards.db")) as conn:
+        theirs = "SELECT COUNT(*) FROM sync_events WHERE device != (SELECT device FROM sync_device)"
+        assert conn.execute(theirs).fetchone() == (0,)
+    world.sync("C")
+    assert indexes_and_plan(world.home("C"))[0] == before

@@ -355,3 +355,27 @@ def test_cards_written_in_bulk_and_one_at_a_time_are_both_searchable_after_migra
     zebras = json.loads(run("search", "zebrafish", "--json", "--limit", "100").output)["results"]
     assert len(zebras) == 30
     assert [hit["text"] for hit in json.loads(run("search", "okapi", "--json").output)["results"]] == ["okapi once"]
+
+
+def test_new_cards_get_their_anki_identity_from_the_insert_once_the_trigger_is_gone(home):
+    """Schema 13 sets ``anki_key`` in the INSERT: siblings share one, a taken key gets the card's id."""
+    install([step.__name__ for step in MIGRATIONS].index("m013_anki_key_set_on_insert"), home)
+    with open_store(home) as store:
+        conn = store.conn
+        assert conn.execute("SELECT COUNT(*) FROM sqlite_schema WHERE name = 'cards_anki_key'").fetchone() == (0,)
+        (moved_identity, moved_note), (kept_identity, kept_note) = conn.execute(
+            "SELECT anki_key, note_key FROM cards WHERE id IN (1, 2) ORDER BY id"
+        ).fetchall()
+        assert moved_identity != moved_note  # the v9 fixture's card 1 moved deck: its old key is taken
+
+        def card(key: str, note: str) -> CardContent:
+            return CardContent(key, note, "Zoo", "basic", 0, key, "b", "", (), "/zoo.md", 1, None, key, "b")
+
+        with store.transaction():
+            store.cards.insert(
+                [card("n#0", "n"), card("n#1", "n"), card("taken#0", moved_identity), card("s#9", kept_note)],
+                datetime(2026, 11, 23),
+            )
+        found = dict(conn.execute("SELECT key, anki_key FROM cards WHERE key IN ('n#0', 'n#1', 'taken#0', 's#9')"))
+        (taken_id,) = conn.execute("SELECT id FROM cards WHERE key = 'taken#0'").fetchone()
+    assert found == {"n#0": "n", "n#1": "n", "taken#0": f"{moved_identity}@{taken_id}", "s#9": kept_identity}

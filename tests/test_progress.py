@@ -9,13 +9,14 @@ from __future__ import annotations
 import io
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
 import pexpect
 import pytest
 
-from studycards.cli.progress import CLEAR, Progress, fitted
+from studycards.cli.progress import CLEAR, FRAMES, Progress, fitted
 from tests.arxiv_server import ArxivServer
 
 NOW = "2026-11-23T09:00:00"
@@ -69,6 +70,52 @@ def test_a_ctrl_c_in_the_middle_still_clears_the_line():
         progress.spin("Waiting")
         raise KeyboardInterrupt
     assert screen.getvalue().endswith(CLEAR)
+
+
+class CtrlCInWrite(Terminal):
+    """A terminal where the Ctrl-C lands inside the write that draws ``at``, once the user already sees it."""
+
+    def __init__(self, at: str) -> None:
+        super().__init__()
+        self.at = at
+
+    def write(self, text: str) -> int:
+        written = super().write(text)
+        if self.at and self.at in text:
+            self.at = ""
+            raise KeyboardInterrupt
+        return written
+
+
+def test_a_ctrl_c_landing_inside_the_first_frame_still_clears_it():
+    screen = CtrlCInWrite("Waiting for the arXiv API")
+    with pytest.raises(KeyboardInterrupt), Progress(screen) as progress:
+        progress.spin("Waiting for the arXiv API")
+    assert screen.getvalue() == f"{CLEAR}{FRAMES[0]} Waiting for the arXiv API{CLEAR}"
+
+
+SWALLOWS_CTRL_C = """
+import signal
+try:
+    signal.raise_signal(signal.SIGINT)  # a Ctrl-C pressed while this module sets itself up...
+    sum(range(10))  # ...and raised here, at the next check
+except BaseException:
+    pass  # ...is swallowed, as lxml.etree's set-up (imported by the arxiv library) does
+"""
+
+
+def test_a_ctrl_c_during_the_import_of_the_arxiv_library_is_not_lost(tmp_path: Path, monkeypatch):
+    from studycards.paper.network import import_keeping_ctrl_c
+
+    (tmp_path / "swallower_plain.py").write_text(SWALLOWS_CTRL_C, encoding="utf-8")
+    (tmp_path / "swallower_kept.py").write_text(SWALLOWS_CTRL_C, encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    import importlib
+
+    importlib.import_module("swallower_plain")  # what a plain import does: the Ctrl-C is gone
+    with pytest.raises(KeyboardInterrupt):
+        import_keeping_ctrl_c("swallower_kept")
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the usual handler is back
 
 
 @pytest.mark.parametrize(
@@ -194,8 +241,10 @@ def test_highlights_on_a_terminal_says_what_it_reads_and_writes(corpus: Path, ho
 
 
 def test_ctrl_c_while_fetch_waits_on_arxiv_clears_the_spinner_and_says_so(arxiv_server: ArxivServer, home: Path):
-    arxiv_server.stall(5)
-    child = spawn_cli("fetch", "1706.03762", env={"STUDYCARDS_ARXIV_TIMEOUT": "10"})
+    # arXiv stalls far longer than pexpect waits (30 s), and the client would wait longer still: only
+    # the Ctrl-C can end this run, so a lost or held one fails the test instead of letting the stall end it.
+    arxiv_server.stall(300)
+    child = spawn_cli("fetch", "1706.03762", env={"STUDYCARDS_ARXIV_TIMEOUT": "600"})
     child.expect_exact("Waiting for the arXiv API (")
     child.sendintr()
     child.expect_exact(CLEAR + "Interrupted; everything finished before it is kept.")

@@ -142,9 +142,10 @@ class Progress:
             spinner.join()
 
     def _draw(self, text: str) -> None:
+        # Marked drawn before the write: a Ctrl-C can land inside it, after the user already sees the line.
+        self._drawn = True
         self.stream.write(CLEAR + fitted(text, self._columns()))
         self.stream.flush()
-        self._drawn = True
 
     def _columns(self) -> int:
         """The width of the terminal the line goes to (stderr's own, which may differ from stdout's)."""

@@ -28,6 +28,7 @@ from studycards.paper.network import (
     Overdue,
     TooLarge,
     WaitFn,
+    import_keeping_ctrl_c,
     read_chunks,
     timeout_session,
     with_retries,
@@ -98,8 +99,7 @@ class ArxivClient:
     def _api_client(self) -> Any:
         import logging
 
-        import arxiv
-
+        arxiv = import_keeping_ctrl_c("arxiv")
         logging.getLogger("arxiv").addHandler(logging.NullHandler())  # its warnings would be a second stderr line
         logging.getLogger("arxiv").propagate = False
         if self._api is None:
@@ -111,8 +111,7 @@ class ArxivClient:
 
     def _query(self, ids: Sequence[ArxivId], what: str) -> list[Any]:
         """One attempt at the API; an HTTP error becomes a :class:`HttpStatus` for :func:`with_retries` to judge."""
-        import arxiv
-
+        arxiv = import_keeping_ctrl_c("arxiv")  # the first use: a Ctrl-C during it must not be lost
         client = self._api_client()
         search = arxiv.Search(id_list=[i.versioned for i in ids], max_results=len(ids))
         results: list[Any] = []

@@ -103,6 +103,32 @@ def _count(name: str, default: int) -> int:
 # -- requests and retries ----------------------------------------------------------------
 
 
+def import_keeping_ctrl_c(name: str) -> Any:
+    """``importlib.import_module(name)``, with a Ctrl-C pressed meanwhile acted on after it instead of lost.
+
+    The ``arxiv`` library imports ``lxml.etree``, whose module set-up swallows a
+    KeyboardInterrupt raised inside it: a Ctrl-C pressed then (just as "Waiting for
+    the arXiv API" appears) vanished, and fetch went on to wait out a stalled arXiv.
+    So the press is only noted during the import and raised again once it is done.
+    """
+    import importlib
+    import signal
+    import sys
+    import threading
+
+    if name in sys.modules or threading.current_thread() is not threading.main_thread():
+        return importlib.import_module(name)  # nothing to set up, or no signal handler to change
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        module = importlib.import_module(name)
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler if previous is None else previous)
+        if pressed:
+            signal.raise_signal(signal.SIGINT)  # now handled as usual: KeyboardInterrupt, or whatever was set
+    return module
+
+
 class HttpStatus(Exception):
     """A non-200 answer, with what is needed to decide whether (and when) to retry."""
 

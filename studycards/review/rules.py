@@ -42,7 +42,8 @@ def lapsed(flags: CardFlags, habits: Habits) -> CardFlags:
     lapses = flags.lapses + 1
     leech = flags.leech or lapses >= habits.leech_lapses
     suspend = leech and not flags.leech and habits.leech_action == "suspend"
-    return flags._replace(lapses=lapses, leech=leech, suspended=flags.suspended or suspend)
+    # built whole, not by _replace (which goes through map and _make): a sync replays every lapse of a log
+    return CardFlags(flags.suspended or suspend, flags.buried_until, lapses, leech)
 
 
 def set_aside(flags: CardFlags, how: str, day: date) -> CardFlags:

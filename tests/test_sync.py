@@ -176,6 +176,21 @@ def test_a_damaged_line_in_the_middle_is_skipped_with_its_file_and_line(world):
     assert world.sync("B").stderr == ""  # said once: the line was read
 
 
+def test_a_line_of_broken_utf8_is_skipped_with_its_line_and_the_lines_around_it_are_read(world):
+    """The log is decoded whole: bytes that are not UTF-8 spoil only their own line, and lines keep their numbers."""
+    for name in "AB":
+        world.add(name)
+    world.review("A", "\n5\n\n5\n\n5\n")
+    world.sync("A")
+    log = world.log("A")
+    lines = log.read_bytes().split(b"\n")
+    log.write_bytes(b"\n".join([lines[0], lines[1][:40] + b"\xff\xfe" + lines[1][40:] + b"\xc3", lines[2], b""]))
+    result = world.sync("B")
+    assert result.stderr == f"{log}:2: not a JSON event; skipped\n"
+    assert "received 2 events" in result.stdout
+    assert [c["repetitions"] for c in world.cards("B")] == [1, 0, 1]
+
+
 def test_a_conflict_copy_is_read_too_and_its_events_kept_once(world):
     for name in "AB":
         world.add(name)

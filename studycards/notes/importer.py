@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from studycards.errors import NotesError, NotesErrors, StudycardsError
 from studycards.home import SEPARATORS
 from studycards.models import KEY_VERSION, Card, CardState, Note, Question, card_key
-from studycards.notes.parser import ParsedNotes, parse_notes
+from studycards.notes.parser import ParsedNotes, check_duplicates, parse_notes
 from studycards.notes.sources import MAX_NOTES_BYTES, content_hash, notes_files, read_notes
 from studycards.notes.syntax import CardKind, QuestionStatus
 from studycards.store.cards import CardContent, CardPlace
@@ -207,8 +207,9 @@ def plan_import(
         plan.hashes[source] = reading
         if on_display_math and "$$" in data:
             on_display_math(len(data))
-        notes = parse_notes(data, source, deck, compact=separators == COMPACT)
-        del data
+        notes = parse_notes(data, source, deck, compact=separators == COMPACT, duplicates=False)
+        del data  # before the duplicates' keys are made: a large file's text and its keys are never both held
+        check_duplicates(notes)
         errors.extend(notes.errors)
         _note_reading(plan, notes)
         rows.extend(_card_rows_letting_go(notes))

@@ -78,11 +78,15 @@ def _silence_debug_logging() -> None:
             vars(module)["LOGGER"] = _NoDebug()
 
 
-def parse_notes(text: str, path: str, deck: str | None = None, *, compact: bool = False) -> ParsedNotes:
+def parse_notes(
+    text: str, path: str, deck: str | None = None, *, compact: bool = False, duplicates: bool = True
+) -> ParsedNotes:
     """Parse a notes file; ``deck`` (from ``--deck``) overrides the front matter and the title.
 
     The blocks are walked as markdown-it makes them, a few hundred at a time, and then
-    dropped: a large file's tokens (400 bytes each) are never all held at once.
+    dropped: a large file's tokens (400 bytes each) are never all held at once.  With
+    ``duplicates=False`` the caller runs ``check_duplicates`` itself, once it has let go
+    of the text: its keys and look-up table then take the text's place in memory.
     """
     result = ParsedNotes(path=path, deck="")
     reading = _Reading(result, text, deck, compact)
@@ -96,7 +100,8 @@ def parse_notes(text: str, path: str, deck: str | None = None, *, compact: bool 
     last = line
     reading.feed(md.parse(text[start:], {_SINK: lambda tokens: reading.feed(tokens, last)}), last)
     reading.finish()
-    _check_duplicates(result)
+    if duplicates:
+        check_duplicates(result)
     return result
 
 
@@ -290,8 +295,9 @@ def _block_end(tokens: list, index: int) -> int:
     return len(tokens)
 
 
-def _check_duplicates(result: ParsedNotes) -> None:
-    """Each note's key is computed once: collapsing a front's whitespace was 7 % of a large ``add``."""
+def check_duplicates(result: ParsedNotes) -> None:
+    """A front twice in a deck is an error at its second line; each note's key is computed once here and
+    kept in ``keys`` (collapsing a front's whitespace was 7 % of a large ``add``)."""
     seen: dict[str, int] = {}
     keep, keys = [], []
     for note in result.notes:

@@ -34,6 +34,7 @@ __all__ = ["MAX_NOTES_BYTES", "ImportPlan", "add_notes", "apply_plan", "content_
 
 STANDARD, COMPACT = SEPARATORS
 _AS_WRITTEN = attrgetter(*CardContent._fields[:-2])  # a card row's content but the drawn sides, which come last
+_COMPARED = attrgetter("front", "back", "context", "tags", "paper")  # what an update of a stored card rewrites
 StepFn = Callable[[str, int, int], None]  # (step, done, total): what a progress display hears
 
 
@@ -43,11 +44,7 @@ class OutdatedPlan(StudycardsError):
 
 @dataclass(frozen=True, slots=True)
 class CardRow:
-    """A card as the notes now describe it; ``id`` is set when it already exists.
-
-    Its note key is read off its key when written, not kept: a second string per card was a sixth
-    of a 300,000-card ``add``'s peak memory.
-    """
+    """A card as the notes now describe it; ``id`` is set when it already exists."""
 
     key: str
     deck: str
@@ -65,7 +62,8 @@ class CardRow:
 
     @property
     def note_key(self) -> str:
-        return self.key[: self.key.rindex("#")]  # the key is ``card_key(note_key, ord)``
+        """Read off the key (``card_key(note_key, ord)``), not kept: that string was a tenth of a big add's peak."""
+        return self.key[: self.key.rindex("#")]
 
     def content(self, front_text: str, back_text: str) -> CardContent:
         return CardContent(*_AS_WRITTEN(self), front_text, back_text)  # type: ignore[call-arg]
@@ -279,13 +277,7 @@ def _plan_cards(
             )
         elif old.retired:
             plan.restored.append(row)
-        elif (old.front, old.back, old.context, old.tags, old.paper) != (
-            row.front,
-            row.back,
-            row.context,
-            row.tags,
-            row.paper,
-        ):
+        elif _COMPARED(old) != _COMPARED(row):
             plan.updated.append(row)
         elif (old.source, old.line) != (row.source, row.line):
             plan.moved.append(row)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -46,8 +45,7 @@ def now() -> datetime:
     return value.replace(tzinfo=None) if value.tzinfo is None else value.astimezone().replace(tzinfo=None)
 
 
-@dataclass(frozen=True)
-class Setting:
+class Setting(NamedTuple):
     """One line of ``config.toml``: its default as TOML writes it, what it is for, and the check every value passes.
 
     ``check`` takes a TOML value and returns what the code uses, or raises ``ValueError`` with the reason
@@ -144,8 +142,7 @@ SETTINGS: dict[str, Setting] = {
 TABLES = ("highlights",)  # [highlights]: colour = "Section" (read by studycards.highlights.colours)
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """The settings as the code uses them: one field per entry of :data:`SETTINGS`, checked."""
 
     day_start: time

@@ -29,6 +29,16 @@ def test_light_commands_import_no_heavy_library(args, home):
     assert json.loads(result.stderr.strip().splitlines()[-1]) == []
 
 
+@pytest.mark.parametrize("args", [["--help"], ["status"]])
+def test_help_and_status_do_without_dataclasses(args, home):
+    """dataclasses (with inspect and copy behind it) was the dearest import left; records are NamedTuples."""
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE.format(heavy={"dataclasses"}), *args], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stderr.strip().splitlines()[-1]) == []
+
+
 REVIEW_PROBE = """
 import json, sys
 from studycards.cli import main

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -52,6 +51,8 @@ def fetch(ctx: Context, ids: tuple[str, ...], no_source: bool, refresh: bool, no
         studycards fetch 1706.03762 https://arxiv.org/abs/2412.19437v1
         studycards fetch 1706.03762 --notes notes/
     """
+    from dataclasses import replace
+
     from studycards.cli.paper_views import download_text, fetch_text, guides_text, wait_text
     from studycards.cli.progress import Progress
     from studycards.paper.fetch import fetch_papers, write_guides

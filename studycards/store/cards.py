@@ -14,7 +14,16 @@ from datetime import date, datetime
 from typing import NamedTuple
 
 from studycards.models import Card, CardFlags, CardState
-from studycards.store.sql import CARD_COLUMNS, CARD_FROM, card_from_row, day_of, deck_clause, iso, queued_clause
+from studycards.store.sql import (
+    CARD_COLUMNS,
+    CARD_FROM,
+    card_from_row,
+    day_of,
+    deck_clause,
+    iso,
+    queued_clause,
+    savepoint,
+)
 
 KEYS_PER_QUERY = 500
 
@@ -117,20 +126,13 @@ class Cards:
 
         stamp = now.isoformat(timespec="seconds")
         conn = self._conn
-        conn.execute("SAVEPOINT cards_insert")
-        try:
+        with savepoint(conn, "cards_insert"):
             (last,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM cards").fetchone()
             conn.execute("INSERT INTO search_paused VALUES (1)")
             conn.executemany(INSERT_CARD, _insert_params(cards, stamp, starts or {}))
             conn.execute("DELETE FROM search_paused")
             for statement in index_cards_after():
                 conn.execute(statement, (last,))
-        except BaseException:
-            if conn.in_transaction:  # SQLite may have rolled everything back itself (a full disk)
-                conn.execute("ROLLBACK TO cards_insert")
-                conn.execute("RELEASE cards_insert")
-            raise
-        conn.execute("RELEASE cards_insert")
 
     def update(self, contents: Mapping[int, CardContent], now: datetime) -> None:
         """Rewrite content (never schedule) of existing cards by id; un-retires a card that came back.

@@ -12,6 +12,8 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from studycards.store.sql import savepoint
+
 _FIRST = "{r}.redrill = 0 AND {r}.repetitions_before > 0 AND {r}.interval_before"  # a learned card's day-first grade
 # Per day, besides the number of grades: milliseconds, and retention's day-first grades of learned cards, young
 # and mature (21 days, as ``status``), passed and in all.  ``{r}`` is the row (``NEW``, ``OLD`` or a table alias).
@@ -33,8 +35,7 @@ def summed_in_bulk(conn: sqlite3.Connection, rows: str) -> Iterator[None]:
     their own text: run inside a transaction, so that no other connection ever sees them missing;
     a savepoint undoes the block whole if it fails.
     """
-    conn.execute("SAVEPOINT review_days_bulk")
-    try:
+    with savepoint(conn, "review_days_bulk"):
         triggers = conn.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'reviews'"
             " AND name GLOB 'review_days_*'"
@@ -47,12 +48,6 @@ def summed_in_bulk(conn: sqlite3.Connection, rows: str) -> Iterator[None]:
             conn.execute(sql)
         _move(conn, rows, "+")
         conn.execute("DELETE FROM review_days WHERE reviews = 0")
-    except BaseException:
-        if conn.in_transaction:  # SQLite may have rolled everything back itself (a full disk)
-            conn.execute("ROLLBACK TO review_days_bulk")
-            conn.execute("RELEASE review_days_bulk")
-        raise
-    conn.execute("RELEASE review_days_bulk")
 
 
 def _move(conn: sqlite3.Connection, rows: str, sign: str) -> None:

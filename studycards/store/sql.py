@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from typing import Any
 
@@ -18,6 +21,7 @@ __all__ = [
     "decks_clause",
     "iso",
     "queued_clause",
+    "savepoint",
 ]
 
 CARD_COLUMNS = (
@@ -58,3 +62,21 @@ def card_from_row(row: tuple[Any, ...]) -> Card:
         back_text=row[20],
         flags=CardFlags(suspended=bool(row[21]), buried_until=day_of(row[22]), lapses=row[23], leech=bool(row[24])),
     )
+
+
+@contextmanager
+def savepoint(conn: sqlite3.Connection, name: str) -> Iterator[None]:
+    """A block that lands whole or not at all, inside the caller's transaction.
+
+    When SQLite has already rolled the whole transaction back by itself (a full disk), there is no
+    savepoint left to go back to, and the error goes on as it is.
+    """
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute(f"ROLLBACK TO {name}")
+            conn.execute(f"RELEASE {name}")
+        raise
+    conn.execute(f"RELEASE {name}")

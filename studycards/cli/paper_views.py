@@ -135,6 +135,12 @@ def equations_text(equations: Sequence[Equation]) -> str:
     return "\n".join(blocks) if blocks else "No display equations found."
 
 
+def equations_warnings_text(explained: Sequence[str], others: Sequence[str] = ()) -> str:
+    """One line each, after the list: first why a number is missing (always shown, so "(–)" has its
+    reason), then the reader's other warnings (only with -v)."""
+    return "\n".join(f"warning: {warning}" for warning in (*explained, *others))
+
+
 def _rendered_math(text: str) -> str:
     """A heading or sentence with its ``$…$`` drawn like the equation beside it."""
     from studycards.latex import math_spans

@@ -123,24 +123,27 @@ def equations(ctx: Context, target: str, as_json: bool, no_sympy: bool) -> None:
         studycards equations 1706.03762
         studycards equations paper/main.tex --json --no-sympy
     """
-    from studycards.cli.paper_views import equations_json, equations_text
+    from studycards.cli.paper_views import equations_json, equations_text, equations_warnings_text
     from studycards.latex import document as latex
 
     found: Sequence[Equation]
+    others: Sequence[str] = ()
     if Path(target).exists():
         document = latex.read_document(Path(target))
         found = document.equations if no_sympy else latex.with_sympy(document.equations)
-        if ctx.verbose:
-            for warning in document.warnings:
-                say(f"warning: {warning}", err=True)
+        explained = document.number_warnings
+        others = [warning for warning in document.warnings if warning not in explained]
     else:
         from studycards.paper.fetch import paper_equations
 
         with ctx.open_store(create=False) as store:
-            found = paper_equations(store, ctx.home, target)
+            found, explained = paper_equations(store, ctx.home, target)
         if no_sympy:
             found = [eq._replace(pretty=None, symbols=()) for eq in found]
     if as_json:
         echo_json(equations_json(target, found))
     else:
         say(equations_text(found))
+    warnings = equations_warnings_text(explained, others if ctx.verbose else ())
+    if warnings:
+        say(warnings, err=True)

@@ -64,6 +64,9 @@ class Document:
     abstract: str = ""
     urls: tuple[str, ...] = ()
     macros: frozenset[str] = frozenset()
+    # The warnings (also in ``warnings``) that say why an equation shows no number: a reader
+    # looking at "(–)" needs the reason without asking for -v.
+    number_warnings: tuple[str, ...] = ()
 
 
 def decode(data: bytes) -> str:
@@ -320,6 +323,7 @@ def read_document(path: Path) -> Document:
         equations=tuple(equations),
         sections=sections,
         warnings=tuple(dict.fromkeys(warnings))[:MAX_WARNINGS],
+        number_warnings=tuple(found.numbering.warnings()),
         title=title,
         abstract=abstract,
         urls=tuple(dict.fromkeys(found.urls)),

@@ -210,23 +210,28 @@ def _store(store: Store, fetched: list[_Fetched], now: datetime) -> None:
                 store.papers.save_equations(result.paper.arxiv_id, item.equations)
 
 
-def paper_equations(store: Store, home: Path, target: str) -> list[Equation]:
-    """A fetched paper's equations as ``fetch`` stored them (sympy's reading included), else read from its cache."""
+def paper_equations(store: Store, home: Path, target: str) -> tuple[list[Equation], tuple[str, ...]]:
+    """A fetched paper's equations as ``fetch`` stored them (sympy's reading included), else read from its
+    cache; with the reader's warnings that explain an equation left without a number (re-read from the
+    cached source only when one is), so "(–)" never comes without its reason."""
     try:
         ident = parse_id(target)
     except StudycardsError:
         raise StudycardsError(f"{target}: no such file or folder, and not an arXiv id") from None
     stored = store.papers.equations(ident.id)
-    if stored:
-        return stored
     folder = store.papers.source(ident.id)
     if not (folder and folder.is_dir()):
         folder = cache_dir(home, ident) / "src"
-    if not folder.is_dir():
-        raise StudycardsError(f"paper {ident.id} has no cached source; run: studycards fetch {ident.id}")
     from studycards.latex.document import read_document, with_sympy
 
-    return list(with_sympy(read_document(folder).equations))
+    if stored:
+        if all(eq.number for eq in stored) or not folder.is_dir():
+            return stored, ()
+        return stored, read_document(folder).number_warnings
+    if not folder.is_dir():
+        raise StudycardsError(f"paper {ident.id} has no cached source; run: studycards fetch {ident.id}")
+    document = read_document(folder)
+    return list(with_sympy(document.equations)), document.number_warnings
 
 
 def write_guides(results: list[FetchResult], folder: Path) -> list[tuple[Path, bool]]:

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from studycards.errors import GradedElsewhere, StudycardsError
-from studycards.models import CardState, Equation, Paper, Question
+from studycards.models import CardFlags, CardState, Equation, Paper, Question
 from studycards.store import Store, open_store
 from studycards.store.cards import CardContent, CardPlace
 from studycards.store.counts import DueOn
@@ -378,3 +378,21 @@ def test_export_reads_live_notes_per_deck_and_remembers_what_it_wrote(store):
     store.exports.record([ExportedNote(basic.note_key, "h2", 1700000005)])
     again, _ = store.exports.notes("Papers::Adam")
     assert (again.exported_hash, again.exported_mod) == ("h2", 1700000005)
+
+
+def test_schedules_by_keys_gives_what_by_keys_gives_a_sync(store):
+    """The slim read a sync replays from agrees with the full rows, retired cards and flags included."""
+    cards = [content(i) for i in range(3)]
+    with store.transaction():
+        store.cards.insert(cards, datetime(2026, 11, 1, 8))
+    full = store.cards.by_keys(c.key for c in cards)
+    first = full[cards[0].key]
+    store.cards.set_schedules([(first.id, CardState(230, 2, 6, date(2026, 11, 9)), CardFlags(True, None, 1, False))])
+    store.cards.retire([full[cards[1].key].id], datetime(2026, 11, 2, 8))
+    full = store.cards.by_keys([*(c.key for c in cards), "k1:basic:Papers::Adam:nothing#0"])
+    slim = store.cards.schedules_by_keys([*(c.key for c in cards), "k1:basic:Papers::Adam:nothing#0"])
+    assert {k: (c.id, c.key, c.retired, c.state, c.flags) for k, c in full.items()} == {
+        k: tuple(c) for k, c in slim.items()
+    }
+    assert slim[cards[0].key].state.due == date(2026, 11, 9) and slim[cards[0].key].flags.suspended
+    assert slim[cards[1].key].retired

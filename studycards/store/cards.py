@@ -60,6 +60,16 @@ class CardContent(NamedTuple):
     back_text: str
 
 
+class CardSchedule(NamedTuple):
+    """A card as a sync's replay needs it: identity, whether retired, and its schedule and flags."""
+
+    id: int
+    key: str
+    retired: bool
+    state: CardState
+    flags: CardFlags
+
+
 class CardPlace(NamedTuple):
     """Where a card's lines now are, when only that changed."""
 
@@ -102,6 +112,24 @@ class Cards:
             for row in self._conn.execute(f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} WHERE c.key IN ({marks})", chunk):
                 card = card_from_row(row)
                 found[card.key] = card
+        return found
+
+    def schedules_by_keys(self, keys: Iterable[str]) -> dict[str, CardSchedule]:
+        """:meth:`by_keys` with only what a sync replays from: full rows for 5,000 cards cost a twentieth of a sync."""
+        found: dict[str, CardSchedule] = {}
+        wanted = list(keys)
+        for start in range(0, len(wanted), KEYS_PER_QUERY):
+            chunk = wanted[start : start + KEYS_PER_QUERY]
+            marks = ",".join("?" * len(chunk))
+            rows = self._conn.execute(
+                "SELECT id, key, retired, ef, repetitions, interval, due, suspended, buried_until, lapses, leech"
+                f" FROM cards WHERE key IN ({marks})",
+                chunk,
+            )
+            for card_id, key, retired, ef, repetitions, interval, due, suspended, buried, lapses, leech in rows:
+                state = CardState(ef, repetitions, interval, day_of(due))
+                flags = CardFlags(bool(suspended), day_of(buried), lapses, bool(leech))
+                found[key] = CardSchedule(card_id, key, bool(retired), state, flags)
         return found
 
     def from_sources(self, sources: Iterable[str]) -> list[Card]:

@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from studycards.errors import StudycardsError
-from studycards.models import Card, Event
+from studycards.models import Event
 from studycards.review.records import Habits
+from studycards.store.cards import CardSchedule
 from studycards.store.database import Store
 from studycards.store.events import FileMark
 from studycards.sync import git
@@ -135,7 +136,7 @@ def _refuse_a_second_writer(store: Store, own: Path) -> None:
 class Known(NamedTuple):
     """Cards here already looked up (by id, with their keys) and every event under those keys: read once, not again."""
 
-    cards: dict[int, tuple[set[str], Card]]
+    cards: dict[int, tuple[set[str], CardSchedule]]
     keys: set[str]
     events: dict[str, list[Event]]
 
@@ -186,15 +187,15 @@ def receive(store: Store, folder: Path, own: Path, now: datetime) -> tuple[dict[
 
 def _cards(
     store: Store, keys: Iterable[str], moves: Iterable[tuple[str, str]] = ()
-) -> dict[int, tuple[set[str], Card]]:
+) -> dict[int, tuple[set[str], CardSchedule]]:
     """The cards here that these keys name, each with every key moves join to it (by card id)."""
     names = identities([*store.events.moves(), *moves])
     members: dict[str, set[str]] = {}
     for key, name in names.items():
         members.setdefault(name, set()).add(key)
     groups = {names.get(key, key): members.get(names.get(key, key), {key}) for key in keys}
-    local = store.cards.by_keys(key for group in groups.values() for key in group)
-    found: dict[int, tuple[set[str], Card]] = {}
+    local = store.cards.schedules_by_keys(key for group in groups.values() for key in group)
+    found: dict[int, tuple[set[str], CardSchedule]] = {}
     for group in groups.values():
         cards = sorted((local[key] for key in group if key in local), key=lambda c: (c.retired, c.id))
         if cards:

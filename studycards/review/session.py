@@ -118,19 +118,36 @@ class Session:
     def _loop(self, keys: Callable[[], str], display: Display) -> None:
         while True:
             if not self.queue:
-                if self._shown.notice:  # what the last key did (a leech suspended, say) is never lost
-                    display.say(self._shown.notice)
-                    self._shown.notice = ""
-                if not self.answers:
-                    return
-                display.say("No more cards.  [u] undo   any other key: finish")
-                if keys() != "u":
+                if not self._end(keys, display):
                     return
                 self.undo()
                 continue
             self._present(display)
             if not self.handle(keys(), display):
                 return
+
+    def _end(self, keys: Callable[[], str], display: Display) -> bool:
+        """The queue is done: what the last key did (a leech suspended, say) is never lost, and ``u``
+        can still take it back (True). A display with an ``end`` screen shows both within its rows,
+        paged by the same keys as a tall card."""
+        notice, self._shown.notice = self._shown.notice, ""
+        if not self.answers:
+            if notice:
+                display.say(notice)
+            return False
+        prompt = "No more cards.  [u] undo   any other key: finish"
+        ending = getattr(display, "end", None)
+        if ending is not None:
+            ending(notice, prompt)
+        else:
+            for text in (notice, prompt):
+                if text:
+                    display.say(text)
+        scroll = getattr(display, "scroll", None)
+        key = keys()
+        while (key in SCROLL or key == " ") and scroll is not None and scroll(key):
+            key = keys()
+        return key == "u"
 
     def handle(self, key: str, display: Display) -> bool:
         """Apply one key to the card in front; False means quit."""

@@ -140,6 +140,7 @@ class Screen:
         self._more = False
         self._room = 1
         self._saved_handler: object = None
+        self._end: tuple[str, str] | None = None  # the end screen's notice and prompt while it is up
 
     def __enter__(self) -> Screen:
         if self.is_tty and hasattr(signal, "SIGWINCH"):
@@ -169,7 +170,7 @@ class Screen:
         last = self._last
         if last is None or (last.position, last.front, last.total) != (frame.position, frame.front, frame.total):
             self._offset = 0
-        self._last = frame
+        self._last, self._end = frame, None
         if self.is_tty:
             self._draw(frame)
         else:
@@ -180,21 +181,42 @@ class Screen:
         top = header(frame, width)
         lines = body(frame, width, self.style)
         notice = notice_lines(frame.notice, width)
+
+        def key_rows(where: str = "") -> list[str]:
+            if self._end is None:
+                return key_lines(frame, width, self.style, where)
+            return [*notice_lines(where, width), *notice_lines(self._end[1], width)]
+
+        if self._end is not None:  # the end screen: the notice is read after the card, paged with it
+            lines += ["", *notice_lines(self._end[0], width)] if self._end[0] else []
+            notice = []
         height -= 1  # the newline after the last line takes a row: a frame of all of them scrolls its header off
-        room = height - len(top) - len(notice) - 1 - len(key_lines(frame, width, self.style, PAGE_KEYS))
-        paged = len(lines) + 1 + len(key_lines(frame, width, self.style)) + len(notice) + len(top) > height
+        room = height - len(top) - len(notice) - 1 - len(key_rows(PAGE_KEYS))
+        paged = len(lines) + 1 + len(key_rows()) + len(notice) + len(top) > height
         self._room = max(1, room)
         if paged:
             self._offset = max(0, min(self._offset, len(lines) - max(1, room)))
             shown = lines[self._offset : self._offset + max(1, room)]
             self._more = self._offset + len(shown) < len(lines)
             where = PAGE_KEYS if self._more else "[↑] back" if self._offset else ""
-            keys = key_lines(frame, width, self.style, where)
+            keys = key_rows(where)
             shown += [""] * (max(1, room) - len(shown))
         else:
             self._offset, self._more = 0, False
-            shown, keys = lines, key_lines(frame, width, self.style)
+            shown, keys = lines, key_rows()
         self._write(CLEAR + "\n".join([*top, *shown, "", *keys, *notice]) + "\n")
+
+    def end(self, notice: str, prompt: str) -> None:
+        """The end of a session: on a terminal the last card is drawn again with the notice after it
+        and the prompt for its keys, so both stay within the window, the notice in view and the
+        card above it paged back to as a tall card is (a pipe gets them as plain lines, as any notice)."""
+        if not self.is_tty or self._last is None:
+            for text in (notice, prompt):
+                if text:
+                    self.say(text)
+            return
+        self._end, self._offset = (notice, prompt), len(body(self._last, self.size()[0], self.style))
+        self._draw(self._last)
 
     def scroll(self, key: str) -> bool:
         """Page a tall card: space and down go on while there is more, up goes back; False if nothing moved."""

@@ -66,13 +66,10 @@ def read_on(path: Path, mark: FileMark) -> Chunk:
 
 def append(path: Path, lines: Iterable[str], mark: FileMark, seq: int) -> FileMark:
     """Add lines to this home's own log and make them durable (fsync) before the store says they were sent."""
-    data = "".join(line + "\n" for line in lines).encode("utf-8")
+    data = _encoded(lines)
     count = data.count(b"\n")
     try:
-        with path.open("ab") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
+        _write_durably(path, data, "ab")
     except OSError as exc:
         raise StudycardsError(f"cannot write {path}: {exc.strerror}") from None
     return FileMark(mark.offset + len(data), mark.lines + count, seq)
@@ -80,13 +77,10 @@ def append(path: Path, lines: Iterable[str], mark: FileMark, seq: int) -> FileMa
 
 def rewrite(path: Path, lines: Iterable[str], seq: int) -> FileMark:
     """Write this home's whole log again (it was lost, cut short or changed by someone else), atomically."""
-    data = "".join(line + "\n" for line in lines).encode("utf-8")
+    data = _encoded(lines)
     temporary = path.with_name(f".{path.name}.tmp")
     try:
-        with temporary.open("wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
+        _write_durably(temporary, data, "wb")
         os.replace(temporary, path)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
@@ -99,3 +93,15 @@ def size(path: Path) -> int | None:
         return path.stat().st_size
     except FileNotFoundError:
         return None
+
+
+def _encoded(lines: Iterable[str]) -> bytes:
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def _write_durably(path: Path, data: bytes, mode: str) -> None:
+    """Write and fsync: the store marks events sent only once they are on the disk."""
+    with path.open(mode) as file:
+        file.write(data)
+        file.flush()
+        os.fsync(file.fileno())

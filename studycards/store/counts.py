@@ -139,14 +139,7 @@ class Counts:
         for row in aside:
             if row.suspended and row.kept_out_due in counts:
                 counts[row.kept_out_due] -= row.cards
-        waiting = self._waiting(day, deck, new_per_day, aside)
-        forecast = []
-        for offset in range(1, days + 1):
-            when = day + timedelta(days=offset)
-            brought = min(new_per_day, waiting)
-            waiting -= brought
-            forecast.append(DueOn(when, counts.get(when.isoformat(), 0), brought))
-        return forecast
+        return spread(day, days, counts, new_per_day, self._waiting(day, deck, new_per_day, aside))
 
     def new_waiting(self, day: date, deck: str | None, new_per_day: int) -> int:
         """New cards beyond what today's limit still allows: the ones a user would have to ask for."""
@@ -179,3 +172,15 @@ def _deck_status(deck: str, c: dict[str, int]) -> DeckStatus:
         retired=c.get("retired", 0),
         leeches=c.get("leeches", 0),
     )
+
+
+def spread(day: date, days: int, due: dict[str, int], new_per_day: int, waiting: int) -> list[DueOn]:
+    """Each of the ``days`` days after ``day``: the reviews ``due`` then (by ISO date), and the new cards the daily
+    limit brings of the ``waiting`` ones; the one rule behind ``status``'s forecast and ``stats``'s."""
+    forecast = []
+    for offset in range(1, days + 1):
+        when = day + timedelta(days=offset)
+        brought = min(new_per_day, waiting)
+        waiting -= brought
+        forecast.append(DueOn(when, due.get(when.isoformat(), 0), brought))
+    return forecast

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 from typing import NamedTuple
 
 from studycards.store.clauses import deck_clause
-from studycards.store.counts import MATURE_DAYS, Counts
+from studycards.store.counts import MATURE_DAYS, Counts, spread
 
 
 class Retention(NamedTuple):
@@ -167,13 +167,7 @@ def _forecast(
         [day.isoformat(), *args],
     ).fetchone()[0]
     waiting = max(0, unseen - max(0, new_per_day - seen_today))
-    forecast = []
-    for offset in range(1, days + 1):
-        when = day + timedelta(days=offset)
-        brought = min(new_per_day, waiting)
-        waiting -= brought
-        forecast.append(ForecastDay(when, due.get(when.isoformat(), 0), brought))
-    return forecast
+    return [ForecastDay(*d) for d in spread(day, days, due, new_per_day, waiting)]
 
 
 def streaks(days_reviewed: set[date], today: date) -> tuple[int, int]:

@@ -27,7 +27,7 @@ from studycards.cli import main
 from studycards.errors import StudycardsError
 from studycards.models import CardState
 from studycards.notes.importer import apply_plan, plan_import
-from studycards.review.session import Frame, Session
+from studycards.review.session import Display, Frame, Session
 from studycards.sm2 import schedule
 from studycards.store import database as store_module
 from studycards.store.database import open_store
@@ -48,7 +48,7 @@ def adam(home: Path) -> Path:
     return home
 
 
-class Quiet:
+class Quiet(Display):
     def __init__(self) -> None:
         self.said: list[str] = []
 

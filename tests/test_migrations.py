@@ -23,7 +23,7 @@ from click.testing import CliRunner
 from studycards.cli import main
 from studycards.errors import StudycardsError
 from studycards.models import CardFlags, CardState
-from studycards.review.session import Session
+from studycards.review.session import Display, Session
 from studycards.sm2 import schedule
 from studycards.store import migrations
 from studycards.store.cards import CardContent
@@ -190,7 +190,7 @@ def test_a_migrated_database_works_for_every_command(home, tmp_path):
         assert len(store.reviews.log()) == len(make.V1_REVIEWS) + 1
 
 
-class _Quiet:
+class _Quiet(Display):
     def show(self, frame) -> None:
         pass
 

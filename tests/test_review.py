@@ -12,7 +12,7 @@ import pytest
 from studycards.cli.review_views import idle_text, summary_text
 from studycards.models import CardState
 from studycards.notes.importer import apply_plan, plan_import
-from studycards.review.session import Frame, Session, build_queue, card_sides, cloze_sides, idle
+from studycards.review.session import Display, Frame, Session, build_queue, card_sides, cloze_sides, idle
 from studycards.review.terminal import draw
 from studycards.sm2 import schedule
 from studycards.store.database import Store, open_store
@@ -34,7 +34,7 @@ class Clock:
         return moment
 
 
-class Recorder:
+class Recorder(Display):
     def __init__(self) -> None:
         self.frames: list[Frame] = []
         self.said: list[str] = []

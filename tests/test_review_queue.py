@@ -15,7 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from studycards.cli import main
-from studycards.review.session import Frame, Session, build_queue
+from studycards.review.session import Display, Frame, Session, build_queue
 from studycards.store.database import open_store
 
 DAY = date(2026, 11, 23)
@@ -33,7 +33,7 @@ def add(tmp_path: Path, name: str, text: str) -> None:
     assert result.exit_code == 0, result.output
 
 
-class Screen:
+class Screen(Display):
     def __init__(self) -> None:
         self.frames: list[Frame] = []
 

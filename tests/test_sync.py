@@ -392,7 +392,7 @@ def test_suspensions_burials_their_undos_and_cram_grades_reach_the_other_home(wo
 
 def test_an_undo_after_a_sync_rewrote_the_card_leaves_the_grade_and_says_why(world):
     from studycards.review.records import Habits
-    from studycards.review.session import Session
+    from studycards.review.session import Display, Session
     from studycards.store.database import open_store
     from studycards.sync.run import sync
 
@@ -402,7 +402,7 @@ def test_an_undo_after_a_sync_rewrote_the_card_leaves_the_grade_and_says_why(wor
     world.sync("B", "2026-11-23T08:40:00")
     said = []
 
-    class Display:
+    class Quiet(Display):
         def show(self, frame) -> None:
             pass
 
@@ -423,7 +423,7 @@ def test_an_undo_after_a_sync_rewrote_the_card_leaves_the_grade_and_says_why(wor
             return key
 
         session = Session(store, date(2026, 11, 23), lambda: moment, new=1)
-        session.run(keys, Display())
+        session.run(keys, Quiet())
         assert [(g.grade, g.redrill) for g in store.reviews.log()] == [(3, False), (4, True), (5, True)]
     assert "Not undone: a sync has since rewritten this card's history; the grade stays." in said
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from studycards.home import study_day
 from studycards.models import CardState
 from studycards.review.records import Habits
-from studycards.review.session import Session
+from studycards.review.session import Display, Session
 from studycards.sm2 import schedule
 from studycards.store.database import open_store
 from studycards.store.history import card_history
@@ -31,7 +31,7 @@ START = datetime(2026, 11, 23, 8, 0)
 OFFSETS = (timedelta(0), timedelta(hours=3), timedelta(minutes=-20))  # the second home's clock is 3 hours ahead
 
 
-class Quiet:
+class Quiet(Display):
     def show(self, frame) -> None:
         pass
 

@@ -6,7 +6,7 @@ NamedTuples, not dataclasses: as immutable, and defined in a fifth of the time a
 from __future__ import annotations
 
 from datetime import date
-from typing import NamedTuple, Protocol
+from typing import NamedTuple
 
 # Around a highlight's text in a frame's sides, for the screen to stress; control characters, so they take no cell.
 HIGHLIGHT_ON, HIGHLIGHT_OFF = "\x0e", "\x0f"
@@ -36,10 +36,25 @@ class Frame(NamedTuple):
     practice: bool = False
 
 
-class Display(Protocol):
-    def show(self, frame: Frame) -> None: ...
+class Display:
+    """Where a session shows its cards and says its notices.  A display that cannot page (a test's, a
+    pipe's) keeps the defaults: nothing scrolls, and the end of a session is said as plain lines."""
 
-    def say(self, text: str) -> None: ...
+    def show(self, frame: Frame) -> None:
+        raise NotImplementedError
+
+    def say(self, text: str) -> None:
+        raise NotImplementedError
+
+    def end(self, notice: str, prompt: str) -> None:
+        """The queue is done: the last key's notice (if any), then the prompt for the last keys."""
+        for text in (notice, prompt):
+            if text:
+                self.say(text)
+
+    def scroll(self, key: str) -> bool:
+        """Page a card taller than the display by ``key``; False when nothing moved."""
+        return False
 
 
 class Summary(NamedTuple):

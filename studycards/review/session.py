@@ -128,31 +128,23 @@ class Session:
 
     def _end(self, keys: Callable[[], str], display: Display) -> bool:
         """The queue is done: what the last key did (a leech suspended, say) is never lost, and ``u``
-        can still take it back (True). A display with an ``end`` screen shows both within its rows,
-        paged by the same keys as a tall card."""
+        can still take it back (True). A terminal shows both within its rows, paged by the same keys
+        as a tall card."""
         notice, self._shown.notice = self._shown.notice, ""
         if not self.answers:
             if notice:
                 display.say(notice)
             return False
         prompt = "No more cards.  [u] undo   any other key: finish"
-        ending = getattr(display, "end", None)
-        if ending is not None:
-            ending(notice, prompt)
-        else:
-            for text in (notice, prompt):
-                if text:
-                    display.say(text)
-        scroll = getattr(display, "scroll", None)
+        display.end(notice, prompt)
         key = keys()
-        while (key in SCROLL or key == " ") and scroll is not None and scroll(key):
+        while (key in SCROLL or key == " ") and display.scroll(key):
             key = keys()
         return key == "u"
 
     def handle(self, key: str, display: Display) -> bool:
         """Apply one key to the card in front; False means quit."""
-        scroll = getattr(display, "scroll", None)
-        if (key in SCROLL or key == " ") and scroll is not None and scroll(key):
+        if (key in SCROLL or key == " ") and display.scroll(key):
             return True
         if key in QUIT:
             return False

@@ -17,7 +17,7 @@ from contextlib import contextmanager, suppress
 from typing import TextIO
 
 from studycards.review.layout import Style, body, draw, draw_change, header, key_lines, notice_lines
-from studycards.review.records import Frame
+from studycards.review.records import Display, Frame
 
 __all__ = ["Keys", "Screen", "draw", "draw_change"]
 
@@ -120,7 +120,7 @@ def _fileno(stream: TextIO) -> int | None:
         return None
 
 
-class Screen:
+class Screen(Display):
     """Draws frames: a terminal is cleared for each card; a pipe gets each part once, as plain lines.
 
     On a terminal the frame follows the window: it is laid out again at the new size when the
@@ -211,9 +211,7 @@ class Screen:
         and the prompt for its keys, so both stay within the window, the notice in view and the
         card above it paged back to as a tall card is (a pipe gets them as plain lines, as any notice)."""
         if not self.is_tty or self._last is None:
-            for text in (notice, prompt):
-                if text:
-                    self.say(text)
+            super().end(notice, prompt)
             return
         self._end, self._offset = (notice, prompt), len(body(self._last, self.size()[0], self.style))
         self._draw(self._last)

@@ -212,6 +212,21 @@ def test_a_conflict_copy_is_read_too_and_its_events_kept_once(world):
     assert [c["repetitions"] for c in world.cards("B")] == [1, 1, 1]
 
 
+def test_a_log_holding_an_event_twice_keeps_it_once(world):
+    """A sync tool that wrote a line twice into one file: the event counts once (all the others are new)."""
+    for name in "AB":
+        world.add(name)
+    world.review("A", "\n5\n\n4\n")
+    world.sync("A")
+    log = world.log("A")
+    lines = lines_of(log)
+    log.write_text("\n".join([*lines, lines[0]]) + "\n", encoding="utf-8")
+    result = world.sync("B")
+    assert f"received 2 events (2 from {world.device('A')})" in result.stdout and result.stderr == ""
+    assert [c["repetitions"] for c in world.cards("B")] == [1, 1, 0]
+    assert [len(world.history("B", c["id"])) for c in world.cards("B")] == [1, 1, 0]
+
+
 def test_a_device_whose_clock_is_3_hours_off_is_believed(world):
     for name in "AB":
         world.add(name)

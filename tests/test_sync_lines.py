@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from studycards.models import Event
-from studycards.sync.events import BadEvent, careful_decode, decode, encode
+from studycards.sync.events import BadEvent, careful_decode, decode, decode_lines, encode
 
 NOW = datetime(2026, 11, 23, 9, 0)
 EDGES = {  # per field, values at or past the edge of its check, and other spellings of good ones
@@ -103,3 +103,17 @@ def test_the_lines_sync_writes_are_read_back_as_the_events_they_were():
               ref="laptop-0a1b2c:8"),
     ]  # fmt: skip
     assert [decode(encode(event), NOW) for event in events] == events
+
+
+def test_a_log_refuses_the_events_of_another_device_by_either_path():
+    moment, day = "2026-11-23T08:00:00.000", date(2026, 11, 23)
+    mine = Event("laptop-0a1b2c", 1, "grade", "k1:basic:Deck:Q#0", moment, day, 4, 3200)
+    theirs = encode(mine._replace(device="desk-1"))
+    lines = [encode(mine), theirs, json.dumps(json.loads(theirs), separators=(", ", ": ")), "{"]
+    events, refused = decode_lines(enumerate(lines, 1), NOW, "laptop-0a1b2c")
+    assert events == [mine]
+    assert refused == [
+        (2, "an event of desk-1 in the log of laptop-0a1b2c"),
+        (3, "an event of desk-1 in the log of laptop-0a1b2c"),
+        (4, "not a JSON event"),
+    ]

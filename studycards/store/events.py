@@ -170,6 +170,9 @@ class Events:
                     (device, min(seqs), max(seqs)),
                 )
             }
+            if not kept and len(set(seqs)) == len(seqs):  # all new, none twice: a first sync's 100,000 at once
+                fresh.extend(theirs)
+                continue
             for event in theirs:
                 if event.seq not in kept:
                     kept.add(event.seq)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from studycards.models import Event
@@ -45,50 +46,75 @@ GRADE_LINE = re.compile(
     r'"day":"([0-9]{4}-[0-9]{2}-[0-9]{2})","grade":([0-5]),"seconds":((?:0|[1-9][0-9]{0,4})(?:\.[0-9]{1,17})?),'
     r'"redrill":(true|false),"cram":(true|false)\}'
 )
-_DATES: dict[str, date | None] = {}  # dates already read (None: not a date): 100,000 grades hold a few hundred
-_LIMITS: dict[datetime, str] = {}  # the latest moment believed, for a clock ``now``, as text
+_new = tuple.__new__  # an Event made from its fields' tuple at once: the class's own __new__ is a Python call per line
+_GRADES = {str(grade): grade for grade in range(6)}
 
 
 def decode(line: str, now: datetime) -> Event:
-    """The event a line holds, or :class:`BadEvent`; ``now`` is this machine's clock, for the sanity of times.
+    """The event a line holds, or :class:`BadEvent`; ``now`` is this machine's clock, for the sanity of times."""
+    events, refused = decode_lines([(1, line)], now)
+    if refused:
+        raise BadEvent(refused[0][1])
+    return events[0]
+
+
+def decode_lines(
+    lines: Iterable[tuple[int, str]], now: datetime, device: str | None = None
+) -> tuple[list[Event], list[tuple[int, str]]]:
+    """The events of numbered lines, and the lines refused with the reason (``device``: the only one a log may hold).
 
     A sync may read a hundred thousand lines: a grade as :func:`encode` writes it is matched by one
-    pattern and its few remaining checks made here (moments in the one form compare as text); any
-    line it does not take, or whose value is in doubt, goes through :func:`careful_decode`, which
-    says why a bad one is bad.
+    pattern and its few remaining checks made here, a pair of dates checked once per sync (moments
+    in the one form compare as text); any line it does not take, or whose value is in doubt, goes
+    through :func:`careful_decode`, which says why a bad one is bad.
     """
-    found = GRADE_LINE.fullmatch(line)
-    if found is None:
-        return careful_decode(line, now)
-    device, seq, card, at, on, day, grade, seconds, redrill, cram = found.groups()
-    spent = float(seconds)
-    studied, dated = _date(day), _date(on)
-    limit = _LIMITS.get(now) or _LIMITS.setdefault(now, (now + AHEAD).isoformat(timespec="milliseconds"))
-    if (
-        studied is None
-        or dated is None
-        or not 0 <= dated.toordinal() - studied.toordinal() <= 1
-        or not YEARS[0] <= dated.year <= YEARS[1]
-        or at > limit
-        or spent > MAX_SECONDS
-        or len(card) > MAX_KEY
-        or not card.strip()
-    ):
-        return careful_decode(line, now)
-    return Event(device, int(seq), "grade", card, at, studied, int(grade), round(spent * 1000), redrill == "true",
-                 cram == "true", None)  # fmt: skip
+    limit = (now + AHEAD).isoformat(timespec="milliseconds")
+    match = GRADE_LINE.fullmatch
+    studied_on: dict[tuple[str, str], date | None] = {}  # (date of the moment, day) -> the study day, None if refused
+    events: list[Event] = []
+    refused: list[tuple[int, str]] = []
+    keep = events.append
+    for number, line in lines:
+        found = match(line)
+        if found is not None:
+            who, seq, card, at, on, day, grade, seconds, redrill, cram = found.groups()
+            try:
+                studied = studied_on[on, day]
+            except KeyError:
+                studied = studied_on.setdefault((on, day), _study_day(on, day))
+            spent = float(seconds)
+            if (
+                studied is not None
+                and at <= limit
+                and spent <= MAX_SECONDS
+                and len(card) <= MAX_KEY
+                and card.strip()
+                and (device is None or who == device)
+            ):
+                keep(_new(Event, (who, int(seq), "grade", card, at, studied, _GRADES[grade], round(spent * 1000),
+                                  redrill == "true", cram == "true", None)))  # fmt: skip
+                continue
+        try:
+            event = careful_decode(line, now)
+        except BadEvent as exc:
+            refused.append((number, str(exc)))
+            continue
+        if device is not None and event.device != device:
+            refused.append((number, f"an event of {event.device} in the log of {device}"))
+            continue
+        keep(event)
+    return events, refused
 
 
-def _date(text: str) -> date | None:
+def _study_day(on: str, day: str) -> date | None:
+    """The study day ``day`` if both dates are real, ``on`` (a moment's date) is it or the next, in sane years."""
     try:
-        return _DATES[text]
-    except KeyError:
-        pass
-    try:
-        found: date | None = date.fromisoformat(text)
+        dated, studied = date.fromisoformat(on), date.fromisoformat(day)
     except ValueError:
-        found = None
-    return _DATES.setdefault(text, found)
+        return None
+    if not 0 <= dated.toordinal() - studied.toordinal() <= 1 or not YEARS[0] <= dated.year <= YEARS[1]:
+        return None
+    return studied
 
 
 def careful_decode(line: str, now: datetime) -> Event:

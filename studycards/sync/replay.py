@@ -10,6 +10,7 @@ Identity moves (a deck renamed) join keys into one card: :func:`identities`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -29,28 +30,32 @@ order = attrgetter("day", "at", "device", "seq")  # (Event) -> the tuple events 
 
 
 def replay(state: CardState, flags: CardFlags, events: Iterable[Event], habits: Habits) -> Replayed:
-    """The card's state, flags and grade log after ``events``, from its start (``state``, ``flags``)."""
+    """The card's state, flags and grade log after ``events``, from its start (``state``, ``flags``).
+
+    A first sync replays a hundred thousand events: each is unpacked once, and its id made only
+    where it is needed (every grade's log row names its event; an undo is looked up by it).
+    """
     events = sorted(events, key=order)
     undone = {event.ref for event in events if event.kind == "undo"}
-    days: set[object] = set()
+    days: set[date] = set()
     grades: list[ReplayedGrade] = []
-    for event in events:
-        if event.kind in ("undo", "move") or (undone and event.id in undone):
-            continue
-        if event.kind != "grade":
-            flags = set_aside(flags, event.kind, event.day)
-            continue
-        assert event.grade is not None
-        before = state
-        if not event.cram:
-            first = event.day not in days
-            days.add(event.day)
-            state, flags = graded(state, flags, event.grade, event.day, first=first, habits=habits)
-        else:
-            first = False
-        grades.append(
-            ReplayedGrade(event.id, event.at, event.day, event.grade, event.ms, not first, event.cram, before, state)
-        )
+    keep = grades.append
+    for device, seq, kind, _, at, day, grade, ms, _, cram, _ in events:
+        if kind == "grade":
+            assert grade is not None
+            event = f"{device}:{seq}"
+            if undone and event in undone:
+                continue
+            before = state
+            if cram:
+                first = False
+            else:
+                first = day not in days
+                days.add(day)
+                state, flags = graded(state, flags, grade, day, first=first, habits=habits)
+            keep(ReplayedGrade(event, at, day, grade, ms, not first, cram, before, state))
+        elif kind not in ("undo", "move") and not (undone and f"{device}:{seq}" in undone):
+            flags = set_aside(flags, kind, day)
     return Replayed(state, flags, grades)
 
 

@@ -22,7 +22,7 @@ from studycards.store.cards import CardSchedule
 from studycards.store.database import Store
 from studycards.store.events import FileMark
 from studycards.sync import git
-from studycards.sync.events import YEARS, BadEvent, decode, encode
+from studycards.sync.events import YEARS, BadEvent, decode, decode_lines, encode
 from studycards.sync.folder import append, device_of, logs, read_on, rewrite, size
 from studycards.sync.replay import identities, replay
 
@@ -157,17 +157,8 @@ def receive(store: Store, folder: Path, own: Path, now: datetime) -> tuple[dict[
             continue
         device = device_of(path.name)
         chunk = read_on(path, store.events.mark(str(folder), path.name))
-        events = []
-        for number, text in chunk.lines:
-            try:
-                event = decode(text, now)
-            except BadEvent as exc:
-                warnings.append(f"{path}:{number}: {exc}; skipped")
-                continue
-            if event.device != device:
-                warnings.append(f"{path}:{number}: an event of {event.device} in the log of {device}; skipped")
-                continue
-            events.append(event)
+        events, refused = decode_lines(chunk.lines, now, device)
+        warnings.extend(f"{path}:{number}: {why}; skipped" for number, why in refused)
         batches.append((path.name, device, events, chunk.mark))
     keys = {event.card for _, _, events, _ in batches for event in events}
     moves = [(e.card, e.ref) for _, _, events, _ in batches for e in events if e.kind == "move" and e.ref]
@@ -176,9 +167,14 @@ def receive(store: Store, folder: Path, own: Path, now: datetime) -> tuple[dict[
     known = Known(found, here, store.events.for_keys(here))
     for name, device, events, mark in batches:
         new = store.events.receive(events, here)
+        grouped = known.events
         for event in new:
-            if event.card in here:
-                known.events.setdefault(event.card, []).append(event)
+            card = event.card
+            if card in here:
+                try:
+                    grouped[card].append(event)
+                except KeyError:
+                    grouped[card] = [event]
         if new and device:
             received[device] = received.get(device, 0) + len(new)
         store.events.set_mark(str(folder), name, mark)
@@ -229,7 +225,11 @@ def apply_pending(
         store.events.keep_starts(fresh)  # a card's first events: its state until now is where replays begin
         starts.update((card_id, (state, flags)) for card_id, state, flags in fresh)
         for group, card in found.values():
-            result = replay(*starts[card.id], (e for key in group for e in events.get(key, ())), habits)
+            if len(group) == 1:  # a card whose key never moved: its events as they are
+                mine = events.get(next(iter(group)), [])
+            else:
+                mine = [event for key in group for event in events.get(key, ())]
+            result = replay(*starts[card.id], mine, habits)
             if (result.state, result.flags) != (card.state, card.flags):
                 changed.append((card.id, result.state, result.flags))
             logs[card.id] = result.grades

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 import zipfile
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 
@@ -12,9 +16,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from studycards.anki.export import PackageNote, export_collection, package_rows
+from studycards.anki.export import export_collection
 from studycards.anki.html import HtmlRenderer, cloze_safe, display_math, simple_paragraph
-from studycards.anki.notetypes import NOTE_TYPES, NoteType, genanki_models
+from studycards.anki.notetypes import CSS, NOTE_TYPES, NoteType, deck_id
+from studycards.anki.package import PackageNote, guid_for, package_rows, write_package
 from studycards.models import Paper
 from studycards.store.database import open_store
 from tests.paths import DECKS
@@ -28,6 +33,23 @@ def export(cli, tmp_path: Path, name: str = "papers.apkg", *args: str, now: str 
     result = cli("export", "-o", str(path), *args, now=now)
     assert result.exit_code == 0, result.output
     return path
+
+
+def genanki_models() -> dict:
+    """Our note types as genanki models, keyed by card kind: genanki's own JSON and rows for them are the reference."""
+    import genanki
+
+    return {
+        kind: genanki.Model(
+            note_type.id,
+            note_type.name,
+            fields=[{"name": name} for name in note_type.fields],
+            templates=[{"name": name, "qfmt": front, "afmt": back} for name, front, back in note_type.templates],
+            css=CSS,
+            model_type=genanki.Model.CLOZE if note_type.cloze else genanki.Model.FRONT_BACK,
+        )
+        for kind, note_type in NOTE_TYPES.items()
+    }
 
 
 def notes_by_front(col) -> dict[str, object]:
@@ -238,8 +260,8 @@ def test_progress_reports_every_note_once(cli, tmp_path, home):
 
 def test_note_type_ids_follow_their_shape():
     basic = NOTE_TYPES["basic"]
-    same = NoteType(basic.kind, basic.name, basic.fields, basic.templates)
-    wider = NoteType(basic.kind, basic.name, basic.fields + ("Extra",), basic.templates)
+    same = NoteType(basic.kind, basic.name, basic.fields, basic.templates, basic.requires)
+    wider = NoteType(basic.kind, basic.name, basic.fields + ("Extra",), basic.templates, basic.requires)
     assert same.id == basic.id != wider.id
     assert len({t.id for t in NOTE_TYPES.values()}) == len(NOTE_TYPES)
 
@@ -331,3 +353,50 @@ def test_package_rows_are_the_rows_genanki_writes():
     ours = package_rows(notes, itertools.count())
     assert conn.execute("SELECT * FROM notes ORDER BY id").fetchall() == ours[0]
     assert conn.execute("SELECT * FROM cards ORDER BY id").fetchall() == ours[1]
+
+
+def collection_of(package: Path, folder: Path) -> tuple[list[str], list[tuple], list[tuple]]:
+    """A package's members, its schema (every table and index as SQLite holds it) and its ``col`` row."""
+    folder.mkdir()
+    with zipfile.ZipFile(package) as archive:
+        members = archive.namelist()
+        assert archive.read("media") == b"{}"
+        archive.extract("collection.anki2", folder)
+    with closing(sqlite3.connect(folder / "collection.anki2")) as conn:
+        schema = conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY rowid").fetchall()
+        return members, schema, conn.execute("SELECT * FROM col").fetchall()
+
+
+@pytest.mark.parametrize("names", [["Papers::Adam"], ["Papers::Adam", "Papers::Ünïcode 注意", "Papers::Adam::Sub"]])
+def test_the_collection_its_decks_and_note_types_are_what_genanki_writes(tmp_path, names):
+    """genanki is not imported by an export: its tables, decks and note-type JSON are written as it writes them."""
+    import genanki
+
+    write_package(tmp_path / "ours.apkg", names, [], 1700000000.75)
+    decks = [genanki.Deck(deck_id(name), name) for name in names]
+    for model in genanki_models().values():
+        decks[0].add_model(model)
+    genanki.Package(decks).write_to_file(tmp_path / "genanki.apkg", timestamp=1700000000.75)
+    ours = collection_of(tmp_path / "ours.apkg", tmp_path / "ours")
+    assert ours == collection_of(tmp_path / "genanki.apkg", tmp_path / "genanki")
+    assert {deck["name"] for deck in json.loads(ours[2][0][10]).values()} == {"Default", *names}
+
+
+@given(st.text())
+def test_a_notes_guid_is_the_one_genanki_gives_its_key(key):
+    from genanki import guid_for as genanki_guid
+
+    assert guid_for(key) == genanki_guid(key)
+
+
+def test_an_export_imports_none_of_genankis_dependencies(cli, home, tmp_path):
+    """genanki's package pulls in asyncio, yaml and chevron, a sixth of an export's time: only its plain parts load."""
+    assert cli("add", str(DECKS)).exit_code == 0
+    probe = (
+        "import sys\nfrom studycards.cli import main\ntry:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'genanki', 'asyncio', 'yaml', 'chevron'}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, "export", "-o", str(tmp_path / "p.apkg")], capture_output=True, text=True
+    )
+    assert result.stdout.startswith("Exported ") and result.stdout.strip().endswith("[]"), result.stderr

@@ -1,4 +1,4 @@
-"""The store -> one Anki package (through genanki) and the open questions as markdown.
+"""The store -> one Anki package (as genanki writes it: ``package``) and the open questions as markdown.
 
 Re-importing a newer export must update the notes Anki already has, never add
 duplicates: note GUIDs come from note keys, deck ids from deck names, note-type
@@ -16,20 +16,18 @@ from __future__ import annotations
 import errno
 import hashlib
 import html
-import itertools
 import json
 import os
 import re
 import sqlite3
-import zipfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import NamedTuple
 
 from studycards.anki.html import HtmlRenderer
-from studycards.anki.notetypes import NOTE_TYPES, deck_id, genanki_models
+from studycards.anki.notetypes import NOTE_TYPES, deck_id
+from studycards.anki.package import PackageNote, guid_for, write_package
 from studycards.anki.questions import ARXIV_ABS, questions_markdown
 from studycards.errors import StudycardsError
 from studycards.notes.syntax import CONTEXT_SEPARATOR, CardKind
@@ -37,7 +35,6 @@ from studycards.store.database import Store
 from studycards.store.exports import ExportDeck, ExportedNote, ExportNote
 
 PROGRESS_EVERY = 500
-BATCH = 1000
 RETIRED_TAG = "studycards::retired"
 
 
@@ -120,70 +117,6 @@ def export_collection(
     )
 
 
-class PackageNote(NamedTuple):
-    """One note as it goes into the package; ``ords`` are Anki's card ordinals (cloze number − 1).
-
-    ``suspended`` (a retired note's) marks its cards suspended: Anki keeps that only for a note it
-    does not have yet, imported with its learning progress; a note it has keeps its cards' schedule.
-    """
-
-    guid: str
-    model_id: int
-    deck_id: int
-    mod: int
-    due: int
-    fields: list[str]
-    tags: list[str]
-    ords: tuple[int, ...]
-    suspended: bool = False
-
-
-def write_package(path: Path, deck_names: list[str], notes: Iterable[PackageNote], timestamp: float) -> None:
-    """genanki writes the collection, decks and note types; the notes follow in genanki's own row format.
-
-    genanki's ``Note.write_to_db`` inserts row by row and stamps every note with
-    the package's time; here each note carries its own modification time (what
-    Anki compares on import) and rows are inserted in batches, as streamed.  A
-    test holds these rows equal to genanki's.
-    """
-    import genanki
-
-    decks = [genanki.Deck(deck_id(name), name) for name in deck_names]
-    for model in genanki_models().values():
-        decks[0].add_model(model)
-    db_path = path.with_name(path.name + ".anki2")  # beside the package, where the next export finds a killed one's
-    try:
-        conn = sqlite3.connect(db_path)
-        conn.execute("PRAGMA journal_mode = OFF")
-        conn.execute("PRAGMA synchronous = OFF")
-        cursor = conn.cursor()
-        ids = itertools.count(int(timestamp * 1000))
-        genanki.Package(decks[:1]).write_to_db(cursor, timestamp, ids)
-        _add_decks(cursor, decks[1:])
-        iterator = iter(notes)
-        while batch := list(itertools.islice(iterator, BATCH)):
-            note_rows, card_rows = package_rows(batch, ids)
-            cursor.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
-            cursor.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
-        conn.commit()
-        conn.close()
-        with zipfile.ZipFile(path, "w") as package:
-            package.write(db_path, "collection.anki2")
-            package.writestr("media", "{}")
-    finally:
-        db_path.unlink(missing_ok=True)
-
-
-def _add_decks(cursor: sqlite3.Cursor, decks: list) -> None:
-    """The other decks in one update: genanki rewrites the whole deck list once per deck, quadratic in decks."""
-    if not decks:
-        return
-    (current,) = cursor.execute("SELECT decks FROM col").fetchone()
-    merged = json.loads(current)
-    merged.update({str(deck.deck_id): deck.to_json() for deck in decks})
-    cursor.execute("UPDATE col SET decks = ?", (json.dumps(merged),))
-
-
 def _unwritten(exc: OSError | sqlite3.OperationalError, path: Path) -> Exception:
     """A full disk named with the package; anything else as it was (the translator in the cli words it)."""
     from studycards.store.errors import no_space
@@ -193,34 +126,6 @@ def _unwritten(exc: OSError | sqlite3.OperationalError, path: Path) -> Exception
     if isinstance(exc, OSError) and exc.strerror:
         return StudycardsError(f"cannot write {exc.filename or path}: {exc.strerror}")
     return exc
-
-
-def package_rows(notes: Iterable[PackageNote], ids: Iterator[int]) -> tuple[list[tuple], list[tuple]]:
-    """The ``notes`` and ``cards`` rows genanki writes for these notes (new cards, suspended if the note is)."""
-    note_rows, card_rows = [], []
-    for note in notes:
-        note_id = next(ids)
-        queue = -1 if note.suspended else 0
-        note_rows.append(
-            (
-                note_id,
-                note.guid,
-                note.model_id,
-                note.mod,
-                -1,
-                f" {' '.join(note.tags)} ",
-                "\x1f".join(note.fields),
-                note.fields[0],
-                0,
-                0,
-                "",
-            )
-        )
-        card_rows += [
-            (next(ids), note_id, note.deck_id, ord_, note.mod, -1, 0, queue, note.due, 0, 0, 0, 0, 0, 0, 0, 0, "")
-            for ord_ in note.ords
-        ]
-    return note_rows, card_rows
 
 
 class _NoteWriter:
@@ -244,8 +149,6 @@ class _NoteWriter:
     def notes(
         self, store: Store, deck_names: list[str], progress: Callable[[int], None] | None
     ) -> Iterator[PackageNote]:
-        from genanki import guid_for
-
         self.folder = notes_folder(store.exports.sources())
         for name in deck_names:
             this_deck = deck_id(name)

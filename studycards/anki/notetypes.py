@@ -12,10 +12,15 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 ID_FLOOR = 1 << 30
+LATEX_PRE = (
+    "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n\\usepackage[utf8]{inputenc}\n"
+    "\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n\\setlength{\\parindent}{0in}\n\\begin{document}\n"
+)
+LATEX_POST = "\\end{document}"
+FONT = "Liberation Sans"
 
 CSS = """\
 .card {
@@ -60,12 +65,18 @@ def _answer(field: str, css_class: str = "answer") -> str:
 
 @dataclass(frozen=True)
 class NoteType:
-    """One exported note type; ``kind`` is the studycards card kind it carries."""
+    """One exported note type; ``kind`` is the studycards card kind it carries.
+
+    ``requires`` gives, per template, the fields its card needs (``"any"`` or ``"all"`` of these ords):
+    Anki's ``req``, which Anki before 2.1.28 read and later versions work out themselves; these are the
+    lists genanki works out from the templates (a test checks them against it).
+    """
 
     kind: str
     name: str
     fields: tuple[str, ...]
     templates: tuple[tuple[str, str, str], ...]
+    requires: tuple[tuple[str, tuple[int, ...]], ...]
     cloze: bool = False
 
     @property
@@ -81,18 +92,21 @@ NOTE_TYPES: dict[str, NoteType] = {
         "studycards Basic",
         ("Front", "Back", "Context", "Paper", "Source"),
         (("Card 1", _side("Front"), _answer("Back")),),
+        (("any", (0, 2)),),
     ),
     "reversed": NoteType(
         "reversed",
         "studycards Basic and reversed",
         ("Front", "Back", "Context", "Paper", "Source"),
         (("Card 1", _side("Front"), _answer("Back")), ("Card 2", _side("Back"), _answer("Front"))),
+        (("any", (0, 2)), ("any", (1, 2))),
     ),
     "cloze": NoteType(
         "cloze",
         "studycards Cloze",
         ("Text", "Context", "Paper", "Source"),
         (("Cloze", _side("cloze:Text"), f"{_side('cloze:Text')}{FOOTER}"),),
+        (("all", (1,)),),
         cloze=True,
     ),
     "equation": NoteType(
@@ -100,6 +114,7 @@ NOTE_TYPES: dict[str, NoteType] = {
         "studycards Equation",
         ("Prompt", "Equation", "Context", "Paper", "Source"),
         (("Equation", _side("Prompt"), _answer("Equation", "equation")),),
+        (("any", (0, 2)),),
     ),
 }
 
@@ -109,19 +124,52 @@ def deck_id(name: str) -> int:
     return ID_FLOOR + int.from_bytes(hashlib.sha256(f"deck:{name}".encode()).digest()[:8], "big") % ID_FLOOR
 
 
-@lru_cache(maxsize=1)
-def genanki_models() -> dict[str, Any]:
-    """The note types as genanki models, keyed by card kind."""
-    import genanki
+def note_type_json(note_type: NoteType, timestamp: float, deck: int) -> dict[str, Any]:
+    """The note type as an Anki package's ``col.models`` holds it, as genanki's ``Model.to_json`` writes it.
 
+    Written here rather than through genanki's ``Model``, whose module imports asyncio, yaml and chevron
+    (60 ms of an export's start-up) to work out ``requires``, which is fixed for these note types; a test
+    holds this equal to genanki's JSON.  Field and template settings are Anki's defaults.
+    """
     return {
-        kind: genanki.Model(
-            note_type.id,
-            note_type.name,
-            fields=[{"name": name} for name in note_type.fields],
-            templates=[{"name": name, "qfmt": front, "afmt": back} for name, front, back in note_type.templates],
-            css=CSS,
-            model_type=genanki.Model.CLOZE if note_type.cloze else genanki.Model.FRONT_BACK,
-        )
-        for kind, note_type in NOTE_TYPES.items()
+        "css": CSS,
+        "did": deck,
+        "flds": [
+            {
+                "name": name,
+                "ord": ord_,
+                "font": "Liberation Sans",
+                "media": [],
+                "rtl": False,
+                "size": 20,
+                "sticky": False,
+            }
+            for ord_, name in enumerate(note_type.fields)
+        ],
+        "id": str(note_type.id),
+        "latexPost": LATEX_POST,
+        "latexPre": LATEX_PRE,
+        "latexsvg": False,
+        "mod": int(timestamp),
+        "name": note_type.name,
+        "req": [[ord_, how, list(fields)] for ord_, (how, fields) in enumerate(note_type.requires)],
+        "sortf": 0,
+        "tags": [],
+        "tmpls": [
+            {
+                "name": name,
+                "qfmt": front,
+                "afmt": back,
+                "ord": ord_,
+                "bafmt": "",
+                "bqfmt": "",
+                "bfont": "",
+                "bsize": 0,
+                "did": None,
+            }
+            for ord_, (name, front, back) in enumerate(note_type.templates)
+        ],
+        "type": 1 if note_type.cloze else 0,
+        "usn": -1,
+        "vers": [],
     }

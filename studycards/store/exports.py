@@ -91,14 +91,16 @@ class Exports:
     def notes(self, deck: str) -> Iterator[ExportNote]:
         """One deck's notes to export (subdecks excluded), in notes order; streamed, so memory stays flat.
 
-        Grouped by note with ``MIN(c.ord)`` (the one min/max aggregate), so the other
-        columns come from the note's first card.
+        Cards are grouped by note on their narrow columns first (the one min/max aggregate, ``MIN(c.ord)``,
+        picks the note's first card), and only that card's row is read whole: sorting whole rows to group
+        them was a fifth of an export's time.
         """
         cursor = self._conn.execute(
             "SELECT c.anki_key, c.deck, c.kind, c.front, c.back, c.context, c.tags, c.source, c.line, c.paper,"
-            " e.content_hash, e.mod, group_concat(c.ord), SUM(c.retired) = COUNT(*), e.deck, MIN(c.ord) FROM cards c"
-            f" LEFT JOIN exported_notes e ON e.note_key = c.anki_key WHERE c.deck = ? AND {WRITTEN}"
-            " GROUP BY c.anki_key ORDER BY c.id",
+            " e.content_hash, e.mod, n.ords, n.retired, e.deck FROM (SELECT c.id, group_concat(c.ord) AS ords,"
+            f" SUM(c.retired) = COUNT(*) AS retired, MIN(c.ord) FROM cards c WHERE c.deck = ? AND {WRITTEN}"
+            " GROUP BY c.anki_key) n JOIN cards c ON c.id = n.id LEFT JOIN exported_notes e ON e.note_key = c.anki_key"
+            " ORDER BY c.id",
             (deck,),
         )
         return (ExportNote._make((*row[:13], bool(row[13]), row[14])) for row in cursor)

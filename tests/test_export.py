@@ -252,10 +252,14 @@ def test_nothing_to_export_and_a_missing_folder_are_one_clear_line(cli, tmp_path
 
 def test_progress_reports_every_note_once(cli, tmp_path, home):
     cli("add", str(DECKS))
-    steps: list[int] = []
+    steps: list[tuple[int, int]] = []
+
+    def progress(written: int, total: int) -> None:
+        steps.append((written, total))
+
     with open_store(home) as store:
-        report = export_collection(store, tmp_path / "p.apkg", datetime(2026, 11, 23, 9), progress=steps.append)
-    assert sum(steps) == report.notes and report.cards == 134
+        report = export_collection(store, tmp_path / "p.apkg", datetime(2026, 11, 23, 9), progress=progress)
+    assert steps == [(report.notes, report.notes)] and report.cards == 134
 
 
 def test_note_type_ids_follow_their_shape():

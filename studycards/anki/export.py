@@ -57,11 +57,6 @@ class ExportReport:
     moved: tuple[tuple[str, str, int], ...] = ()
 
 
-def export_size(store: Store, decks: Sequence[str] = ()) -> int:
-    """How many notes an export of these decks writes; refuses decks that hold no cards."""
-    return sum(notes for _, notes, _ in _chosen_decks(store, decks))
-
-
 def _chosen_decks(store: Store, decks: Sequence[str]) -> list[ExportDeck]:
     found = store.exports.decks(decks)
     for deck in decks:
@@ -81,15 +76,17 @@ def export_collection(
     *,
     decks: Sequence[str] = (),
     questions_path: Path | None = None,
-    progress: Callable[[int], None] | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> ExportReport:
     """Write the package and the questions file, then remember what each changed note was exported as.
 
-    ``progress`` is called with the number of notes written since its last call.
-    Both files appear whole or not at all; the store is only told about the export
-    once they are in place.
+    ``progress`` is called with the notes written so far and the notes the export writes
+    (counted once, with the decks chosen).  Both files appear whole or not at all; the
+    store is only told about the export once they are in place.
     """
-    deck_names = [name for name, _, _ in _chosen_decks(store, decks)]
+    chosen = _chosen_decks(store, decks)
+    deck_names = [name for name, _, _ in chosen]
+    total = sum(notes for _, notes, _ in chosen)
     questions_path = questions_path or path.with_name("questions.md")
     for target in (path, questions_path):
         if not target.parent.is_dir():
@@ -98,7 +95,7 @@ def export_collection(
     questions = store.questions.open(decks)
     try:
         with _replacing(path) as package, _replacing(questions_path) as questions_file:
-            write_package(package, deck_names, writer.notes(store, deck_names, progress), now.timestamp())
+            write_package(package, deck_names, writer.notes(store, deck_names, progress, total), now.timestamp())
             if questions:  # no open question: no file (an earlier export's is left as it was)
                 questions_file.write_text(questions_markdown(questions, questions_path.parent, now), encoding="utf-8")
     except (OSError, sqlite3.OperationalError) as exc:
@@ -147,7 +144,7 @@ class _NoteWriter:
         self._tags: dict[tuple[str, str, str | None, bool], list[str]] = {}
 
     def notes(
-        self, store: Store, deck_names: list[str], progress: Callable[[int], None] | None
+        self, store: Store, deck_names: list[str], progress: Callable[[int, int], None] | None, total: int
     ) -> Iterator[PackageNote]:
         self.folder = notes_folder(store.exports.sources())
         for name in deck_names:
@@ -177,9 +174,9 @@ class _NoteWriter:
                     note.retired,
                 )
                 if progress and self.note_count % PROGRESS_EVERY == 0:
-                    progress(PROGRESS_EVERY)
+                    progress(self.note_count, total)
         if progress and self.note_count % PROGRESS_EVERY:
-            progress(self.note_count % PROGRESS_EVERY)
+            progress(self.note_count, total)
 
     def mod_for(self, note: ExportNote, model_id: int, fields: list[str], tags: list[str]) -> int:
         """The note's old time if its content is as last exported, else a time newer than Anki has."""

@@ -229,26 +229,18 @@ def export(ctx: Context, decks: tuple[str, ...], output: str, questions_path: st
         studycards export -o ~/papers.apkg
         studycards export --deck Papers::Transformer --questions todo.md
     """
-    from studycards.anki.export import export_collection, export_size
+    from studycards.anki.export import export_collection
     from studycards.cli.card_views import report_text
     from studycards.cli.progress import Progress
 
     moment, _ = clock(ctx)
     with ctx.open_store() as store, Progress() as progress:
-        total = export_size(store, decks)
-        written = 0
-
-        def exported(count: int) -> None:
-            nonlocal written
-            written += count
-            progress.count("Exporting notes", written, total)
-
         report = export_collection(
             store,
             Path(output),
             moment,
             decks=decks,
             questions_path=Path(questions_path) if questions_path else None,
-            progress=exported,
+            progress=lambda written, total: progress.count("Exporting notes", written, total),
         )
     click.echo(report_text(report))

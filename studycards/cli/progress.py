@@ -6,7 +6,7 @@ into one redrawn status line here.  The line is always cleared on leaving, a Ctr
 what the command prints next starts on a clean line.
 
     with Progress() as progress:
-        export_collection(..., progress=lambda n: progress.count("Exporting notes", n, total))
+        export_collection(..., progress=lambda written, total: progress.count("Exporting notes", written, total))
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from studycards.notes.syntax import deletions, highlights
 
 WORD = r"[^\\`*_\[\]<>&!#$~|\r\n\t\x00]"
 MATH = r"\$(?!\$)[^$\r\n\x00]*[^$\r\n\x00\\]\$"
-LINE = rf"(?:[^\W\d_]|\(|(?=\$))(?:{WORD}|{MATH})*(?<=\S)"
+LINE = rf"(?:[^\W\d_]|\(|(?=\$))(?:{WORD}++|{MATH})*+(?<=\S)"
 SIMPLE = re.compile(rf"{LINE}(?:\n{LINE})*")
 INLINE_MATH = re.compile(r"\$([^$]+)\$")
 DISPLAY = re.compile(r"\$\$\n([^$]*)\n\$\$")
@@ -95,7 +95,9 @@ def simple_paragraph(text: str) -> str | None:
     Each line must start where no block can (a letter, ``(`` or math) and end
     without trailing space; between math spans only characters without markdown
     meaning may appear, and a span holds no ``$``.  dollarmath reads such text as
-    this does; a property test checks it against markdown-it itself.
+    this does; a property test checks it against markdown-it itself.  Neither
+    words nor math cross a line's end, so the pattern's repeats are possessive:
+    giving back what they took could never make a line match.
     """
     if not SIMPLE.fullmatch(text):
         return None

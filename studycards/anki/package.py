@@ -27,6 +27,8 @@ from studycards.errors import StudycardsError
 
 BATCH = 1000
 GUID_DIGITS = string.ascii_letters + string.digits + "!#$%&()*+,-./:;<=>?@[]^_`{|}~"  # Anki's base 91
+GUID_PAIRS = [high + low for high in GUID_DIGITS for low in GUID_DIGITS]
+GUID_PAIRS_BASE = len(GUID_PAIRS)
 
 
 class PackageNote(NamedTuple):
@@ -48,13 +50,16 @@ class PackageNote(NamedTuple):
 
 
 def guid_for(key: str) -> str:
-    """A note's GUID from its key, as genanki's ``guid_for(key)`` makes it: SHA-256's first 8 bytes in base 91."""
+    """A note's GUID from its key, as genanki's ``guid_for(key)`` makes it: SHA-256's first 8 bytes in base 91.
+
+    Two digits at a time (half the divisions: a GUID per note adds up), no leading zero digit.
+    """
     number = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big")
-    digits = []
-    while number:
-        number, digit = divmod(number, 91)
-        digits.append(GUID_DIGITS[digit])
-    return "".join(reversed(digits))
+    guid = ""
+    while number >= GUID_PAIRS_BASE:
+        number, pair = divmod(number, GUID_PAIRS_BASE)
+        guid = GUID_PAIRS[pair] + guid
+    return (GUID_PAIRS[number] if number >= len(GUID_DIGITS) else GUID_DIGITS[number] if number else "") + guid
 
 
 def write_package(path: Path, deck_names: list[str], notes: Iterable[PackageNote], timestamp: float) -> None:

@@ -142,6 +142,7 @@ class _NoteWriter:
         self._papers: dict[str | None, str] = {None: ""}
         self._sources: dict[str, str] = {}
         self._tags: dict[tuple[str, str, str | None, bool], list[str]] = {}
+        self._ords: dict[tuple[str, str], tuple[int, ...]] = {}
 
     def notes(
         self, store: Store, deck_names: list[str], progress: Callable[[int, int], None] | None, total: int
@@ -152,9 +153,9 @@ class _NoteWriter:
             for note in store.exports.notes(name):
                 fields, tags = self.note_content(note)
                 model_id = self.model_ids.get(note.kind, self.model_ids[CardKind.BASIC])
-                ords = sorted(int(o) for o in note.ords.split(","))
-                if note.kind == CardKind.CLOZE:
-                    ords = [o - 1 for o in ords]
+                ords = self._ords.get((note.kind, note.ords))
+                if ords is None:
+                    ords = self._ords[note.kind, note.ords] = anki_ords(note.kind, note.ords)
                 mod = self.mod_for(note, model_id, fields, tags)
                 self.note_count += 1
                 self.card_count += len(ords)
@@ -170,7 +171,7 @@ class _NoteWriter:
                     self.note_count,
                     fields,
                     tags,
-                    tuple(ords),
+                    ords,
                     note.retired,
                 )
                 if progress and self.note_count % PROGRESS_EVERY == 0:
@@ -211,6 +212,12 @@ class _NoteWriter:
         else:
             sides = [self.render(note.front, highlights=True), self.render(note.back, highlights=True)]
         return [*sides, context, paper, f"{source}:{note.line}"], tags
+
+
+def anki_ords(kind: str, ords: str) -> tuple[int, ...]:
+    """A note's card ordinals as Anki numbers them, from the store's comma-separated ords (a cloze's from 1)."""
+    numbers = sorted(int(ord_) for ord_ in ords.split(","))
+    return tuple(number - 1 for number in numbers) if kind == CardKind.CLOZE else tuple(numbers)
 
 
 def paper_field(arxiv_id: str, title: str | None) -> str:

@@ -16,6 +16,7 @@ JOURNAL_NAME = "answer-journal.json"  # an answer being written into a notes fil
 MAX_PER_DAY = 1_000_000  # cards a day: beyond any session, within what SQLite's LIMIT takes
 YEARS = (1900, 9000)  # the clock's range: study days and intervals stay inside what dates can hold
 SEPARATORS = ("standard", "compact")  # compact: Obsidian's front::back, without spaces
+DRAW_MATH = ("background", "at add")  # when sympy draws the display equations add wrote (mathtext.drawer)
 
 
 def resolve_home(option: str | None = None) -> Path:
@@ -137,6 +138,8 @@ SETTINGS: dict[str, Setting] = {
                 _folder("sync_dir")),
         Setting("auto_sync", False, "review syncs through sync_dir at its start and its end",
                 _flag("auto_sync"), "bool"),
+        Setting("draw_math", "background", 'when sympy draws display equations: after add returns, or "at add"',
+                _choice("draw_math", DRAW_MATH)),
     )
 }  # fmt: skip
 TABLES = ("highlights",)  # [highlights]: colour = "Section" (read by studycards.highlights.colours)
@@ -154,6 +157,7 @@ class Settings(NamedTuple):
     leech_action: str
     sync_dir: Path | None
     auto_sync: bool
+    draw_math: str
 
     @classmethod
     def defaults(cls) -> Settings:

@@ -112,8 +112,6 @@ class Card(NamedTuple):
     paper_title: str | None = None
     retired: bool = False
     state: CardState = CardState()
-    front_text: str = ""
-    back_text: str = ""
     flags: CardFlags = CardFlags()
 
 

@@ -15,10 +15,12 @@ import pytest
 from click.testing import CliRunner, Result
 
 from studycards.cli import main
+from studycards.home import SETTINGS
 from tests.arxiv_server import ArxivServer
 from tests.paths import CORPUS
 
 NOW = "2026-11-23T09:00:00"
+DRAW_MATH = SETTINGS["draw_math"]  # as studycards ships it, before any test chooses
 
 # Tests that take seconds: killed and interrupted processes, pseudo-terminals, racing writers, hostile
 # inputs, large files, long property runs.  ``python -m pytest -m "not slow"`` leaves them out for a quick
@@ -35,7 +37,9 @@ SLOW = (
     "tests/test_concurrency.py::test_review_while_add_writes_a_large_file",
     "tests/test_hostile_latex.py::test_huge_single_lines_are_read_in_bounded_memory",
     "tests/test_hostile_latex.py::test_a_macro_that_expands_forever_stops_with_a_warning[nested arguments]",
-    "tests/test_add.py::test_a_large_file_gets_the_same_math_as_a_small_one",
+    "tests/test_drawer.py::test_a_drawer_killed_halfway_leaves_the_rest_pending_and_the_next_add_starts_another",
+    "tests/test_drawer.py::test_two_adds_racing_start_one_drawer",
+    "tests/test_drawer.py::test_the_drawer_waits_for_a_busy_collection_and_then_finishes",
     "tests/test_add.py::test_adding_a_100000_card_file_peaks_under_150_mb",
     "tests/test_export.py::test_the_shortcut_for_simple_paragraphs_renders_as_markdown_it_does",
     "tests/test_anki_fields.py::test_hard_cases_and_the_sample_decks_render_in_anki_as_written",
@@ -64,11 +68,24 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh home per test, so no test touches the user's data."""
+    """A fresh home per test, so no test touches the user's data.
+
+    In-process commands draw display equations before ``add`` returns (``draw_math = "at add"``), so the
+    many tests that look at drawings right after ``add`` see them and no test leaves a drawer running;
+    the default, a drawer in the background, is tested end to end with the ``background`` fixture.
+    """
     path = tmp_path / "home"
     monkeypatch.setenv("STUDYCARDS_HOME", str(path))
     monkeypatch.delenv("STUDYCARDS_NOW", raising=False)
+    monkeypatch.setitem(SETTINGS, "draw_math", DRAW_MATH._replace(default="at add"))
     return path
+
+
+@pytest.fixture
+def background(home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The home with studycards' own default: display equations drawn by a drawer process after ``add``."""
+    monkeypatch.setitem(SETTINGS, "draw_math", DRAW_MATH)
+    return home
 
 
 @pytest.fixture

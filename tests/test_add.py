@@ -213,23 +213,6 @@ def test_every_command_has_help_with_an_example(cli):
         assert "Example" in result.stdout, name
 
 
-def test_a_large_file_gets_the_same_math_as_a_small_one(cli, home, tmp_path):
-    """Above the size where sympy loads in a helper process, equation cards are drawn exactly as in-process."""
-    from studycards.mathtext.batch import HELPER_FROM_BYTES
-    from studycards.mathtext.pretty import render_markdown
-    from tests.benchmarks.generate import write_notes
-
-    notes = write_notes(tmp_path / "big", 5_000)
-    assert notes.stat().st_size > HELPER_FROM_BYTES
-    assert cli("add", str(notes)).exit_code == 0
-    with open_store(home) as store:
-        equations = [c for c in store.cards.select() if c.kind == "equation"]
-    assert len({c.back for c in equations}) > 3
-    for card in equations:
-        assert card.back_text == render_markdown(card.back)
-    assert any("⋅" in c.back_text and "\n" in c.back_text.strip() for c in equations)  # a sympy drawing among them
-
-
 PEAK_OF_ADD = """
 import resource, subprocess, sys
 done = subprocess.run([sys.executable, "-m", "studycards", "add", sys.argv[1]], capture_output=True, text=True)

@@ -37,8 +37,6 @@ def cards_in_decks(home: Path, decks: int, per_deck: int = 1) -> None:
                     source=f"/notes/deck-{d}.md",
                     line=i + 1,
                     paper=None,
-                    front_text=f"Front {d} {i}",
-                    back_text=f"Back {d} {i}",
                 )
                 for d in range(decks)
                 for i in range(per_deck)

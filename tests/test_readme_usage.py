@@ -47,7 +47,8 @@ def test_completion_completes_a_command_name():
     assert result.stdout.split() == ["plain,fetch"]
 
 
-def test_the_readme_lists_every_setting_with_its_default():
+def test_the_readme_lists_every_setting_with_its_default(background):
+    """``background``: the registry as studycards ships it (the suite draws math at add)."""
     block = README.split("Every setting, at its default", 1)[1].split("```toml\n", 1)[1].split("```", 1)[0]
     written = dict(re.match(r"(\w+) = (\S+)", line).groups() for line in block.splitlines() if line.strip())
     assert list(written) == list(SETTINGS)

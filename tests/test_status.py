@@ -26,8 +26,6 @@ def card(i: int, deck: str) -> CardContent:
         source="/n.md",
         line=i,
         paper=None,
-        front_text=f"c{i}",
-        back_text="b",
     )
 
 

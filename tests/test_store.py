@@ -35,8 +35,6 @@ def content(n: int, deck: str = "Papers::Adam", **changes: Any) -> CardContent:
         source="/notes/adam.md",
         line=10 + n,
         paper=None,
-        front_text=f"front {n} drawn",
-        back_text=f"back {n} drawn",
     )
     return card._replace(**changes)
 

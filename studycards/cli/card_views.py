@@ -56,9 +56,14 @@ def step_text(step: str, done: int, total: int, paths: Iterable[str]) -> str:
     """What ``add`` is busy with, for its progress line on a terminal."""
     if step == "read":
         return f"Reading notes: file {done + 1:,} of {total:,}" if total > 1 else f"Reading {', '.join(paths)}"
-    if step == "render":
-        return f"Drawing the math of {plural(total, 'card')}"
+    if step == "draw":
+        return f"Drawing equations: {done:,} of {total:,}"
     return f"Writing {plural(total, 'card')}"
+
+
+def drawing_text(pending: int) -> str:
+    """What ``add`` says when it leaves sympy's drawing to the background drawer (``draw_math``)."""
+    return f"Drawing {plural(pending, 'equation')} in the background."
 
 
 def plan_text(plan: ImportPlan, dry_run: bool) -> str:

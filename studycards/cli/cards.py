@@ -30,7 +30,7 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
         studycards add notes/attention.md
     """
     from studycards.cli.base import Interrupted
-    from studycards.cli.card_views import plan_text, step_text, warnings_text
+    from studycards.cli.card_views import drawing_text, plan_text, step_text, warnings_text
     from studycards.cli.progress import Progress
     from studycards.home import load_settings
     from studycards.notes.importer import add_notes
@@ -48,6 +48,7 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
                     skip_bad=skip_bad,
                     dry_run=dry_run,
                     compact=settings.separators == "compact",
+                    draw_math=settings.draw_math,
                     progress=lambda step, done, total: progress.spin(step_text(step, done, total, paths)),
                 )
         except KeyboardInterrupt:  # add writes in one transaction at the end: a Ctrl-C before it keeps nothing
@@ -60,6 +61,8 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
     if plan.warnings:
         click.echo(warnings_text(plan), err=True)
     click.echo(plan_text(plan, dry_run))
+    if plan.drawing:
+        click.echo(drawing_text(plan.drawing))
     if arrived:
         from studycards.cli.sync import arrived_text
 

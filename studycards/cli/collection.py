@@ -78,6 +78,7 @@ def show(ctx: Context, card_id: int, as_json: bool) -> None:
     """
     from studycards.cli.collection_views import show_json, show_text
     from studycards.errors import StudycardsError
+    from studycards.review.sides import shown_equations
     from studycards.store.history import card_history, sibling_ids
 
     with ctx.open_store(create=False) as store:
@@ -86,10 +87,11 @@ def show(ctx: Context, card_id: int, as_json: bool) -> None:
             raise StudycardsError(f"no card {card_id} (studycards list shows every card's id)")
         history = card_history(store.conn, card_id)
         siblings = sibling_ids(store.conn, card)
+        drawings = {} if as_json else store.drawings.of(shown_equations(card))
     if as_json:
         echo_json(show_json(card, history, siblings))
     else:
-        say(show_text(card, history, siblings))
+        say(show_text(card, history, siblings, drawings))
 
 
 @main.command(short_help="Heatmap, forecast, streaks and retention.")

@@ -8,6 +8,8 @@ from studycards.models import Card, CardState
 from studycards.text import plural
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from studycards.store.history import LoggedGrade
     from studycards.store.search import SearchHit
 
@@ -84,10 +86,10 @@ def grade_line(grade: LoggedGrade) -> str:
     )
 
 
-def show_text(card: Card, history: list[LoggedGrade], siblings: list[int]) -> str:
+def show_text(card: Card, history: list[LoggedGrade], siblings: list[int], drawings: Mapping[str, str]) -> str:
     from studycards.review.sides import card_context, card_sides
 
-    front, back = card_sides(card)
+    front, back = card_sides(card, drawings=drawings)
     lines = [
         f"Card {card.id} · {card.kind} · {card.deck}",
         card_context(card),

@@ -47,6 +47,7 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None, c
     from studycards.cli.review_views import idle_text, summary_text
     from studycards.cli.sync import auto_sync
     from studycards.home import load_settings, now
+    from studycards.mathtext.drawer import start_if_pending
     from studycards.review.session import Habits, Session, idle
     from studycards.review.terminal import Keys, Screen
     from studycards.store.database import check_deck
@@ -58,6 +59,7 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None, c
     with ctx.open_store() as store:
         check_deck(store, deck)
         auto_sync(ctx, store, settings, "before")
+        start_if_pending(store)  # a drawer killed before it was done: its equations are drawn meanwhile
         with Keys(sys.stdin) as keys:
             session = Session(
                 store,

@@ -40,8 +40,16 @@ def status_text(day: date, status: CollectionStatus, deck: str | None = None, re
         lines.append(f"{plural(leeches, 'leech')} (failed again and again): studycards list --leeches")
     if status.new_waiting and status.new_per_day:
         lines += limit_lines(status.new_waiting, status.new_per_day)
+    if status.drawing:
+        lines.append(waiting_drawings_text(status.drawing))
     ready = ready_text(status, deck, reviews_per_day)
     return "\n".join([*lines, ready] if ready else lines)
+
+
+def waiting_drawings_text(pending: int) -> str:
+    """Display equations sympy has not drawn yet (a drawer works on them, or the next add or review starts one)."""
+    verb = "waits" if pending == 1 else "wait"
+    return f"{plural(pending, 'equation')} {verb} to be drawn (shown in line form until then)."
 
 
 def ready_text(status: CollectionStatus, deck: str | None, reviews_per_day: int) -> str:

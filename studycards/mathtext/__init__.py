@@ -1,8 +1,5 @@
 """LaTeX math -> text a terminal can show: sympy's drawing where it reads the LaTeX faithfully, else unicode.
 
-Rendered once at ``add`` (``batch``), so review starts fast; sympy is imported only when math is drawn.
+Card sides are rendered when shown (``pretty.render_markdown``, microseconds with the unicode line form);
+sympy draws display equations in the background after ``add`` (``drawer``), and is imported only there.
 """
-
-from studycards.mathtext.pretty import render, render_markdown
-
-__all__ = ["render", "render_markdown"]

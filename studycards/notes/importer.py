@@ -15,25 +15,22 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from operator import attrgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from studycards.errors import NotesError, NotesErrors, StudycardsError
 from studycards.home import SEPARATORS
 from studycards.models import KEY_VERSION, Card, CardState, Note, Question, card_key
 from studycards.notes.parser import ParsedNotes, check_duplicates, parse_notes
 from studycards.notes.sources import MAX_NOTES_BYTES, content_hash, notes_files, read_notes
-from studycards.notes.syntax import CardKind, QuestionStatus
+from studycards.notes.syntax import CardKind, QuestionStatus, display_math
 from studycards.store.cards import CardContent, CardPlace
 from studycards.store.database import Store
 from studycards.store.files import FileHash
 
-if TYPE_CHECKING:
-    from studycards.mathtext.batch import Renderer
-
 __all__ = ["MAX_NOTES_BYTES", "ImportPlan", "add_notes", "apply_plan", "content_hash", "plan_import", "read_notes"]
 
 STANDARD, COMPACT = SEPARATORS
-_AS_WRITTEN = attrgetter(*CardContent._fields[:-2])  # a card row's content but the drawn sides, which come last
+_AS_WRITTEN = attrgetter(*CardContent._fields)  # a card row's content, as the store keeps it
 _COMPARED = attrgetter("front", "back", "context", "tags", "paper")  # what an update of a stored card rewrites
 StepFn = Callable[[str, int, int], None]  # (step, done, total): what a progress display hears
 
@@ -65,8 +62,8 @@ class CardRow:
         """Read off the key (``card_key(note_key, ord)``), not kept: that string was a tenth of a big add's peak."""
         return self.key[: self.key.rindex("#")]
 
-    def content(self, front_text: str, back_text: str) -> CardContent:
-        return CardContent(*_AS_WRITTEN(self), front_text, back_text)  # type: ignore[call-arg]
+    def content(self) -> CardContent:
+        return CardContent(*_AS_WRITTEN(self))
 
 
 class DeckMove(NamedTuple):
@@ -90,7 +87,8 @@ class ImportPlan:
 
     ``empty_files`` were read and hold no card; ``lookalikes`` are the ``(file, line)``
     that would be cards with compact separators; ``gone_files`` were added from a
-    folder given again and are no longer there.
+    folder given again and are no longer there.  ``drawing`` counts the display equations
+    left to the background drawer once the plan is written.
     """
 
     files: list[str] = field(default_factory=list)
@@ -112,6 +110,7 @@ class ImportPlan:
     empty_files: list[str] = field(default_factory=list)
     lookalikes: list[tuple[str, int]] = field(default_factory=list)
     gone_files: list[str] = field(default_factory=list)
+    drawing: int = 0
 
     @property
     def changes(self) -> bool:
@@ -167,14 +166,12 @@ def plan_import(
     deck: str | None = None,
     skip_bad: bool = False,
     force: bool = False,
-    on_display_math: Callable[[int], None] | None = None,
     *,
     compact: bool | None = None,
     progress: StepFn | None = None,
 ) -> ImportPlan:
     """Parse every file and compare with the store; raises ``NotesErrors`` listing every mistake.
 
-    ``on_display_math(size)`` is called for each changed file holding ``$$``, so rendering can get ready early.
     ``compact`` reads ``front::back`` as a card (the ``separators`` setting); ``None`` reads each file as it
     was last added, so re-adding one file after an edit never changes how it reads.
     """
@@ -203,8 +200,6 @@ def plan_import(
                 _note_reading(plan, parse_notes(data, source, deck, compact=separators == COMPACT))
             continue
         plan.hashes[source] = reading
-        if on_display_math and "$$" in data:
-            on_display_math(len(data))
         notes = parse_notes(data, source, deck, compact=separators == COMPACT, duplicates=False)
         del data  # before the duplicates' keys are made: a large file's text and its keys are never both held
         check_duplicates(notes)
@@ -318,46 +313,47 @@ def _plan_questions(store: Store, plan: ImportPlan, questions: list[Question], s
     ]
 
 
-def apply_plan(
-    store: Store, plan: ImportPlan, now: datetime, renderer: Renderer | None = None, progress: StepFn | None = None
-) -> None:
-    """Write the whole plan in one transaction: all of it lands, or none of it (and nothing, if nothing changed)."""
-    from studycards.mathtext.batch import Renderer
+def apply_plan(store: Store, plan: ImportPlan, now: datetime, progress: StepFn | None = None) -> None:
+    """Write the whole plan in one transaction: all of it lands, or none of it (and nothing, if nothing changed).
 
+    Nothing is drawn here: card sides are rendered when shown, and the display equations of the cards
+    written wait in the same transaction for sympy's drawing (``mathtext.drawer``), kept by their LaTeX.
+    """
     if not (plan.changes or plan.moved or plan.hashes or plan.gone_files):
         return
 
     changed = plan.added + plan.updated + plan.restored + [move.row for move in plan.deck_moves]
+    edits = {row.id: row.content() for row in changed[len(plan.added) :] if row.id is not None}
+    starts = {row.key: row.start for row in plan.added if row.start}
     if progress:
-        progress("render", 0, len(changed))
-    with renderer or Renderer() as active:  # sides are drawn as they are written: never all held at once
-        draw = active.drawer(text for row in changed for text in (row.front, row.back))
-        edits = {
-            row.id: row.content(draw(row.front), draw(row.back))
-            for row in changed[len(plan.added) :]
-            if row.id is not None
-        }
-        new_cards = (row.content(draw(row.front), draw(row.back)) for row in plan.added)
-        if progress:
-            progress("write", 0, len(changed))
-        try:
-            with store.transaction():
-                store.cards.insert(new_cards, now, {row.key: row.start for row in plan.added if row.start})
-                store.events.record_moves(((m.row.id, m.row.key) for m in plan.deck_moves if m.row.id is not None), now)
-                store.cards.update(edits, now)
-                store.cards.move([CardPlace(row.id, row.source, row.line) for row in plan.moved if row.id is not None])
-                store.cards.retire([card.id for card in plan.retired], now)
-                store.questions.move(plan.moved_questions)  # first: the upsert then finds them under their new key
-                store.questions.upsert(plan.questions, now)
-                store.questions.remove(plan.removed_questions)
-                for source, reading in plan.hashes.items():
-                    store.files.remember(source, reading, now)
-                store.files.forget(plan.gone_files)
-        except sqlite3.IntegrityError:
-            raise OutdatedPlan(
-                "the collection changed while the notes were read (another studycards added them?);"
-                " nothing was written: run add again"
-            ) from None
+        progress("write", 0, len(changed))
+    try:
+        with store.transaction():
+            store.cards.insert((row.content() for row in plan.added), now, starts)
+            store.events.record_moves(((m.row.id, m.row.key) for m in plan.deck_moves if m.row.id is not None), now)
+            store.cards.update(edits, now)
+            store.cards.move([CardPlace(row.id, row.source, row.line) for row in plan.moved if row.id is not None])
+            store.cards.retire([card.id for card in plan.retired], now)
+            store.questions.move(plan.moved_questions)  # first: the upsert then finds them under their new key
+            store.questions.upsert(plan.questions, now)
+            store.questions.remove(plan.removed_questions)
+            for source, reading in plan.hashes.items():
+                store.files.remember(source, reading, now)
+            store.files.forget(plan.gone_files)
+            store.drawings.wait_for(_equations(changed))
+    except sqlite3.IntegrityError:
+        raise OutdatedPlan(
+            "the collection changed while the notes were read (another studycards added them?);"
+            " nothing was written: run add again"
+        ) from None
+
+
+def _equations(rows: Iterable[CardRow]) -> Iterator[str]:
+    """The display equations of these cards' sides, as the terminal renderer looks them up."""
+    for row in rows:
+        for side in (row.front, row.back):
+            if "$$" in side:
+                yield from display_math(side)
 
 
 def add_notes(
@@ -369,31 +365,29 @@ def add_notes(
     skip_bad: bool = False,
     dry_run: bool = False,
     compact: bool = False,
+    draw_math: str = "background",
     progress: StepFn | None = None,
 ) -> ImportPlan:
     """``studycards add``: plan, then apply unless it is a dry run; ``compact`` is the ``separators`` setting.
 
-    ``progress(step, done, total)`` hears of each step ("read" per file, "render", "write") as it starts.
+    Then the equations that wait for sympy are drawn: by a drawer in the background (``plan.drawing``
+    says how many it has to draw), or here before returning with ``draw_math = "at add"``.
+    ``progress(step, done, total)`` hears of each step ("read" per file, "write", "draw") as it starts.
     """
-    from studycards.mathtext.batch import Renderer
+    from studycards.mathtext import drawer
 
-    with Renderer() as renderer:
-        for attempt in range(2):
-            plan = plan_import(
-                store,
-                paths,
-                deck=deck,
-                skip_bad=skip_bad,
-                on_display_math=None if dry_run else renderer.expect_display_math,
-                compact=compact,
-                progress=progress,
-            )
-            if dry_run:
-                break
-            try:
-                apply_plan(store, plan, now, renderer, progress)
-                break
-            except OutdatedPlan:  # the same notes were added at the same moment: plan again from what is stored
-                if attempt:
-                    raise
+    for attempt in range(2):
+        plan = plan_import(store, paths, deck=deck, skip_bad=skip_bad, compact=compact, progress=progress)
+        if dry_run:
+            return plan
+        try:
+            apply_plan(store, plan, now, progress)
+            break
+        except OutdatedPlan:  # the same notes were added at the same moment: plan again from what is stored
+            if attempt:
+                raise
+    if draw_math == "at add":
+        drawer.draw_pending(store, (lambda done, total: progress("draw", done, total)) if progress else None)
+    else:
+        plan.drawing = drawer.start_if_pending(store)
     return plan

@@ -147,11 +147,16 @@ def unbalanced_math(text: str) -> bool:
 
 
 def display_math(text: str) -> Iterator[str]:
-    """The LaTeX of each ``$$…$$`` block in a card side, as the terminal renderer will draw it."""
+    """The LaTeX of each ``$$…$$`` block in a card side, as its drawing is kept (:func:`equation_key`)."""
     if "$$" in text:
         for span in spans(text):
             if span.kind == "display":
-                yield text[span.body]
+                yield equation_key(text[span.body])
+
+
+def equation_key(latex: str) -> str:
+    """A display equation as sympy's drawing of it is kept: ``$$x$$`` and ``$$`` on lines of their own alike."""
+    return latex.strip()
 
 
 def _inside(found: list[Span], pos: int) -> Span | None:

@@ -21,7 +21,7 @@ from studycards.review.records import Display, Frame, Habits, Summary
 from studycards.review.reimport import reimport
 from studycards.review.rules import graded
 from studycards.review.rules import set_aside as aside_flags
-from studycards.review.sides import card_context, card_sides, cloze_marks, cloze_sides
+from studycards.review.sides import card_context, card_sides, cloze_marks, cloze_sides, shown_equations
 from studycards.sm2 import needs_redrill, schedule
 from studycards.store.database import Store
 
@@ -199,7 +199,8 @@ class Session:
     def frame(self) -> Frame:
         item = self.queue[0]
         card = item.card
-        front, back = card_sides(card, raw=self._shown.latex, marked=True)
+        drawings = self.store.drawings.of(shown_equations(card))
+        front, back = card_sides(card, raw=self._shown.latex, marked=True, drawings=drawings)
         rest = list(self.queue)[1:]
         fresh = sum(1 for i in rest if not i.redrill and i.card.state.is_new)
         redrills = sum(1 for i in rest if i.redrill)
@@ -216,7 +217,7 @@ class Session:
             notice=self._shown.notice,
             left=(fresh, len(rest) - fresh - redrills, redrills),
             intervals=tuple(schedule(card.state, g, self.day).interval for g in range(6)) if schedules else (),
-            marks=cloze_marks(card, raw=self._shown.latex),
+            marks=cloze_marks(card, raw=self._shown.latex, drawings=drawings),
             practice=self.cram,
         )
 

@@ -1,6 +1,12 @@
-"""What a card says on each side: its context line, the front with the cloze hidden, the back revealed."""
+"""What a card says on each side: its context line, the front with the cloze hidden, the back revealed.
+
+Sides are rendered here, when shown: the line form of math takes microseconds, and a display
+equation sympy has drawn (``drawings``, by its LaTeX: ``store.drawings.of``) shows that drawing.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 from studycards.models import Card
 from studycards.notes.syntax import CONTEXT_SEPARATOR, CardKind, deletions, escaped_highlights, highlights, spans
@@ -15,28 +21,30 @@ def card_context(card: Card) -> str:
     return context
 
 
-def card_sides(card: Card, raw: bool = False, marked: bool = False) -> tuple[str, str]:
+def card_sides(
+    card: Card, raw: bool = False, marked: bool = False, drawings: Mapping[str, str] = {}
+) -> tuple[str, str]:
     """Front and back as the user sees them: rendered math (or the raw LaTeX), clozes masked on the front.
 
     A basic card's ``==…==`` highlights lose their ``==``; ``marked`` puts ``HIGHLIGHT_ON`` and
     ``HIGHLIGHT_OFF`` around their text instead, for a screen that can stress it.
     """
-    front = card.front if raw else card.front_text or card.front
-    back = card.back if raw else card.back_text or card.back
+    front = card.front if raw else drawn(card.front, drawings)
+    back = card.back if raw else drawn(card.back, drawings)
     if card.kind in (CardKind.BASIC, CardKind.REVERSED):
         marks = (HIGHLIGHT_ON, HIGHLIGHT_OFF) if marked else ("", "")
         return highlighted(card.front, front, marks), highlighted(card.back, back, marks)
     if card.kind != CardKind.CLOZE:
         return front, back
-    masked, shown = cloze_sides(_cloze_front(card, raw), card.ord)
+    masked, shown = cloze_sides(_cloze_front(card, raw, drawings), card.ord)
     return masked, "\n\n".join(part for part in (shown, back) if part.strip())
 
 
-def cloze_marks(card: Card, raw: bool = False) -> tuple[str, str]:
+def cloze_marks(card: Card, raw: bool = False, drawings: Mapping[str, str] = {}) -> tuple[str, str]:
     """The hidden blank and its revealed answer as they appear in :func:`card_sides`: what the screen makes bold."""
     if card.kind != CardKind.CLOZE:
         return "", ""
-    front = _cloze_front(card, raw)
+    front = _cloze_front(card, raw, drawings)
     for cloze in deletions(front):
         if cloze.number == card.ord:
             answer, _, hint = front[cloze.body : cloze.end].partition("::")
@@ -44,10 +52,26 @@ def cloze_marks(card: Card, raw: bool = False) -> tuple[str, str]:
     return "", ""
 
 
-def _cloze_front(card: Card, raw: bool) -> str:
+def shown_equations(card: Card) -> list[str]:
+    """The display equations of the card's sides: the drawings to look up before showing it."""
+    from studycards.notes.syntax import display_math
+
+    return [latex for side in (card.front, card.back) for latex in display_math(side)]
+
+
+def drawn(text: str, drawings: Mapping[str, str] = {}) -> str:
+    """A side with its math rendered for the terminal: the drawings given, else each equation's line form."""
+    if "$" not in text:
+        return text
+    from studycards.mathtext.pretty import render_markdown
+
+    return render_markdown(text, drawings=drawings)
+
+
+def _cloze_front(card: Card, raw: bool, drawings: Mapping[str, str]) -> str:
     """A cloze card's paragraph as shown: math drawn unless ``raw`` (the written text when drawing lost the
     deletion), an escaped ``\\==`` as ``==``."""
-    front = card.front if raw else card.front_text or card.front
+    front = card.front if raw else drawn(card.front, drawings)
     if f"{{{{c{card.ord}::" not in front:
         front = card.front
     return highlighted(card.front, front)

@@ -33,8 +33,8 @@ KEYS_PER_QUERY = 500
 # rewrote every new row (about 15 % of the insert's time).  Each row's look-ups see the rows before it.
 INSERT_CARD = (
     "INSERT INTO cards (key, note_key, deck, kind, ord, front, back, context, tags, source, line, paper,"
-    " front_text, back_text, ef, repetitions, interval, due, created_at, updated_at, anki_key)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, COALESCE("
+    " ef, repetitions, interval, due, created_at, updated_at, anki_key)"
+    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, COALESCE("
     " (SELECT s.anki_key FROM cards s WHERE s.note_key = ?2 AND s.anki_key <> '' LIMIT 1),"
     " CASE WHEN EXISTS (SELECT 1 FROM cards o WHERE o.anki_key = ?2)"
     " THEN ?2 || '@' || (SELECT COALESCE(MAX(m.id), 0) + 1 FROM cards m) ELSE ?2 END))"
@@ -42,7 +42,7 @@ INSERT_CARD = (
 
 
 class CardContent(NamedTuple):
-    """A card as its notes file describes it, math already drawn: what ``add`` writes."""
+    """A card as its notes file describes it: what ``add`` writes (math stays LaTeX; sides are drawn when shown)."""
 
     key: str
     note_key: str
@@ -56,8 +56,6 @@ class CardContent(NamedTuple):
     source: str
     line: int
     paper: str | None
-    front_text: str
-    back_text: str
 
 
 class CardSchedule(NamedTuple):
@@ -171,7 +169,7 @@ class Cards:
         self._conn.executemany(
             "UPDATE cards SET key = :key, deck = :deck, note_key = :note_key, front = :front, back = :back,"
             " context = :context, tags = :tags, source = :source, line = :line, paper = :paper,"
-            " front_text = :front_text, back_text = :back_text, retired = 0, updated_at = :now WHERE id = :id",
+            " retired = 0, updated_at = :now WHERE id = :id",
             [{**_params(card, stamp), "id": card_id} for card_id, card in contents.items()],
         )
 

@@ -23,6 +23,7 @@ from studycards.store.errors import is_busy, user_error
 if TYPE_CHECKING:
     from studycards.store.cards import Cards
     from studycards.store.counts import Counts, DeckStatus, DueOn
+    from studycards.store.drawings import Drawings
     from studycards.store.events import Events
     from studycards.store.exports import Exports
     from studycards.store.files import Files
@@ -96,6 +97,12 @@ class Store:
         return Counts(self.conn)
 
     @cached_property
+    def drawings(self) -> Drawings:
+        from studycards.store.drawings import Drawings
+
+        return Drawings(self.conn)
+
+    @cached_property
     def highlights(self) -> Highlights:
         from studycards.store.highlights import Highlights
 
@@ -156,6 +163,7 @@ class CollectionStatus(NamedTuple):
     forecast: list[DueOn]
     new_waiting: int = 0
     new_per_day: int = 20
+    drawing: int = 0  # display equations waiting for sympy's drawing (the whole collection's, whatever the deck)
 
 
 def collection_status(
@@ -179,6 +187,7 @@ def collection_status(
             counts.forecast(day, days, deck, new_per_day),
             counts.new_waiting(day, deck, new_per_day),
             new_per_day,
+            store.drawings.count_pending(),
         )
 
 

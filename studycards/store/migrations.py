@@ -375,3 +375,23 @@ def m013_anki_key_set_on_insert(conn: sqlite3.Connection) -> None:
     """A new card's Anki identity is set by the INSERT that writes it (``cards.INSERT_CARD``, the same rule
     migration 9's trigger ran): the trigger rewrote every new row, about 15 % of ``add``'s inserting."""
     conn.execute("DROP TRIGGER cards_anki_key")
+
+
+@migration
+def m014_drawings(conn: sqlite3.Connection) -> None:
+    """sympy's drawings kept by their equation's LaTeX and drawn after ``add``, in the background (the user never
+    waits for sympy); card sides are rendered when shown, so the drawn sides ``add`` stored go.  Every display
+    equation the cards hold waits to be drawn again: the old sides' drawings cannot be read back out of them."""
+    from studycards.notes.syntax import display_math
+
+    conn.execute(
+        "CREATE TABLE drawings (latex TEXT PRIMARY KEY, state TEXT NOT NULL DEFAULT 'pending'"
+        " CHECK (state IN ('pending', 'drawn', 'none')), drawing TEXT,"
+        " CHECK ((state = 'drawn') = (drawing IS NOT NULL))) STRICT, WITHOUT ROWID"
+    )
+    conn.execute("CREATE INDEX drawings_pending ON drawings (state) WHERE state = 'pending'")
+    sides = conn.execute("SELECT front, back FROM cards WHERE instr(front || back, '$$')").fetchall()
+    equations = {(latex,) for side in sides for text in side for latex in display_math(text)}
+    conn.executemany("INSERT INTO drawings (latex) VALUES (?)", sorted(equations))
+    conn.execute("ALTER TABLE cards DROP COLUMN front_text")
+    conn.execute("ALTER TABLE cards DROP COLUMN back_text")

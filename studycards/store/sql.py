@@ -26,7 +26,7 @@ __all__ = [
 
 CARD_COLUMNS = (
     "c.id, c.key, c.note_key, c.deck, c.kind, c.ord, c.front, c.back, c.context, c.tags, c.source, "
-    "c.line, c.paper, p.title, c.retired, c.ef, c.repetitions, c.interval, c.due, c.front_text, c.back_text, "
+    "c.line, c.paper, p.title, c.retired, c.ef, c.repetitions, c.interval, c.due, "
     "c.suspended, c.buried_until, c.lapses, c.leech"
 )
 CARD_FROM = "cards c LEFT JOIN papers p ON p.arxiv_id = c.paper"
@@ -58,9 +58,7 @@ def card_from_row(row: tuple[Any, ...]) -> Card:
         paper_title=row[13],
         retired=bool(row[14]),
         state=CardState(ef=row[15], repetitions=row[16], interval=row[17], due=day_of(row[18])),
-        front_text=row[19],
-        back_text=row[20],
-        flags=CardFlags(suspended=bool(row[21]), buried_until=day_of(row[22]), lapses=row[23], leech=bool(row[24])),
+        flags=CardFlags(suspended=bool(row[19]), buried_until=day_of(row[20]), lapses=row[21], leech=bool(row[22])),
     )
 
 

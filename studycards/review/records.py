@@ -16,7 +16,8 @@ class Frame(NamedTuple):
     """What the screen shows of the card in front: ``back`` is None until revealed.
 
     ``left`` is what remains after this card (new, review, re-drill); ``intervals`` the days
-    each grade 0-5 would schedule (empty when grades change nothing: re-drills, practice);
+    each grade 0-5 would schedule, shown with the answer (so empty until it is revealed, and when
+    grades change nothing: re-drills, practice);
     ``marks`` the hidden blank and the revealed answer, for the screen to stress.  A side's
     ``==…==`` highlights stand between ``HIGHLIGHT_ON`` and ``HIGHLIGHT_OFF``, without their ``==``.
     """

@@ -8,20 +8,20 @@ killed session loses at most the card on screen.
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from studycards.errors import BusyError, GradedElsewhere
-from studycards.models import Card, CardFlags
+from studycards.errors import BusyError, GradedElsewhere, StudycardsError
+from studycards.models import CardFlags
 from studycards.review.queue import Idle, Item, build_queue, cram_queue, idle, plan_queue
 from studycards.review.records import Display, Frame, Habits, Summary
 from studycards.review.reimport import reimport
 from studycards.review.rules import graded
 from studycards.review.rules import set_aside as aside_flags
 from studycards.review.sides import card_context, card_sides, cloze_marks, cloze_sides, shown_equations
+from studycards.review.waiting import Waiting
 from studycards.sm2 import needs_redrill, schedule
 from studycards.store.database import Store
 
@@ -99,7 +99,7 @@ class Session:
             items = cram_queue(store, day, deck, limit)
         else:
             items, self._shown.buried = plan_queue(store, day, deck, new, limit, habits.bury_siblings)
-        self.queue: deque[Item] = deque(items)
+        self.queue = Waiting(items)
         self.answers: list[Answer] = []
         self.interrupted = False
         self._dirty = True
@@ -201,21 +201,19 @@ class Session:
         card = item.card
         drawings = self.store.drawings.of(shown_equations(card))
         front, back = card_sides(card, raw=self._shown.latex, marked=True, drawings=drawings)
-        rest = list(self.queue)[1:]
-        fresh = sum(1 for i in rest if not i.redrill and i.card.state.is_new)
-        redrills = sum(1 for i in rest if i.redrill)
-        schedules = not (item.redrill or self.cram)
+        revealed = self._shown.revealed
+        schedules = revealed and not (item.redrill or self.cram)  # what each grade does is shown with the answer
         return Frame(
             context=card_context(card),
             position=len(self.answers) + 1,
             total=len(self.answers) + len(self.queue),
             front=front,
-            back=back if self._shown.revealed else None,
+            back=back if revealed else None,
             redrill=item.redrill,
             latex=self._shown.latex,
             has_latex="$" in card.front + card.back,
             notice=self._shown.notice,
-            left=(fresh, len(rest) - fresh - redrills, redrills),
+            left=self.queue.left(),
             intervals=tuple(schedule(card.state, g, self.day).interval for g in range(6)) if schedules else (),
             marks=cloze_marks(card, raw=self._shown.latex, drawings=drawings),
             practice=self.cram,
@@ -239,41 +237,29 @@ class Session:
         if self.cram:
             self._practise(item, grade)
             return
+        reviews = self.store.reviews
         with self.store.transaction():  # read the card where it is written: another session may have graded it
-            card = self.store.cards.get(item.card.id) or item.card
-            first = not self.store.reviews.graded_on(card.id, self.day)
-            after, flags = graded(card.state, card.flags, grade, self.day, first=first, habits=self.habits)
+            found = reviews.find(item.card.id, self.day)
+            if found is None:
+                raise StudycardsError(f"card {item.card.id} is no longer in the collection")
+            first = not found.graded
+            after, flags = graded(found.state, found.flags, grade, self.day, first=first, habits=self.habits)
             at = self.clock()
-            review_id = self.store.reviews.record(
-                card.id, grade, self.day, at, self._answer_ms(at), card.state, after, redrill=not first
-            )
-            event = self.store.reviews.event_of("reviews", review_id) or ""
-            if flags != card.flags:
-                self.store.cards.set_flags(card.id, flags)
+            logged = reviews.grade(item.card.id, grade, self.day, at, self._answer_ms(at), found, after, flags)
         self.queue.popleft()
-        leech = flags.leech and not card.flags.leech
+        leech = flags.leech and not found.flags.leech
         again = None
         if needs_redrill(grade) and not flags.suspended:
-            again = Item(card._replace(state=after, flags=flags), redrill=True)
+            again = Item(item.card._replace(key=found.key, state=after, flags=flags), redrill=True)
             self.queue.append(again)
+        new = first and found.state.is_new
         self.answers.append(
-            Answer(
-                review_id,
-                item,
-                grade,
-                not first,
-                first and card.state.is_new,
-                again,
-                card.flags,
-                "grade",
-                leech,
-                event,
-            )
+            Answer(logged.review_id, item, grade, not first, new, again, found.flags, "grade", leech, logged.event)
         )
-        self._next(self._leech_notice(card, flags) if leech else "")
+        self._next(self._leech_notice(item.card.id, flags) if leech else "")
 
-    def _leech_notice(self, card: Card, flags: CardFlags) -> str:
-        done = f"suspended (studycards unsuspend {card.id})" if flags.suspended else "tagged leech"
+    def _leech_notice(self, card_id: int, flags: CardFlags) -> str:
+        done = f"suspended (studycards unsuspend {card_id})" if flags.suspended else "tagged leech"
         return f"Leech: this card has lapsed {flags.lapses} times; {done}. Rewrite it in its notes?"
 
     def _practise(self, item: Item, grade: int) -> None:
@@ -352,7 +338,7 @@ class Session:
         self._next(notice)
 
     def _refresh(self, source: str) -> None:
-        kept: deque[Item] = deque()
+        kept = Waiting()
         for item in self.queue:
             if item.card.source == source:
                 fresh = self.store.cards.get(item.card.id)

@@ -40,6 +40,11 @@ INSERT_CARD = (
     " THEN ?2 || '@' || (SELECT COALESCE(MAX(m.id), 0) + 1 FROM cards m) ELSE ?2 END))"
 )
 
+SET_SCHEDULE = (
+    "UPDATE cards SET ef = ?, repetitions = ?, interval = ?, due = ?, suspended = ?, buried_until = ?, lapses = ?,"
+    " leech = ? WHERE id = ?"
+)
+
 
 class CardContent(NamedTuple):
     """A card as its notes file describes it: what ``add`` writes (math stays LaTeX; sides are drawn when shown)."""
@@ -198,11 +203,18 @@ class Cards:
             (int(flags.suspended), iso(flags.buried_until), flags.lapses, int(flags.leech), card_id),
         )
 
+    def set_schedule(self, card_id: int, state: CardState, flags: CardFlags) -> None:
+        """:meth:`set_state` and :meth:`set_flags` in one statement (a grade that makes a lapse)."""
+        self._conn.execute(
+            SET_SCHEDULE,
+            (state.ef, state.repetitions, state.interval, iso(state.due), flags.suspended + 0,
+             iso(flags.buried_until), flags.lapses, flags.leech + 0, card_id),
+        )  # fmt: skip
+
     def set_schedules(self, schedules: Iterable[tuple[int, CardState, CardFlags]]) -> None:
         """Put the schedule and flags of many cards at once (a sync's replay), each as it is."""
         self._conn.executemany(
-            "UPDATE cards SET ef = ?, repetitions = ?, interval = ?, due = ?, suspended = ?, buried_until = ?,"
-            " lapses = ?, leech = ? WHERE id = ?",
+            SET_SCHEDULE,
             (
                 (s.ef, s.repetitions, s.interval, iso(s.due), int(f.suspended), iso(f.buried_until), f.lapses,
                  int(f.leech), card_id)

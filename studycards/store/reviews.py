@@ -13,11 +13,18 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from studycards.errors import GradedElsewhere, StudycardsError
-from studycards.models import Card, CardState
+from studycards.models import Card, CardFlags, CardState
 from studycards.store.cards import Cards
 from studycards.store.events import Events, stamp
 from studycards.store.sql import CARD_COLUMNS, CARD_FROM, card_from_row, day_of, deck_clause, iso, queued_clause
 
+# What a grade needs to know of its card, in one statement: its key, schedule and flags, whether it had its
+# day's grade already, and whether its start is kept.
+FIND = (
+    "SELECT key, ef, repetitions, interval, due, suspended, buried_until, lapses, leech,"
+    " EXISTS (SELECT 1 FROM reviews WHERE day = ?2 AND card_id = ?1),"
+    " EXISTS (SELECT 1 FROM card_starts WHERE card_id = ?1) FROM cards WHERE id = ?1"
+)
 REVIEW_COLUMNS = (
     "id, card_id, day, grade, redrill, ef_before, repetitions_before, interval_before, due_before,"
     " ef_after, repetitions_after, interval_after, due_after"
@@ -34,6 +41,23 @@ class Review(NamedTuple):
     redrill: bool
     before: CardState
     after: CardState
+
+
+class Found(NamedTuple):
+    """A card as a grade finds it, read in the grade's own transaction: another session may have graded it."""
+
+    key: str
+    state: CardState
+    flags: CardFlags
+    graded: bool  # it had its scheduling grade that day: this grade is a re-drill
+    started: bool  # its start is kept (``card_starts``): it has had an event before
+
+
+class Logged(NamedTuple):
+    """A grade as logged: its row in the review log (for undo) and its sync event."""
+
+    review_id: int
+    event: str
 
 
 class Reviews:
@@ -63,34 +87,74 @@ class Reviews:
         *,
         redrill: bool,
     ) -> int:
-        """Log a grade (and its sync event) and move the card to ``after``, atomically; returns the log id for undo."""
+        """Log a grade (and its sync event) and move the card to ``after``, atomically; returns the log id for undo.
+
+        For a grade as given (tools, tests); a session grades through :meth:`find` and :meth:`grade`.
+        """
         with self._transaction():
             event = self._events.record("grade", card_id, at, day, grade=grade, ms=answer_ms, redrill=redrill)
-            cursor = self._conn.execute(
-                "INSERT INTO reviews (card_id, reviewed_at, day, grade, redrill, answer_ms, ef_before,"
-                " repetitions_before, interval_before, due_before, ef_after, repetitions_after, interval_after,"
-                " due_after, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    card_id,
-                    at.isoformat(timespec="milliseconds"),
-                    day.isoformat(),
-                    grade,
-                    int(redrill),
-                    answer_ms,
-                    before.ef,
-                    before.repetitions,
-                    before.interval,
-                    iso(before.due),
-                    after.ef,
-                    after.repetitions,
-                    after.interval,
-                    iso(after.due),
-                    event,
-                ),
-            )
+            review_id = self._insert(card_id, stamp(at), day, grade, redrill, answer_ms, before, after, event)
             self._cards.set_state(card_id, after)
-            assert cursor.lastrowid is not None
-            return cursor.lastrowid
+            return review_id
+
+    def find(self, card_id: int, day: date) -> Found | None:
+        """The card as a grade finds it, in one read: call it in the grade's transaction, then :meth:`grade`."""
+        row = self._conn.execute(FIND, (card_id, day.isoformat())).fetchone()
+        if row is None:
+            return None
+        key, ef, repetitions, interval, due, suspended, buried, lapses, leech, graded, started = row
+        state = CardState(ef, repetitions, interval, day_of(due))
+        flags = CardFlags(bool(suspended), day_of(buried), lapses, bool(leech))
+        return Found(key, state, flags, bool(graded), bool(started))
+
+    def grade(
+        self,
+        card_id: int,
+        grade: int,
+        day: date,
+        at: datetime,
+        answer_ms: int,
+        found: Found,
+        after: CardState,
+        flags: CardFlags,
+    ) -> Logged:
+        """Log a grade of the card as :meth:`find` read it, with its sync event, and move the card to ``after``
+        and ``flags``; a re-drill if the card had its day's grade already.  Returns the log id and the event.
+
+        One write per table, each from what is known: no statement reads back what the last one wrote.
+        """
+        with self._transaction():
+            when = stamp(at)
+            start = None if found.started else (found.state, found.flags)
+            event = self._events.record_grade(card_id, found.key, start, when, day, grade, answer_ms, found.graded)
+            review_id = self._insert(card_id, when, day, grade, found.graded, answer_ms, found.state, after, event)
+            if flags != found.flags:
+                self._cards.set_schedule(card_id, after, flags)
+            elif after != found.state:  # a re-drill moves nothing
+                self._cards.set_state(card_id, after)
+        return Logged(review_id, event)
+
+    def _insert(
+        self,
+        card_id: int,
+        at: str,
+        day: date,
+        grade: int,
+        redrill: bool,
+        answer_ms: int,
+        before: CardState,
+        after: CardState,
+        event: str,
+    ) -> int:
+        cursor = self._conn.execute(
+            "INSERT INTO reviews (card_id, reviewed_at, day, grade, redrill, answer_ms, ef_before,"
+            " repetitions_before, interval_before, due_before, ef_after, repetitions_after, interval_after,"
+            " due_after, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (card_id, at, day.isoformat(), grade, redrill + 0, answer_ms, before.ef, before.repetitions,
+             before.interval, iso(before.due), after.ef, after.repetitions, after.interval, iso(after.due), event),
+        )  # fmt: skip
+        assert cursor.lastrowid is not None
+        return cursor.lastrowid
 
     def undo(self, review_id: int, at: datetime | None = None, event: str | None = None) -> Review:
         """Delete a logged grade and restore the card's state exactly as it was before it; the sync log says so.

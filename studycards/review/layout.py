@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from studycards.notes.syntax import CONTEXT_SEPARATOR
 from studycards.review.records import HIGHLIGHT_OFF, HIGHLIGHT_ON, Frame
@@ -33,6 +34,8 @@ def cells(text: str) -> int:
     Text of one-cell characters (what notes and drawn math are made of) is counted without asking
     wcwidth, whose import (about 20 ms) would otherwise delay the first card.
     """
+    if text.isascii() and text.isprintable():  # most text: one cell a character, told apart fastest
+        return len(text)
     if ONE_CELL_TEXT.fullmatch(text):
         return len(text) - text.count(HIGHLIGHT_ON) - text.count(HIGHLIGHT_OFF)
     from wcwidth import wcwidth
@@ -176,26 +179,44 @@ def legend(frame: Frame) -> list[tuple[str, str]]:
 
 def key_lines(frame: Frame, width: int, style: Style, more: str = "") -> list[str]:
     """The keys that work now, wrapped to the width; after the reveal, what each grade will schedule."""
+    shown = frame.back is not None
+    grades = tuple(legend(frame)) if shown else ()
+    return list(_key_lines(shown, grades, frame.has_latex, frame.latex, frame.practice, width, style, more))
+
+
+@lru_cache(maxsize=64)
+def _key_lines(
+    shown: bool,
+    grades: tuple[tuple[str, str], ...],
+    has_latex: bool,
+    latex: bool,
+    practice: bool,
+    width: int,
+    style: Style,
+    more: str,
+) -> tuple[str, ...]:
+    """:func:`key_lines` from what they depend on: the same for card after card, so laid out once (a tenth
+    of the time from a grade to the next card)."""
     rows: list[tuple[str, list[tuple[str, str]]]] = []
-    if frame.back is not None:
-        rows.append((" · ", [(style.colour(text, GRADE_COLOURS[kind]), text) for text, kind in legend(frame)]))
+    if shown:
+        rows.append((" · ", [(style.colour(text, GRADE_COLOURS[kind]), text) for text, kind in grades]))
     keys = [more] if more else []
-    keys += [] if frame.back is not None else ["[space] show answer"]
-    keys += ["[u] undo", "[s] skip"] + ([] if frame.practice else ["[!] suspend", "[b] bury"]) + ["[e] edit"]
-    if frame.has_latex:
-        keys.append("[l] rendered math" if frame.latex else "[l] LaTeX")
+    keys += [] if shown else ["[space] show answer"]
+    keys += ["[u] undo", "[s] skip"] + ([] if practice else ["[!] suspend", "[b] bury"]) + ["[e] edit"]
+    if has_latex:
+        keys.append("[l] rendered math" if latex else "[l] LaTeX")
     rows.append(("   ", [(key, key) for key in [*keys, "[q] quit"]]))
     lines: list[str] = []
     for joiner, pieces in rows:
         line, used = "", 0
-        for shown, plain in pieces:
+        for shown_text, plain in pieces:
             if used and used + len(joiner) + cells(plain) > width - 1:
                 lines.append(line)
                 line, used = "", 0
-            line += (joiner if used else " ") + shown
+            line += (joiner if used else " ") + shown_text
             used += (len(joiner) if used else 1) + cells(plain)
         lines.append(line)
-    return lines
+    return tuple(lines)
 
 
 def body(frame: Frame, width: int, style: Style) -> list[str]:

@@ -141,6 +141,7 @@ class Screen(Display):
         self._room = 1
         self._saved_handler: object = None
         self._end: tuple[str, str] | None = None  # the end screen's notice and prompt while it is up
+        self._piped: tuple[int, int] | None = None  # a pipe's size, once read
 
     def __enter__(self) -> Screen:
         if self.is_tty and hasattr(signal, "SIGWINCH"):
@@ -157,14 +158,20 @@ class Screen(Display):
             self._draw(self._last)
 
     def size(self) -> tuple[int, int]:
-        """Columns and lines to lay out in: the window's own size on a terminal, read afresh every time."""
+        """Columns and lines to lay out in: the window's own size on a terminal, read afresh every time; a pipe
+        has no window, and its size (``COLUMNS``, else 80 columns) is read once."""
         columns, lines = 80, 24
         if self.fd is not None and self.is_tty:
             with suppress(OSError):
                 columns, lines = os.get_terminal_size(self.fd)
+        elif self._piped is not None:
+            return self._piped
         else:
             columns = shutil.get_terminal_size((80, 24)).columns
-        return max(MIN_WIDTH, self.fixed_width or min(MAX_WIDTH, columns)), max(MIN_HEIGHT, lines)
+        size = max(MIN_WIDTH, self.fixed_width or min(MAX_WIDTH, columns)), max(MIN_HEIGHT, lines)
+        if not self.is_tty:
+            self._piped = size
+        return size
 
     def show(self, frame: Frame) -> None:
         last = self._last

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from tests.benchmarks import collection as views
 from tests.benchmarks import figures, highlights, scaling
-from tests.benchmarks.measure import TABLE, Row, bound, printed
+from tests.benchmarks.measure import TABLE, Row, adopt_orphans, bound, printed
 
 REPO = Path(__file__).resolve().parents[2]
 STAGES = ("startup", "add", "export", "review", "views", "memory", "highlights", "sync", "extraction")
@@ -98,6 +98,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.scaling_only:
         chosen = set()
     started = datetime.now(UTC)
+    adopt_orphans()  # add's drawer outlives add: the runner waits for it between figures
     tmp = Path(tempfile.mkdtemp(prefix="studycards-bench-"))
     try:
         if "startup" in chosen:

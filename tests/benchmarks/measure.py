@@ -23,7 +23,7 @@ FLOOR = [PY, "-c", "import click, sqlite3"]
 FLOOR_NAME = "python -c 'import click, sqlite3'"
 
 # The peak is VmHWM, the kernel's high-water mark of this process's own memory: ru_maxrss would carry over
-# what the runner held when it forked (it survives exec).  A helper the command waited for is ru_maxrss.
+# what the runner held when it forked (it survives exec).  A child the command waited for is ru_maxrss.
 PEAK = """
 import resource, sys
 from studycards.cli import main
@@ -55,6 +55,46 @@ def env(home: Path) -> dict[str, str]:
     environ = {**os.environ, "STUDYCARDS_HOME": str(home), "STUDYCARDS_NOW": NOW}
     environ.pop("PYTHONDONTWRITEBYTECODE", None)
     return environ
+
+
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def adopt_orphans() -> None:
+    """Make the runner the parent of what a command leaves running when it exits (``add``'s drawer, Linux), so
+    :func:`settle` can wait for it and read its CPU time as the kernel counts it."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def drawers(home: Path) -> list[int]:
+    """The drawer processes (``python -m studycards.mathtext.drawer HOME``) working on ``home``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"studycards.mathtext.drawer" in argv and os.fsencode(home) in argv:
+            found.append(int(entry.name))
+    return found
+
+
+def settle(home: Path) -> tuple[float, float]:
+    """Wait until the drawer ``add`` left drawing ``home``'s equations has finished, so it never competes with
+    what is timed next: the wall seconds waited and the drawer's CPU seconds (0 when it was not adopted)."""
+    start = time.perf_counter()
+    cpu = 0.0
+    for pid in drawers(home):
+        try:
+            _, _, usage = os.wait4(pid, 0)
+            cpu += usage.ru_utime + usage.ru_stime
+        except ChildProcessError:  # not the runner's child: wait until it is gone
+            while pid in drawers(home):
+                time.sleep(0.05)
+    return time.perf_counter() - start, cpu
 
 
 def run(cmd: Sequence[str], environ: dict[str, str] | None = None) -> tuple[float, float]:
@@ -133,6 +173,11 @@ def bound(figure: str, value: float, unit: str, target: float, note: str = "") -
     TABLE.append(Row(figure, text, note, "", limit, value < target))
 
 
+def info(figure: str, value: str, note: str = "") -> None:
+    """A row that informs and has no target (it never fails the run)."""
+    TABLE.append(Row(figure, value, note, "", "", True))
+
+
 def peak(args: Sequence[str], environ: dict[str, str]) -> tuple[float, float]:
     """Peak resident MB of ``studycards ARGS`` as the OS counts it, and of the biggest helper it waited for."""
     result = subprocess.run([PY, "-c", PEAK, *args], env=environ, capture_output=True, text=True, check=True)
@@ -144,7 +189,8 @@ def peak(args: Sequence[str], environ: dict[str, str]) -> tuple[float, float]:
 def printed(rows: Sequence[Row]) -> str:
     """The table as the runner prints it: markdown, so the README shows exactly what was printed."""
     head = ("figure", "ours", "peer / floor", "ratio", "target", "")
-    cells = [head, *[(r.figure, r.ours, r.peer, r.ratio, r.target, "pass" if r.ok else "FAIL") for r in rows]]
+    verdict = lambda r: ("pass" if r.ok else "FAIL") if r.target else ""  # noqa: E731
+    cells = [head, *[(r.figure, r.ours, r.peer, r.ratio, r.target, verdict(r)) for r in rows]]
     width = [max(len(c[i]) for c in cells) for i in range(len(head))]
     lines = ["| " + " | ".join(c.ljust(w) for c, w in zip(cell, width)) + " |" for cell in cells]
     return "\n".join([lines[0], "|" + "|".join("-" * (w + 2) for w in width) + "|", *lines[1:]])

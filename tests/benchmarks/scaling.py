@@ -15,7 +15,7 @@ from pathlib import Path
 
 from tests.benchmarks.figures import make_due
 from tests.benchmarks.generate import write_notes
-from tests.benchmarks.measure import PEAK, PY, env, shown
+from tests.benchmarks.measure import PEAK, PY, env, settle, shown
 
 COMMANDS = ("add", "re-add", "status", "review", "export")
 
@@ -39,6 +39,7 @@ def size_row(tmp: Path, cards: int) -> dict[str, tuple[float, float]]:
     for _ in range(runs):
         shutil.rmtree(home, ignore_errors=True)
         out["add"].append(measured(["add", str(notes)], env(home)))
+        settle(home)  # add's drawer, let finish untimed: it must not share the CPU with the next figure
         out["re-add"].append(measured(["add", str(notes)], env(home)))
     make_due(home, due_today=min(2000, cards // 10))
     for _ in range(runs):

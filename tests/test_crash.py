@@ -8,7 +8,6 @@ import or none of it, and every grade given before the kill.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import random
 import shutil
@@ -215,52 +214,3 @@ def test_review_killed_right_after_a_grade_keeps_every_grade_given(cli, tmp_path
                 for review in log:
                     if not review.redrill:
                         assert review.after == schedule(review.before, review.grade, review.day)
-
-
-def children(pid: int) -> list[int]:
-    try:
-        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
-def holders(home: Path) -> list[tuple[int, str]]:
-    """Processes with the collection's files open or mapped: (pid, file)."""
-    names = {str(home / f"studycards.db{suffix}") for suffix in ("", "-wal", "-shm")}
-    found = []
-    for proc in Path("/proc").iterdir():
-        if not proc.name.isdigit():
-            continue
-        try:
-            links = [os.readlink(fd) for fd in (proc / "fd").iterdir()]
-            maps = (proc / "maps").read_text().split()
-        except OSError:
-            continue
-        found += [(int(proc.name), name) for name in names if name in links or name in maps]
-    return found
-
-
-def test_a_killed_add_leaves_no_helper_process_holding_the_collection(cli, tmp_path, home):
-    make_template(cli, home)
-    notes = tmp_path / "big.md"
-    notes.write_text(notes_text(6000))  # display math, over the size at which the helper starts
-    proc = start(home, "add", str(notes))
-    helpers: list[int] = []
-    deadline = time.monotonic() + 30
-    while not helpers and proc.poll() is None and time.monotonic() < deadline:
-        helpers = children(proc.pid)
-        time.sleep(0.01)
-    assert helpers, "add ended before its sympy helper started"
-    time.sleep(0.3)  # the helper is importing sympy
-    try:
-        assert [p for p, _ in holders(home) if p in helpers] == []
-        proc.send_signal(signal.SIGKILL)
-        proc.wait()
-        ends = time.monotonic() + 5
-        while any(Path(f"/proc/{p}").exists() for p in helpers) and time.monotonic() < ends:
-            time.sleep(0.05)
-        assert not any(Path(f"/proc/{p}/status").exists() for p in helpers), "the helper outlived its parent"
-    finally:
-        for pid in helpers:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGKILL)

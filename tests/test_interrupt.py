@@ -1,4 +1,5 @@
-"""Ctrl-C during a large `add` (sympy helper process running): one clear line, no traceback, all or nothing."""
+"""Ctrl-C during a large `add`: one clear line, no traceback, all or nothing (and the drawer it started, in a
+session of its own, never hears it: ``test_drawer.py``)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ def cards_in(home: Path) -> int:
 
 
 def test_ctrl_c_during_a_large_add(home: Path, tmp_path: Path) -> None:
-    notes = write_notes(tmp_path / "notes", 6_000)  # large enough for the sympy helper process
+    notes = write_notes(tmp_path / "notes", 6_000)  # long enough to be interrupted while reading or writing
     total = None
     for delay in (0.4, 0.8):
         proc = subprocess.Popen(

@@ -23,6 +23,9 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
     updates its card, an edited front retires the old card and adds a new one,
     and a renamed deck takes its cards along. Cards of a file deleted from a
     folder given again are retired. Nothing is written if any card is malformed.
+    Display equations are drawn by sympy afterwards, in the background (until
+    then they show in their line form); draw_math = "at add" in config.toml
+    draws them before add returns.
 
     \b
     Example:

@@ -394,3 +394,17 @@ def test_schedules_by_keys_gives_what_by_keys_gives_a_sync(store):
     }
     assert slim[cards[0].key].state.due == date(2026, 11, 9) and slim[cards[0].key].flags.suspended
     assert slim[cards[1].key].retired
+
+
+@pytest.mark.parametrize("count", [0, 1, 49, 50, 51, 101])
+def test_rows_inserted_many_to_a_statement_all_land_in_their_order(tmp_path: Path, count: int):
+    from studycards.store.sql import ROWS_PER_INSERT, insert_rows
+
+    assert ROWS_PER_INSERT == 50  # the counts above sit on either side of a statement's rows
+    with open_store(tmp_path) as store:
+        store.conn.execute("CREATE TEMP TABLE t (n INTEGER, word TEXT, empty)")
+        rows = [(n, f"word {n}", None) for n in range(count)]
+        insert_rows(store.conn, "INSERT INTO t (n, word, empty)", 3, iter(rows))
+        assert store.conn.execute("SELECT n, word, empty FROM t ORDER BY rowid").fetchall() == rows
+        with pytest.raises(ValueError, match="rows of 3 values"):
+            insert_rows(store.conn, "INSERT INTO t (n, word, empty)", 3, [(1, "a", None), (2, "b")])

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from studycards.models import CardFlags, CardState, Event
 from studycards.store.review_days import summed_in_bulk
-from studycards.store.sql import day_of, iso, savepoint
+from studycards.store.sql import day_of, insert_rows, iso, savepoint
 
 EVENT_COLUMNS = "device, seq, kind, card, at, day, grade, ms, redrill, cram, ref"
 MANY_KEYS = 2_000
@@ -185,10 +185,15 @@ class Events:
         """
         own = self.device()
         fresh: list[Event] = []
+        events = list(events)
+        devices = {event.device for event in events}
         by_device: dict[str, list[Event]] = {}
-        for event in events:
-            if event.device != own:
-                by_device.setdefault(event.device, []).append(event)
+        if len(devices) == 1 and own not in devices:  # one log's events: one device's, as they are
+            by_device[devices.pop()] = events
+        else:
+            for event in events:
+                if event.device != own:
+                    by_device.setdefault(event.device, []).append(event)
         for device, theirs in by_device.items():
             seqs = [event.seq for event in theirs]
             kept = {
@@ -208,9 +213,10 @@ class Events:
         days = Dates()  # rows straight from the unpacked event; flags bound as 0 or 1 (``flag + 0``): sqlite3 binds a
         # bool ~3 times slower than an int (an adapter look-up), and ``+ 0`` costs half an ``int()`` call
         with indexed_after(self._conn, "sync_events"):
-            self._conn.executemany(
-                f"INSERT OR IGNORE INTO sync_events ({EVENT_COLUMNS}, applied)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            insert_rows(
+                self._conn,
+                f"INSERT OR IGNORE INTO sync_events ({EVENT_COLUMNS}, applied)",
+                12,
                 (
                     (device, seq, kind, card, at, days[day], grade, ms, redrill + 0, cram + 0, ref, (card in here) + 0)
                     for device, seq, kind, card, at, day, grade, ms, redrill, cram, ref in fresh
@@ -295,10 +301,12 @@ class Events:
         with summed_in_bulk(self._conn, "card_id IN replayed_cards"):
             self._conn.execute("DELETE FROM reviews WHERE card_id IN replayed_cards")
             with indexed_after(self._conn, "reviews"):
-                self._conn.executemany(
+                insert_rows(
+                    self._conn,
                     "INSERT INTO reviews (card_id, reviewed_at, day, grade, redrill, answer_ms, ef_before,"
                     " repetitions_before, interval_before, due_before, ef_after, repetitions_after, interval_after,"
-                    " due_after, event) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " due_after, event)",
+                    15,
                     (  # unpacked, not read by name: 98,000 rows of 15 fields
                         (card_id, at, text[day], grade, redrill + 0, ms, ef, reps, interval, text[due], ef_after,
                          reps_after, interval_after, text[due_after], event)

@@ -41,7 +41,7 @@ def build(folder: Path) -> tuple[Path, Path]:
     contents = [
         CardContent(
             f"k1:basic:{deck}:Question {i}?#0", f"k1:basic:{deck}:Question {i}?", deck, "basic", 0,
-            f"Question {i}?", f"Answer {i}", deck, (), "/notes/bench.md", i + 1, None, f"Question {i}?", f"Answer {i}",
+            f"Question {i}?", f"Answer {i}", deck, (), "/notes/bench.md", i + 1, None,
         )
         for i in range(CARDS)
     ]  # fmt: skip

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 ID_FLOOR = 1 << 30
 LATEX_PRE = (
@@ -63,8 +62,7 @@ def _answer(field: str, css_class: str = "answer") -> str:
     return f'{{{{FrontSide}}}}\n<hr id="answer">\n<div class="{css_class}">{{{{{field}}}}}</div>{FOOTER}'
 
 
-@dataclass(frozen=True)
-class NoteType:
+class NoteType(NamedTuple):
     """One exported note type; ``kind`` is the studycards card kind it carries.
 
     ``requires`` gives, per template, the fields its card needs (``"any"`` or ``"all"`` of these ords):

@@ -10,13 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studycards.mathtext.pretty import (
-    SympyReading,
-    latex_to_unicode,
-    render,
-    render_markdown,
-    sympy_reading,
-)
+from studycards.mathtext.lines import render_markdown
+from studycards.mathtext.pretty import SympyReading, render, sympy_reading
+from studycards.mathtext.unicode import latex_to_unicode
 from tests.paths import DECKS
 
 ADAM = r"\theta_t = \theta_{t-1} - \alpha \cdot \hat{m}_t / (\sqrt{\hat{v}_t} + \epsilon)"

@@ -385,3 +385,25 @@ def test_new_cards_get_their_anki_identity_from_the_insert_once_the_trigger_is_g
         found = dict(conn.execute("SELECT key, anki_key FROM cards WHERE key IN ('n#0', 'n#1', 'taken#0', 's#9')"))
         (taken_id,) = conn.execute("SELECT id FROM cards WHERE key = 'taken#0'").fetchone()
     assert found == {"n#0": "n", "n#1": "n", "taken#0": f"{moved_identity}@{taken_id}", "s#9": kept_identity}
+
+
+def test_drawn_sides_go_and_every_display_equation_of_the_cards_waits_to_be_drawn_once_migrated(home):
+    """Schema 14 keeps sympy's drawings by their LaTeX, made after add: the sides add had drawn are dropped and
+    the cards' display equations (once each, as ``display_math`` keys them) wait for the drawer."""
+    install([step.__name__ for step in MIGRATIONS].index("m014_drawings"), home)
+    with open_store(home) as store:
+        conn = store.conn
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(cards)")}
+        waiting = conn.execute("SELECT latex, state, drawing FROM drawings").fetchall()
+        assert store.drawings.count_pending() == 1
+    assert {"front_text", "back_text"} & columns == set()
+    assert waiting == [(make.V14_DRAWINGS[0][0], "pending", None)]  # card 5's equation, without its $$ lines
+
+
+def test_drawings_kept_before_stay_as_they_were(home):
+    install(14, home)
+    with open_store(home) as store:
+        assert store.drawings.of(latex for latex, *_ in make.V14_DRAWINGS) == {
+            "\\frac{a + b}{c}": make.V14_DRAWINGS[1][2]
+        }
+        assert store.drawings.pending(10) == ["\\sqrt{x + 1}"]

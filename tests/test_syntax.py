@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from studycards.mathtext.pretty import render_markdown
+from studycards.mathtext.lines import render_markdown
 from studycards.notes.parser import parse_notes
 from studycards.notes.syntax import (
     CardKind,

@@ -63,7 +63,7 @@ def drawn(text: str, drawings: Mapping[str, str] = {}) -> str:
     """A side with its math rendered for the terminal: the drawings given, else each equation's line form."""
     if "$" not in text:
         return text
-    from studycards.mathtext.pretty import render_markdown
+    from studycards.mathtext.lines import render_markdown
 
     return render_markdown(text, drawings=drawings)
 

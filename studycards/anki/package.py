@@ -24,6 +24,7 @@ from typing import NamedTuple
 
 from studycards.anki.notetypes import NOTE_TYPES, deck_id, note_type_json
 from studycards.errors import StudycardsError
+from studycards.store.sql import insert_rows
 
 BATCH = 1000
 GUID_DIGITS = string.ascii_letters + string.digits + "!#$%&()*+,-./:;<=>?@[]^_`{|}~"  # Anki's base 91
@@ -66,7 +67,8 @@ def write_package(path: Path, deck_names: list[str], notes: Iterable[PackageNote
     """The collection with its decks, note types and these notes (streamed in batches), zipped as genanki does.
 
     Unlike genanki's ``Note.write_to_db``, each note carries its own modification
-    time (what Anki compares on import), and the indexes are built once the rows are in.
+    time (what Anki compares on import), rows go in many to a statement, and the
+    indexes are built once the rows are in.
     """
     tables, indexes = _schema()
     db_path = path.with_name(path.name + ".anki2")  # beside the package, where the next export finds a killed one's
@@ -82,8 +84,8 @@ def write_package(path: Path, deck_names: list[str], notes: Iterable[PackageNote
         iterator = iter(notes)
         while batch := list(itertools.islice(iterator, BATCH)):
             note_rows, card_rows = package_rows(batch, ids)
-            cursor.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", note_rows)
-            cursor.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", card_rows)
+            insert_rows(conn, "INSERT INTO notes", 11, note_rows)
+            insert_rows(conn, "INSERT INTO cards", 18, card_rows)
         cursor.executescript(indexes)
         conn.commit()
         conn.close()

@@ -280,8 +280,10 @@ class Events:
 
     def keep_starts(self, starts: Iterable[tuple[int, CardState, CardFlags]]) -> None:
         """Keep these as the cards' starts, for the cards that have none yet."""
-        self._conn.executemany(
-            "INSERT OR IGNORE INTO card_starts VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        insert_rows(
+            self._conn,
+            "INSERT OR IGNORE INTO card_starts",
+            9,
             (
                 (card_id, state.ef, state.repetitions, state.interval, iso(state.due), int(flags.suspended),
                  iso(flags.buried_until), flags.lapses, int(flags.leech))

@@ -27,6 +27,7 @@ class Replayed(NamedTuple):
 
 
 order = attrgetter("day", "at", "device", "seq")  # (Event) -> the tuple events are replayed in
+_new = tuple.__new__  # a grade's log row made from its fields at once (the class's own __new__ is a Python call)
 
 
 def replay(state: CardState, flags: CardFlags, events: Iterable[Event], habits: Habits) -> Replayed:
@@ -53,7 +54,7 @@ def replay(state: CardState, flags: CardFlags, events: Iterable[Event], habits: 
                 first = day not in days
                 days.add(day)
                 state, flags = graded(state, flags, grade, day, first=first, habits=habits)
-            keep(ReplayedGrade(event, at, day, grade, ms, not first, cram, before, state))
+            keep(_new(ReplayedGrade, (event, at, day, grade, ms, not first, cram, before, state)))
         elif kind not in ("undo", "move") and not (undone and f"{device}:{seq}" in undone):
             flags = set_aside(flags, kind, day)
     return Replayed(state, flags, grades)

@@ -224,7 +224,8 @@ def apply_pending(
         fresh = [(card.id, card.state, card.flags) for _, card in found.values() if card.id not in starts]
         store.events.keep_starts(fresh)  # a card's first events: its state until now is where replays begin
         starts.update((card_id, (state, flags)) for card_id, state, flags in fresh)
-        for group, card in found.values():
+        for card_id in sorted(found):  # in id order: the cards' rows and their new log rows are written in order
+            group, card = found[card_id]
             if len(group) == 1:  # a card whose key never moved: its events as they are
                 mine = events.get(next(iter(group)), [])
             else:

@@ -20,10 +20,12 @@ from studycards.notes.syntax import (
     MULTILINE_SEPARATORS,
     QUESTION_LINE,
     CardKind,
+    Span,
     cloze_parts,
     find_separator,
     is_cloze,
     schedule_comments,
+    spans,
     unbalanced_math,
 )
 
@@ -64,13 +66,15 @@ class Cards:
 
     def paragraph(self, lines: list[Line]) -> None:
         """Card lines become cards; the prose between them becomes a cloze or a prompt."""
-        lines = [(line, self._without_schedule(line, text)) for line, text in lines]
+        if any("<!--SR:" in text for _, text in lines):
+            lines = [(line, self._without_schedule(line, text)) for line, text in lines]
+        compact = self.compact
         prose: list[Line] = []
         qa: list[Line] | None = None
         index = 0
         while index < len(lines):
             line, text = lines[index]
-            if text.strip().startswith("$$"):
+            if "$$" in text and text.strip().startswith("$$"):
                 end = _display_end(lines, index)
                 if end is None:
                     self.error(line, "unclosed $$: the display math never ends")
@@ -82,27 +86,30 @@ class Cards:
                     prose = []
                 index = end + 1
                 continue
-            separator = find_separator(text, compact=self.compact)
-            if QUESTION_LINE.match(text + " "):
+            if text.startswith("Q:") and QUESTION_LINE.match(text + " "):
                 self._prose(prose)
                 self._qa(qa)
                 prose, qa = [], [(line, text)]
-            elif text.strip() in MULTILINE_SEPARATORS and prose and qa is None:
+            elif prose and qa is None and text.strip() in MULTILINE_SEPARATORS:
                 index = self._multiline(prose, lines, index)
                 prose = []
                 continue
-            elif separator:
-                self._prose(prose)
-                self._qa(qa)
+            elif "::" not in text and ":$" not in text:  # no separator, neither written nor hidden by a $
+                (prose if qa is None else qa).append((line, text))
+            elif separator := find_separator(text, compact=compact, found=(found := spans(text))):
+                if prose:
+                    self._prose(prose)
+                if qa:
+                    self._qa(qa)
                 prose, qa = [], None
                 kind, start, width = separator
-                self.add_basic(line, kind, text[:start], text[start + width :])
+                self.add_basic(line, kind, text[:start], text[start + width :], found=found)  # spans read once
             elif qa is not None:
                 qa.append((line, text))
-            elif find_separator(text.replace("$", ""), compact=self.compact):
+            elif find_separator(text.replace("$", ""), compact=compact):
                 self.math_error(line, text)  # a separator hidden by an unclosed $
             else:
-                if not self.compact and find_separator(text, compact=True):
+                if not compact and find_separator(text, compact=True, found=found):
                     self.result.compact_lookalikes.append(line)
                 prose.append((line, text))
             index += 1
@@ -178,15 +185,26 @@ class Cards:
         self.note(CardKind.BASIC, qa.question, qa.answer, qa.line, starts=qa.starts)
 
     def add_basic(
-        self, line: int, kind: CardKind, front: str, back: str, mark: str = "", starts: tuple[CardState, ...] = ()
+        self,
+        line: int,
+        kind: CardKind,
+        front: str,
+        back: str,
+        mark: str = "",
+        starts: tuple[CardState, ...] = (),
+        found: list[Span] | None = None,
     ) -> None:
-        """A one-line card (or Obsidian's multi-line one: ``mark`` is its ``?``); ``starts`` default to its line's."""
+        """A one-line card (or Obsidian's multi-line one: ``mark`` is its ``?``); ``starts`` default to its line's.
+
+        ``found`` are the spans of the line split at its separator: that separator lies outside every
+        span, so they are the spans of the front and the back, and the math check need not look again.
+        """
         front, back = front.strip(), back.strip()
         if not front or not back:
             mark = mark or ("::" if kind == CardKind.BASIC else ":::")
             self.error(line, f"empty {'front' if not front else 'back'} in `{mark}` card")
             return
-        if self.math_error(line, front + " " + back):
+        if self.math_error(line, front + " " + back, found):
             return
         ords = (0, 1) if kind == CardKind.REVERSED else (0,)
         self.note(kind, front, back, line, ords=ords, starts=starts or self._starts.get(line, ()))
@@ -212,8 +230,8 @@ class Cards:
             return
         self.note(CardKind.EQUATION, prompt_text, f"$$\n{latex}\n$$", line)
 
-    def math_error(self, line: int, text: str) -> bool:
-        if unbalanced_math(text):
+    def math_error(self, line: int, text: str, found: list[Span] | None = None) -> bool:
+        if unbalanced_math(text, found):
             self.error(line, "unclosed $ math: every $ needs a closing $ (write \\$ for a dollar sign)")
             return True
         return False

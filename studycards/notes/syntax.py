@@ -46,10 +46,19 @@ SCHEDULE_COMMENT = re.compile(r"<!--SR:(.*?)-->")
 SCHEDULE_ENTRY = re.compile(r"!?(\d{4}-\d{2}-\d{2}),(\d+),(\d+)")
 HIGHLIGHT = re.compile(r"(?<!\\)==(?=\S)(.+?)(?<=\S)(?<!\\)==")  # \== is two equals signs
 ESCAPED_HIGHLIGHT = re.compile(r"\\(?===)")  # the backslash of \==, which a reader sees as ==
-_SPAN_TOKENS = re.compile(r"\\.|`+|\$\$|\$", re.S)
+# A span, whole: an escape (skipped), a backtick run and the same run closing it (lookarounds keep runs
+# whole), or ``$$`` / ``$`` with the body up to the first unescaped closer (``$$`` ends display math,
+# ``$`` inline math); a closer left out means the span was never closed.  Each branch starts with its
+# character, so the search skips the prose between spans in C.
+_SPAN = re.compile(
+    r"\\."
+    r"|`(?P<code>`*+)(?:.*?(?<!`)`(?P=code)(?!`)(?P<code_end>))?"
+    r"|\$(?P<display>\$(?:\\.|[^\\$]|\$(?!\$))*+(?P<display_end>\$\$)?)"
+    r"|\$(?P<math>(?:\\.|[^\\$])*+(?P<math_end>\$)?)",
+    re.S,
+)
+_ESCAPED = re.compile(r"\\.")
 _SEPARATOR_TOKENS = re.compile(r"\{\{|\}\}|:{2,3}")
-_DISPLAY_CLOSE = re.compile(r"\\.|\$\$", re.S)
-_INLINE_CLOSE = re.compile(r"\\.|\$", re.S)
 
 
 def is_question_heading(title: str) -> bool:
@@ -79,25 +88,22 @@ def spans(text: str) -> list[Span]:
     as markdown-it's dollarmath (which renders the Anki fields) reads it.  An
     unclosed backtick run is plain text, as in CommonMark; an unclosed ``$``
     opens math to the end of the text, which the parser reports as an error.
+    Each span is one match of one expression, found in C: this runs for every card line.
     """
     if "`" not in text and "$" not in text:
         return []
     found: list[Span] = []
-    pos = 0
-    while token := _SPAN_TOKENS.search(text, pos):
-        mark, pos = token.group(), token.end()
-        if mark[0] == "\\":
+    for token in _SPAN.finditer(text):
+        kind = token.lastgroup  # the outermost group that matched; None for an escape
+        if kind is None or kind == "code":  # an escape, or a backtick run nothing closes: plain text
             continue
-        if mark[0] == "`":
-            close = re.compile(f"(?<!`){mark}(?!`)").search(text, pos)
-            if close is not None:
-                found.append(Span("code", token.start(), close.end()))
-                pos = close.end()
-            continue
-        closer = _DISPLAY_CLOSE if mark == "$$" else _INLINE_CLOSE
-        end = next((m.end() for m in closer.finditer(text, pos) if m.group()[0] == "$"), None)
-        found.append(Span("display" if mark == "$$" else "math", token.start(), end or len(text), end is not None))
-        pos = end or len(text)
+        if kind == "code_end":
+            found.append(Span("code", token.start(), token.end()))
+        elif token.start(kind + "_end") >= 0:
+            found.append(Span(kind, token.start(), token.end()))
+        else:
+            found.append(Span(kind, token.start(), len(text), False))
+            break
     return found
 
 
@@ -114,16 +120,21 @@ def outside_spans(text: str, found: list[Span] | None = None) -> str:
     return "".join(pieces)
 
 
-def find_separator(text: str, compact: bool = False) -> tuple[CardKind, int, int] | None:
+def find_separator(
+    text: str, compact: bool = False, found: list[Span] | None = None
+) -> tuple[CardKind, int, int] | None:
     """The first `` :: `` / `` ::: `` outside code, math and clozes: (kind, index, width).
 
     A separator needs whitespace (or the line's end) on each side, unless
     ``compact`` (Obsidian's ``front::back``), where it needs only no other colon
-    beside it; an escaped colon (``\\::``) is text.
+    beside it; an escaped colon (``\\::``) is text.  ``found`` is the text's
+    ``spans``, when the caller has them already.
     """
     if "::" not in text:
         return None
-    prose = re.sub(r"\\.", "\x00\x00", outside_spans(text))
+    prose = outside_spans(text, found)
+    if "\\" in prose:
+        prose = _ESCAPED.sub("\x00\x00", prose)
     depth = 0
     for match in _SEPARATOR_TOKENS.finditer(prose):
         token = match.group()
@@ -141,9 +152,12 @@ def find_separator(text: str, compact: bool = False) -> tuple[CardKind, int, int
     return None
 
 
-def unbalanced_math(text: str) -> bool:
-    """True when a ``$`` or ``$$`` outside code has no partner: the rest of the card would silently become math."""
-    return "$" in text and not all(span.closed for span in spans(text))
+def unbalanced_math(text: str, found: list[Span] | None = None) -> bool:
+    """True when a ``$`` or ``$$`` outside code has no partner: the rest of the card would silently become math.
+
+    ``found`` is the text's ``spans``, when the caller has them already.
+    """
+    return "$" in text and not all(span.closed for span in (spans(text) if found is None else found))
 
 
 def display_math(text: str) -> Iterator[str]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
 from pathlib import Path
@@ -39,9 +39,12 @@ class OutdatedPlan(StudycardsError):
     """Another studycards wrote the same cards between this plan and its writing."""
 
 
-@dataclass(frozen=True, slots=True)
-class CardRow:
-    """A card as the notes now describe it; ``id`` is set when it already exists."""
+class CardRow(NamedTuple):
+    """A card as the notes now describe it; ``id`` is set when it already exists.
+
+    A tuple, made positionally: a frozen dataclass set its thirteen fields one call at a time
+    (2.8 µs a card, against 0.7).
+    """
 
     key: str
     deck: str
@@ -130,26 +133,15 @@ def card_rows(note: Note, note_key: str = "") -> list[CardRow]:
     """The cards a note makes: one per ord (two for ``:::``, one per cloze number); ``note_key`` if known."""
     rows = []
     note_key = note_key or note.key  # once: it collapses the front's whitespace
+    kind, starts = note.kind, note.starts
     for index, ord_ in enumerate(note.ords):
-        front, back = note.front, note.back
-        if note.kind == CardKind.REVERSED and ord_ == 1:
-            front, back = back, front
+        front, back = (note.back, note.front) if kind == CardKind.REVERSED and ord_ == 1 else (note.front, note.back)
         rows.append(
             CardRow(
-                key=card_key(note_key, ord_),
-                deck=note.deck,
-                kind=note.kind,
-                ord=ord_,
-                front=front,
-                back=back,
-                context=note.context,
-                tags=note.tags,
-                source=note.source,
-                line=note.line,
-                paper=note.paper,
-                start=note.starts[index] if index < len(note.starts) else None,
+                card_key(note_key, ord_), note.deck, kind, ord_, front, back, note.context, note.tags,
+                note.source, note.line, note.paper, None, starts[index] if index < len(starts) else None,
             )
-        )
+        )  # fmt: skip
     return rows
 
 
@@ -261,9 +253,9 @@ def _plan_cards(
             if old is None:
                 plan.added.append(row)
             else:
-                plan.deck_moves.append(DeckMove(replace(row, id=old.id), old.deck))
+                plan.deck_moves.append(DeckMove(row._replace(id=old.id), old.deck))
             continue
-        row = replace(row, id=old.id)
+        row = row._replace(id=old.id)
         if old.source != row.source and old.source not in sources and not old.retired and Path(old.source).exists():
             errors.append(
                 NotesError(

@@ -46,6 +46,16 @@ def test_phrases_prefixes_accents_and_cjk(a_year):
     assert hits(a_year, "注意力 attention") == cjk and hits(a_year, "机器") == []
 
 
+def test_cjk_cards_are_found_wherever_they_stand_in_a_large_add(cli, tmp_path):
+    """A large add indexes its cards in batches; CJK text in any of them, however late, reaches the trigram index."""
+    lines = [f"Plain question {n}? :: plain answer {n}" for n in range(1200)]
+    lines.insert(700, "What does 注意力机制 mean? :: attention")  # in the second batch of cards
+    (tmp_path / "many.md").write_text("# Many\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    assert cli("add", str(tmp_path / "many.md")).exit_code == 0
+    assert hits(cli, "注意力") == [("card", "What does 注意力机制 mean?")]
+    assert hits(cli, "plain question 1199") == [("card", "Plain question 1199?")]
+
+
 def test_a_hit_is_one_line_with_its_words_marked(a_year):
     result = a_year("search", "distillation")
     assert result.output.splitlines() == [

@@ -408,3 +408,52 @@ def test_rows_inserted_many_to_a_statement_all_land_in_their_order(tmp_path: Pat
         assert store.conn.execute("SELECT n, word, empty FROM t ORDER BY rowid").fetchall() == rows
         with pytest.raises(ValueError, match="rows of 3 values"):
             insert_rows(store.conn, "INSERT INTO t (n, word, empty)", 3, [(1, "a", None), (2, "b")])
+
+
+# -- writing many cards at once ------------------------------------------------------------------
+
+CARD_INDEXES = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cards' ORDER BY name"
+
+
+def test_a_first_insert_builds_the_cards_indexes_after_them_and_the_schema_is_as_it_was(store):
+    """Into an empty table the indexes are dropped and made again after: the same ones, and they answer."""
+    before = store.conn.execute(CARD_INDEXES).fetchall()
+    pair = [content(0, key="n#0", note_key="n"), content(1, key="n#1", note_key="n", ord=1)]
+    add(store, *pair, *(content(n) for n in range(2, 1202)))  # more than one batch of cards
+    assert store.conn.execute(CARD_INDEXES).fetchall() == before
+    plan = store.conn.execute("EXPLAIN QUERY PLAN SELECT id FROM cards WHERE note_key = 'n'").fetchall()
+    assert "USING COVERING INDEX cards_note" in plan[0][-1]
+    assert store.conn.execute("SELECT anki_key FROM cards WHERE id IN (1, 2, 3)").fetchall() == [
+        ("n",),
+        ("n",),
+        (content(2).note_key,),
+    ]
+    assert [card.front for card in store.cards.new(3)] == ["front 0", "front 1", "front 2"]
+
+
+def test_a_first_insert_cut_short_leaves_no_card_and_every_index(store):
+    before = store.conn.execute(CARD_INDEXES).fetchall()
+
+    def cards():
+        yield from (content(n) for n in range(700))
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt), store.transaction():
+        store.cards.insert(cards(), NOW)
+    assert store.cards.select() == []
+    assert store.conn.execute(CARD_INDEXES).fetchall() == before
+    add(store, content(1))
+    assert store.cards.by_keys([content(1).key])[content(1).key].front == "front 1"
+
+
+def test_the_anki_identity_rule_holds_across_the_batches_a_large_insert_is_written_in(store):
+    """Into a table that has cards: a note's cards share one identity even when a batch ends between them,
+    and a note key another note's identity took (a card whose deck moved) gets the new card's id."""
+    add(store, content(0))
+    store.conn.execute("UPDATE cards SET note_key = 'moved' WHERE id = 1")  # what a deck move leaves: the key taken
+    singles = [content(n) for n in range(1, 500)]  # the pair below straddles the first batch's end
+    pair = [content(0, key="n#0", note_key="n"), content(0, key="n#1", note_key="n", ord=1)]
+    again = content(0, key="again#0", front="again")  # the moved card's old note key, now another note's
+    ids = add(store, *singles, *pair, *(content(n) for n in range(500, 700)), again)
+    found = dict(store.conn.execute("SELECT key, anki_key FROM cards WHERE key IN ('n#0', 'n#1', 'again#0')"))
+    assert found == {"n#0": "n", "n#1": "n", "again#0": f"{content(0).note_key}@{ids['again']}"}

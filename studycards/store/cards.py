@@ -11,6 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
+from itertools import islice
 from typing import Any, NamedTuple
 
 from studycards.models import Card, CardFlags, CardState
@@ -27,18 +28,12 @@ from studycards.store.sql import (
 
 KEYS_PER_QUERY = 500
 
-# A new card's Anki identity (``anki_key``, see migration 9) is its siblings' if a card of its note has one;
-# else its note key, unless another note's identity already took that key, then the key and its own id (the
-# next rowid: ids are never given by hand here).  Set in the INSERT: the trigger that did it afterwards
-# rewrote every new row (about 15 % of the insert's time).  Each row's look-ups see the rows before it.
 INSERT_CARD = (
     "INSERT INTO cards (key, note_key, deck, kind, ord, front, back, context, tags, source, line, paper,"
     " ef, repetitions, interval, due, created_at, updated_at, anki_key)"
-    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, COALESCE("
-    " (SELECT s.anki_key FROM cards s WHERE s.note_key = ?2 AND s.anki_key <> '' LIMIT 1),"
-    " CASE WHEN EXISTS (SELECT 1 FROM cards o WHERE o.anki_key = ?2)"
-    " THEN ?2 || '@' || (SELECT COALESCE(MAX(m.id), 0) + 1 FROM cards m) ELSE ?2 END))"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+CARDS_PER_BATCH = 500  # cards written per statement: their notes' stored Anki keys are looked up together
 
 SET_SCHEDULE = (
     "UPDATE cards SET ef = ?, repetitions = ?, interval = ?, due = ?, suspended = ?, buried_until = ?, lapses = ?,"
@@ -127,13 +122,13 @@ class Cards:
             found[key] = CardSchedule(card_id, key, bool(retired), state, flags)
         return found
 
-    def _by_keys(self, select: str, keys: Iterable[str]) -> Iterator[tuple[Any, ...]]:
+    def _by_keys(self, select: str, keys: Iterable[str], order: str = "") -> Iterator[tuple[Any, ...]]:
         """The rows of ``select`` (ending in the key column) whose key is among ``keys``, within SQLite's bound on
-        parameters per query."""
+        parameters per query; ``order`` (`` ORDER BY …``) orders each query's rows."""
         wanted = list(keys)
         for start in range(0, len(wanted), KEYS_PER_QUERY):
             chunk = wanted[start : start + KEYS_PER_QUERY]
-            yield from self._conn.execute(f"{select} IN ({','.join('?' * len(chunk))})", chunk)
+            yield from self._conn.execute(f"{select} IN ({','.join('?' * len(chunk))}){order}", chunk)
 
     def from_sources(self, sources: Iterable[str]) -> list[Card]:
         """Every card last seen in these notes files, so an ``add`` can retire the ones gone from them."""
@@ -152,18 +147,40 @@ class Cards:
 
         They are indexed for search once all are in, in one statement per index (the per-card
         trigger is paused meanwhile); a savepoint keeps the pause from ever outliving the insert.
+        Into an empty table (a first ``add``) the cards' own indexes are built after them too.
         """
+        from studycards.store.events import indexed_after
         from studycards.store.search_schema import index_cards_after
 
         stamp = now.isoformat(timespec="seconds")
         conn = self._conn
+        cjk = False
         with savepoint(conn, "cards_insert"):
             (last,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM cards").fetchone()
             conn.execute("INSERT INTO search_paused VALUES (1)")
-            conn.executemany(INSERT_CARD, _insert_params(cards, stamp, starts or {}))
+            identities = AnkiKeys(last + 1)
+            batch = iter(cards)
+            with indexed_after(conn, "cards"):
+                while chunk := list(islice(batch, CARDS_PER_BATCH)):
+                    if last:  # an empty table holds no other card's identity: the batch's own are kept here
+                        identities.stored(self._anki_keys_of(card.note_key for card in chunk))
+                    cjk = cjk or _holds_cjk(chunk)
+                    conn.executemany(INSERT_CARD, _insert_params(chunk, stamp, starts or {}, identities))
             conn.execute("DELETE FROM search_paused")
-            for statement in index_cards_after():
+            for statement in index_cards_after(cjk):
                 conn.execute(statement, (last,))
+
+    def _anki_keys_of(self, note_keys: Iterable[str]) -> tuple[dict[str, str], set[str]]:
+        """What the store holds of these note keys: each one's Anki key, if a card of it has one (its first
+        card's), and which of them are already some note's Anki key."""
+        keys = set(note_keys)
+        own: dict[str, str] = {}
+        for note_key, anki_key in self._by_keys(
+            "SELECT note_key, anki_key FROM cards WHERE anki_key <> '' AND note_key", keys, " ORDER BY id DESC"
+        ):
+            own[note_key] = anki_key
+        taken = {key for (key,) in self._by_keys("SELECT anki_key FROM cards WHERE anki_key", keys)}
+        return own, taken
 
     def update(self, contents: Mapping[int, CardContent], now: datetime) -> None:
         """Rewrite content (never schedule) of existing cards by id; un-retires a card that came back.
@@ -286,9 +303,52 @@ class Cards:
         return day_of(row[0])
 
 
-def _insert_params(cards: Iterable[CardContent], stamp: str, starts: Mapping[str, CardState]) -> Iterator[tuple]:
-    """Each new card's row (CardContent's fields in order, tags as JSON), made as SQLite asks for it: a dict
-    per card cost 18 µs, a tuple about 2 µs."""
+class AnkiKeys:
+    """A new card's Anki identity (``anki_key``, see migration 9), card by card in the order they are written.
+
+    It is its note's if a card of that note has one; else its note key, unless another note's identity
+    already took that key, then the key and its own id (the next rowid: ids are never given by hand
+    here).  Each card sees the cards written before it, stored or just written.  Pure: ``stored``
+    hears what the store holds.  (Set by the INSERT, this rule's look-ups needed two of the cards'
+    indexes, which a first ``add`` builds only after its cards.)
+    """
+
+    def __init__(self, first_id: int) -> None:
+        self.next_id = first_id
+        self.own: dict[str, str] = {}  # note key -> its Anki key
+        self.taken: set[str] = set()
+
+    def stored(self, found: tuple[dict[str, str], set[str]]) -> None:
+        """What the store holds of the next cards' notes (``Cards._anki_keys_of``)."""
+        own, taken = found
+        for note_key, anki_key in own.items():
+            self.own.setdefault(note_key, anki_key)
+        self.taken |= taken
+
+    def __call__(self, note_key: str) -> str:
+        anki_key = self.own.get(note_key)
+        if anki_key is None:
+            anki_key = f"{note_key}@{self.next_id}" if note_key in self.taken else note_key
+            self.own[note_key] = anki_key
+            self.taken.add(anki_key)
+        self.next_id += 1
+        return anki_key
+
+
+def _holds_cjk(cards: list[CardContent]) -> bool:
+    """Whether the searched text of these cards (a front, a back, the heading path) holds a CJK character,
+    in one search over all of it."""
+    from studycards.store.search_schema import HOLDS_CJK
+
+    text = "\n".join(text for card in cards for text in (card.front, card.back, card.context))
+    return HOLDS_CJK.search(text) is not None
+
+
+def _insert_params(
+    cards: Iterable[CardContent], stamp: str, starts: Mapping[str, CardState], identity: AnkiKeys
+) -> Iterator[tuple]:
+    """Each new card's row (CardContent's fields in order, tags as JSON, its Anki key last), made as SQLite
+    asks for it: a dict per card cost 18 µs, a tuple about 2 µs."""
     tags_json: dict[tuple[str, ...], str] = {}  # a file's cards share their tags
     new = CardState()
     for card in cards:
@@ -306,6 +366,7 @@ def _insert_params(cards: Iterable[CardContent], stamp: str, starts: Mapping[str
             iso(state.due),
             stamp,
             stamp,
+            identity(card.note_key),
         )
 
 

@@ -13,11 +13,11 @@ import sqlite3
 from typing import NamedTuple
 
 from studycards.errors import StudycardsError
+from studycards.store.search_schema import HOLDS_CJK
 from studycards.store.sql import deck_clause
 
 KINDS = ("card", "question", "paper", "equation")
 MARK_START, MARK_END = "\x02", "\x03"  # around matched words in a snippet; the CLI makes them bold or brackets
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _SNIPPET_WORDS = 12
 _HYPHENATED = re.compile(r'"[^"]*"?|\w+(?:-\w+)+\*?')  # self-attention is a phrase, not a column filter
 
@@ -52,7 +52,7 @@ def search(
     where, args = _filters(deck, paper, kind)
     query = _HYPHENATED.sub(_as_phrase, query)
     try:
-        if _CJK.search(query):
+        if HOLDS_CJK.search(query):
             return _search_cjk(conn, query, where, args, limit)
         rows = conn.execute(
             f"SELECT kind, ref, deck, paper, head,"

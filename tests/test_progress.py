@@ -219,6 +219,22 @@ def test_a_large_add_shows_its_steps_and_ctrl_c_says_nothing_was_added(home: Pat
     assert child.exitstatus == 0 and cards_in(home) == 6000
 
 
+def test_add_drawing_its_equations_itself_says_so_on_a_terminal(home: Path, tmp_path: Path):
+    """With ``draw_math = "at add"`` sympy's drawing is one of add's steps, shown as the others are."""
+    from tests.test_drawer import fractions
+
+    home.mkdir()
+    (home / "config.toml").write_text('draw_math = "at add"\n')
+    notes = tmp_path / "fractions.md"
+    notes.write_text(fractions(40))
+    child = spawn_cli("add", str(notes))
+    child.expect_exact("Drawing equations: 0 of 40")
+    child.expect_exact("Added 40 cards")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and "background" not in child.before
+
+
 def test_add_in_a_pipe_prints_no_progress(cli, tmp_path: Path):
     result = cli("add", many_cards(tmp_path, 50))
     assert result.exit_code == 0 and result.stderr == ""

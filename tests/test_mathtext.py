@@ -206,6 +206,72 @@ def test_latex_to_unicode_never_raises(text):
     assert isinstance(latex_to_unicode(text), str)
 
 
+PLAIN = st.lists(
+    st.sampled_from(
+        [
+            "x",
+            "k",
+            "T",
+            "1",
+            "42",
+            " ",
+            "  ",
+            "\t",
+            "\n",
+            "+",
+            "-",
+            "=",
+            "<",
+            ">",
+            ",",
+            "(",
+            ")",
+            "_",
+            "^",
+            "{",
+            "}",
+            "_{t-1}",
+            "^{2}",
+            "_{ij}",
+            "^T",
+            "_k",
+            "^{(t)}",
+            "_{}",
+            r"\alpha",
+            r"\beta",
+            r"\infty",
+            r"\leq",
+            r"\cdot",
+            r"\to",
+            r"\alphax",
+            r"\sqrt",
+            r"\,",
+            "*",
+            "'",
+        ]
+    ),
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(PLAIN)
+def test_the_one_pass_reading_of_plain_math_is_the_parsers_own(text):
+    """The fast path for the plainest spans (``x_{12}``, ``\\alpha = 3``) reads exactly as the full parser, or
+    leaves the span to it."""
+    from studycards.mathtext.unicode import _Parser, _plain
+
+    fast = _plain(text)
+    assert fast is None or fast == _Parser(text).seq(None, "math")
+
+
+@pytest.mark.parametrize("text", ["x_{12}", "d_k", r"\alpha = 12", "x_{t-1} = y^2 + 1", r"a \leq b, c", "QK^T"])
+def test_plain_math_takes_the_one_pass_reading(text):
+    from studycards.mathtext.unicode import _plain
+
+    assert _plain(text) is not None
+
+
 @settings(max_examples=60, deadline=None)
 @given(LATEXISH)
 def test_sympy_reading_never_raises(text):

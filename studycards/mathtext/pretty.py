@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from studycards.mathtext.lines import line_form
-from studycards.mathtext.unicode import GREEK, RELATIONS
+from studycards.mathtext.symbols import GREEK, RELATIONS
 
 if TYPE_CHECKING:  # sympy is imported lazily: studycards must start fast
     import sympy

@@ -11,76 +11,36 @@ import unicodedata
 from collections.abc import Callable
 from typing import NamedTuple
 
-_LOWER = (
-    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa varkappa"
-    " lambda mu nu xi omicron pi varpi rho varrho sigma varsigma tau upsilon phi varphi chi psi omega"
+from studycards.mathtext.symbols import (
+    ACCENT_NAMES,
+    ACCENTS,
+    BIG,
+    BINARY,
+    BRACKETS,
+    DOUBLE,
+    DROP_ARG,
+    ESCAPES,
+    GREEK,
+    IGNORED,
+    MATH_FONTS,
+    MATRICES,
+    RELATIONS,
+    SCRIPT,
+    SUB,
+    SUP,
+    SYMBOLS,
+    TEXT_FONTS,
 )
-_UPPER = "Gamma Delta Theta Lambda Xi Pi Sigma Upsilon Phi Psi Omega"
-GREEK = dict(zip(_LOWER.split() + _UPPER.split(), "αβγδϵεζηθϑικϰλμνξοπϖρϱσςτυϕφχψωΓΔΘΛΞΠΣΥΦΨΩ"))
 
-_SYMBOLS = dict(
-    zip(
-        "infty partial nabla ell hbar forall exists neg lnot emptyset varnothing top bot ast prime dots ldots"
-        " cdots vdots ddots langle rangle lfloor rfloor lceil rceil lVert rVert Vert lvert rvert vert Re Im"
-        " aleph dagger angle lbrace rbrace colon backslash".split(),
-        "∞∂∇ℓℏ∀∃¬¬∅∅⊤⊥∗′………⋮⋱⟨⟩⌊⌋⌈⌉‖‖‖|||ℜℑℵ†∠{}:∖",
-    )
-)
-RELATIONS = dict(
-    zip(
-        "leq le geq ge neq ne approx equiv sim simeq cong propto in notin ni subset subseteq supset supseteq"
-        " to rightarrow leftarrow gets Rightarrow Leftarrow Leftrightarrow leftrightarrow implies iff mapsto"
-        " ll gg prec succ perp parallel mid coloneqq triangleq models vdash".split(),
-        "≤≤≥≥≠≠≈≡∼≃≅∝∈∉∋⊂⊆⊃⊇→→←←⇒⇐⇔↔⟹⟺↦≪≫≺≻⊥∥|≔≜⊨⊢",
-    )
-)
-_BINARY = dict(
-    zip(
-        "cdot times div circ odot otimes oplus ominus cup cap setminus wedge vee land lor bullet star".split(),
-        "·×÷∘⊙⊗⊕⊖∪∩∖∧∨∧∨∙⋆",
-    )
-)
-_BIG = dict(zip("sum prod coprod int iint iiint oint bigcup bigcap bigoplus bigotimes".split(), "∑∏∐∫∬∭∮⋃⋂⨁⨂"))
-_ACCENTS = dict(
-    zip(
-        "hat widehat bar overline tilde widetilde vec overrightarrow dot ddot check breve acute"
-        " grave mathring underline".split(),
-        "\u0302\u0302\u0304\u0305\u0303\u0303\u20d7\u20d7\u0307\u0308\u030c\u0306\u0301\u0300\u030a\u0332",
-    )
-)  # combining marks
-_ACCENT_NAMES = {"widehat": "hat", "overline": "bar", "widetilde": "tilde", "overrightarrow": "vec"}
-_TEXT_FONTS = frozenset("text textrm textup textit textbf textsf texttt textnormal mbox hbox emph".split())
-_MATH_FONTS = frozenset(
-    "mathrm mathbf mathit mathsf mathtt mathnormal mathfrak boldsymbol bm pmb boxed cancel underbrace overbrace".split()
-)
-_IGNORED = frozenset(
-    "left right big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr middle"
-    " displaystyle textstyle scriptstyle limits nolimits nonumber notag hline".split()
-)
-_DROP_ARG = frozenset("label tag hspace vspace color phantom hphantom vphantom cline".split())
-_ESCAPES = {"|": "‖", ",": " ", ":": " ", ";": " ", ">": " ", " ": " ", "!": ""}
-_BRACKETS = {"pmatrix": "()", "bmatrix": "[]", "Bmatrix": "{}", "vmatrix": "||", "Vmatrix": "‖‖"}
-_MATRICES = frozenset(_BRACKETS) | {"matrix", "smallmatrix", "array"}
-
-_SUP = dict(
-    zip(
-        "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW⊤βγδθφχ′'*∗",
-        "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂᵀᵝᵞᵟᶿᵠᵡ′′**",
-    )
-)
-# No subscript j: U+2C7C is missing from most terminal fonts, so x_{ij} reads better as x_(ij).
-_SUB = dict(zip("0123456789+-=()aehiklmnoprstuvxβγρφχ", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑₕᵢₖₗₘₙₒₚᵣₛₜᵤᵥₓᵦᵧᵨᵩᵪ"))
-_DOUBLE = dict(zip("CHNPQRZ1", "ℂℍℕℙℚℝℤ𝟙"))
-_SCRIPT = dict(zip("BEFHILMR", "ℬℰℱℋℐℒℳℛ"))
-_OPERATOR_CHARS = (set("+-±∓·×÷/=<>,;:") | set(RELATIONS.values()) | set(_BINARY.values())) - {"|"}
+_OPERATOR_CHARS = (set("+-±∓·×÷/=<>,;:") | set(RELATIONS.values()) | set(BINARY.values())) - {"|"}
 _VALUE_END = set(")]}′'!∞⁾₎‖|")
 _VALUE_START = set("√∛∜∑∏∫∮∂∇∞…")
 _BLANKS = re.compile(r"[ \t]+")
 _TOKEN = re.compile(r"\\([A-Za-z]+)\*?|\\(.)|(\s+)|(.)", re.S)
 _SIMPLE = {
-    **{n: ("text", c) for n, c in {**GREEK, **_SYMBOLS}.items()},
-    **{n: ("rel", c) for n, c in {**RELATIONS, **_BINARY, "bmod": "mod", "mod": "mod"}.items()},
-    **{n: ("func", c) for n, c in _BIG.items()},
+    **{n: ("text", c) for n, c in {**GREEK, **SYMBOLS}.items()},
+    **{n: ("rel", c) for n, c in {**RELATIONS, **BINARY, "bmod": "mod", "mod": "mod"}.items()},
+    **{n: ("func", c) for n, c in BIG.items()},
     "pm": ("op", "±"),
     "mp": ("op", "∓"),
     **{n: ("space", " ") for n in "quad qquad enspace thinspace medspace thickspace".split()},
@@ -242,9 +202,9 @@ class _Parser:
             return self.command(value, mode, pieces)
         if kind == "esc" and value == "\\":
             self.optional(mode)
-            return _Piece("sep", ";") if env in _MATRICES else _Piece("nl", "\n")
+            return _Piece("sep", ";") if env in MATRICES else _Piece("nl", "\n")
         if kind == "esc":
-            return _Piece("space" if value in ",:;> " else "text", _ESCAPES.get(value, value))
+            return _Piece("space" if value in ",:;> " else "text", ESCAPES.get(value, value))
         if kind == "space":
             return _Piece("space", " ") if mode == "text" else None
         if value == "{":
@@ -254,10 +214,10 @@ class _Parser:
         if mode == "text":
             return _Piece("text", value)
         if value in "^_":
-            table, mark = (_SUP, "^") if value == "^" else (_SUB, "_")
+            table, mark = (SUP, "^") if value == "^" else (SUB, "_")
             return _Piece("script", _script(self.arg("tight"), table, mark))
         if value == "&":
-            return _Piece("punct", ",") if env in _MATRICES or env.startswith("cases") else _Piece("space", " ")
+            return _Piece("punct", ",") if env in MATRICES or env.startswith("cases") else _Piece("space", " ")
         if value == ":" and self.peek() == ("char", "="):
             self.pos += 1
             return _Piece("rel", "≔")
@@ -272,9 +232,9 @@ class _Parser:
             return reader(self, name, mode)
         if name in ("begin", "end"):
             return self.environment(name, pieces)
-        if name in _DROP_ARG:
+        if name in DROP_ARG:
             self.arg("text")
-        elif name in _IGNORED:
+        elif name in IGNORED:
             self.skip_spaces()
             if self.peek() == ("char", "."):  # \left. is an invisible delimiter
                 self.pos += 1
@@ -288,7 +248,7 @@ class _Parser:
 
     def root(self, name: str, mode: str) -> _Piece:
         index = (self.optional("tight") or "").strip()
-        sign = {"": "√", "2": "√", "3": "∛", "4": "∜"}.get(index) or _script(index, _SUP, "^") + "√"
+        sign = {"": "√", "2": "√", "3": "∛", "4": "∜"}.get(index) or _script(index, SUP, "^") + "√"
         return _Piece("root", sign, self.arg("tight").strip())
 
     def binomial(self, name: str, mode: str) -> _Piece:
@@ -296,25 +256,25 @@ class _Parser:
         return _Piece("text", f"({top} choose {self.arg('tight')})")
 
     def accent(self, name: str, mode: str) -> _Piece:
-        body, word = self.arg(_tight(mode)).strip(), _ACCENT_NAMES.get(name, name)
+        body, word = self.arg(_tight(mode)).strip(), ACCENT_NAMES.get(name, name)
         single = len(body) == 1 or (len(body) == 2 and unicodedata.combining(body[1]) > 0)
-        return _Piece("text", body + _ACCENTS[name] if single else f"{word}({body})" if body else word)
+        return _Piece("text", body + ACCENTS[name] if single else f"{word}({body})" if body else word)
 
     def font(self, name: str, mode: str) -> _Piece:
-        return _Piece("text", self.arg("text" if name in _TEXT_FONTS else _tight(mode)))
+        return _Piece("text", self.arg("text" if name in TEXT_FONTS else _tight(mode)))
 
     def double_struck(self, name: str, mode: str) -> _Piece:
-        return _Piece("text", _styled(self.arg(_tight(mode)), _DOUBLE, 0x1D538))
+        return _Piece("text", _styled(self.arg(_tight(mode)), DOUBLE, 0x1D538))
 
     def calligraphic(self, name: str, mode: str) -> _Piece:
-        return _Piece("text", _styled(self.arg(_tight(mode)), _SCRIPT, 0x1D49C))
+        return _Piece("text", _styled(self.arg(_tight(mode)), SCRIPT, 0x1D49C))
 
     def operator(self, name: str, mode: str) -> _Piece:
         return _Piece("func", self.arg(_tight(mode)).strip())
 
     def stacked(self, name: str, mode: str) -> _Piece:
         above = self.arg("tight")
-        table, mark = (_SUB, "_") if name == "underset" else (_SUP, "^")
+        table, mark = (SUB, "_") if name == "underset" else (SUP, "^")
         return _Piece("text", self.arg(_tight(mode)).strip() + _script(above, table, mark))
 
     def coloured(self, name: str, mode: str) -> _Piece:
@@ -331,7 +291,7 @@ class _Parser:
     def environment(self, name: str, pieces: list[_Piece]) -> _Piece | None:
         """Unwrap environments: rows become lines, matrices become [a, b; c, d]."""
         env = self.arg("text").strip()
-        brackets = _BRACKETS.get(env, "")
+        brackets = BRACKETS.get(env, "")
         if name == "begin":
             if env == "array":
                 self.arg("text")  # the column specification
@@ -355,8 +315,8 @@ _READERS: dict[str, _Reader] = {
     **dict.fromkeys(("frac", "dfrac", "tfrac", "cfrac"), _Parser.fraction),
     "sqrt": _Parser.root,
     **dict.fromkeys(("binom", "dbinom", "tbinom"), _Parser.binomial),
-    **dict.fromkeys(_ACCENTS, _Parser.accent),
-    **dict.fromkeys(_TEXT_FONTS | _MATH_FONTS, _Parser.font),
+    **dict.fromkeys(ACCENTS, _Parser.accent),
+    **dict.fromkeys(TEXT_FONTS | MATH_FONTS, _Parser.font),
     **dict.fromkeys(("mathbb", "Bbb"), _Parser.double_struck),
     **dict.fromkeys(("mathcal", "mathscr"), _Parser.calligraphic),
     "operatorname": _Parser.operator,
@@ -387,7 +347,7 @@ def _plain(latex: str) -> str | None:
                 return None
             kind, text = piece
         elif mark is not None:
-            table, sign = (_SUP, "^") if mark == "^" else (_SUB, "_")
+            table, sign = (SUP, "^") if mark == "^" else (SUB, "_")
             out += _script(single or braced, table, sign)
             continue
         elif char is not None:

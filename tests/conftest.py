@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -153,6 +154,15 @@ class Cli:
 def cli(home: Path) -> Cli:
     """Run a command: ``cli("add", path)``; set ``cli.now`` to move the clock for the calls that follow."""
     return Cli()
+
+
+@pytest.fixture
+def commands() -> dict[str, click.Command]:
+    """Every command of ``studycards``, by name, reached as a user's command line reaches it (each module is
+    imported when its command is first asked for, so ``main.commands`` alone holds only those used so far)."""
+    ctx = click.Context(main)
+    found = {name: main.get_command(ctx, name) for name in main.list_commands(ctx)}
+    return {name: command for name, command in found.items() if command is not None}
 
 
 class Rows:

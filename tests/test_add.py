@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from studycards.cli import main
 from studycards.home import study_day
 from studycards.sm2 import schedule
 from studycards.store.database import open_store
@@ -206,8 +205,8 @@ def test_bad_paths_get_one_clear_line(cli, args, message, tmp_path):
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_every_command_has_help_with_an_example(cli):
-    for name in main.commands:
+def test_every_command_has_help_with_an_example(cli, commands):
+    for name in commands:
         result = cli(name, "--help")
         assert result.exit_code == 0, name
         assert "Example" in result.stdout, name

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from studycards.cli import main
 from studycards.cli.base import ROAD
 from tests.paths import DECKS
 
@@ -15,12 +14,12 @@ def commands_listed(help_text: str) -> list[tuple[str, str]]:
     return [(m.group(1), m.group(2)) for m in re.finditer(r"^  (\S+)\s+(.*)$", section, re.MULTILINE)]
 
 
-def test_help_lists_the_commands_in_the_order_of_the_road_with_whole_summaries(cli):
+def test_help_lists_the_commands_in_the_order_of_the_road_with_whole_summaries(cli, commands):
     result = cli("--help", env={"COLUMNS": "80"})
     assert result.exit_code == 0
     listed = commands_listed(result.stdout)
     names = [name for name, _ in listed]
-    road = [name for name in ROAD if name in main.commands]
+    road = [name for name in ROAD if name in commands]
     assert names[: len(road)] == road
     assert names[:12] == [
         "fetch",
@@ -36,7 +35,7 @@ def test_help_lists_the_commands_in_the_order_of_the_road_with_whole_summaries(c
         "papers",
         "equations",
     ]
-    assert sorted(names) == sorted(main.commands)
+    assert sorted(names) == sorted(commands)
     assert "..." not in result.stdout.split("Commands:\n", 1)[1]
     assert all(len(line) <= 80 for line in result.stdout.splitlines())
     for name, summary in listed:

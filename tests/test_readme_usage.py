@@ -67,13 +67,9 @@ def documented_keys() -> dict[str, list[str]]:
     return keys
 
 
-def test_the_readme_documents_the_keys_of_every_json_command(cli, tmp_path: Path):
-    from studycards.cli import main
-
+def test_the_readme_documents_the_keys_of_every_json_command(cli, commands, tmp_path: Path):
     with_json = sorted(
-        name
-        for name, command in main.commands.items()
-        if any("--json" in getattr(p, "opts", ()) for p in command.params)
+        name for name, command in commands.items() if any("--json" in getattr(p, "opts", ()) for p in command.params)
     )
     documented = documented_keys()
     assert sorted(documented) == with_json

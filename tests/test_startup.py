@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
 import pytest
+
+from studycards.cli.base import COMMANDS
 
 HEAVY = ("sympy", "genanki", "arxiv", "requests", "markdown_it", "anki", "yaml")
 PROBE = """
@@ -37,6 +40,100 @@ def test_help_and_status_do_without_dataclasses(args, home):
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stderr.strip().splitlines()[-1]) == []
+
+
+EVERY_MODULE = """
+import json, sys
+from studycards.cli import main
+try:
+    main(sys.argv[1:], standalone_mode=False)
+finally:
+    sys.stdout.flush()
+    print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+COMMAND_MODULES = {f"studycards.cli.{module}" for module, _ in COMMANDS.values()}
+
+
+@pytest.mark.parametrize(
+    ("args", "loaded"),
+    [(["--help"], set()), (["status"], {"studycards.cli.cards"}), (["status", "--json"], {"studycards.cli.cards"})],
+)
+def test_help_and_status_import_no_other_commands_module_nor_shutil(args, loaded, home):
+    """A command's module is imported when it runs; --help lists them all from one table (and measures the
+    terminal without shutil, which brings zlib, bz2 and lzma)."""
+    result = subprocess.run([sys.executable, "-c", EVERY_MODULE, *args], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert set(json.loads(result.stderr.strip().splitlines()[-1])) & (COMMAND_MODULES | {"shutil"}) == loaded
+
+
+def test_every_command_is_in_the_table_in_the_module_it_names_with_the_line_help_lists(commands):
+    """The table is where --help reads a command's one line and where a command is looked for: it names each
+    command that exists, in the module that defines it, and each command takes its short help from it."""
+    assert set(commands) == set(COMMANDS)
+    for name, (module, summary) in COMMANDS.items():
+        assert commands[name].callback.__module__.startswith(f"studycards.cli.{module}"), name
+        assert commands[name].get_short_help_str(limit=200) == summary, name
+    listed = subprocess.run(
+        [sys.executable, "-m", "studycards", "--help"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+    ).stdout.split("Commands:\n", 1)[1]
+    assert [line.split(None, 1) for line in listed.splitlines()] == [[n, s] for n, (_, s) in COMMANDS.items()]
+
+
+@pytest.mark.parametrize("width", ["40", "60", "79", "100", "250", ""])
+def test_help_is_laid_out_as_click_lays_it_out_at_every_width(width, home):
+    """--help measures the terminal itself (no shutil): what it prints is what click's own measure gives."""
+    environ = {**os.environ, "COLUMNS": width}
+    ours, clicks = (
+        subprocess.run(
+            [sys.executable, "-c", HELP.format(measure=measure)], capture_output=True, text=True, env=environ
+        )
+        for measure in ("pass", "main.context_class = click.Context")
+    )
+    assert ours.returncode == clicks.returncode == 0, ours.stderr + clicks.stderr
+    assert ours.stdout == clicks.stdout
+    assert "Commands:" in ours.stdout
+
+
+AS_STUDYCARDS = "from studycards.cli import main; main(prog_name='studycards')"
+HELP = """
+import click
+from studycards.cli import main
+{measure}
+main(["--help"], prog_name="studycards")
+"""
+
+
+@pytest.mark.parametrize("value", ["123", "0", "-5", "wide", None])
+def test_columns_is_what_shutil_gives(value, monkeypatch):
+    import shutil
+
+    from studycards.text import columns
+
+    if value is None:
+        monkeypatch.delenv("COLUMNS", raising=False)
+    else:
+        monkeypatch.setenv("COLUMNS", value)
+    assert columns() == shutil.get_terminal_size().columns
+    assert columns(57) == shutil.get_terminal_size((57, 24)).columns
+
+
+def test_a_mistyped_command_is_told_the_nearest_ones(cli):
+    result = cli("stauts")
+    assert result.exit_code == 2
+    assert "No such command 'stauts'." in result.stderr
+    assert "'status'" in result.stderr and "'stats'" in result.stderr
+
+
+def test_completion_lists_every_command_with_its_line_from_the_table():
+    environ = {**os.environ, "_STUDYCARDS_COMPLETE": "zsh_complete", "COMP_WORDS": "studycards s", "COMP_CWORD": "1"}
+    result = subprocess.run([sys.executable, "-c", AS_STUDYCARDS], capture_output=True, text=True, env=environ)
+    assert result.returncode == 0, result.stderr
+    triples = result.stdout.splitlines()
+    got = [(triples[i + 1], triples[i + 2]) for i in range(0, len(triples), 3)]
+    assert got == [(n, s) for n, (_, s) in COMMANDS.items() if n.startswith("s")]
 
 
 REVIEW_PROBE = """

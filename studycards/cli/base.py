@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import functools
+import importlib
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -12,8 +13,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from studycards.errors import NotesErrors, StudycardsError
+from studycards.text import columns
 
 if TYPE_CHECKING:
+    from click.shell_completion import CompletionItem
+
     from studycards.store import Store
 
 
@@ -94,46 +98,105 @@ class Context:
 
 pass_ctx = click.make_pass_decorator(Context)
 
-# The order of the road a paper travels (README: A day with studycards); a command not named here
-# (one added later) follows, alphabetically, and a name here with no command yet is simply skipped.
-ROAD = (
-    "fetch",
-    "highlights",
-    "add",
-    "review",
-    "status",
-    "search",
-    "show",
-    "stats",
-    "questions",
-    "export",
-    "papers",
-    "equations",
-    "sync",
-    "config",
-    "list",
-    "suspend",
-    "unsuspend",
-    "bury",
-)
+# Every command in the order of the road a paper travels (README: A day with studycards), with the module of
+# studycards/cli/ that defines it and the one line ``studycards --help`` gives it.  This is each command's only
+# short help, so --help lists every command (and completion completes it) without importing a command module.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "fetch": ("papers", "Fetch papers from arXiv: metadata, source, equations."),
+    "highlights": ("highlights", "Turn a highlighted PDF into the paper's notes file."),
+    "add": ("cards", "Turn notes files or folders into cards (safe to re-run)."),
+    "review": ("review", "Review today's cards in the terminal (SM-2)."),
+    "status": ("cards", "Cards per deck, ready today, and the next 7 days."),
+    "search": ("collection", "Search cards, questions, papers and equations."),
+    "show": ("collection", "Show one card with every grade it was given."),
+    "stats": ("collection", "Heatmap, forecast, streaks and retention."),
+    "questions": ("cards", "Open research questions from your notes, by paper."),
+    "export": ("cards", "Write an Anki package (and questions.md beside it)."),
+    "papers": ("papers", "List fetched papers with their cards and questions."),
+    "equations": ("papers", "Show a paper's display equations, numbered as in its PDF."),
+    "sync": ("sync", "Share reviews with your other machines: a synced folder or git."),
+    "config": ("settings", "Show every setting, or set one in config.toml."),
+    "list": ("cards", "List cards with their schedule."),
+    "suspend": ("review", "Keep cards out of every session until unsuspended."),
+    "unsuspend": ("review", "Bring suspended cards back into the sessions."),
+    "bury": ("review", "Leave cards out of today's sessions."),
+}
+ROAD = tuple(COMMANDS)
+
+
+class HelpContext(click.Context):
+    """click's context, its help laid out as click lays it out, at the width click would choose."""
+
+    def make_formatter(self) -> click.HelpFormatter:
+        """The terminal measured by ``columns``: click's own measure imports shutil, 2 ms of ``--help``'s start."""
+        from click import formatting
+
+        if self.terminal_width is not None or formatting.FORCED_WIDTH is not None:
+            return super().make_formatter()
+        width = max(min(columns(), self.max_content_width or 80) - 2, 50)  # click's rule (HelpFormatter)
+        return self.formatter_class(width=width, max_width=self.max_content_width)
 
 
 class RoadGroup(click.Group):
-    """``studycards --help`` lists the commands in the order they are used, each summary whole (never cut by ...)."""
+    """``studycards --help`` lists the commands in the order they are used, each summary whole (never cut by ...).
+
+    A command named in ``lazy`` (name: its module, its one line) is imported when it runs or is asked for, not
+    when the group is: ``--help`` and completion read the table, and ``status`` loads its own module alone.  A
+    command not on the road (one added later) follows, alphabetically.
+    """
+
+    context_class = HelpContext
+
+    def __init__(self, *args: Any, lazy: Mapping[str, tuple[str, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy or {})
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        """A command in the table takes its one line from there, so it is written once."""
+        super().add_command(cmd, name)
+        if entry := self.lazy.get(name or cmd.name or ""):
+            cmd.short_help = entry[1]
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.lazy:
+            importlib.import_module(f"studycards.cli.{self.lazy[name][0]}")  # its decorators add its commands
+        return self.commands.get(name)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        names = super().list_commands(ctx)
-        return [name for name in ROAD if name in names] + sorted(set(names) - set(ROAD))
+        names = set(self.commands) | set(self.lazy)
+        return [name for name in ROAD if name in names] + sorted(names - set(ROAD))
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        """A mistyped name gets click's nearest commands ("Did you mean"): it compares the loaded ones, so load all."""
+        if args and self.get_command(ctx, args[0]) is None:
+            for name in self.lazy:
+                self.get_command(ctx, name)
+        return super().resolve_command(ctx, args)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        rows = []
-        for name in self.list_commands(ctx):
-            command = self.get_command(ctx, name)
-            if command is not None and not command.hidden:
-                rows.append((name, command.short_help or _first_sentence(command.help or "")))
+        rows = [(name, summary) for name in self.list_commands(ctx) if (summary := self._summary(name)) is not None]
         if rows:
             with formatter.section("Commands"):
                 formatter.write_dl(rows)
+
+    def shell_complete(self, ctx: click.Context, incomplete: str) -> list[CompletionItem]:
+        """Command names complete from the table, as ``--help`` lists them; options as click completes them."""
+        from click.shell_completion import CompletionItem
+
+        names = [name for name in self.list_commands(ctx) if name.startswith(incomplete)]
+        found = [CompletionItem(name, help=summary) for name in names if (summary := self._summary(name)) is not None]
+        return found + click.Command.shell_complete(self, ctx, incomplete)
+
+    def _summary(self, name: str) -> str | None:
+        """The one line a command is listed with (None: hidden), read from the table until it is loaded."""
+        command = self.commands.get(name)
+        if command is None:
+            return self.lazy[name][1]
+        if command.hidden:
+            return None
+        return command.short_help or _first_sentence(command.help or "")
 
 
 def _first_sentence(text: str) -> str:
@@ -143,7 +206,7 @@ def _first_sentence(text: str) -> str:
     return head + "." if dot else flat
 
 
-@click.group(cls=RoadGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=RoadGroup, lazy=COMMANDS, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option(
     "--home",
     type=click.Path(file_okay=False),

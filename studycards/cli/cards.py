@@ -9,7 +9,7 @@ import click
 from studycards.cli.base import Context, clock, echo_json, handles_errors, main, pass_ctx, say
 
 
-@main.command(short_help="Turn notes files or folders into cards (safe to re-run).")
+@main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option("--deck", help="Put every card in this deck (overrides front matter).")
 @click.option("--dry-run", is_flag=True, help="Show what would be added, updated and retired; write nothing.")
@@ -81,7 +81,7 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
             click.echo(ready)
 
 
-@main.command(short_help="Cards per deck, ready today, and the next 7 days.")
+@main.command()
 @click.option("--deck", help="Only this deck (and its subdecks).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @pass_ctx
@@ -109,7 +109,7 @@ def status(ctx: Context, deck: str | None, as_json: bool) -> None:
         click.echo(review_views.status_text(day, found, deck, settings.reviews_per_day))
 
 
-@main.command(name="list", short_help="List cards with their schedule.")
+@main.command(name="list")
 @click.option("--deck", help="Only this deck (and its subdecks).")
 @click.option("--due", is_flag=True, help="Only cards due today.")
 @click.option("--retired", is_flag=True, help="Include retired cards.")
@@ -142,7 +142,7 @@ def list_cards(
         say(card_views.list_text(cards))
 
 
-@main.group(invoke_without_command=True, short_help="Open research questions from your notes, by paper.")
+@main.group(invoke_without_command=True)
 @click.option("--paper", help="Only questions about this arXiv id.")
 @click.option("--all", "show_all", is_flag=True, help="Include answered questions.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
@@ -203,7 +203,7 @@ def _with_apkg(name: str) -> str:
     return name if Path(name).suffix else name + ".apkg"
 
 
-@main.command(short_help="Write an Anki package (and questions.md beside it).")
+@main.command()
 @click.option("--deck", "decks", multiple=True, help="Only this deck and its subdecks (repeat for several).")
 @click.option(
     "-o",

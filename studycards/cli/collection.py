@@ -18,7 +18,7 @@ def _canonical_paper(paper: str | None) -> str | None:
     return parse_id(paper).id
 
 
-@main.command(short_help="Search cards, questions, papers and equations.")
+@main.command()
 @click.argument("query")
 @click.option("--deck", help="Only this deck (and its subdecks).")
 @click.option("--paper", help="Only what belongs to this arXiv paper.")
@@ -60,7 +60,7 @@ def _no_color() -> bool:
     return bool(os.environ.get("NO_COLOR"))
 
 
-@main.command(short_help="Show one card with every grade it was given.")
+@main.command()
 @click.argument("card_id", metavar="ID", type=click.IntRange(1, 2**63 - 1))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @pass_ctx
@@ -94,7 +94,7 @@ def show(ctx: Context, card_id: int, as_json: bool) -> None:
         say(show_text(card, history, siblings, drawings))
 
 
-@main.command(short_help="Heatmap, forecast, streaks and retention.")
+@main.command()
 @click.option("--deck", help="Only this deck (and its subdecks).")
 @click.option("--paper", help="Only the cards of this arXiv paper.")
 @click.option("--days", default=365, show_default=True, type=click.IntRange(1, 3660), help="Days the heatmap covers.")

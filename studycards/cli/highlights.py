@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 AS_WORDS = {"card": "a card", "question": "an open question", "prose": "prose"}
 
 
-@main.command(short_help="Turn a highlighted PDF into the paper's notes file.")
+@main.command()
 @click.argument("pdf", type=click.Path(dir_okay=True, path_type=Path))
 @click.option("--paper", metavar="ID", help="The paper's arXiv id (default: read from the PDF).")
 @click.option("--notes", type=click.Path(path_type=Path), help="Write into this notes file (default: the paper's).")

@@ -28,7 +28,7 @@ def _check_ids(click_ctx: click.Context, param: click.Parameter, values: tuple[s
     return values
 
 
-@main.command(short_help="Fetch papers from arXiv: metadata, source, equations.")
+@main.command()
 @click.argument("ids", nargs=-1, required=True, metavar="ID_OR_URL...", callback=_check_ids)
 @click.option("--no-source", is_flag=True, help="Store the metadata only; do not download the LaTeX source.")
 @click.option("--refresh", is_flag=True, help="Ask arXiv again, even for papers already fetched.")
@@ -83,7 +83,7 @@ def fetch(ctx: Context, ids: tuple[str, ...], no_source: bool, refresh: bool, no
         say(guides_text(write_guides(results, Path(notes))))
 
 
-@main.command(short_help="List fetched papers with their cards and questions.")
+@main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @pass_ctx
 @handles_errors
@@ -105,7 +105,7 @@ def papers(ctx: Context, as_json: bool) -> None:
         say(papers_text(rows))
 
 
-@main.command(short_help="Show a paper's display equations, numbered as in its PDF.")
+@main.command()
 @click.argument("target", metavar="ID|FILE.tex|FOLDER")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")
 @click.option("--no-sympy", is_flag=True, help="Do not ask sympy (faster); render math from its LaTeX.")

@@ -12,7 +12,7 @@ from studycards.home import MAX_PER_DAY
 CRAM_ALL = 1_000_000  # --cram without --limit: every card of the deck
 
 
-@main.command(short_help="Review today's cards in the terminal (SM-2).")
+@main.command()
 @click.option("--deck", help="Only this deck (and its subdecks).")
 @click.option(
     "--new", "new", type=click.IntRange(0, MAX_PER_DAY), help="New cards today at most (default 20, or new_per_day)."
@@ -93,7 +93,7 @@ def _set_aside(ctx: Context, ids: tuple[int, ...], how: str) -> None:
         click.echo(f"{done}: {card.id}  {short(card.front, 60)}")
 
 
-@main.command(short_help="Keep cards out of every session until unsuspended.")
+@main.command()
 @click.argument("ids", metavar="ID...", nargs=-1, required=True, type=int)
 @pass_ctx
 @handles_errors
@@ -107,7 +107,7 @@ def suspend(ctx: Context, ids: tuple[int, ...]) -> None:
     _set_aside(ctx, ids, "suspend")
 
 
-@main.command(short_help="Bring suspended cards back into the sessions.")
+@main.command()
 @click.argument("ids", metavar="ID...", nargs=-1, required=True, type=int)
 @pass_ctx
 @handles_errors
@@ -121,7 +121,7 @@ def unsuspend(ctx: Context, ids: tuple[int, ...]) -> None:
     _set_aside(ctx, ids, "unsuspend")
 
 
-@main.command(short_help="Leave cards out of today's sessions.")
+@main.command()
 @click.argument("ids", metavar="ID...", nargs=-1, required=True, type=int)
 @pass_ctx
 @handles_errors

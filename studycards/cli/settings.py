@@ -16,7 +16,6 @@ if TYPE_CHECKING:
 
 
 @main.command(
-    short_help="Show every setting, or set one in config.toml.",
     context_settings={
         "ignore_unknown_options": True
     },  # a value such as -1 is refused by its check, not taken as an option

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from studycards.sync.run import SyncReport
 
 
-@main.command(short_help="Share reviews with your other machines: a synced folder or git.")
+@main.command()
 @click.argument("folder", metavar="[DIR]", required=False, type=click.Path(file_okay=False))
 @click.option("--git", "use_git", is_flag=True, help="DIR is a git clone: commit this home's log, pull, push.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document.")

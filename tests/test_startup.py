@@ -159,3 +159,6 @@ def test_review_shows_its_first_card_without_the_parser_wcwidth_or_the_editors_m
     assert "x₀ in α-space?" in result.stdout
     loaded = set(json.loads(result.stderr.strip().splitlines()[-1]))
     assert loaded & {"wcwidth", "studycards.notes.parser", "subprocess", "shlex", *HEAVY} == set()
+    # nor what a pipe does without: shutil (zlib, bz2, lzma), dataclasses, signal's enums, the other commands
+    assert loaded & {"shutil", "dataclasses", "signal", "select"} == set()
+    assert loaded & COMMAND_MODULES == {"studycards.cli.review"}

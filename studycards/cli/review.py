@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
 from studycards.cli.base import Context, clock, handles_errors, main, pass_ctx
 from studycards.home import MAX_PER_DAY
+
+if TYPE_CHECKING:
+    from studycards.home import Settings
+    from studycards.store import Store
 
 CRAM_ALL = 1_000_000  # --cram without --limit: every card of the deck
 
@@ -45,7 +50,6 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None, c
         printf '\\n5\\n\\n3\\n' | studycards review
     """
     from studycards.cli.review_views import idle_text, summary_text
-    from studycards.cli.sync import auto_sync
     from studycards.home import load_settings, now
     from studycards.mathtext.drawer import start_if_pending
     from studycards.review.session import Habits, Session, idle
@@ -79,6 +83,14 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None, c
                 summary = session.run(keys, screen)
         click.echo(summary_text(summary))
         auto_sync(ctx, store, settings, "after")
+
+
+def auto_sync(ctx: Context, store: Store, settings: Settings, when: str) -> None:
+    """``auto_sync = true`` syncs around a review; without it a review starts without importing the sync command."""
+    if settings.auto_sync:
+        from studycards.cli import sync
+
+        sync.auto_sync(ctx, store, settings, when)
 
 
 def _set_aside(ctx: Context, ids: tuple[int, ...], how: str) -> None:

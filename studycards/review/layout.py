@@ -8,8 +8,8 @@ Styles are passed in; the plain one adds no escape sequences, for pipes and ``NO
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from studycards.notes.syntax import CONTEXT_SEPARATOR
 from studycards.review.records import HIGHLIGHT_OFF, HIGHLIGHT_ON, Frame
@@ -118,8 +118,7 @@ def card_lines(text: str, width: int) -> list[str]:
     return lines
 
 
-@dataclass(frozen=True)
-class Style:
+class Style(NamedTuple):
     """How text is stressed: ANSI bold and colours on a terminal, nothing in a pipe or with NO_COLOR."""
 
     on: bool = False

@@ -9,7 +9,6 @@ were graded, so a second session the same day keeps them apart too.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from typing import NamedTuple
 
@@ -17,12 +16,20 @@ from studycards.models import Card
 from studycards.store.database import Store
 
 
-@dataclass(eq=False)
 class Item:
-    """A card waiting in the queue; ``redrill`` marks a card already graded today (or practised, in cram)."""
+    """A card waiting in the queue; ``redrill`` marks a card already graded today (or practised, in cram).
 
-    card: Card
-    redrill: bool = False
+    Each item is itself (equal only to itself), and a plain class: dataclasses is a millisecond of the
+    start of a review."""
+
+    __slots__ = ("card", "redrill")
+
+    def __init__(self, card: Card, redrill: bool = False) -> None:
+        self.card = card
+        self.redrill = redrill
+
+    def __repr__(self) -> str:
+        return f"Item(card={self.card!r}, redrill={self.redrill!r})"
 
 
 class Planned(NamedTuple):

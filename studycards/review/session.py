@@ -9,7 +9,6 @@ killed session loses at most the card on screen.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -62,14 +61,18 @@ class Answer(NamedTuple):
     event: str = ""
 
 
-@dataclass
 class _Shown:
-    revealed: bool = False
-    latex: bool = False
-    at: datetime | None = None
-    notice: str = ""
-    buried: int = 0
-    log: list[Answer] = field(default_factory=list)
+    """What the card on screen shows (answer revealed, raw LaTeX), since when, and the notice under it.
+
+    A plain class: dataclasses (with inspect behind it) is a millisecond of the start of a review."""
+
+    __slots__ = ("at", "buried", "latex", "notice", "revealed")
+
+    def __init__(self) -> None:
+        self.revealed = self.latex = False
+        self.at: datetime | None = None
+        self.notice = ""
+        self.buried = 0
 
 
 class Session:

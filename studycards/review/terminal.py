@@ -8,9 +8,6 @@ Nothing here knows about scheduling: it reads keys and draws frames.
 from __future__ import annotations
 
 import os
-import select
-import shutil
-import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -18,6 +15,7 @@ from typing import TextIO
 
 from studycards.review.layout import Style, body, draw, draw_change, header, key_lines, notice_lines
 from studycards.review.records import Display, Frame
+from studycards.text import columns as terminal_columns
 
 __all__ = ["Keys", "Screen", "draw", "draw_change"]
 
@@ -76,6 +74,8 @@ class Keys:
         if not first:
             raise EOFError
         if first == b"\x1b":
+            import select
+
             rest = b""
             while select.select([fd], [], [], 0.02)[0]:
                 rest += os.read(fd, 16)
@@ -144,12 +144,17 @@ class Screen(Display):
         self._piped: tuple[int, int] | None = None  # a pipe's size, once read
 
     def __enter__(self) -> Screen:
-        if self.is_tty and hasattr(signal, "SIGWINCH"):
-            self._saved_handler = signal.signal(signal.SIGWINCH, self._resized)
+        if self.is_tty:  # a pipe has no window to follow, and starts without signal's enums
+            import signal
+
+            if hasattr(signal, "SIGWINCH"):
+                self._saved_handler = signal.signal(signal.SIGWINCH, self._resized)
         return self
 
     def __exit__(self, *exc: object) -> None:
         if self._saved_handler is not None:
+            import signal
+
             signal.signal(signal.SIGWINCH, self._saved_handler)  # type: ignore[arg-type]
             self._saved_handler = None
 
@@ -167,7 +172,7 @@ class Screen(Display):
         elif self._piped is not None:
             return self._piped
         else:
-            columns = shutil.get_terminal_size((80, 24)).columns
+            columns = terminal_columns()
         size = max(MIN_WIDTH, self.fixed_width or min(MAX_WIDTH, columns)), max(MIN_HEIGHT, lines)
         if not self.is_tty:
             self._piped = size

@@ -43,25 +43,15 @@ def iso(value: date | None) -> str | None:
 
 
 def card_from_row(row: tuple[Any, ...]) -> Card:
+    """A card from a row of ``CARD_COLUMNS``, built by position: a review builds its whole queue (hundreds of
+    cards) before the first is shown, and keywords made each card a third slower."""
+    (id_, key, note_key, deck, kind, ord_, front, back, context, tags, source, line, paper, paper_title, retired,
+     ef, repetitions, interval, due, suspended, buried_until, lapses, leech) = row  # fmt: skip
     return Card(
-        id=row[0],
-        key=row[1],
-        note_key=row[2],
-        deck=row[3],
-        kind=row[4],
-        ord=row[5],
-        front=row[6],
-        back=row[7],
-        context=row[8],
-        tags=tuple(json.loads(row[9])),
-        source=row[10],
-        line=row[11],
-        paper=row[12],
-        paper_title=row[13],
-        retired=bool(row[14]),
-        state=CardState(ef=row[15], repetitions=row[16], interval=row[17], due=day_of(row[18])),
-        flags=CardFlags(suspended=bool(row[19]), buried_until=day_of(row[20]), lapses=row[21], leech=bool(row[22])),
-    )
+        id_, key, note_key, deck, kind, ord_, front, back, context, source, line, tuple(json.loads(tags)), paper,
+        paper_title, bool(retired), CardState(ef, repetitions, interval, day_of(due)),
+        CardFlags(bool(suspended), day_of(buried_until), lapses, bool(leech)),
+    )  # fmt: skip
 
 
 @contextmanager

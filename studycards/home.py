@@ -1,7 +1,6 @@
 """Where data lives, the user's settings, and the one clock every command uses."""
 
-from __future__ import annotations
-
+# Annotations are evaluated here (no __future__ import): a NamedTuple compiles each string annotation, at start-up.
 import os
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -160,7 +159,7 @@ class Settings(NamedTuple):
     draw_math: str
 
     @classmethod
-    def defaults(cls) -> Settings:
+    def defaults(cls) -> "Settings":
         return cls(**{name: s.check(s.default) for name, s in SETTINGS.items()})
 
 

@@ -1,7 +1,6 @@
 """Plain data shared by every layer: immutable records (NamedTuples, cheap to define at start-up) and identity."""
 
-from __future__ import annotations
-
+# Annotations are evaluated here (no __future__ import): a NamedTuple compiles each string annotation, at start-up.
 import re
 from datetime import date
 from typing import NamedTuple
@@ -46,7 +45,7 @@ class Note(NamedTuple):
     paper: str | None = None
     ords: tuple[int, ...] = (0,)
     identity: str = ""
-    starts: tuple[CardState, ...] = ()
+    starts: "tuple[CardState, ...]" = ()
 
     @property
     def key(self) -> str:

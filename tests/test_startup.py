@@ -162,3 +162,27 @@ def test_review_shows_its_first_card_without_the_parser_wcwidth_or_the_editors_m
     # nor what a pipe does without: shutil (zlib, bz2, lzma), dataclasses, signal's enums, the other commands
     assert loaded & {"shutil", "dataclasses", "signal", "select"} == set()
     assert loaded & COMMAND_MODULES == {"studycards.cli.review"}
+
+
+EVALUATED = [
+    "studycards.models",
+    "studycards.home",
+    "studycards.review.records",
+    "studycards.review.queue",
+    "studycards.review.session",
+    "studycards.review.layout",
+    "studycards.store.counts",
+]
+
+
+@pytest.mark.parametrize("module", EVALUATED)
+def test_the_records_status_and_review_define_first_have_evaluated_annotations(module):
+    """typing.NamedTuple compiles each annotation left as a string by ``from __future__ import annotations``
+    into a ForwardRef: about twice the time to define a record, over the dozens status and review define."""
+    import __future__
+
+    import importlib
+
+    loaded = importlib.import_module(module)
+    assert getattr(loaded, "annotations", None) is not __future__.annotations
+    assert any(isinstance(v, type) and issubclass(v, tuple) and v.__module__ == module for v in vars(loaded).values())

@@ -5,8 +5,7 @@ a combining accent none, so a right-aligned counter stays on its line whatever t
 Styles are passed in; the plain one adds no escape sequences, for pipes and ``NO_COLOR``.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here (no __future__ import): a NamedTuple compiles each string annotation, at start-up.
 import re
 from functools import lru_cache
 from typing import NamedTuple

@@ -6,8 +6,7 @@ never gives the next card away.  Nothing is stored for that: the day's log says 
 were graded, so a second session the same day keeps them apart too.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here (no __future__ import): a NamedTuple compiles each string annotation, at start-up.
 from collections.abc import Iterable, Iterator
 from datetime import date
 from typing import NamedTuple

@@ -3,8 +3,7 @@
 NamedTuples, not dataclasses: as immutable, and defined in a fifth of the time at the start of a review.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here (no __future__ import): a NamedTuple compiles each string annotation, at start-up.
 from datetime import date
 from typing import NamedTuple
 

@@ -6,8 +6,7 @@ is built once and kept in memory; every grade is committed as it is given, so a
 killed session loses at most the card on screen.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here (no __future__ import): a NamedTuple compiles each string annotation, at start-up.
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from typing import NamedTuple

@@ -4,8 +4,7 @@ Young and mature follow the interval (21 days is the line, as in Anki), whether 
 is due today, so a card never leaves "learned" on the day it comes due.
 """
 
-from __future__ import annotations
-
+# Annotations are evaluated here (no __future__ import): a NamedTuple compiles each string annotation, at start-up.
 import sqlite3
 from datetime import date, timedelta
 from typing import NamedTuple

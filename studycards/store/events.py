@@ -294,7 +294,7 @@ class Events:
     def _replayed(self, card_ids: Iterable[int]) -> None:
         self._conn.execute("CREATE TEMP TABLE IF NOT EXISTS replayed_cards (id INTEGER PRIMARY KEY)")
         self._conn.execute("DELETE FROM replayed_cards")
-        self._conn.executemany("INSERT OR IGNORE INTO replayed_cards VALUES (?)", ((card_id,) for card_id in card_ids))
+        insert_rows(self._conn, "INSERT OR IGNORE INTO replayed_cards", 1, ((card_id,) for card_id in card_ids))
 
     def rewrite_logs(self, logs: dict[int, list[ReplayedGrade]]) -> None:
         """Put each card's review and practice log as its replay says: every home's grades, in time order."""

@@ -193,6 +193,11 @@ def _cards(
     local = store.cards.schedules_by_keys(key for group in groups.values() for key in group)
     found: dict[int, tuple[set[str], CardSchedule]] = {}
     for group in groups.values():
+        if len(group) == 1:  # a key that never moved (most): its card, if here
+            card = local.get(next(iter(group)))
+            if card is not None:
+                found[card.id] = (group, card)
+            continue
         cards = sorted((local[key] for key in group if key in local), key=lambda c: (c.retired, c.id))
         if cards:
             found[cards[0].id] = (group, cards[0])

@@ -64,7 +64,7 @@ def decode_lines(
     """The events of numbered lines, and the lines refused with the reason (``device``: the only one a log may hold).
 
     A sync may read a hundred thousand lines: a grade as :func:`encode` writes it is matched by one
-    pattern and its few remaining checks made here, a pair of dates checked once per sync (moments
+    pattern and its few remaining checks made here, each pair of dates checked once per log (moments
     in the one form compare as text); any line it does not take, or whose value is in doubt, goes
     through :func:`careful_decode`, which says why a bad one is bad.
     """

@@ -119,4 +119,17 @@ def test_events_recorded_outside_a_transaction_are_numbered_in_turn(store: Store
     device = store.events.device()
     (before,) = store.conn.execute("SELECT MAX(seq) FROM sync_events WHERE device = ?", (device,)).fetchone()
     assert made == [f"{device}:{before - 1}", f"{device}:{before}"]
-    assert store.conn.execute("SELECT last_seq FROM sync_device").fetchone() == (before,)
+
+
+def test_a_homes_events_are_numbered_on_from_the_highest_it_holds(store: Store) -> None:
+    """Its log's highest number, or the grades logged before sync existed (``last_seq``) if they are more."""
+    card = store.cards.select()[0]
+    device = store.events.device()
+    assert store.events.record("bury", card.id, MORNING, DAY) == f"{device}:1"
+    with store.transaction():
+        store.conn.execute("UPDATE sync_device SET last_seq = 7")
+    assert store.events.record("bury", card.id, MORNING, DAY) == f"{device}:8"
+    assert store.events.record("bury", card.id, MORNING, DAY) == f"{device}:9"
+    with store.transaction():
+        store.conn.execute("UPDATE sync_device SET device = 'other-home'")  # what a sync test does to name a home
+    assert store.events.record("bury", card.id, MORNING, DAY) == "other-home:8"

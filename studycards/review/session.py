@@ -201,9 +201,10 @@ class Session:
     def frame(self) -> Frame:
         item = self.queue[0]
         card = item.card
-        drawings = self.store.drawings.of(shown_equations(card))
-        front, back = card_sides(card, raw=self._shown.latex, marked=True, drawings=drawings)
         revealed = self._shown.revealed
+        sides = card if revealed or "$" not in card.back else card._replace(back="")  # its math drawn when shown
+        drawings = self.store.drawings.of(shown_equations(sides))
+        front, back = card_sides(sides, raw=self._shown.latex, marked=True, drawings=drawings)
         schedules = revealed and not (item.redrill or self.cram)  # what each grade does is shown with the answer
         return Frame(
             context=card_context(card),

@@ -20,6 +20,10 @@ from studycards.store.sql import day_of, insert_rows, iso, savepoint
 
 EVENT_COLUMNS = "device, seq, kind, card, at, day, grade, ms, redrill, cram, ref"
 MANY_KEYS = 2_000
+NEXT_SEQ = (
+    "SELECT device, MAX(last_seq, IFNULL((SELECT MAX(seq) FROM sync_events WHERE device = d.device), 0)) + 1"
+    " FROM sync_device d"
+)
 KEPT_SEQS = "SELECT seq FROM sync_events WHERE device = ? AND seq BETWEEN ? AND ?"
 
 
@@ -154,15 +158,18 @@ class Events:
         cram: bool,
         ref: str | None,
     ) -> str:
-        """One of this home's events, under its log's next number: taken and used under the write lock, by an
-        ``UPDATE`` and a read (``UPDATE ... RETURNING`` makes SQLite build a temporary table: 20-45 µs, a
-        fifth of a grade)."""
+        """One of this home's events, under its log's next number: one more than the highest it holds.
+
+        Read, not kept: a counter row (``sync_device.last_seq``, as migration 10 made it) was one more page
+        for every grade to write, a twelfth of its commit.  A home's own events are never deleted (other
+        homes may hold them), so the highest stays the last given; ``last_seq`` stays a floor, the number of
+        grades logged before sync existed.  Taken and used under the write lock.
+        """
         conn = self._conn
         if not conn.in_transaction:  # the number must be taken and used in one go
             with savepoint(conn, "sync_append"):
                 return self._append(kind, key, at, day, grade, ms, redrill, cram, ref)
-        conn.execute("UPDATE sync_device SET last_seq = last_seq + 1")
-        device, seq = conn.execute("SELECT device, last_seq FROM sync_device").fetchone()
+        device, seq = conn.execute(NEXT_SEQ).fetchone()
         conn.execute(
             f"INSERT INTO sync_events ({EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (device, seq, kind, key, at, day.isoformat(), grade, ms, redrill + 0, cram + 0, ref),

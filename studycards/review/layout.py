@@ -70,6 +70,8 @@ def shorten_context(context: str, room: int) -> str:
 
 def blocks(text: str) -> list[list[str]]:
     """Paragraphs as single lines (a hard break inside one is a space); lists, displays, drawings keep their lines."""
+    if "\n" not in text:  # most sides: one line
+        return [[text]]
     out: list[list[str]] = []
     for block in re.split(r"\n\s*\n", text.strip("\n")):
         lines = block.split("\n")
@@ -155,12 +157,19 @@ def header(frame: Frame, width: int) -> list[str]:
         position = ("practice again   " if frame.practice else "re-drill   ") + position
     elif frame.practice:
         position = "practice   " + position
-    context = shorten_context(frame.context, width - cells(position) - 4)
-    gap = " " * max(2, width - 2 - cells(context) - cells(position))
+    context, used = _context(frame.context, width - len(position) - 4)  # the position's characters are ASCII
+    gap = " " * max(2, width - 2 - used - len(position))
     new, review, redrill = frame.left
-    left = f" {new} new · {review} review · {redrill} re-drill "
-    rule = "──" + left if cells(left) + 4 <= width - 2 else ""
-    return [f" {context}{gap}{position}", " " + rule + "─" * (width - 2 - cells(rule))]
+    left = f" {new} new · {review} review · {redrill} re-drill "  # one cell a character, as the rule's
+    rule = "──" + left if len(left) + 4 <= width - 2 else ""
+    return [f" {context}{gap}{position}", " " + rule + "─" * (width - 2 - len(rule))]
+
+
+@lru_cache(maxsize=64)
+def _context(context: str, room: int) -> tuple[str, int]:
+    """The context shortened to ``room`` and its cells: the same for the cards of a section."""
+    shortened = shorten_context(context, room)
+    return shortened, cells(shortened)
 
 
 def legend(frame: Frame) -> list[tuple[str, str]]:

@@ -13,12 +13,13 @@ from typing import NamedTuple
 
 from studycards.errors import BusyError, GradedElsewhere, StudycardsError
 from studycards.models import CardFlags
+from studycards.review.prepared import Prepared
 from studycards.review.queue import Idle, Item, build_queue, cram_queue, idle, plan_queue
 from studycards.review.records import Display, Frame, Habits, Summary
 from studycards.review.reimport import reimport
 from studycards.review.rules import graded
 from studycards.review.rules import set_aside as aside_flags
-from studycards.review.sides import card_context, card_sides, cloze_marks, cloze_sides, shown_equations
+from studycards.review.sides import card_sides, cloze_sides
 from studycards.review.waiting import Waiting
 from studycards.sm2 import needs_redrill, schedule
 from studycards.store.database import Store
@@ -97,6 +98,7 @@ class Session:
         self.store, self.day, self.clock, self.deck = store, day, clock, deck
         self.open_editor, self.habits, self.cram, self.new_limit = open_editor, habits, cram, new
         self._shown = _Shown()
+        self._prepared = Prepared(store)
         if cram:
             items = cram_queue(store, day, deck, limit)
         else:
@@ -197,28 +199,28 @@ class Session:
             self._shown.at = self.clock()
         display.show(self.frame())
         self._dirty, self._shown.notice = False, ""
+        if self._shown.revealed and len(self.queue) > 1:  # the answer is read now: the next card made ready
+            self._prepared.sides(self.queue[1].card)
 
     def frame(self) -> Frame:
         item = self.queue[0]
         card = item.card
         revealed = self._shown.revealed
-        sides = card if revealed or "$" not in card.back else card._replace(back="")  # its math drawn when shown
-        drawings = self.store.drawings.of(shown_equations(sides))
-        front, back = card_sides(sides, raw=self._shown.latex, marked=True, drawings=drawings)
+        sides = self._prepared.sides(card, self._shown.latex, revealed)
         schedules = revealed and not (item.redrill or self.cram)  # what each grade does is shown with the answer
         return Frame(
-            context=card_context(card),
+            context=sides.context,
             position=len(self.answers) + 1,
             total=len(self.answers) + len(self.queue),
-            front=front,
-            back=back if revealed else None,
+            front=sides.front,
+            back=sides.back if revealed else None,
             redrill=item.redrill,
             latex=self._shown.latex,
-            has_latex="$" in card.front + card.back,
+            has_latex=sides.has_latex,
             notice=self._shown.notice,
             left=self.queue.left(),
             intervals=tuple(schedule(card.state, g, self.day).interval for g in range(6)) if schedules else (),
-            marks=cloze_marks(card, raw=self._shown.latex, drawings=drawings),
+            marks=sides.marks,
             practice=self.cram,
         )
 

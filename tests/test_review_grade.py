@@ -133,3 +133,73 @@ def test_a_homes_events_are_numbered_on_from_the_highest_it_holds(store: Store) 
     with store.transaction():
         store.conn.execute("UPDATE sync_device SET device = 'other-home'")  # what a sync test does to name a home
     assert store.events.record("bury", card.id, MORNING, DAY) == "other-home:8"
+
+
+MATH_NOTES = """---
+deck: Math
+---
+# Math
+
+What is $x_{1}$? :: The first of $\\alpha_{i}$
+The {{c1::softmax}} of $QK^\\top$ and the {{c2::scale}} $\\sqrt{d_k}$.
+
+Scaled dot-product attention:
+$$
+\\mathrm{softmax}(QK^\\top / \\sqrt{d_k}) V
+$$
+
+Which way does $\\beta$ go? ::: Up $\\uparrow$
+"""
+
+
+class Shown(Display):
+    def __init__(self) -> None:
+        self.frames: list[Frame] = []
+
+    def show(self, frame: Frame) -> None:
+        self.frames.append(frame)
+
+    def say(self, text: str) -> None:
+        pass
+
+
+def fresh(store: Store, frame_card, revealed: bool) -> tuple[str, str]:
+    """A card's sides worked out on the spot, as the screen would show them with nothing kept."""
+    from studycards.review.sides import card_sides, shown_equations
+
+    sides = card_sides(frame_card, marked=True, drawings=store.drawings.of(shown_equations(frame_card)))
+    return sides[0], sides[1] if revealed else ""
+
+
+def test_the_next_card_made_ready_during_the_answer_shows_as_it_would_fresh(home: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "math.md"
+    notes.write_text(MATH_NOTES)
+    with open_store(home) as store:
+        apply_plan(store, plan_import(store, [str(notes)]), MORNING)
+        session = Session(store, DAY, lambda: MORNING, new=10)
+        shown = Shown()
+        cards = [item.card for item in session.queue]
+        assert len(cards) >= 4 and any("$$" in c.back for c in cards) and any(c.kind == "cloze" for c in cards)
+        for card in cards:
+            session._present(shown)
+            assert shown.frames[-1].front == fresh(store, card, False)[0]
+            session.handle("\n", shown)
+            session._present(shown)  # the answer is on screen; the next card is made ready meanwhile
+            front, back = fresh(store, card, True)
+            assert (shown.frames[-1].front, shown.frames[-1].back) == (front, back)
+            session.handle("5", shown)
+
+
+def test_kept_sides_follow_a_drawing_finished_since_and_an_edited_card(store: Store) -> None:
+    from studycards.review.prepared import Prepared
+
+    card = store.cards.select()[0]
+    card = card._replace(front="Attention:\n\n$$\nQK^\\top\n$$", back="done")
+    store.drawings.wait_for(["QK^\\top"])
+    prepared = Prepared(store)
+    before = prepared.sides(card).front
+    assert "QKᵀ" in before or "QK^" in before  # its line form until the drawer has drawn it
+    store.drawings.put([("QK^\\top", "DRAWN BY SYMPY")])
+    assert "DRAWN BY SYMPY" in prepared.sides(card).front
+    edited = card._replace(front="Attention, edited:\n\n$$\nQK^\\top\n$$")
+    assert prepared.sides(edited).front.startswith("Attention, edited:")

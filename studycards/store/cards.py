@@ -21,6 +21,7 @@ from studycards.store.sql import (
     card_from_row,
     day_of,
     deck_clause,
+    insert_rows,
     iso,
     queued_clause,
     savepoint,
@@ -28,11 +29,11 @@ from studycards.store.sql import (
 
 KEYS_PER_QUERY = 500
 
-INSERT_CARD = (
+INSERT_CARD = (  # the values follow, many rows to a statement (``sql.insert_rows``)
     "INSERT INTO cards (key, note_key, deck, kind, ord, front, back, context, tags, source, line, paper,"
     " ef, repetitions, interval, due, created_at, updated_at, anki_key)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+CARD_VALUES = 19
 CARDS_PER_BATCH = 500  # cards written per statement: their notes' stored Anki keys are looked up together
 
 SET_SCHEDULE = (
@@ -165,7 +166,7 @@ class Cards:
                     if last:  # an empty table holds no other card's identity: the batch's own are kept here
                         identities.stored(self._anki_keys_of(card.note_key for card in chunk))
                     cjk = cjk or _holds_cjk(chunk)
-                    conn.executemany(INSERT_CARD, _insert_params(chunk, stamp, starts or {}, identities))
+                    insert_rows(conn, INSERT_CARD, CARD_VALUES, _insert_params(chunk, stamp, starts or {}, identities))
             conn.execute("DELETE FROM search_paused")
             for statement in index_cards_after(cjk):
                 conn.execute(statement, (last,))

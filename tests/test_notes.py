@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from studycards.notes.parser import parse_notes
@@ -150,6 +150,60 @@ def test_parser_never_crashes_and_is_deterministic(text):
     second = parse_notes(text, "f.md")
     assert [n.key for n in first.notes] == [n.key for n in second.notes]
     assert [str(e) for e in first.errors] == [str(e) for e in second.errors]
+
+
+MARKDOWN_PIECES = [
+    "a",
+    "b ",
+    "  ",
+    "    ",
+    "\t",
+    "\n",
+    "\n\n",
+    "-",
+    "---",
+    "=",
+    "===",
+    ">",
+    "> ",
+    "* ",
+    "1. ",
+    "# ",
+    "$$",
+    "```",
+    "| a |",
+    "<div>",
+    "[x]: y",
+    ":: ",
+    "Q: ",
+    "\n- ",
+    "\n> ",
+    "\n---\n",
+    "\n===\n",
+    "\n  -\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=40).map("".join))
+@example("> a\n> ---\n").via("an underline in a quote")
+@example("- a\n  ===\n").via("an underline in a list item")
+@example("a\n\t---\n").via("an underline after a tab")
+def test_the_setext_heading_rule_tried_only_where_an_underline_may_be_reads_the_same_blocks(text):
+    """``block_parser`` skips the underline search where no line below could be one: markdown-it reads the same."""
+    from studycards.notes.parser import markdown
+
+    def blocks(md):
+        return [(t.type, t.tag, t.map, t.content, t.markup, t.level) for t in md.parse(text)]
+
+    assert blocks(markdown(underline_first=True)) == blocks(markdown(underline_first=False))
+
+
+@pytest.mark.parametrize("underline", ["===", "---", "  ---", "Wrapped title\n==="])
+def test_an_underlined_line_names_the_cards_below_it(underline):
+    parsed = parse_notes(f"Underlined\n{underline}\n\nfront :: back\n", "notes/setext.md")
+    title = "Underlined\nWrapped title" if "\n" in underline else "Underlined"
+    assert [(note.front, note.context) for note in parsed.notes] == [("front", title)]
 
 
 # -- long files: blocks are read a few hundred at a time --------------------------

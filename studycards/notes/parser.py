@@ -49,7 +49,14 @@ class ParsedNotes:
 @lru_cache(maxsize=1)
 def block_parser():  # -> markdown_it.MarkdownIt, imported lazily
     """The one markdown parser for notes files: whoever needs their line numbers must see the same blocks."""
+    return markdown(underline_first=True)
+
+
+def markdown(underline_first: bool):  # -> markdown_it.MarkdownIt
+    """The notes' markdown-it; ``underline_first`` tries its setext-heading rule only where an underline may be
+    (``_setext_heading``): the same blocks, which a test checks against the rule tried everywhere."""
     from markdown_it import MarkdownIt
+    from markdown_it.rules_block.lheading import lheading
     from mdit_py_plugins.dollarmath import dollarmath_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -57,8 +64,36 @@ def block_parser():  # -> markdown_it.MarkdownIt, imported lazily
     md.core.ruler.disable("inline")  # cards are read from each paragraph's raw text: inline tokens are never used
     md.options["maxNesting"] = MAX_NESTING
     md.block.ruler.before("table", "studycards_hand_over", _hand_over)
+    if underline_first:
+        md.block.ruler.at("lheading", _setext_heading(lheading))
     _silence_debug_logging()
     return md
+
+
+_UNDERLINE_START = re.compile(r"^[ \t>]*[-=]", re.M)  # what a line of ``---`` or ``===`` starts with, quoted or not
+_BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|$)")
+
+
+def _setext_heading(rule: Any) -> Any:
+    """markdown-it's setext-heading ``rule`` (a paragraph underlined with ``===`` or ``---``), tried only when a line
+    below, before the next blank one, starts with ``-`` or ``=`` (after any indent and quote marks).
+
+    The rule walks every line of every paragraph trying each block rule on it, and the paragraph
+    rule then walks them again: a fifth of markdown-it's time on a large file.  Where it is not
+    tried it leaves what it leaves finding no underline: no token, and the parent type it set.
+    """
+
+    def setext_heading(state: Any, start: int, end: int, silent: bool) -> bool:
+        src = state.src
+        after = state.eMarks[start]
+        blank = _BLANK_LINE.search(src, after)
+        if _UNDERLINE_START.search(src, after + 1, blank.start() if blank else len(src)):
+            return bool(rule(state, start, end, silent))
+        if not state.is_code_block(start):
+            state.parentType = "paragraph"
+        return False
+
+    return setext_heading
 
 
 class _NoDebug:

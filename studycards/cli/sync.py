@@ -111,7 +111,12 @@ def auto_sync(ctx: Context, store: Store, settings: Settings, when: str) -> None
 
 
 def apply_arrived(ctx: Context, store: Store) -> int:
-    """After ``add``: grades other homes gave cards that only now arrived are applied to them."""
+    """After ``add``: grades other homes gave cards that only now arrived are applied to them.
+
+    With no received grade waiting (a home that never synced) the replay is not even loaded.
+    """
+    if not store.events.pending_keys():
+        return 0
     from studycards.home import load_settings
     from studycards.sync.run import apply_pending
 

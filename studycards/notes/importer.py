@@ -249,7 +249,7 @@ def _plan_cards(
     for row in rows:
         old = existing.get(row.key)
         if old is None:
-            old = left.pop((row.source, _apart_from_deck(row.key, row.kind, row.deck)), None)
+            old = left.pop((row.source, _apart_from_deck(row.key, row.kind, row.deck)), None) if left else None
             if old is None:
                 plan.added.append(row)
             else:

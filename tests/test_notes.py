@@ -206,6 +206,20 @@ def test_an_underlined_line_names_the_cards_below_it(underline):
     assert [(note.front, note.context) for note in parsed.notes] == [("front", title)]
 
 
+WHITESPACE = [chr(c) for c in range(0x3100) if chr(c).isspace()]  # every one str.isspace knows lies below U+3100
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from([*WHITESPACE, "a", "$", "\u200b", "\ufeff"]), max_size=30))
+def test_a_front_is_normalised_as_collapsing_every_whitespace_run_to_one_space(text):
+    """A card's identity: the front with each run of whitespace (``\\s``, Unicode's) one space, none at the ends."""
+    import re
+
+    from studycards.models import normalise
+
+    assert normalise(text) == re.sub(r"\s+", " ", text).strip()
+
+
 # -- long files: blocks are read a few hundred at a time --------------------------
 
 

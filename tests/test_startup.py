@@ -186,3 +186,25 @@ def test_the_records_status_and_review_define_first_have_evaluated_annotations(m
     loaded = importlib.import_module(module)
     assert getattr(loaded, "annotations", None) is not __future__.annotations
     assert any(isinstance(v, type) and issubclass(v, tuple) and v.__module__ == module for v in vars(loaded).values())
+
+
+COMPILED_PROBE = """
+import sys
+from studycards.cli import main
+main(sys.argv[1:], standalone_mode=False)
+print("HOLDS_CJK" in vars(sys.modules["studycards.store.search_schema"]), file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize("args", [["status"], ["review"]])
+def test_opening_the_store_leaves_the_search_pattern_uncompiled(args, cli, tmp_path):
+    """Every opened store imports the search schema (through the migrations); its CJK pattern takes 1.5 ms to
+    compile, so it is compiled when a search or an insert first needs it."""
+    notes = tmp_path / "n.md"
+    notes.write_text("# N\n\nOne :: 1\n", encoding="utf-8")
+    assert cli("add", notes).exit_code == 0
+    result = subprocess.run(
+        [sys.executable, "-c", COMPILED_PROBE, *args], input="q\n", capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "False"

@@ -56,7 +56,7 @@ COMMAND_MODULES = {f"studycards.cli.{module}" for module, _ in COMMANDS.values()
 
 @pytest.mark.parametrize(
     ("args", "loaded"),
-    [(["--help"], set()), (["status"], {"studycards.cli.cards"}), (["status", "--json"], {"studycards.cli.cards"})],
+    [(["--help"], set()), (["status"], {"studycards.cli.status"}), (["status", "--json"], {"studycards.cli.status"})],
 )
 def test_help_and_status_import_no_other_commands_module_nor_shutil(args, loaded, home):
     """A command's module is imported when it runs; --help lists them all from one table (and measures the

@@ -106,7 +106,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "highlights": ("highlights", "Turn a highlighted PDF into the paper's notes file."),
     "add": ("cards", "Turn notes files or folders into cards (safe to re-run)."),
     "review": ("review", "Review today's cards in the terminal (SM-2)."),
-    "status": ("cards", "Cards per deck, ready today, and the next 7 days."),
+    "status": ("status", "Cards per deck, ready today, and the next 7 days."),
     "search": ("collection", "Search cards, questions, papers and equations."),
     "show": ("collection", "Show one card with every grade it was given."),
     "stats": ("collection", "Heatmap, forecast, streaks and retention."),

@@ -54,6 +54,7 @@ SLOW = (
     "tests/test_highlights.py::test_every_annotation_of_the_corpus_pdfs_is_read_as_its_reader_made_it[hotos17.pdf]",
     "tests/test_highlights.py::test_a_corpus_pdf_goes_into_a_new_notes_file_by_colour",
     "tests/test_progress.py::test_a_large_add_shows_its_steps_and_ctrl_c_says_nothing_was_added",
+    "tests/test_progress.py::test_ctrl_c_while_add_draws_its_equations_keeps_the_cards_and_leaves_the_rest_to_the_background",
     "tests/test_progress.py::test_export_on_a_terminal_counts_the_notes_and_a_pipe_sees_only_the_report",
     "tests/test_highlights.py::test_the_round_trip_quotes_by_colour_comments_as_cards_and_each_highlight_once",
 )

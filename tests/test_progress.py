@@ -235,6 +235,30 @@ def test_add_drawing_its_equations_itself_says_so_on_a_terminal(home: Path, tmp_
     assert child.exitstatus == 0 and "background" not in child.before
 
 
+def test_ctrl_c_while_add_draws_its_equations_keeps_the_cards_and_leaves_the_rest_to_the_background(
+    home: Path, tmp_path: Path
+):
+    """The cards are written before the drawing starts: a Ctrl-C then stops only the drawing, which a drawer
+    in the background finishes."""
+    from tests.test_drawer import fractions, pending, wait_until_drawn
+
+    home.mkdir()
+    (home / "config.toml").write_text('draw_math = "at add"\n')
+    notes = tmp_path / "fractions.md"
+    notes.write_text(fractions(300))
+    child = spawn_cli("add", str(notes))
+    child.expect(r"Drawing equations: [1-9]\d* of 300")  # some are drawn
+    child.sendintr()
+    child.expect(r"Added 300 cards .*\r\nDrawing (\d+) equations in the background\.")
+    left = int(child.match.group(1))
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0 and "Interrupted" not in child.before and 0 < left < 300
+    assert cards_in(home) == 300
+    wait_until_drawn(home)
+    assert pending(home) == 0
+
+
 def test_add_in_a_pipe_prints_no_progress(cli, tmp_path: Path):
     result = cli("add", many_cards(tmp_path, 50))
     assert result.exit_code == 0 and result.stderr == ""

@@ -379,7 +379,9 @@ def add_notes(
             if attempt:
                 raise
     if draw_math == "at add":
-        drawer.draw_pending(store, (lambda done, total: progress("draw", done, total)) if progress else None)
-    else:
-        plan.drawing = drawer.start_if_pending(store)
+        try:
+            drawer.draw_pending(store, (lambda done, total: progress("draw", done, total)) if progress else None)
+        except KeyboardInterrupt:  # the cards are in: a Ctrl-C while drawing leaves the rest to the background
+            pass
+    plan.drawing = drawer.start_if_pending(store)
     return plan

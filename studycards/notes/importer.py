@@ -9,6 +9,7 @@ given again are retired.  Unchanged files are skipped by hash.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -378,10 +379,8 @@ def add_notes(
         except OutdatedPlan:  # the same notes were added at the same moment: plan again from what is stored
             if attempt:
                 raise
-    if draw_math == "at add":
-        try:
+    if draw_math == "at add":  # the cards are in: a Ctrl-C while drawing leaves the rest to the background
+        with contextlib.suppress(KeyboardInterrupt):
             drawer.draw_pending(store, (lambda done, total: progress("draw", done, total)) if progress else None)
-        except KeyboardInterrupt:  # the cards are in: a Ctrl-C while drawing leaves the rest to the background
-            pass
     plan.drawing = drawer.start_if_pending(store)
     return plan

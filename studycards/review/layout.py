@@ -13,8 +13,8 @@ from typing import NamedTuple
 from studycards.notes.syntax import CONTEXT_SEPARATOR
 from studycards.review.records import HIGHLIGHT_OFF, HIGHLIGHT_ON, Frame
 
-LIST_ITEM = re.compile(r"\s*([-*+•]|\d+[.)])\s")
-DRAWING = re.compile("[\u2500-\u257f\u239b-\u23b3\u2320-\u2321]")  # box drawing and the big brackets of sympy
+LIST_ITEM = r"\s*([-*+•]|\d+[.)])\s"
+DRAWING = "[\u2500-\u257f\u239b-\u23b3\u2320-\u2321]"  # box drawing and the big brackets of sympy
 KEEP_LINES = ("$$", "|", ">", "```", "    ")
 # Characters wcwidth gives one cell (a test checks each): Latin, Greek, Cyrillic, punctuation, sub- and
 # superscripts, letterlike symbols, arrows, mathematical operators, technical symbols (sympy's big brackets),
@@ -73,14 +73,22 @@ def blocks(text: str) -> list[list[str]]:
     if "\n" not in text:  # most sides: one line
         return [[text]]
     out: list[list[str]] = []
+    list_item, drawing = _kept_lines()
     for block in re.split(r"\n\s*\n", text.strip("\n")):
         lines = block.split("\n")
         keep = any(
-            LIST_ITEM.match(line) or line.startswith(KEEP_LINES) or line[:1].isspace() or DRAWING.search(line)
+            list_item.match(line) or line.startswith(KEEP_LINES) or line[:1].isspace() or drawing.search(line)
             for line in lines
         )
         out.append(lines if keep or len(lines) == 1 else [" ".join(line.strip() for line in lines)])
     return out
+
+
+@lru_cache(maxsize=1)
+def _kept_lines() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """LIST_ITEM and DRAWING compiled when a side first has several lines: the first card of a review, most
+    often one line a side, starts without them (their compiling is half a millisecond)."""
+    return re.compile(LIST_ITEM), re.compile(DRAWING)
 
 
 def wrap(line: str, width: int) -> list[str]:

@@ -219,8 +219,9 @@ def first_card_time(environ: dict[str, str]) -> float:
     return elapsed
 
 
-def grade_to_next(home: Path, grades: int = 100) -> float:
-    """Median seconds from a grade to the next card drawn, in process, as the session does it (then undone)."""
+def grade_to_next(home: Path, grades: int = 100) -> tuple[float, float]:
+    """Median seconds from a grade to the next card drawn, in process, as the session does it (then undone);
+    and from the reveal to the answer drawn, which now includes making the next card's sides ready."""
     from studycards.review.session import Session
     from studycards.review.terminal import Screen
     from studycards.store.database import open_store
@@ -230,17 +231,19 @@ def grade_to_next(home: Path, grades: int = 100) -> float:
         session = Session(store, moment.date(), lambda: moment, new=20, limit=200)
         screen = Screen(io.StringIO(), is_tty=False)
         session._present(screen)
-        timings = []
+        timings, reveals = [], []
         for grade in [5, 4, 3, 5, 2] * (grades // 5):
+            start = time.perf_counter()
             session.handle("\n", screen)
             session._present(screen)
+            reveals.append(time.perf_counter() - start)
             start = time.perf_counter()
             session.handle(str(grade), screen)
             session._present(screen)
             timings.append(time.perf_counter() - start)
         while session.answers:
             session.undo()
-    return statistics.median(timings)
+    return statistics.median(timings), statistics.median(reveals)
 
 
 def review(home: Path, tmp: Path) -> None:
@@ -255,10 +258,12 @@ def review(home: Path, tmp: Path) -> None:
     anki_first = lambda: (anki_peer.first_card_time(collection), 0.0)  # noqa: E731
     pair = side_by_side(anki_first, ours_first, environ, 9)
     ratio("`review` start → first card, 100,000 cards", pair.ours, "Anki: open → first queued card", pair.peer, 0.3)
-    ours, anki = [], []
+    ours, anki, reveals = [], [], []
     for _ in range(3):
         anki.append(anki_peer.answer_to_next(collection, tmp / "answer.anki2"))
-        ours.append(grade_to_next(home))
+        grade, reveal = grade_to_next(home)
+        ours.append(grade)
+        reveals.append(reveal)
     ratio(
         "`review` grade → next card, 100,000 cards",
         statistics.median(ours),
@@ -266,6 +271,8 @@ def review(home: Path, tmp: Path) -> None:
         statistics.median(anki),
         0.2,
     )
+    reveal = statistics.median(reveals) * 1000
+    print(f"(ours, reveal → answer on screen, with the next card's sides made ready meanwhile: {reveal:.3f} ms)")
 
 
 def memory(tmp: Path, home100k: Path) -> None:

@@ -20,9 +20,10 @@ from studycards.store.sql import day_of, insert_rows, iso, savepoint
 
 EVENT_COLUMNS = "device, seq, kind, card, at, day, grade, ms, redrill, cram, ref"
 MANY_KEYS = 2_000
-NEXT_SEQ = (
-    "SELECT device, MAX(last_seq, IFNULL((SELECT MAX(seq) FROM sync_events WHERE device = d.device), 0)) + 1"
-    " FROM sync_device d"
+# The id this home's next event takes (``device:seq``): a grade reads it with its card (``reviews.FIND``).
+NEXT_EVENT = (
+    "SELECT device || ':' || (MAX(last_seq, IFNULL((SELECT MAX(seq) FROM sync_events WHERE device = d.device), 0))"
+    " + 1) FROM sync_device d"
 )
 KEPT_SEQS = "SELECT seq FROM sync_events WHERE device = ? AND seq BETWEEN ? AND ?"
 
@@ -122,14 +123,16 @@ class Events:
         card_id: int,
         key: str,
         start: tuple[CardState, CardFlags] | None,
+        event: str,
         at: str,
         day: date,
         grade: int,
         ms: int,
         redrill: bool,
     ) -> str:
-        """:meth:`record` for a grade whose card was just read in this transaction: its key is known, and its
-        state and flags are given as ``start`` when it has none kept yet (its first event), else None."""
+        """:meth:`record` for a grade whose card was just read in this transaction: its key is known, its
+        state and flags are given as ``start`` when it has none kept yet (its first event), else None, and
+        ``event`` is the id :data:`NEXT_EVENT` gave in the same read."""
         if start is not None:
             state, flags = start
             self._conn.execute(
@@ -137,7 +140,7 @@ class Events:
                 (card_id, state.ef, state.repetitions, state.interval, iso(state.due), flags.suspended + 0,
                  iso(flags.buried_until), flags.lapses, flags.leech + 0),
             )  # fmt: skip
-        return self._append("grade", key, at, day, grade, ms, redrill, False, None)
+        return self._append("grade", key, at, day, grade, ms, redrill, False, None, event)
 
     def record_moves(self, moves: Iterable[tuple[int, str]], at: datetime) -> None:
         """Cards whose key changes (a deck rename): ``(card id, new key)``, recorded before the key is rewritten."""
@@ -157,8 +160,10 @@ class Events:
         redrill: bool,
         cram: bool,
         ref: str | None,
+        event: str | None = None,
     ) -> str:
-        """One of this home's events, under its log's next number: one more than the highest it holds.
+        """One of this home's events, under its log's next number (``event``, if already read): one more than the
+        highest it holds.
 
         Read, not kept: a counter row (``sync_device.last_seq``, as migration 10 made it) was one more page
         for every grade to write, a twelfth of its commit.  A home's own events are never deleted (other
@@ -169,12 +174,14 @@ class Events:
         if not conn.in_transaction:  # the number must be taken and used in one go
             with savepoint(conn, "sync_append"):
                 return self._append(kind, key, at, day, grade, ms, redrill, cram, ref)
-        device, seq = conn.execute(NEXT_SEQ).fetchone()
+        if event is None:
+            event = str(conn.execute(NEXT_EVENT).fetchone()[0])
+        device, _, seq = event.rpartition(":")
         conn.execute(
             f"INSERT INTO sync_events ({EVENT_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (device, seq, kind, key, at, day.isoformat(), grade, ms, redrill + 0, cram + 0, ref),
+            (device, int(seq), kind, key, at, day.isoformat(), grade, ms, redrill + 0, cram + 0, ref),
         )
-        return f"{device}:{seq}"
+        return event
 
     def own_after(self, seq: int) -> list[Event]:
         """This home's events after ``seq``, in order: what its log file does not hold yet."""

@@ -15,15 +15,15 @@ from typing import Any, NamedTuple
 from studycards.errors import GradedElsewhere, StudycardsError
 from studycards.models import Card, CardFlags, CardState
 from studycards.store.cards import Cards
-from studycards.store.events import Events, stamp
+from studycards.store.events import NEXT_EVENT, Events, stamp
 from studycards.store.sql import CARD_COLUMNS, CARD_FROM, card_from_row, day_of, deck_clause, iso, queued_clause
 
 # What a grade needs to know of its card, in one statement: its key, schedule and flags, whether it had its
-# day's grade already, and whether its start is kept.
+# day's grade already, whether its start is kept, and the id its sync event will take.
 FIND = (
     "SELECT key, ef, repetitions, interval, due, suspended, buried_until, lapses, leech,"
     " EXISTS (SELECT 1 FROM reviews WHERE day = ?2 AND card_id = ?1),"
-    " EXISTS (SELECT 1 FROM card_starts WHERE card_id = ?1) FROM cards WHERE id = ?1"
+    f" EXISTS (SELECT 1 FROM card_starts WHERE card_id = ?1), ({NEXT_EVENT}) FROM cards WHERE id = ?1"
 )
 REVIEW_COLUMNS = (
     "id, card_id, day, grade, redrill, ef_before, repetitions_before, interval_before, due_before,"
@@ -51,6 +51,7 @@ class Found(NamedTuple):
     flags: CardFlags
     graded: bool  # it had its scheduling grade that day: this grade is a re-drill
     started: bool  # its start is kept (``card_starts``): it has had an event before
+    event: str  # the id its grade's sync event takes: the log's next, while this transaction holds the write lock
 
 
 class Logged(NamedTuple):
@@ -102,10 +103,10 @@ class Reviews:
         row = self._conn.execute(FIND, (card_id, day.isoformat())).fetchone()
         if row is None:
             return None
-        key, ef, repetitions, interval, due, suspended, buried, lapses, leech, graded, started = row
+        key, ef, repetitions, interval, due, suspended, buried, lapses, leech, graded, started, event = row
         state = CardState(ef, repetitions, interval, day_of(due))
         flags = CardFlags(bool(suspended), day_of(buried), lapses, bool(leech))
-        return Found(key, state, flags, bool(graded), bool(started))
+        return Found(key, state, flags, bool(graded), bool(started), event)
 
     def grade(
         self,
@@ -126,7 +127,9 @@ class Reviews:
         with self._transaction():
             when = stamp(at)
             start = None if found.started else (found.state, found.flags)
-            event = self._events.record_grade(card_id, found.key, start, when, day, grade, answer_ms, found.graded)
+            event = self._events.record_grade(
+                card_id, found.key, start, found.event, when, day, grade, answer_ms, found.graded
+            )
             review_id = self._insert(card_id, when, day, grade, found.graded, answer_ms, found.state, after, event)
             if flags != found.flags:
                 self._cards.set_schedule(card_id, after, flags)

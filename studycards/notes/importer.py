@@ -201,7 +201,8 @@ def plan_import(
         rows.extend(_card_rows_letting_go(notes))
         questions.extend(notes.questions)
         sources.add(notes.path)
-    errors.extend(_cross_file_duplicates(rows))
+    if len(sources) > 1:  # a front twice in one file was found with that file
+        errors.extend(_cross_file_duplicates(rows))
     plan.gone_files = found.gone
     sources.update(plan.gone_files)
     _plan_cards(store, plan, rows, sources, errors)

@@ -127,6 +127,8 @@ class Cards:
         """The rows of ``select`` (ending in the key column) whose key is among ``keys``, within SQLite's bound on
         parameters per query; ``order`` (`` ORDER BY …``) orders each query's rows."""
         wanted = list(keys)
+        if wanted and not self._conn.execute("SELECT 1 FROM cards LIMIT 1").fetchone():
+            return  # nothing to find (a first add), and each query's list of keys would be sorted for nothing
         for start in range(0, len(wanted), KEYS_PER_QUERY):
             chunk = wanted[start : start + KEYS_PER_QUERY]
             yield from self._conn.execute(f"{select} IN ({','.join('?' * len(chunk))}){order}", chunk)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable
 from typing import Any
@@ -46,6 +45,8 @@ def read_front_matter(
     for key, value in meta.items():
         check = _CHECKS.get(key)
         if check is None:
+            import difflib  # only for a key studycards does not use (with heapq behind it)
+
             near = difflib.get_close_matches(str(key), FRONT_MATTER_KEYS, n=1, cutoff=0.75)
             if near and warnings is not None:
                 doubt = f"front-matter key {key!r} is ignored: did you mean {near[0]!r}?"

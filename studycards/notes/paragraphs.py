@@ -248,21 +248,9 @@ class Cards:
     ) -> None:
         r = self.result
         r.notes.append(
-            Note(
-                deck=r.deck,
-                kind=kind,
-                front=front,
-                back=back,
-                context=self.context,
-                source=r.path,
-                line=line,
-                tags=r.tags,
-                paper=r.paper,
-                ords=ords,
-                identity=identity,
-                starts=starts[: len(ords)],
-            )
-        )
+            Note(r.deck, kind, front, back, self.context, r.path, line, r.tags, r.paper, ords, identity,
+                 starts[: len(ords)])
+        )  # fmt: skip
 
     def attach_schedule(self, text: str, line: int) -> None:
         """An ``<!--SR:…-->`` comment on the line after a card gives that card its schedule (if it has none)."""

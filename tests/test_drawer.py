@@ -9,6 +9,7 @@ timing.  The rest of the suite draws "at add" (see the conftest), so its tests s
 from __future__ import annotations
 
 import fcntl
+import json
 import os
 import signal
 import sqlite3
@@ -78,8 +79,6 @@ def no_drawer_can_start(home: Path):
 
 
 def card_id(cli, front: str) -> int:
-    import json
-
     cards = json.loads(cli("list", "--json").stdout)["cards"]
     return next(c["id"] for c in cards if c["front"] == front)
 
@@ -98,6 +97,7 @@ def test_add_returns_before_sympy_and_a_drawer_draws_every_equation_after(cli, b
     again = cli("add", notes)
     assert "No changes" in again.stdout and "background" not in again.stdout  # nothing left to draw
     assert "wait to be drawn" not in cli("status").stdout
+    assert json.loads(cli("status", "--json").stdout)["equations_waiting"] == 0
 
 
 def test_add_itself_never_loads_sympy(background, tmp_path):
@@ -121,12 +121,14 @@ def test_until_drawn_an_equation_shows_its_line_form_and_status_counts_it(cli, b
         assert "Drawing 3 equations in the background." in cli("add", notes).stdout
         assert "(a+b)/(c+1)" in cli("show", str(card_id(cli, "Fraction 1:"))).stdout
         assert "3 equations wait to be drawn (shown in line form until then)." in cli("status").stdout.splitlines()
+        assert json.loads(cli("status", "--json").stdout)["equations_waiting"] == 3
         assert pending(background) == 3
     started = cli("review", input="q\n")  # review's start sees what waits and starts a drawer
     assert started.exit_code == 0, started.output
     wait_until_drawn(background)
     assert "─────" in cli("show", str(card_id(cli, "Fraction 1:"))).stdout
     assert "wait to be drawn" not in cli("status").stdout
+    assert json.loads(cli("status", "--json").stdout)["equations_waiting"] == 0
 
 
 def test_the_drawer_keeps_to_itself(background, tmp_path):

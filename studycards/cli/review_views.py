@@ -90,6 +90,7 @@ def status_json(day: date, status: CollectionStatus) -> dict:
         "decks": [s._asdict() for s in status.decks],
         "forecast": [{"day": d.isoformat(), "due": n, "new": new} for d, n, new in status.forecast],
         "new_waiting": status.new_waiting,
+        "equations_waiting": status.drawing,
     }
 
 

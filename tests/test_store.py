@@ -457,3 +457,15 @@ def test_the_anki_identity_rule_holds_across_the_batches_a_large_insert_is_writt
     ids = add(store, *singles, *pair, *(content(n) for n in range(500, 700)), again)
     found = dict(store.conn.execute("SELECT key, anki_key FROM cards WHERE key IN ('n#0', 'n#1', 'again#0')"))
     assert found == {"n#0": "n", "n#1": "n", "again#0": f"{content(0).note_key}@{ids['again']}"}
+
+
+def test_anki_keys_are_given_card_by_card_and_only_the_unusual_ones_are_kept():
+    """The rule, pure: a taken key gets the card's id, siblings share, and a plain key needs no record
+    (a large add's memory stays flat); a key holding an ``@`` is kept, as a made identity may equal it."""
+    from studycards.store.cards import AnkiKeys
+
+    keys = AnkiKeys(5)
+    keys.stored(({"moved": "old identity"}, {"m"}))  # what the store holds of these notes
+    given = [keys("m"), keys("m"), keys("m@5"), keys("m@5"), keys("n"), keys("n"), keys("moved")]
+    assert given == ["m@5", "m@5", "m@5@7", "m@5@7", "n", "n", "old identity"]
+    assert keys.unusual == {"m": "m@5", "m@5": "m@5@7"}

@@ -312,28 +312,34 @@ class AnkiKeys:
     It is its note's if a card of that note has one; else its note key, unless another note's identity
     already took that key, then the key and its own id (the next rowid: ids are never given by hand
     here).  Each card sees the cards written before it, stored or just written.  Pure: ``stored``
-    hears what the store holds.  (Set by the INSERT, this rule's look-ups needed two of the cards'
-    indexes, which a first ``add`` builds only after its cards.)
+    hears what the store holds of each batch's notes.  (Set by the INSERT, this rule's look-ups needed
+    two of the cards' indexes, which a first ``add`` builds only after its cards.)
+
+    Only the unusual identities are kept, so memory stays flat however many cards come: a note whose
+    card took its plain note key needs no record, since its next card reaches the same key by the
+    same rule (no identity made since can equal that key, unless the key holds an ``@``: those are kept).
     """
 
     def __init__(self, first_id: int) -> None:
         self.next_id = first_id
-        self.own: dict[str, str] = {}  # note key -> its Anki key
-        self.taken: set[str] = set()
+        self.unusual: dict[str, str] = {}  # note key -> Anki key, for the notes whose key is not their note key
+        self.made: set[str] = set()  # the ``key@id`` identities given here
+        self.found: tuple[dict[str, str], set[str]] = ({}, set())
 
     def stored(self, found: tuple[dict[str, str], set[str]]) -> None:
-        """What the store holds of the next cards' notes (``Cards._anki_keys_of``)."""
-        own, taken = found
-        for note_key, anki_key in own.items():
-            self.own.setdefault(note_key, anki_key)
-        self.taken |= taken
+        """What the store holds of the next batch's notes (``Cards._anki_keys_of``), cards written before included."""
+        self.found = found
 
     def __call__(self, note_key: str) -> str:
-        anki_key = self.own.get(note_key)
+        own, taken = self.found
+        anki_key = self.unusual.get(note_key) or own.get(note_key)
         if anki_key is None:
-            anki_key = f"{note_key}@{self.next_id}" if note_key in self.taken else note_key
-            self.own[note_key] = anki_key
-            self.taken.add(anki_key)
+            anki_key = note_key
+            if note_key in taken or note_key in self.made:
+                anki_key = f"{note_key}@{self.next_id}"
+                self.made.add(anki_key)
+            if anki_key != note_key or "@" in note_key:
+                self.unusual[note_key] = anki_key
         self.next_id += 1
         return anki_key
 

@@ -164,7 +164,7 @@ def test_two_sessions_grading_the_same_card_lose_neither_grade(adam):
             session.handle(str(grade), Quiet())
         assert one.cards.get(card.id).state == schedule(CardState(), 5, DAY)
         assert log(adam)[card.id] == [(5, False), (3, True)]
-        assert [c.id for c in one.reviews.redrills(DAY)] == [card.id]  # 3 < 4: it comes back today
+        assert [c.id for c in one.today.redrills(DAY)] == [card.id]  # 3 < 4: it comes back today
 
         second.handle("\n", Quiet())  # the next card: graded by the second session first this time
         second.handle("2", Quiet())

@@ -92,7 +92,7 @@ def test_the_eighth_lapse_makes_a_leech_suspends_it_and_undo_takes_it_back(home,
         card = store.cards.get(card_id)
         assert card.flags == CardFlags(suspended=True, lapses=8, leech=True)
         assert card.state == schedule(CardState(150, 3, 4, DAY), 1, DAY)
-        assert store.reviews.redrills(DAY) == []
+        assert store.today.redrills(DAY) == []
 
 
 def test_a_fail_is_a_lapse_only_on_a_learned_card_and_tag_only_tags(home, notes):

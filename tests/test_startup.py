@@ -164,6 +164,37 @@ def test_review_shows_its_first_card_without_the_parser_wcwidth_or_the_editors_m
     assert loaded & COMMAND_MODULES == {"studycards.cli.review"}
 
 
+FIRST_CARD_PROBE = """
+import json, sys
+from studycards.cli import main
+from studycards.review.terminal import Screen
+shown = Screen.show
+def show(self, frame):
+    if not hasattr(Screen, "first"):
+        Screen.first = sorted(sys.modules)
+    shown(self, frame)
+Screen.show = show
+main(["review"], standalone_mode=False)
+sys.stdout.flush()
+print(json.dumps([Screen.first, sorted(sys.modules)]), file=sys.stderr)
+"""
+
+
+def test_review_loads_the_grades_modules_only_once_its_first_card_is_on_screen(cli, tmp_path):
+    """The review log's writer and the sync events it logs load while the first card is read, not before."""
+    notes = tmp_path / "n.md"
+    notes.write_text("# N\n\nOne? :: Yes\n\nTwo? :: No\n", encoding="utf-8")
+    assert cli("add", notes).exit_code == 0
+    result = subprocess.run(
+        [sys.executable, "-c", FIRST_CARD_PROBE], input="q\n", capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    first, last = (set(names) for names in json.loads(result.stderr.strip().splitlines()[-1]))
+    grading = {"studycards.store.reviews", "studycards.store.events", "studycards.store.review_days"}
+    assert first & grading == set()
+    assert grading <= last
+
+
 EVALUATED = [
     "studycards.models",
     "studycards.home",
@@ -172,6 +203,10 @@ EVALUATED = [
     "studycards.review.session",
     "studycards.review.layout",
     "studycards.store.counts",
+    "studycards.notes.syntax",
+    "studycards.store.cards",
+    "studycards.mathtext.unicode",
+    "studycards.review.prepared",
 ]
 
 

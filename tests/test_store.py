@@ -172,12 +172,12 @@ def test_today_counts_and_redrills_follow_the_log(store):
     grade(store, ids["front 1"], 2, CardState(218, 0, 1, DAY + timedelta(days=1)))
     grade(store, ids["front 2"], 5, CardState(260, 1, 1, DAY + timedelta(days=1)))
     grade(store, ids["front 3"], 3, CardState(236, 3, 15, DAY + timedelta(days=15)))
-    assert [c.front for c in store.reviews.redrills(DAY)] == ["front 1", "front 3"]
-    assert (store.reviews.new_seen_on(DAY), store.reviews.reviewed_on(DAY)) == (2, 1)
+    assert [c.front for c in store.today.redrills(DAY)] == ["front 1", "front 3"]
+    assert (store.today.new_seen_on(DAY), store.today.reviewed_on(DAY)) == (2, 1)
     grade(store, ids["front 1"], 4, CardState(218, 0, 1, DAY + timedelta(days=1)), redrill=True)
-    assert [c.front for c in store.reviews.redrills(DAY)] == ["front 3"]
-    assert (store.reviews.new_seen_on(DAY), store.reviews.reviewed_on(DAY)) == (2, 1)
-    assert store.reviews.redrills(DAY + timedelta(days=1)) == []
+    assert [c.front for c in store.today.redrills(DAY)] == ["front 3"]
+    assert (store.today.new_seen_on(DAY), store.today.reviewed_on(DAY)) == (2, 1)
+    assert store.today.redrills(DAY + timedelta(days=1)) == []
 
 
 def test_status_and_forecast_count_per_deck_and_per_day(store):

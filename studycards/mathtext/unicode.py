@@ -4,7 +4,7 @@ It keeps what a reader needs (fractions, roots, norms, sub- and superscripts,
 greek letters, operators) and never raises, whatever the input.
 """
 
-from __future__ import annotations
+# Annotations are evaluated here (no __future__ import): a NamedTuple compiles each string annotation, at start-up.
 
 import re
 import unicodedata

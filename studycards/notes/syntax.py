@@ -6,7 +6,7 @@ is math, a cloze or a separator is decided once; a property test checks that the
 readers agree.  Pure, and cheap to import.
 """
 
-from __future__ import annotations
+# Annotations are evaluated here (no __future__ import): a NamedTuple compiles each string annotation, at start-up.
 
 import re
 from collections.abc import Iterator

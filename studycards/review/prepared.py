@@ -8,7 +8,7 @@ the card itself (an edit or an undo reads it afresh), raw LaTeX or not, answer s
 the drawings its display equations had (the background drawer may have finished one since).
 """
 
-from __future__ import annotations
+# Annotations are evaluated here (no __future__ import): a NamedTuple compiles each string annotation, at start-up.
 
 from typing import NamedTuple
 

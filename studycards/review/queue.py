@@ -44,8 +44,8 @@ def plan_queue(store: Store, day: date, deck: str | None, new: int, limit: int, 
     New cards and reviews already graded today count against ``new`` and ``limit``; a sibling
     passed over counts against neither, so the limits fill with cards that can be shown.
     """
-    notes = store.reviews.notes_graded_on(day, deck) if bury_siblings else set()
-    redrills = store.reviews.redrills(day, deck)
+    notes = store.today.notes_graded_on(day, deck) if bury_siblings else set()
+    redrills = store.today.redrills(day, deck)
     taken: set[int] = {card.id for card in redrills}
     items: list[Item] = []
     buried = 0
@@ -68,8 +68,8 @@ def plan_queue(store: Store, day: date, deck: str | None, new: int, limit: int, 
             if count == 0:
                 return
 
-    fill(store.cards.iter_due(day, deck), limit - store.reviews.reviewed_on(day, deck))
-    fill(store.cards.iter_new(day, deck), new - store.reviews.new_seen_on(day, deck))
+    fill(store.cards.iter_due(day, deck), limit - store.today.reviewed_on(day, deck))
+    fill(store.cards.iter_new(day, deck), new - store.today.new_seen_on(day, deck))
     items += [Item(card, redrill=True) for card in redrills]
     return Planned(items, buried)
 

@@ -199,6 +199,8 @@ class Session:
             self._shown.at = self.clock()
         display.show(self.frame())
         self._dirty, self._shown.notice = False, ""
+        if not self.answers:
+            _ = self.store.reviews  # the first card is on screen: the grade's modules load while it is read
         if self._shown.revealed and len(self.queue) > 1:  # the answer is read now: the next card made ready
             self._prepared.sides(self.queue[1].card)
 

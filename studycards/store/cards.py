@@ -5,7 +5,7 @@ a grade (through :class:`~studycards.store.reviews.Reviews`) moves a schedule an
 never content.
 """
 
-from __future__ import annotations
+# Annotations are evaluated here (no __future__ import): a NamedTuple compiles each string annotation, at start-up.
 
 import json
 import sqlite3

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from studycards.store.papers import Papers
     from studycards.store.questions import Questions
     from studycards.store.reviews import Reviews
+    from studycards.store.today import Today
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -65,6 +66,12 @@ class Store:
         from studycards.store.reviews import Reviews
 
         return Reviews(self.conn, self.transaction, self.cards, self.events)
+
+    @cached_property
+    def today(self) -> Today:
+        from studycards.store.today import Today
+
+        return Today(self.conn)
 
     @cached_property
     def papers(self) -> Papers:

@@ -1,4 +1,4 @@
-"""The review log (append-only but for undo), what it says about today, and the status counts.
+"""The review log (append-only but for undo), and the status counts.
 
 A grade and the schedule it moves are written in one transaction, so the log and
 the cards always agree; undo is refused once another session graded the card since.
@@ -13,10 +13,10 @@ from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from studycards.errors import GradedElsewhere, StudycardsError
-from studycards.models import Card, CardFlags, CardState
+from studycards.models import CardFlags, CardState
 from studycards.store.cards import Cards
 from studycards.store.events import NEXT_EVENT, Events, stamp
-from studycards.store.sql import CARD_COLUMNS, CARD_FROM, card_from_row, day_of, deck_clause, iso, queued_clause
+from studycards.store.sql import day_of, iso
 
 # What a grade needs to know of its card, in one statement: its key, schedule and flags, whether it had its
 # day's grade already, whether its start is kept, and the id its sync event will take.
@@ -201,47 +201,6 @@ class Reviews:
             "SELECT 1 FROM reviews WHERE day = ? AND card_id = ? LIMIT 1", (day.isoformat(), card_id)
         ).fetchone()
         return row is not None
-
-    def redrills(self, day: date, deck: str | None = None) -> list[Card]:
-        """Cards whose latest grade of the day was below 4 (and not set aside since): SM-2 brings them back until 4."""
-        clause, args = deck_clause(deck)
-        live, more = queued_clause(day)
-        rows = self._conn.execute(
-            f"SELECT {CARD_COLUMNS} FROM {CARD_FROM} JOIN ("
-            "  SELECT card_id, grade, MAX(id) AS last FROM reviews WHERE day = ? GROUP BY card_id"
-            f") r ON r.card_id = c.id WHERE r.grade < 4 AND {live} AND {clause} ORDER BY r.last",
-            [day.isoformat(), *more, *args],
-        )
-        return [card_from_row(r) for r in rows]
-
-    def new_seen_on(self, day: date, deck: str | None = None) -> int:
-        """How many new cards were introduced on ``day`` (counts against the daily ``--new``)."""
-        clause, args = deck_clause(deck)
-        row = self._conn.execute(
-            f"SELECT COUNT(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.day = ? AND r.redrill = 0"
-            f" AND r.due_before IS NULL AND {clause}",
-            [day.isoformat(), *args],
-        ).fetchone()
-        return row[0]
-
-    def reviewed_on(self, day: date, deck: str | None = None) -> int:
-        """How many due reviews (not new cards, not re-drills) were graded on ``day``: they count against ``limit``."""
-        clause, args = deck_clause(deck)
-        row = self._conn.execute(
-            f"SELECT COUNT(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.day = ? AND r.redrill = 0"
-            f" AND r.due_before IS NOT NULL AND {clause}",
-            [day.isoformat(), *args],
-        ).fetchone()
-        return row[0]
-
-    def notes_graded_on(self, day: date, deck: str | None = None) -> set[str]:
-        """The notes with a card graded on ``day``: their other cards (siblings) wait until tomorrow."""
-        clause, args = deck_clause(deck)
-        rows = self._conn.execute(
-            f"SELECT DISTINCT c.note_key FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.day = ? AND {clause}",
-            [day.isoformat(), *args],
-        )
-        return {row[0] for row in rows}
 
     def practise(self, card_id: int, grade: int, day: date, at: datetime, answer_ms: int) -> int:
         """Log a cram grade: kept apart from the review log, it never moves a schedule."""

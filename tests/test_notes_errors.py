@@ -91,6 +91,19 @@ def test_a_front_reused_in_another_file_of_the_deck_is_refused_in_both_runs(cli,
     assert rows("SELECT front, back, source FROM cards") == [("Same front", "one", str(first))]
 
 
+def test_skip_bad_adds_a_front_two_files_give_from_the_first_and_skips_the_other(cli, rows, tmp_path):
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    first.write_text("---\ndeck: D\n---\nSame front :: one\n", encoding="utf-8")
+    second.write_text("---\ndeck: D\n---\n\nSame front :: two\n\nOther :: three\n", encoding="utf-8")
+    result = cli("add", "--skip-bad", first, second)
+    assert result.exit_code == 0, result.output
+    assert f"skipped: {second}:5: duplicate front in deck D (also at {first}:4)" in result.output.splitlines()
+    assert rows("SELECT front, back, source FROM cards ORDER BY id") == [
+        ("Same front", "one", str(first)),
+        ("Other", "three", str(second)),
+    ]
+
+
 def test_skip_bad_adds_the_good_cards_and_lists_the_bad(cli, rows, tmp_path: Path):
     notes = tmp_path / "n.md"
     notes.write_text("# T\n\ngood :: card\n\nQ: no answer\n\nalso :: good\n\nbad ::\n", encoding="utf-8")

@@ -202,7 +202,7 @@ def plan_import(
         questions.extend(notes.questions)
         sources.add(notes.path)
     if len(sources) > 1:  # a front twice in one file was found with that file
-        errors.extend(_cross_file_duplicates(rows))
+        rows = _without_cross_file_duplicates(rows, errors)
     plan.gone_files = found.gone
     sources.update(plan.gone_files)
     _plan_cards(store, plan, rows, sources, errors)
@@ -227,9 +227,11 @@ def _note_reading(plan: ImportPlan, notes: ParsedNotes) -> None:
     plan.lookalikes.extend((notes.path, line) for line in notes.compact_lookalikes)
 
 
-def _cross_file_duplicates(rows: list[CardRow]) -> list[NotesError]:
+def _without_cross_file_duplicates(rows: list[CardRow], errors: list[NotesError]) -> list[CardRow]:
+    """The rows without a front another file of the deck already gave, each of those an error: the first is the
+    card (``--skip-bad`` adds it and skips the later one, as it is told)."""
     seen: dict[str, CardRow] = {}
-    errors = []
+    kept = []
     for row in rows:
         first = seen.setdefault(row.key, row)
         if first is not row and first.source != row.source:
@@ -238,7 +240,9 @@ def _cross_file_duplicates(rows: list[CardRow]) -> list[NotesError]:
                     row.source, row.line, f"duplicate front in deck {row.deck} (also at {first.source}:{first.line})"
                 )
             )
-    return errors
+        else:
+            kept.append(row)
+    return kept
 
 
 def _plan_cards(

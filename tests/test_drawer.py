@@ -20,6 +20,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 from studycards.mathtext.drawer import LOCK_NAME
+from tests.benchmarks.measure import drawers
 
 HANG = 120  # seconds: far beyond any drawing here, so only a drawer that never ends fails
 
@@ -33,19 +34,6 @@ def fractions(count: int, first: int = 0) -> str:
 def pending(home: Path) -> int:
     with closing(sqlite3.connect(home / "studycards.db")) as conn:
         return conn.execute("SELECT COUNT(*) FROM drawings WHERE state = 'pending'").fetchone()[0]
-
-
-def drawers(home: Path) -> list[int]:
-    """The pids of the drawer processes working on ``home`` (read from /proc, as ``ps`` does)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        try:
-            argv = (entry / "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"studycards.mathtext.drawer" in argv and os.fsencode(home) in argv:
-            found.append(int(entry.name))
-    return found
 
 
 def wait_until_drawn(home: Path) -> None:

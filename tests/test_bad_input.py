@@ -365,3 +365,25 @@ def test_a_home_without_write_permission_is_one_clear_line(cli, home, state):
     finally:
         home.chmod(0o755)
     assert (sorted(p.name for p in home.iterdir()), dump(home)) == before
+
+
+def test_a_review_read_only_in_part_ends_quietly(cli, home, tmp_path):
+    """``studycards review | head``: the reader stops early; no error line, no traceback, the exit SIGPIPE gives."""
+    notes = tmp_path / "many.md"
+    notes.write_text("# Many\n\n" + "\n".join(f"Card {n} of many words :: answer {n}" for n in range(3000)))
+    assert cli("add", notes).exit_code == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "studycards", "review", "--new", "3000"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "STUDYCARDS_HOME": str(home)},
+    )
+    assert proc.stdin is not None and proc.stdout is not None and proc.stderr is not None
+    proc.stdin.write(b" 4" * 3000)  # reveal and grade every card: frames far beyond what a pipe holds
+    proc.stdin.close()
+    proc.stdout.read(200)
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 141
+    assert proc.stderr.read() == b""
+    proc.stderr.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import sys
 from collections.abc import Callable, Mapping
 from datetime import date, datetime
@@ -33,6 +34,14 @@ def _fail(message: str) -> None:
     sys.exit(1)
 
 
+def _reader_gone() -> None:
+    """Whoever read our output stopped (``studycards review | head``): what they took was all they wanted, and
+    what is done is kept, so there is nothing to say and no one to say it to.  Exit as a command that SIGPIPE
+    ends does (141), with the output pointed at /dev/null so Python's last flush at exit finds no pipe."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    sys.exit(141)
+
+
 class Interrupted(KeyboardInterrupt):
     """A Ctrl-C caught by a command that knows what it kept: its message says so instead of the general line."""
 
@@ -52,6 +61,8 @@ def handles_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             _fail(f"{plural(len(exc.errors), 'error')}; nothing was written")
         except StudycardsError as exc:
             _fail(str(exc))
+        except BrokenPipeError:
+            _reader_gone()
         except KeyboardInterrupt as exc:
             kept = str(exc) if isinstance(exc, Interrupted) else "everything finished before it is kept"
             click.echo(f"Interrupted; {kept}.", err=True)

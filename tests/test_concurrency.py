@@ -27,12 +27,13 @@ from studycards.cli import main
 from studycards.errors import StudycardsError
 from studycards.models import CardState
 from studycards.notes.importer import apply_plan, plan_import
-from studycards.review.session import Display, Frame, Session
+from studycards.review.session import Session
 from studycards.sm2 import schedule
 from studycards.store import database as store_module
 from studycards.store.database import open_store
 from studycards.store.migrations import MIGRATIONS
 from tests.benchmarks.generate import notes_text
+from tests.displays import Recorder
 from tests.paths import DECKS
 
 NOW = "2026-11-23T09:00"
@@ -46,17 +47,6 @@ def adam(home: Path) -> Path:
     result = CliRunner().invoke(main, ["add", str(DECKS / "adam.md")], env={"STUDYCARDS_NOW": NOW})
     assert result.exit_code == 0, result.output
     return home
-
-
-class Quiet(Display):
-    def __init__(self) -> None:
-        self.said: list[str] = []
-
-    def show(self, frame: Frame) -> None:
-        pass
-
-    def say(self, text: str) -> None:
-        self.said.append(text)
 
 
 @contextmanager
@@ -160,16 +150,16 @@ def test_two_sessions_grading_the_same_card_lose_neither_grade(adam):
         card = first.queue[0].card
         assert second.queue[0].card.id == card.id
         for session, grade in ((first, 5), (second, 3)):
-            session.handle("\n", Quiet())
-            session.handle(str(grade), Quiet())
+            session.handle("\n", Recorder())
+            session.handle(str(grade), Recorder())
         assert one.cards.get(card.id).state == schedule(CardState(), 5, DAY)
         assert log(adam)[card.id] == [(5, False), (3, True)]
         assert [c.id for c in one.today.redrills(DAY)] == [card.id]  # 3 < 4: it comes back today
 
-        second.handle("\n", Quiet())  # the next card: graded by the second session first this time
-        second.handle("2", Quiet())
-        first.handle("\n", Quiet())
-        first.handle("4", Quiet())
+        second.handle("\n", Recorder())  # the next card: graded by the second session first this time
+        second.handle("2", Recorder())
+        first.handle("\n", Recorder())
+        first.handle("4", Recorder())
         other = first.answers[-1].item.card
         assert one.cards.get(other.id).state == schedule(CardState(), 2, DAY)
         assert log(adam)[other.id] == [(2, False), (4, True)]
@@ -180,13 +170,13 @@ def test_undo_after_another_session_graded_the_card_keeps_both_grades(adam):
         first, second = Session(one, DAY, lambda: MORNING, new=3), Session(two, DAY, lambda: MORNING, new=3)
         card = first.queue[0].card
         for session, grade in ((first, 3), (second, 4)):
-            session.handle("\n", Quiet())
-            session.handle(str(grade), Quiet())
-        first.handle("u", Quiet())
+            session.handle("\n", Recorder())
+            session.handle(str(grade), Recorder())
+        first.handle("u", Recorder())
         assert "Not undone: the card was graded again since, in another session" in first.frame().notice
         assert one.cards.get(card.id).state == schedule(CardState(), 3, DAY)
         assert log(adam)[card.id] == [(3, False), (4, True)]
-        second.handle("u", Quiet())  # the latest grade can still be taken back where it was given
+        second.handle("u", Recorder())  # the latest grade can still be taken back where it was given
         assert log(adam)[card.id] == [(3, False)]
 
 
@@ -298,7 +288,7 @@ def test_a_grade_past_the_busy_timeout_keeps_the_card_to_grade_again(adam, short
     with open_store(adam) as store:
         session = Session(store, DAY, lambda: MORNING, new=3)
         card = session.queue[0].card
-        display = Quiet()
+        display = Recorder()
         session.handle("\n", display)
         with held(adam):
             assert session.handle("4", display) is True
@@ -327,7 +317,7 @@ def test_an_edit_re_added_while_the_collection_is_busy_keeps_the_session(home, t
     with open_store(home) as store:
         session = Session(store, DAY, lambda: MORNING, new=3, open_editor=editor)
         card = session.queue[0].card
-        display = Quiet()
+        display = Recorder()
         with held(home):
             assert session.handle("e", display) is True
         notice = session.frame().notice

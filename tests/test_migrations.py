@@ -23,13 +23,14 @@ from click.testing import CliRunner
 from studycards.cli import main
 from studycards.errors import StudycardsError
 from studycards.models import CardFlags, CardState
-from studycards.review.session import Display, Session
+from studycards.review.session import Session
 from studycards.sm2 import schedule
 from studycards.store import migrations
 from studycards.store.cards import CardContent
 from studycards.store.database import open_store
 from studycards.store.files import FileHash
 from studycards.store.migrations import MIGRATIONS
+from tests.displays import Recorder
 from tests.fixtures.db import make
 from tests.paths import FIXTURES
 from tests.test_stats import LOG_BY_DAY, SUMS
@@ -190,18 +191,10 @@ def test_a_migrated_database_works_for_every_command(home, tmp_path):
         session = Session(store, day, lambda: datetime(2026, 11, 10, 9), new=0)
         assert {item.card.id for item in session.queue} == {1, 2, 4}  # due ones; the retired card is not
         first = session.queue[0].card
-        session.handle("\n", _Quiet())
-        session.handle("5", _Quiet())
+        session.handle("\n", Recorder())
+        session.handle("5", Recorder())
         assert store.cards.get(first.id).state == schedule(first.state, 5, day)
         assert len(store.reviews.log()) == len(make.V1_REVIEWS) + 1
-
-
-class _Quiet(Display):
-    def show(self, frame) -> None:
-        pass
-
-    def say(self, text: str) -> None:
-        pass
 
 
 def test_a_database_from_a_newer_studycards_is_refused_and_left_untouched(home):

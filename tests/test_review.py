@@ -12,10 +12,11 @@ import pytest
 from studycards.cli.review_views import idle_text, summary_text
 from studycards.models import CardState
 from studycards.notes.importer import apply_plan, plan_import
-from studycards.review.session import Display, Frame, Session, build_queue, card_sides, cloze_sides, idle
+from studycards.review.session import Frame, Session, build_queue, card_sides, cloze_sides, idle
 from studycards.review.terminal import draw
 from studycards.sm2 import schedule
 from studycards.store.database import Store, open_store
+from tests.displays import Recorder
 from tests.paths import DECKS
 
 DAY = date(2026, 11, 23)
@@ -32,29 +33,6 @@ class Clock:
         moment = self.now
         self.now += self.step
         return moment
-
-
-class Recorder(Display):
-    def __init__(self) -> None:
-        self.frames: list[Frame] = []
-        self.said: list[str] = []
-
-    def show(self, frame: Frame) -> None:
-        self.frames.append(frame)
-
-    def say(self, text: str) -> None:
-        self.said.append(text)
-
-    @property
-    def fronts(self) -> list[str]:
-        """The fronts in the order cards came up (a redraw of the same card counts once)."""
-        seen: list[str] = []
-        last = None
-        for frame in self.frames:
-            if (frame.position, frame.front) != last:
-                seen.append(frame.front)
-            last = (frame.position, frame.front)
-        return seen
 
 
 def keys(*script):

@@ -12,23 +12,16 @@ import pytest
 
 from studycards.models import CardFlags, CardState
 from studycards.notes.importer import apply_plan, plan_import
-from studycards.review.session import Display, Frame, Session
+from studycards.review.session import Session
 from studycards.review.terminal import draw
 from studycards.sm2 import schedule
 from studycards.store.database import Store, open_store
+from tests.displays import Recorder
 
 DAY = date(2026, 11, 23)
 MORNING = datetime(2026, 11, 23, 9, 0)
 NOTES = "---\ndeck: Grades\n---\n# Grades\n\n" + "".join(f"front {n} :: back {n}\n" for n in range(1, 13))
 NOTES += "\nA pair ::: of sides\n\nThe {{c1::first}} and the {{c2::second}} deletion.\n"
-
-
-class Quiet(Display):
-    def show(self, frame: Frame) -> None:
-        pass
-
-    def say(self, text: str) -> None:
-        pass
 
 
 @pytest.fixture
@@ -66,10 +59,10 @@ def test_the_header_counts_what_is_left_whatever_the_keys(store: Store, seed: in
             checked += 1
         key = rng.choice(["\n", "0", "2", "3", "4", "5", "5", "s", "u", "u", "!", "b"])
         if key in "012345" and session.queue:
-            session.handle("\n", Quiet())
+            session.handle("\n", Recorder())
         if not session.queue and key != "u":
             continue
-        session.handle(key, Quiet())
+        session.handle(key, Recorder())
     assert checked > 40
 
 
@@ -86,9 +79,9 @@ def test_a_grade_logs_its_event_keeps_the_start_once_and_moves_the_card(store: S
     card = session.queue[0].card
     for grade in (2, 5):  # a fail comes back the same day as a re-drill, which moves nothing
         while session.queue[0].card.id != card.id:
-            session.handle("s", Quiet())
-        session.handle("\n", Quiet())
-        session.handle(str(grade), Quiet())
+            session.handle("s", Recorder())
+        session.handle("\n", Recorder())
+        session.handle(str(grade), Recorder())
     logged = [(a.event, a.grade, int(a.redrill)) for a in session.answers]
     assert events(store, card.key) == logged and len(logged) == 2
     rows = store.conn.execute("SELECT event, grade, redrill FROM reviews WHERE card_id = ? ORDER BY id", (card.id,))
@@ -102,12 +95,12 @@ def test_a_lapse_moves_the_schedule_and_the_flags_together(store: Store, home: P
     session = Session(store, DAY, lambda: MORNING, new=0)
     card = session.queue[0].card
     assert card.state.repetitions == 2
-    session.handle("\n", Quiet())
-    session.handle("1", Quiet())
+    session.handle("\n", Recorder())
+    session.handle("1", Recorder())
     with sqlite3.connect(home / "studycards.db") as other:  # what another process reads
         row = other.execute("SELECT repetitions, interval, due, lapses FROM cards WHERE id = ?", (card.id,)).fetchone()
     assert row == (0, 1, (DAY + timedelta(days=1)).isoformat(), 1)
-    session.handle("u", Quiet())
+    session.handle("u", Recorder())
     restored = store.cards.get(card.id)
     assert (restored.state, restored.flags) == (card.state, CardFlags())
 
@@ -152,17 +145,6 @@ Which way does $\\beta$ go? ::: Up $\\uparrow$
 """
 
 
-class Shown(Display):
-    def __init__(self) -> None:
-        self.frames: list[Frame] = []
-
-    def show(self, frame: Frame) -> None:
-        self.frames.append(frame)
-
-    def say(self, text: str) -> None:
-        pass
-
-
 def fresh(store: Store, frame_card, revealed: bool) -> tuple[str, str]:
     """A card's sides worked out on the spot, as the screen would show them with nothing kept."""
     from studycards.review.sides import card_sides, shown_equations
@@ -177,7 +159,7 @@ def test_the_next_card_made_ready_during_the_answer_shows_as_it_would_fresh(home
     with open_store(home) as store:
         apply_plan(store, plan_import(store, [str(notes)]), MORNING)
         session = Session(store, DAY, lambda: MORNING, new=10)
-        shown = Shown()
+        shown = Recorder()
         cards = [item.card for item in session.queue]
         assert len(cards) >= 4 and any("$$" in c.back for c in cards) and any(c.kind == "cloze" for c in cards)
         for card in cards:

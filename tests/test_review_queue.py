@@ -15,8 +15,9 @@ import pytest
 from click.testing import CliRunner
 
 from studycards.cli import main
-from studycards.review.session import Display, Frame, Session, build_queue
+from studycards.review.session import Session, build_queue
 from studycards.store.database import open_store
+from tests.displays import Recorder
 
 DAY = date(2026, 11, 23)
 
@@ -33,24 +34,13 @@ def add(tmp_path: Path, name: str, text: str) -> None:
     assert result.exit_code == 0, result.output
 
 
-class Screen(Display):
-    def __init__(self) -> None:
-        self.frames: list[Frame] = []
-
-    def show(self, frame: Frame) -> None:
-        self.frames.append(frame)
-
-    def say(self, text: str) -> None:
-        pass
-
-
 def clock_on(day: date) -> Callable[[], datetime]:
     return lambda: datetime.combine(day, time(9))
 
 
 def grade(home: Path, day: date, front: str, value: int, deck: str | None = None) -> None:
     """Grade one card in a session on ``day``, skipping past the others; the store keeps only that grade."""
-    screen = Screen()
+    screen = Recorder()
     script: list[str] = []
 
     def key() -> str:
@@ -184,7 +174,7 @@ def test_a_deck_session_leaves_out_the_pending_redrills_of_other_decks(home, dec
 def test_a_deck_session_shows_and_counts_only_its_own_redrills(home, decks):
     for front in ("resnet 1", "adam 1", "extra 1"):
         grade(home, DAY, front, 2)
-    screen = Screen()
+    screen = Recorder()
     script = ["\n", "5", "\n", "5"]
 
     def key() -> str:
@@ -221,10 +211,10 @@ def test_the_summary_counts_the_redrills_left_and_tomorrows_reviews_of_the_sessi
         return script.pop(0)
 
     with open_store(home) as store:
-        summary = Session(store, DAY, clock_on(DAY), deck="Papers::ResNet").run(key, Screen())
+        summary = Session(store, DAY, clock_on(DAY), deck="Papers::ResNet").run(key, Recorder())
     assert (summary.reviewed, summary.new, summary.redrills, summary.pending_redrills) == (2, 2, 1, 1)
     assert summary.due_tomorrow == 2
     grade(home, DAY, "adam 1", 5)  # due in six days: not tomorrow
     with open_store(home) as store:
-        summary = Session(store, DAY, clock_on(DAY)).run(lambda: "q", Screen())
+        summary = Session(store, DAY, clock_on(DAY)).run(lambda: "q", Recorder())
     assert (summary.pending_redrills, summary.due_tomorrow) == (1, 2)

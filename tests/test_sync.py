@@ -407,23 +407,16 @@ def test_suspensions_burials_their_undos_and_cram_grades_reach_the_other_home(wo
 
 def test_an_undo_after_a_sync_rewrote_the_card_leaves_the_grade_and_says_why(world):
     from studycards.review.records import Habits
-    from studycards.review.session import Display, Session
+    from studycards.review.session import Session
     from studycards.store.database import open_store
     from studycards.sync.run import sync
+    from tests.displays import Recorder
 
     for name in "AB":
         world.add(name)
     world.review("B", "\n3\n\n4\n", "2026-11-23T08:30:00", "--new", "1")
     world.sync("B", "2026-11-23T08:40:00")
-    said = []
-
-    class Quiet(Display):
-        def show(self, frame) -> None:
-            pass
-
-        def say(self, text: str) -> None:
-            said.append(text)
-
+    display = Recorder()
     moment = datetime(2026, 11, 23, 9, 0)
     with open_store(world.home("A")) as store:
         pressed = iter(["\n", "5", "sync", "u"])
@@ -438,9 +431,9 @@ def test_an_undo_after_a_sync_rewrote_the_card_leaves_the_grade_and_says_why(wor
             return key
 
         session = Session(store, date(2026, 11, 23), lambda: moment, new=1)
-        session.run(keys, Quiet())
+        session.run(keys, display)
         assert [(g.grade, g.redrill) for g in store.reviews.log()] == [(3, False), (4, True), (5, True)]
-    assert "Not undone: a sync has since rewritten this card's history; the grade stays." in said
+    assert "Not undone: a sync has since rewritten this card's history; the grade stays." in display.said
 
 
 def sums_and_log(home: Path) -> tuple[list[tuple], list[tuple]]:

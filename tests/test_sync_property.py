@@ -20,23 +20,16 @@ from hypothesis import strategies as st
 from studycards.home import study_day
 from studycards.models import CardState
 from studycards.review.records import Habits
-from studycards.review.session import Display, Session
+from studycards.review.session import Session
 from studycards.sm2 import schedule
 from studycards.store.database import open_store
 from studycards.store.history import card_history
 from studycards.sync.run import sync
+from tests.displays import Recorder
 
 NOTES = "# Property deck\n\n" + "".join(f"Question {i}? :: Answer {i}\n" for i in range(5))
 START = datetime(2026, 11, 23, 8, 0)
 OFFSETS = (timedelta(0), timedelta(hours=3), timedelta(minutes=-20))  # the second home's clock is 3 hours ahead
-
-
-class Quiet(Display):
-    def show(self, frame) -> None:
-        pass
-
-    def say(self, text: str) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -86,17 +79,17 @@ class Home:
             if session.answers:
                 undone, before = session.answers[-1], len(session.answers)
                 event = self.event(undone.review_id) if undone.action == "grade" else None
-                session.handle("u", Quiet())
+                session.handle("u", Recorder())
                 if len(session.answers) < before and event:
                     del grades[event]
             return
         if not session.queue:
             return
         if op == "bury":
-            session.handle("b", Quiet())
+            session.handle("b", Recorder())
             return
-        session.handle("\n", Quiet())
-        session.handle(str(grade), Quiet())
+        session.handle("\n", Recorder())
+        session.handle(str(grade), Recorder())
         answer = session.answers[-1]
         at, studied, event = self.store.conn.execute(
             "SELECT reviewed_at, day, event FROM reviews WHERE id = ?", (answer.review_id,)

@@ -90,13 +90,15 @@ class Reviews:
     ) -> int:
         """Log a grade (and its sync event) and move the card to ``after``, atomically; returns the log id for undo.
 
-        For a grade as given (tools, tests); a session grades through :meth:`find` and :meth:`grade`.
+        For a grade as given (tools, tests: ``before`` is the card's stored state, ``redrill`` what the caller
+        says it is): the card is found and graded as a session grades it, by :meth:`find` and :meth:`grade`.
         """
         with self._transaction():
-            event = self._events.record("grade", card_id, at, day, grade=grade, ms=answer_ms, redrill=redrill)
-            review_id = self._insert(card_id, stamp(at), day, grade, redrill, answer_ms, before, after, event)
-            self._cards.set_state(card_id, after)
-            return review_id
+            found = self.find(card_id, day)
+            if found is None:
+                raise StudycardsError(f"no card {card_id} to grade")
+            found = found._replace(state=before, graded=redrill)
+            return self.grade(card_id, grade, day, at, answer_ms, found, after, found.flags).review_id
 
     def find(self, card_id: int, day: date) -> Found | None:
         """The card as a grade finds it, in one read: call it in the grade's transaction, then :meth:`grade`."""

@@ -34,23 +34,21 @@ class Today:
 
     def new_seen_on(self, day: date, deck: str | None = None) -> int:
         """How many new cards were introduced on ``day`` (counts against the daily ``--new``)."""
-        clause, args = deck_clause(deck)
-        row = self._conn.execute(
-            f"SELECT COUNT(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.day = ? AND r.redrill = 0"
-            f" AND r.due_before IS NULL AND {clause}",
-            [day.isoformat(), *args],
-        ).fetchone()
-        return row[0]
+        return self._first_grades(day, deck, "IS NULL")
 
     def reviewed_on(self, day: date, deck: str | None = None) -> int:
         """How many due reviews (not new cards, not re-drills) were graded on ``day``: they count against ``limit``."""
+        return self._first_grades(day, deck, "IS NOT NULL")
+
+    def _first_grades(self, day: date, deck: str | None, due_before: str) -> int:
+        """The day's scheduling grades (not re-drills) of cards that were new (``due_before IS NULL``) or not."""
         clause, args = deck_clause(deck)
         row = self._conn.execute(
             f"SELECT COUNT(*) FROM reviews r JOIN cards c ON c.id = r.card_id WHERE r.day = ? AND r.redrill = 0"
-            f" AND r.due_before IS NOT NULL AND {clause}",
+            f" AND r.due_before {due_before} AND {clause}",
             [day.isoformat(), *args],
         ).fetchone()
-        return row[0]
+        return int(row[0])
 
     def notes_graded_on(self, day: date, deck: str | None = None) -> set[str]:
         """The notes with a card graded on ``day``: their other cards (siblings) wait until tomorrow."""

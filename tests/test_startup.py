@@ -139,34 +139,6 @@ def test_completion_lists_every_command_with_its_line_from_the_table():
 REVIEW_PROBE = """
 import json, sys
 from studycards.cli import main
-try:
-    main(["review"], standalone_mode=False)
-finally:
-    sys.stdout.flush()
-    print(json.dumps(sorted(sys.modules)), file=sys.stderr)
-"""
-
-
-def test_review_shows_its_first_card_without_the_parser_wcwidth_or_the_editors_modules(cli, tmp_path):
-    """What a review needs before its first card: not the notes parser, not wcwidth for Greek and subscripts."""
-    notes = tmp_path / "n.md"
-    notes.write_text("# N\n\nWhat is $x_0$ in $\\alpha$-space? :: It is $\\beta_1 \\to \\infty$\n", encoding="utf-8")
-    assert cli("add", notes).exit_code == 0
-    result = subprocess.run(
-        [sys.executable, "-c", REVIEW_PROBE], input="q\n", capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    assert "x₀ in α-space?" in result.stdout
-    loaded = set(json.loads(result.stderr.strip().splitlines()[-1]))
-    assert loaded & {"wcwidth", "studycards.notes.parser", "subprocess", "shlex", *HEAVY} == set()
-    # nor what a pipe does without: shutil (zlib, bz2, lzma), dataclasses, signal's enums, the other commands
-    assert loaded & {"shutil", "dataclasses", "signal", "select"} == set()
-    assert loaded & COMMAND_MODULES == {"studycards.cli.review"}
-
-
-FIRST_CARD_PROBE = """
-import json, sys
-from studycards.cli import main
 from studycards.review.terminal import Screen
 shown = Screen.show
 def show(self, frame):
@@ -180,16 +152,34 @@ print(json.dumps([Screen.first, sorted(sys.modules)]), file=sys.stderr)
 """
 
 
-def test_review_loads_the_grades_modules_only_once_its_first_card_is_on_screen(cli, tmp_path):
-    """The review log's writer and the sync events it logs load while the first card is read, not before."""
+def review_modules(cli, tmp_path, notes_text: str) -> tuple[set[str], set[str], str]:
+    """A piped review of these notes, quit at once: the modules loaded when its first card showed, those loaded
+    by its end, and what it printed."""
     notes = tmp_path / "n.md"
-    notes.write_text("# N\n\nOne? :: Yes\n\nTwo? :: No\n", encoding="utf-8")
+    notes.write_text(notes_text, encoding="utf-8")
     assert cli("add", notes).exit_code == 0
     result = subprocess.run(
-        [sys.executable, "-c", FIRST_CARD_PROBE], input="q\n", capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", REVIEW_PROBE], input="q\n", capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
     first, last = (set(names) for names in json.loads(result.stderr.strip().splitlines()[-1]))
+    return first, last, result.stdout
+
+
+def test_review_shows_its_first_card_without_the_parser_wcwidth_or_the_editors_modules(cli, tmp_path):
+    """What a review needs before its first card: not the notes parser, not wcwidth for Greek and subscripts."""
+    text = "# N\n\nWhat is $x_0$ in $\\alpha$-space? :: It is $\\beta_1 \\to \\infty$\n"
+    _, loaded, printed = review_modules(cli, tmp_path, text)
+    assert "x₀ in α-space?" in printed
+    assert loaded & {"wcwidth", "studycards.notes.parser", "subprocess", "shlex", *HEAVY} == set()
+    # nor what a pipe does without: shutil (zlib, bz2, lzma), dataclasses, signal's enums, the other commands
+    assert loaded & {"shutil", "dataclasses", "signal", "select"} == set()
+    assert loaded & COMMAND_MODULES == {"studycards.cli.review"}
+
+
+def test_review_loads_the_grades_modules_only_once_its_first_card_is_on_screen(cli, tmp_path):
+    """The review log's writer and the sync events it logs load while the first card is read, not before."""
+    first, last, _ = review_modules(cli, tmp_path, "# N\n\nOne? :: Yes\n\nTwo? :: No\n")
     grading = {"studycards.store.reviews", "studycards.store.events", "studycards.store.review_days"}
     assert first & grading == set()
     assert grading <= last

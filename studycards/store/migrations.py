@@ -372,8 +372,8 @@ def m012_cards_indexed_in_bulk(conn: sqlite3.Connection) -> None:
 
 @migration
 def m013_anki_key_set_on_insert(conn: sqlite3.Connection) -> None:
-    """A new card's Anki identity is set by the INSERT that writes it (``cards.INSERT_CARD``, the same rule
-    migration 9's trigger ran): the trigger rewrote every new row, about 15 % of ``add``'s inserting."""
+    """A new card's Anki identity is set as it is written (the rule migration 9's trigger ran, now in
+    ``cards.AnkiKeys``): the trigger rewrote every new row, about 15 % of ``add``'s inserting."""
     conn.execute("DROP TRIGGER cards_anki_key")
 
 

@@ -21,6 +21,7 @@ from studycards.store.sql import (
     card_from_row,
     day_of,
     deck_clause,
+    indexed_after,
     insert_rows,
     iso,
     queued_clause,
@@ -152,7 +153,6 @@ class Cards:
         trigger is paused meanwhile); a savepoint keeps the pause from ever outliving the insert.
         Into an empty table (a first ``add``) the cards' own indexes are built after them too.
         """
-        from studycards.store.events import indexed_after
         from studycards.store.search_schema import index_cards_after
 
         stamp = now.isoformat(timespec="seconds")

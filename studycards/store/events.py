@@ -9,14 +9,13 @@ replay of the card, on any home, begins there.
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any, NamedTuple
 
 from studycards.models import CardFlags, CardState, Event
 from studycards.store.review_days import summed_in_bulk
-from studycards.store.sql import day_of, insert_rows, iso, savepoint
+from studycards.store.sql import day_of, indexed_after, insert_rows, iso, savepoint
 
 EVENT_COLUMNS = "device, seq, kind, card, at, day, grade, ms, redrill, cram, ref"
 MANY_KEYS = 2_000
@@ -60,28 +59,6 @@ class Dates(dict[date | None, str | None]):
 
 def stamp(at: datetime) -> str:
     return at.isoformat(timespec="milliseconds")
-
-
-@contextmanager
-def indexed_after(conn: sqlite3.Connection, table: str) -> Iterator[None]:
-    """An empty ``table``'s indexes dropped while the block fills it, and made again after from their own text.
-
-    A first sync writes 100,000 events and their review rows into empty tables: one sort per index
-    at the end costs less than placing every key in it one by one (0.84 -> 0.62 s of CPU for both
-    tables).  Only inside a transaction, so that no other connection ever sees an index missing
-    and a block that fails takes the drop back with it; a table with rows is left alone.
-    """
-    if not conn.in_transaction or conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
-        yield
-        return
-    indexes = conn.execute(
-        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
-    ).fetchall()
-    for name, _ in indexes:
-        conn.execute(f'DROP INDEX "{name}"')
-    yield
-    for _, sql in indexes:
-        conn.execute(sql)
 
 
 class Events:

@@ -92,3 +92,25 @@ def insert_rows(conn: sqlite3.Connection, insert: str, width: int, rows: Iterabl
         conn.execute(
             full if len(chunk) == ROWS_PER_INSERT else f"{insert} VALUES {','.join([one] * len(chunk))}", values
         )
+
+
+@contextmanager
+def indexed_after(conn: sqlite3.Connection, table: str) -> Iterator[None]:
+    """An empty ``table``'s indexes dropped while the block fills it, and made again after from their own text.
+
+    A first sync writes 100,000 events and their review rows into empty tables: one sort per index
+    at the end costs less than placing every key in it one by one (0.84 -> 0.62 s of CPU for both
+    tables).  Only inside a transaction, so that no other connection ever sees an index missing
+    and a block that fails takes the drop back with it; a table with rows is left alone.
+    """
+    if not conn.in_transaction or conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone():
+        yield
+        return
+    indexes = conn.execute(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? AND sql IS NOT NULL", (table,)
+    ).fetchall()
+    for name, _ in indexes:
+        conn.execute(f'DROP INDEX "{name}"')
+    yield
+    for _, sql in indexes:
+        conn.execute(sql)

@@ -400,3 +400,16 @@ def test_drawings_kept_before_stay_as_they_were(home):
             "\\frac{a + b}{c}": make.V14_DRAWINGS[1][2]
         }
         assert store.drawings.pending(10) == ["\\sqrt{x + 1}"]
+
+
+def test_cards_left_to_the_background_index_after_migrating_are_found_by_the_next_search(home, tmp_path):
+    """Schema 15 lets new cards wait for the search index (``store.search_backlog``): an old collection
+    gains the empty backlog, keeps every card it had found, and a search indexes the waiting ones first."""
+    install([step.__name__ for step in MIGRATIONS].index("m015_search_backlog"), home)
+    okapi = CardContent("k#0", "k", "Zoo", "basic", 0, "okapi waiting", "b", "", (), str(tmp_path / "z.md"), 1, None)
+    with open_store(home) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM search_backlog").fetchone() == (0,)
+        store.cards.insert([okapi], datetime(2026, 12, 1), index_later=True)
+        assert store.conn.execute("SELECT COUNT(*) FROM search_index WHERE head = 'okapi waiting'").fetchone() == (0,)
+    assert [hit["text"] for hit in json.loads(run("search", "okapi", "--json").output)["results"]] == ["okapi waiting"]
+    assert json.loads(run("search", "recurrence", "--json").output)["results"]  # an old card, indexed before

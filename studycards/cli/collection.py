@@ -47,7 +47,7 @@ def search(
 
     with ctx.open_store(create=False) as store:
         check_deck(store, deck)
-        hits = run_search(store.conn, query, deck=deck, paper=_canonical_paper(paper), kind=kind, limit=limit)
+        hits = run_search(store, query, deck=deck, paper=_canonical_paper(paper), kind=kind, limit=limit)
     if as_json:
         echo_json(search_json(query, hits))
     else:

@@ -1,5 +1,8 @@
 """The drawer: sympy draws the display equations ``add`` left pending, in a process of its own, after ``add``.
 
+It first indexes for search the cards ``add`` left to it (``store.search_backlog``: a fifth of a first
+``add``'s time), a few thousand to a short transaction; a ``search`` before it is done indexes the rest.
+
 sympy takes half a second to load and about 20 ms an equation: the user never waits for it.  ``add``
 writes its cards with their equations pending and starts ``python -m studycards.mathtext.drawer HOME``,
 detached (its own session: a Ctrl-C in the terminal never reaches it), at low priority, with nothing to
@@ -13,12 +16,13 @@ stay pending, and the next ``add`` (or ``review``) starts a drawer again.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:  # subprocess only when a drawer starts: review's start looks here first
     import subprocess
@@ -30,6 +34,8 @@ BATCH = 8  # equations drawn between two writes: about 0.2 s of sympy, then a wr
 NICENESS = 10
 BUSY_PAUSE_S = 1.0  # a collection busy beyond the store's own timeout: the drawer waits and tries again
 BUSY_TRIES = 120
+
+T = TypeVar("T")
 
 _started: list[subprocess.Popen[bytes]] = []  # held, so a drawer still at work when we exit is no warning
 
@@ -48,24 +54,32 @@ def draw_pending(store: Store, progress: Callable[[int, int], None] | None = Non
         if progress:
             progress(done, total)
         drawn = [(latex, reading.pretty if (reading := sympy_reading(latex)) else None) for latex in latexes]
-        _write(store, drawn)
+        _write(store, functools.partial(store.drawings.put, drawn))
         done += len(drawn)
     return done
 
 
-def _write(store: Store, drawn: list[tuple[str, str | None]]) -> None:
-    """One short transaction; a collection busy for longer than the store's timeout is waited for."""
+def index_waiting(store: Store) -> None:
+    """Index the cards waiting for the search index, a chunk to a short transaction, until none waits."""
+    from studycards.store.search_backlog import CHUNK
+
+    while _write(store, lambda: store.search_backlog.fill(CHUNK)):
+        pass
+
+
+def _write(store: Store, work: Callable[[], T]) -> T:
+    """``work`` in one short transaction; a collection busy for longer than the store's timeout is waited for."""
     from studycards.errors import BusyError
 
     for attempt in range(BUSY_TRIES):
         try:
             with store.transaction():
-                store.drawings.put(drawn)
-            return
+                return work()
         except BusyError:
             if attempt == BUSY_TRIES - 1:
                 raise
             time.sleep(BUSY_PAUSE_S)
+    raise AssertionError("unreachable")
 
 
 def start(home: Path) -> None:
@@ -87,11 +101,12 @@ def start(home: Path) -> None:
 
 
 def start_if_pending(store: Store) -> int:
-    """Start a drawer when some equation waits for one (an indexed look at one row); how many wait."""
-    if not store.drawings.any_pending():
+    """Start a drawer when some equation or card waits for one (a look at one row each); how many equations wait."""
+    drawing = store.drawings.any_pending()
+    if not drawing and not store.search_backlog.waiting():
         return 0
     start(store.path.parent)
-    return store.drawings.count_pending()
+    return store.drawings.count_pending() if drawing else 0
 
 
 def run(home: Path) -> None:
@@ -107,9 +122,10 @@ def run(home: Path) -> None:
             except BlockingIOError:
                 return  # another drawer is at work, and it looks again before it stops
             with open_store(home, create=False) as store:
+                index_waiting(store)
                 draw_pending(store)
         with open_store(home, create=False) as store:  # an add that found the lock taken may have come meanwhile
-            if not store.drawings.any_pending():
+            if not store.drawings.any_pending() and not store.search_backlog.waiting():
                 return
 
 

@@ -311,11 +311,14 @@ def _plan_questions(store: Store, plan: ImportPlan, questions: list[Question], s
     ]
 
 
-def apply_plan(store: Store, plan: ImportPlan, now: datetime, progress: StepFn | None = None) -> None:
+def apply_plan(
+    store: Store, plan: ImportPlan, now: datetime, progress: StepFn | None = None, *, index_later: bool = False
+) -> None:
     """Write the whole plan in one transaction: all of it lands, or none of it (and nothing, if nothing changed).
 
     Nothing is drawn here: card sides are rendered when shown, and the display equations of the cards
     written wait in the same transaction for sympy's drawing (``mathtext.drawer``), kept by their LaTeX.
+    With ``index_later`` the new cards wait likewise for the search index (``store.search_backlog``).
     """
     if not (plan.changes or plan.moved or plan.hashes or plan.gone_files):
         return
@@ -327,7 +330,7 @@ def apply_plan(store: Store, plan: ImportPlan, now: datetime, progress: StepFn |
         progress("write", 0, len(changed))
     try:
         with store.transaction():
-            store.cards.insert((row.content() for row in plan.added), now, starts)
+            store.cards.insert((row.content() for row in plan.added), now, starts, index_later=index_later)
             store.events.record_moves(((m.row.id, m.row.key) for m in plan.deck_moves if m.row.id is not None), now)
             store.cards.update(edits, now)
             store.cards.move([CardPlace(row.id, row.source, row.line) for row in plan.moved if row.id is not None])
@@ -368,8 +371,9 @@ def add_notes(
 ) -> ImportPlan:
     """``studycards add``: plan, then apply unless it is a dry run; ``compact`` is the ``separators`` setting.
 
-    Then the equations that wait for sympy are drawn: by a drawer in the background (``plan.drawing``
-    says how many it has to draw), or here before returning with ``draw_math = "at add"``.
+    Then the equations that wait for sympy are drawn and the new cards indexed for search: by a drawer
+    in the background (``plan.drawing`` says how many equations it has to draw; a ``search`` meanwhile
+    indexes what it has not), or here before returning with ``draw_math = "at add"``.
     ``progress(step, done, total)`` hears of each step ("read" per file, "write", "draw") as it starts.
     """
     from studycards.mathtext import drawer
@@ -379,7 +383,7 @@ def add_notes(
         if dry_run:
             return plan
         try:
-            apply_plan(store, plan, now, progress)
+            apply_plan(store, plan, now, progress, index_later=draw_math != "at add")
             break
         except OutdatedPlan:  # the same notes were added at the same moment: plan again from what is stored
             if attempt:

@@ -145,15 +145,22 @@ class Cards:
         return result
 
     def insert(
-        self, cards: Iterable[CardContent], now: datetime, starts: Mapping[str, CardState] | None = None
+        self,
+        cards: Iterable[CardContent],
+        now: datetime,
+        starts: Mapping[str, CardState] | None = None,
+        *,
+        index_later: bool = False,
     ) -> None:
         """New cards, new unless ``starts`` gives a card (by key) the schedule another tool already had for it.
 
         They are indexed for search once all are in, in one statement per index (the per-card
-        trigger is paused meanwhile); a savepoint keeps the pause from ever outliving the insert.
-        Into an empty table (a first ``add``) the cards' own indexes are built after them too.
+        trigger is paused meanwhile), or with ``index_later`` left to the search backlog (a
+        background process or the next ``search`` indexes them); a savepoint keeps the pause from
+        ever outliving the insert.  Into an empty table (a first ``add``) the cards' own indexes are
+        built after them too.
         """
-        from studycards.store.search_schema import index_cards_after
+        from studycards.store.search_backlog import SearchBacklog
 
         stamp = now.isoformat(timespec="seconds")
         conn = self._conn
@@ -170,8 +177,9 @@ class Cards:
                     cjk = cjk or _holds_cjk(chunk)
                     insert_rows(conn, INSERT_CARD, CARD_VALUES, _insert_params(chunk, stamp, starts or {}, identities))
             conn.execute("DELETE FROM search_paused")
-            for statement in index_cards_after(cjk):
-                conn.execute(statement, (last,))
+            (newest,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM cards").fetchone()
+            backlog = SearchBacklog(conn)
+            (backlog.leave if index_later else backlog.index)(last + 1, newest, cjk)
 
     def _anki_keys_of(self, note_keys: Iterable[str]) -> tuple[dict[str, str], set[str]]:
         """What the store holds of these note keys: each one's Anki key, if a card of it has one (its first

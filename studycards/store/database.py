@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from studycards.store.papers import Papers
     from studycards.store.questions import Questions
     from studycards.store.reviews import Reviews
+    from studycards.store.search_backlog import SearchBacklog
     from studycards.store.today import Today
 
 BUSY_TIMEOUT_MS = 5000
@@ -108,6 +109,12 @@ class Store:
         from studycards.store.drawings import Drawings
 
         return Drawings(self.conn)
+
+    @cached_property
+    def search_backlog(self) -> SearchBacklog:
+        from studycards.store.search_backlog import SearchBacklog
+
+        return SearchBacklog(self.conn)
 
     @cached_property
     def highlights(self) -> Highlights:
@@ -214,7 +221,7 @@ def open_store(home: Path, create: bool = True) -> Store:
     With ``create=False`` a home without a database reads as an empty one and is
     left untouched, so looking at a fresh home writes nothing.
     """
-    from studycards.store.migrations import check_version, migrate
+    from studycards.store.schema import check_version, migrate
 
     path = home / DB_NAME
     if not create and not path.exists():

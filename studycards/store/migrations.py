@@ -1,4 +1,4 @@
-"""The schema as an ordered list of migrations, tracked by ``PRAGMA user_version``.
+"""The schema as an ordered list of migrations, tracked by ``PRAGMA user_version`` (run by ``store.schema``).
 
 Each migration runs in its own explicit transaction: Python's sqlite3 does not
 roll back DDL inside ``with conn:``.  Never edit a released migration; append.
@@ -9,7 +9,6 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from studycards.errors import StudycardsError
 from studycards.store.search_schema import SEARCHED, cards_insert_trigger, search_fill, search_triggers
 
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
@@ -333,33 +332,6 @@ def m011_review_days(conn: sqlite3.Connection) -> None:
         conn.execute(f"CREATE TRIGGER review_days_{name} {when} ON reviews BEGIN {body}; END")
 
 
-def check_version(conn: sqlite3.Connection) -> int:
-    """The schema version, or an error for a database from a newer studycards (which must not be touched)."""
-    current = conn.execute("PRAGMA user_version").fetchone()[0]
-    if current > len(MIGRATIONS):
-        raise StudycardsError(
-            f"this database has schema version {current}, made by a newer studycards "
-            f"(this one knows up to {len(MIGRATIONS)}); upgrade studycards to open it"
-        )
-    return current
-
-
-def migrate(conn: sqlite3.Connection) -> None:
-    """Bring the schema forward; refuse a database from a newer studycards rather than damage it."""
-    current = check_version(conn)
-    for version in range(current + 1, len(MIGRATIONS) + 1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if conn.execute("PRAGMA user_version").fetchone()[0] < version:  # not done meanwhile by another studycards
-                MIGRATIONS[version - 1](conn)
-                conn.execute(f"PRAGMA user_version = {version}")
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:  # SQLite itself rolls back on some errors, a full disk among them
-                conn.execute("ROLLBACK")
-            raise
-
-
 @migration
 def m012_cards_indexed_in_bulk(conn: sqlite3.Connection) -> None:
     """New cards written together are indexed for search together: ``add`` of many cards no longer runs a
@@ -395,3 +367,12 @@ def m014_drawings(conn: sqlite3.Connection) -> None:
     conn.executemany("INSERT INTO drawings (latex) VALUES (?)", sorted(equations))
     conn.execute("ALTER TABLE cards DROP COLUMN front_text")
     conn.execute("ALTER TABLE cards DROP COLUMN back_text")
+
+
+@migration
+def m015_search_backlog(conn: sqlite3.Connection) -> None:
+    """New cards indexed for search after ``add`` returns, by the background process, or by the next ``search``
+    before it asks the index (``store.search_backlog``): a row per range of card ids written and not yet indexed."""
+    conn.execute(
+        "CREATE TABLE search_backlog (first INTEGER NOT NULL, last INTEGER NOT NULL, cjk INTEGER NOT NULL) STRICT"
+    )

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from studycards.errors import StudycardsError
 from studycards.store.search_schema import HOLDS_CJK
 from studycards.store.sql import deck_clause
+
+if TYPE_CHECKING:
+    from studycards.store.database import Store
 
 KINDS = ("card", "question", "paper", "equation")
 MARK_START, MARK_END = "\x02", "\x03"  # around matched words in a snippet; the CLI makes them bold or brackets
@@ -35,7 +38,7 @@ class SearchHit(NamedTuple):
 
 
 def search(
-    conn: sqlite3.Connection,
+    store: Store,
     query: str,
     *,
     deck: str | None = None,
@@ -46,10 +49,13 @@ def search(
     """The best ``limit`` hits for an FTS5 query (phrases, ``atten*``, AND/OR/NOT), best first.
 
     A query FTS5 cannot read is one clear error, with the hint that quotes search words as written.
+    Cards an ``add`` left to be indexed in the background are indexed first: no search misses one.
     """
     if not query.strip():
         raise StudycardsError("nothing to search for: give a word, a phrase in quotes, or a prefix such as atten*")
     where, args = _filters(deck, paper, kind)
+    store.search_backlog.catch_up(store.transaction)
+    conn = store.conn
     query = _HYPHENATED.sub(_as_phrase, query)
     try:
         if HOLDS_CJK.search(query):

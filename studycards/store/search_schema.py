@@ -118,13 +118,16 @@ def cards_insert_trigger() -> str:
     )
 
 
-def index_cards_after(cjk: bool = True) -> list[str]:
-    """Statements indexing, all at once, the cards whose id is above the one bound parameter.
+def index_cards(cjk: bool = True) -> list[str]:
+    """Statements indexing, all at once, the cards with ids from ``:first`` to ``:last`` that are not indexed yet.
 
     A trigger run per row cost half the time of writing 10,000 new cards; one statement per
-    index does the same work about three times faster.  ``cjk=False`` (the cards' text holds no
-    ``HOLDS_CJK`` character) leaves out the trigram index's statement, which would index none of
-    them: its GLOB, one pattern per card, was half the indexing.
+    index does the same work about three times faster.  A card of the range already indexed (its
+    update trigger indexed it when it was edited or restored before the range was) keeps its rows:
+    only the ``search_rows`` made here, above ``:before`` (their highest id before), are indexed.
+    ``cjk=False`` (the cards' text holds no ``HOLDS_CJK`` character) leaves out the trigram index's
+    statement, which would index none of them: its GLOB, one pattern per card, was half the indexing.
     """
-    statements = search_fill("cards", "t", "FROM cards t", " AND t.id > ?")
+    rows, words, trigrams = search_fill("cards", "t", "FROM cards t", " AND t.id BETWEEN :first AND :last")
+    statements = [rows, words + " AND s.id > :before", trigrams + " AND s.id > :before"]
     return statements if cjk else statements[:-1]

@@ -61,6 +61,11 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
             from studycards.cli.sync import apply_arrived
 
             arrived = apply_arrived(ctx, store)
+        ready = None
+        if plan.changes and not dry_run:  # an add that changed nothing has no news about today
+            from studycards.store.database import status_of
+
+            ready = status_of(store, day, new_per_day=settings.new_per_day)
     if plan.warnings:
         click.echo(warnings_text(plan), err=True)
     click.echo(plan_text(plan, dry_run))
@@ -70,15 +75,11 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
         from studycards.cli.sync import arrived_text
 
         click.echo(arrived_text(arrived))
-    if plan.changes and not dry_run:  # an add that changed nothing has no news about today
+    if ready is not None:
         from studycards.cli.review_views import ready_text
-        from studycards.store import collection_status
 
-        ready = ready_text(
-            collection_status(ctx.home, day, new_per_day=settings.new_per_day), None, settings.reviews_per_day
-        )
-        if ready:
-            click.echo(ready)
+        if line := ready_text(ready, None, settings.reviews_per_day):
+            click.echo(line)
 
 
 @main.command(name="list")

@@ -194,15 +194,22 @@ def collection_status(
             raise UnknownDeck(deck, [])
         return CollectionStatus([], [DueOn(day + timedelta(days=i), 0) for i in range(1, days + 1)], 0, new_per_day)
     with open_store(home) as store:
-        check_deck(store, deck)
-        counts = store.counts
-        return CollectionStatus(
-            counts.status(day, deck),
-            counts.forecast(day, days, deck, new_per_day),
-            counts.new_waiting(day, deck, new_per_day),
-            new_per_day,
-            store.drawings.count_pending(),
-        )
+        return status_of(store, day, deck, days, new_per_day)
+
+
+def status_of(
+    store: Store, day: date, deck: str | None = None, days: int = 7, new_per_day: int = 20
+) -> CollectionStatus:
+    """:func:`collection_status` of a store already open (``add``'s last line, without opening it again)."""
+    check_deck(store, deck)
+    counts = store.counts
+    return CollectionStatus(
+        counts.status(day, deck),
+        counts.forecast(day, days, deck, new_per_day),
+        counts.new_waiting(day, deck, new_per_day),
+        new_per_day,
+        store.drawings.count_pending(),
+    )
 
 
 def check_deck(store: Store, deck: str | None) -> None:

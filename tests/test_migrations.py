@@ -32,7 +32,7 @@ from studycards.store.files import FileHash
 from studycards.store.migrations import MIGRATIONS
 from tests.displays import Recorder
 from tests.fixtures.db import make
-from tests.paths import FIXTURES
+from tests.paths import FIXTURES, REPO
 from tests.test_stats import LOG_BY_DAY, SUMS
 
 DB_FIXTURES = FIXTURES / "db"
@@ -413,3 +413,61 @@ def test_cards_left_to_the_background_index_after_migrating_are_found_by_the_nex
         assert store.conn.execute("SELECT COUNT(*) FROM search_index WHERE head = 'okapi waiting'").fetchone() == (0,)
     assert [hit["text"] for hit in json.loads(run("search", "okapi", "--json").output)["results"]] == ["okapi waiting"]
     assert json.loads(run("search", "recurrence", "--json").output)["results"]  # an old card, indexed before
+
+
+def made_of(conn: sqlite3.Connection) -> tuple[int, set[tuple], dict[str, list[tuple]]]:
+    """A database's version, every schema entry (its page aside), and every table's rows, shadow tables too."""
+    entries = set(conn.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+    tables = [
+        name
+        for (name,) in conn.execute("SELECT name FROM pragma_table_list WHERE schema = 'main'")
+        if not name.startswith("sqlite_")  # the schema itself, compared above without the pages it lies on
+    ]
+    return (
+        conn.execute("PRAGMA user_version").fetchone()[0],
+        entries,
+        {name: sorted(conn.execute(f'SELECT * FROM "{name}"'), key=repr) for name in tables},
+    )
+
+
+def test_a_new_home_made_in_one_step_is_the_database_every_migration_makes(tmp_path):
+    from studycards.store.schema import replayed
+
+    with closing(sqlite3.connect(tmp_path / "replayed.db", isolation_level=None)) as conn:
+        replayed(conn)
+        version, entries, tables = made_of(conn)
+    with open_store(tmp_path / "home") as store:
+        fresh_version, fresh_entries, fresh_tables = made_of(store.conn)
+    assert (fresh_version, fresh_entries) == (version, entries) and version == len(MIGRATIONS)
+    devices = tables.pop("sync_device"), fresh_tables.pop("sync_device")
+    assert fresh_tables == tables
+    assert [(only, seq) for only, _, seq in devices[1]] == [(1, 0)] == [(only, seq) for only, _, seq in devices[0]]
+    assert devices[0][0][1] != devices[1][0][1]  # each home its own device id
+
+
+def test_the_one_step_schema_is_written_from_the_migrations_as_they_are():
+    """A new migration means writing ``fresh_schema.py`` again (until then new homes replay the newer ones)."""
+    from studycards.store import fresh_schema
+    from studycards.store.schema import fresh_schema_source
+
+    assert (REPO / "studycards" / "store" / "fresh_schema.py").read_text(encoding="utf-8") == (fresh_schema_source()), (
+        "fresh_schema.py is behind the migrations: run python -m studycards.store.schema"
+    )
+    assert len(MIGRATIONS) == fresh_schema.VERSION
+
+
+def test_a_one_step_schema_behind_the_migrations_is_brought_forward_by_the_newer_ones(tmp_path, monkeypatch):
+    from studycards.store import fresh_schema, schema
+
+    with closing(sqlite3.connect(":memory:", isolation_level=None)) as older:
+        monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS[:10])
+        schema.replayed(older)
+        statements = tuple(schema.statements_of(older))
+        monkeypatch.setattr(migrations, "MIGRATIONS", MIGRATIONS)
+    monkeypatch.setattr(fresh_schema, "VERSION", 10)
+    monkeypatch.setattr(fresh_schema, "STATEMENTS", statements)
+    with closing(sqlite3.connect(tmp_path / "replayed.db", isolation_level=None)) as conn:
+        schema.replayed(conn)
+        version, entries, _ = made_of(conn)
+    with open_store(tmp_path / "home") as store:
+        assert made_of(store.conn)[:2] == (version, entries)

@@ -1,7 +1,10 @@
 """Bringing a database to the current schema: the migrations run forward, a newer studycards' database refused.
 
 The migrations themselves are a list in :mod:`studycards.store.migrations`; this module runs them, so that
-file stays a list of migrations.
+file stays a list of migrations.  A new database is made in one step instead, from the statements the
+migrations' schema is made of (``fresh_schema``, written by ``python -m studycards.store.schema`` from a
+database the migrations built, and checked against one by the tests): replaying fourteen migrations one by
+one took a new home 20-45 ms, the one step 6 ms.  Migrations newer than the statements then run as usual.
 """
 
 from __future__ import annotations
@@ -32,6 +35,8 @@ def migrate(conn: sqlite3.Connection) -> None:
     """
     steps = migrations.MIGRATIONS
     current = check_version(conn)
+    if current == 0:
+        current = _create(conn)
     for version in range(current + 1, len(steps) + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -43,3 +48,73 @@ def migrate(conn: sqlite3.Connection) -> None:
             if conn.in_transaction:  # SQLite itself rolls back on some errors, a full disk among them
                 conn.execute("ROLLBACK")
             raise
+
+
+def _create(conn: sqlite3.Connection) -> int:
+    """Make an empty database's schema in one transaction, as the migrations up to ``fresh_schema.VERSION``
+    would; the version it is at after.  A database holding anything at all is left to the migrations."""
+    from studycards.store.fresh_schema import STATEMENTS, VERSION
+    from studycards.store.sync_schema import name_device
+
+    if len(migrations.MIGRATIONS) < VERSION:  # never: the statements are written from these migrations
+        return 0
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == 0 and conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone() is None:
+            for statement in STATEMENTS:
+                conn.execute(statement)
+            name_device(conn)  # the one row the migrations write into a new database (migration 10's)
+            conn.execute(f"PRAGMA user_version = {VERSION}")
+            version = VERSION
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    return int(version)
+
+
+def statements_of(conn: sqlite3.Connection) -> list[str]:
+    """The statements that make ``conn``'s schema again: its tables (a virtual table's own, never the shadow
+    tables it makes itself), then its indexes, then its triggers, each kind in the order it was made."""
+    shadow = {name for (name,) in conn.execute("SELECT name FROM pragma_table_list WHERE type = 'shadow'")}
+    made = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY rowid").fetchall()
+    order = {"table": 0, "view": 1, "index": 2, "trigger": 3}
+    return [sql for kind, name, sql in sorted(made, key=lambda row: order[row[0]]) if name not in shadow]
+
+
+def replayed(conn: sqlite3.Connection) -> None:
+    """Every migration run on an empty database one by one, as a home was made before ``fresh_schema``."""
+    for version, step in enumerate(migrations.MIGRATIONS, start=1):
+        conn.execute("BEGIN IMMEDIATE")
+        step(conn)
+        conn.execute(f"PRAGMA user_version = {version}")
+        conn.execute("COMMIT")
+
+
+def fresh_schema_source() -> str:
+    """The text of ``fresh_schema.py`` for the migrations as they now are (JSON's strings are Python's, in the
+    double quotes ``ruff format`` keeps)."""
+    import json
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        replayed(conn)
+        lines = "".join(f"    {json.dumps(statement, ensure_ascii=False)},\n" for statement in statements_of(conn))
+    finally:
+        conn.close()
+    return (
+        '"""The schema every migration makes, as statements run in one transaction to make a new database\n'
+        "(``store.schema``).  Written by ``python -m studycards.store.schema``: never edit it by hand.\n"
+        '"""\n\n# ruff: noqa: E501\n\n'
+        f"VERSION = {len(migrations.MIGRATIONS)}\nSTATEMENTS = (\n{lines})\n"
+    )
+
+
+if __name__ == "__main__":
+    from pathlib import Path
+
+    target = Path(__file__).with_name("fresh_schema.py")
+    target.write_text(fresh_schema_source(), encoding="utf-8")
+    print(target)

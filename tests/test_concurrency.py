@@ -165,6 +165,26 @@ def test_two_sessions_grading_the_same_card_lose_neither_grade(adam):
         assert log(adam)[other.id] == [(2, False), (4, True)]
 
 
+def test_a_card_read_ahead_while_its_answer_shows_is_read_again_once_another_session_graded_it(adam):
+    """The session reads the card its grade needs while the answer is on screen; a grade given meanwhile in
+    another session makes this one a re-drill all the same, as when the card is read at the grade."""
+    with open_store(adam) as one, open_store(adam) as two:
+        first, second = Session(one, DAY, lambda: MORNING, new=3), Session(two, DAY, lambda: MORNING, new=3)
+        card = first.queue[0].card
+        keys = iter(["\n", "5", "q"])
+
+        def key() -> str:
+            pressed = next(keys)
+            if pressed == "5":  # first's answer is on screen: the other session grades the card now
+                second.handle("\n", Recorder())
+                second.handle("2", Recorder())
+            return pressed
+
+        first.run(key, Recorder())
+        assert log(adam)[card.id] == [(2, False), (5, True)]
+        assert one.cards.get(card.id).state == schedule(CardState(), 2, DAY)
+
+
 def test_undo_after_another_session_graded_the_card_keeps_both_grades(adam):
     with open_store(adam) as one, open_store(adam) as two:
         first, second = Session(one, DAY, lambda: MORNING, new=3), Session(two, DAY, lambda: MORNING, new=3)

@@ -157,6 +157,36 @@ def test_a_grade_is_logged_and_moves_the_card_and_undo_puts_both_back(store):
         store.reviews.undo(review_id)
 
 
+def test_a_card_looked_at_ahead_of_its_grade_is_found_so_until_the_store_changes(store, tmp_path):
+    """``look`` reads the card outside a transaction; ``find`` takes that read only while nothing was written
+    since, here or by another connection, and reads the card again otherwise."""
+    ids = add(store, content(1), content(2))
+    card_id = ids["front 1"]
+    statements: list[str] = []
+    store.conn.set_trace_callback(statements.append)
+    looked = store.reviews.look(card_id, DAY)
+    assert looked.found is not None and looked.found.state == CardState() and not looked.found.graded
+    statements.clear()
+    with store.transaction():
+        assert store.reviews.find(card_id, DAY, looked) == looked.found
+    assert not any("FROM cards" in sql for sql in statements)  # nothing changed: no second read
+    assert store.reviews.find(ids["front 2"], DAY, looked).key != looked.found.key  # another card: read
+    assert store.reviews.find(card_id, DAY + timedelta(days=1), looked).graded is False
+
+    with open_store(tmp_path / "home") as other:  # another connection grades the card
+        other.reviews.record(card_id, 5, DAY, NOW, 900, CardState(), CardState(260, 1, 1, DAY), redrill=False)
+    with store.transaction():
+        found = store.reviews.find(card_id, DAY, looked)
+    assert found is not None and found.graded and found.state == CardState(260, 1, 1, DAY)
+
+    looked = store.reviews.look(card_id, DAY)
+    store.cards.set_flags(card_id, CardFlags(suspended=True))  # this connection writes
+    with store.transaction():
+        found = store.reviews.find(card_id, DAY, looked)
+    assert found is not None and found.flags.suspended and not looked.found.flags.suspended
+    store.conn.set_trace_callback(None)
+
+
 def test_undo_is_refused_once_the_card_was_graded_again(store):
     ids = add(store, content(1))
     first = grade(store, ids["front 1"], 2, CardState(218, 0, 1, DAY + timedelta(days=1)))

@@ -9,7 +9,7 @@ killed session loses at most the card on screen.
 # Annotations are evaluated here (no __future__ import): a NamedTuple compiles each string annotation, at start-up.
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from studycards.errors import BusyError, GradedElsewhere, StudycardsError
 from studycards.models import CardFlags
@@ -23,6 +23,9 @@ from studycards.review.sides import card_sides, cloze_sides
 from studycards.review.waiting import Waiting
 from studycards.sm2 import needs_redrill, schedule
 from studycards.store.database import Store
+
+if TYPE_CHECKING:  # the grade's modules load once the first card is on screen
+    from studycards.store.reviews import Looked
 
 __all__ = [
     "Display",
@@ -99,6 +102,7 @@ class Session:
         self.open_editor, self.habits, self.cram, self.new_limit = open_editor, habits, cram, new
         self._shown = _Shown()
         self._prepared = Prepared(store)
+        self._looked: Looked | None = None  # not evaluated: an annotation in a function
         if cram:
             items = cram_queue(store, day, deck, limit)
         else:
@@ -201,8 +205,11 @@ class Session:
         self._dirty, self._shown.notice = False, ""
         if not self.answers:
             _ = self.store.reviews  # the first card is on screen: the grade's modules load while it is read
-        if self._shown.revealed and len(self.queue) > 1:  # the answer is read now: the next card made ready
-            self._prepared.sides(self.queue[1].card)
+        if self._shown.revealed:  # the answer is read now: the grade's read done and the next card made ready
+            if not self.cram:
+                self._looked = self.store.reviews.look(self.queue[0].card.id, self.day)
+            if len(self.queue) > 1:
+                self._prepared.sides(self.queue[1].card)
 
     def frame(self) -> Frame:
         item = self.queue[0]
@@ -246,7 +253,7 @@ class Session:
             return
         reviews = self.store.reviews
         with self.store.transaction():  # read the card where it is written: another session may have graded it
-            found = reviews.find(item.card.id, self.day)
+            found = reviews.find(item.card.id, self.day, self._looked)
             if found is None:
                 raise StudycardsError(f"card {item.card.id} is no longer in the collection")
             first = not found.graded

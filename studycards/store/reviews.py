@@ -54,6 +54,17 @@ class Found(NamedTuple):
     event: str  # the id its grade's sync event takes: the log's next, while this transaction holds the write lock
 
 
+class Looked(NamedTuple):
+    """A card as a grade would find it, read ahead of the grade (while the answer is read), and what the
+    store had seen then: another connection's commit (``PRAGMA data_version``) or any write of this one
+    (``total_changes``) since makes it stale, and the grade reads the card again."""
+
+    card_id: int
+    day: date
+    found: Found | None
+    seen: tuple[int, int]
+
+
 class Logged(NamedTuple):
     """A grade as logged: its row in the review log (for undo) and its sync event."""
 
@@ -100,8 +111,26 @@ class Reviews:
             found = found._replace(state=before, graded=redrill)
             return self.grade(card_id, grade, day, at, answer_ms, found, after, found.flags).review_id
 
-    def find(self, card_id: int, day: date) -> Found | None:
-        """The card as a grade finds it, in one read: call it in the grade's transaction, then :meth:`grade`."""
+    def look(self, card_id: int, day: date) -> Looked:
+        """The card as :meth:`find` would find it now, read outside any transaction, for :meth:`find` to use if
+        nothing was written since: one read less between a grade and the next card."""
+        seen = self._seen()  # before the read: a commit landing between the two makes the look stale, not wrong
+        return Looked(card_id, day, self._read(card_id, day), seen)
+
+    def find(self, card_id: int, day: date, looked: Looked | None = None) -> Found | None:
+        """The card as a grade finds it, in one read: call it in the grade's transaction, then :meth:`grade`.
+
+        ``looked`` (from :meth:`look`) is used instead of the read when it is of this card and day, and the
+        store has not changed since it was read."""
+        if looked is not None and looked[:2] == (card_id, day) and looked.seen == self._seen():
+            return looked.found
+        return self._read(card_id, day)
+
+    def _seen(self) -> tuple[int, int]:
+        """What tells that the store changed: other connections' commits, and this connection's own writes."""
+        return self._conn.execute("PRAGMA data_version").fetchone()[0], self._conn.total_changes
+
+    def _read(self, card_id: int, day: date) -> Found | None:
         row = self._conn.execute(FIND, (card_id, day.isoformat())).fetchone()
         if row is None:
             return None

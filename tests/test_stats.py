@@ -6,18 +6,31 @@ import json
 import sqlite3
 from collections import Counter
 from contextlib import closing
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
+from studycards.store.database import open_store
+
 DAY = date(2026, 11, 23)  # the study day of the fixed clock
+NOW = datetime(2026, 11, 23, 9, 0)
 FIRST = "redrill = 0 AND repetitions_before > 0 AND interval_before"
 LOG_BY_DAY = (  # the per-day sums stats reads, computed here from the log itself
     f"SELECT day, COUNT(*), SUM(answer_ms), SUM({FIRST} < 21 AND grade >= 3), SUM({FIRST} < 21),"
     f" SUM({FIRST} >= 21 AND grade >= 3), SUM({FIRST} >= 21) FROM reviews GROUP BY day ORDER BY day"
 )
-SUMS = "SELECT * FROM review_days ORDER BY day"
+SUMS = "SELECT * FROM review_days ORDER BY day"  # the sums as folded: every grade up to the mark
+MARK = "SELECT upto FROM review_days_upto"
+
+
+def read_sums(home: Path) -> list[tuple]:
+    """The per-day sums as ``stats`` reads them: those folded, and the grades logged since the last fold."""
+    from studycards.store.review_days import day_sums
+
+    with closing(sqlite3.connect(home / "studycards.db")) as conn:
+        return day_sums(conn, "9999-12-31")
 
 
 def stats(cli, *args):
@@ -66,22 +79,59 @@ def test_the_figures_are_the_review_logs(a_year, rows):
     ]
 
 
-def test_the_per_day_sums_follow_every_grade_and_undo(a_year, rows):
-    assert rows(SUMS) == rows(LOG_BY_DAY) and len(rows(SUMS)) > 200  # a year of study days
+def test_the_per_day_sums_follow_every_grade_and_undo(a_year, rows, home):
+    assert read_sums(home) == rows(LOG_BY_DAY) and len(read_sums(home)) > 200  # a year of study days
+    stats(a_year)  # stats sums the grades given since into their days before it reads them
+    assert rows(SUMS) == rows(LOG_BY_DAY) and rows(MARK) == rows("SELECT MAX(id) FROM reviews")
     later = "2026-12-20T09:00"  # a month on, several cards are due
     session = a_year("review", input="\n5\n\n2\n\n4\nu\n\n3\nq\n", now=later)  # four grades, one undone
     assert session.exit_code == 0, session.output
     assert rows("SELECT COUNT(*) FROM reviews WHERE day = '2026-12-20'") == [(3,)]
+    assert read_sums(home) == rows(LOG_BY_DAY) and rows(SUMS) != rows(LOG_BY_DAY)  # not summed as they are given
     assert json.loads(a_year("stats", "--json", now=later).output)["reviews"]["today"] == 3
     assert rows(SUMS) == rows(LOG_BY_DAY)
 
 
-def test_a_grade_changed_or_removed_in_the_log_moves_the_sums(a_year, rows, home):
+def test_stats_while_another_studycards_writes_reads_the_grades_not_summed_from_the_log(
+    a_year, rows, home, monkeypatch
+):
+    from studycards.store import database
+
+    monkeypatch.setattr(database, "BUSY_TIMEOUT_MS", 200)
+    conn = sqlite3.connect(home / "studycards.db", isolation_level=None)
+    conn.execute("BEGIN IMMEDIATE")  # a writer holding the collection: stats cannot sum the grades now
+    try:
+        while_held = stats(a_year)
+    finally:
+        conn.execute("ROLLBACK")
+        conn.close()
+    assert rows(MARK) == [(0,)] and rows(SUMS) == []  # nothing summed, nothing written
+    assert stats(a_year) == while_held and rows(SUMS) == rows(LOG_BY_DAY)  # summed now: the same figures
+
+
+@pytest.mark.parametrize("folded", [False, True], ids=["grades not summed yet", "grades summed"])
+def test_a_grade_changed_or_removed_in_the_log_moves_the_sums(a_year, rows, home, folded):
+    if folded:
+        stats(a_year)
     with closing(sqlite3.connect(home / "studycards.db")) as conn, conn:
         conn.execute("UPDATE reviews SET day = '2026-11-20', grade = 0 WHERE id IN (SELECT id FROM reviews LIMIT 40)")
         conn.execute("DELETE FROM reviews WHERE id % 7 = 0 OR day = (SELECT MIN(day) FROM reviews)")
-    assert rows(SUMS) == rows(LOG_BY_DAY)
+    assert read_sums(home) == rows(LOG_BY_DAY)
+    assert (rows(SUMS) == rows(LOG_BY_DAY)) is folded
     assert stats(a_year)["reviews"]["all"] == rows("SELECT COUNT(*) FROM reviews")[0][0]
+
+
+def test_a_grade_given_after_the_last_summed_one_was_undone_is_read_from_the_log_once(a_year, rows, home):
+    """The new grade takes the undone one's id (SQLite's rowid): the mark moved below it, so it is not missed."""
+    stats(a_year)
+    with open_store(home) as store:
+        last = store.reviews.log()[-1]
+        store.reviews.undo(last.id)
+        assert rows(MARK) == [(last.id - 1,)]
+        again = store.reviews.record(last.card_id, 3, last.day, NOW, 777, last.before, last.after, redrill=False)
+    assert again == last.id and read_sums(home) == rows(LOG_BY_DAY)
+    stats(a_year)
+    assert rows(SUMS) == rows(LOG_BY_DAY)
 
 
 def test_card_counts_and_the_forecast_are_the_cards(a_year, rows):

@@ -126,9 +126,7 @@ def stats(ctx: Context, deck: str | None, paper: str | None, days: int, as_json:
     per_day = load_settings(ctx.home).new_per_day
     with ctx.open_store(create=False) as store:
         check_deck(store, deck)
-        found = collection_stats(
-            store.conn, day, deck=deck, paper=_canonical_paper(paper), days=days, new_per_day=per_day
-        )
+        found = collection_stats(store, day, deck=deck, paper=_canonical_paper(paper), days=days, new_per_day=per_day)
     if as_json:
         echo_json(stats_json(found, days))
     else:

@@ -224,9 +224,7 @@ def m006_search(conn: sqlite3.Connection) -> None:
 def m007_written_highlights(conn: sqlite3.Connection) -> None:
     """The PDF highlights ``studycards highlights`` wrote into each notes file: a re-run adds only new ones.
 
-    Kept here rather than as marks in the notes, so the file stays the reader's own words, and a quote
-    the user deleted from it is not brought back.
-    """
+    Kept here, not as marks in the notes: the file stays the reader's words, a quote deleted from it stays gone."""
     run_statements(
         conn,
         """
@@ -245,10 +243,8 @@ def m007_written_highlights(conn: sqlite3.Connection) -> None:
 
 @migration
 def m008_status_indexes(conn: sqlite3.Connection) -> None:
-    """Mature and set-aside cards counted from small partial indexes: ``status`` stays fast at 100,000 cards.
-
-    No index held the interval or the flags, so counting them read the whole table.
-    """
+    """Mature and set-aside cards counted from small partial indexes: ``status`` stays fast at 100,000 cards
+    (no index held the interval or the flags, so counting them read the whole table)."""
     run_statements(
         conn,
         """
@@ -263,13 +259,12 @@ def m008_status_indexes(conn: sqlite3.Connection) -> None:
 def m009_anki_note_identity(conn: sqlite3.Connection) -> None:
     """The key Anki knows each note by (its GUID's source), kept when a deck rename changes the note key.
 
-    A note key holds the deck, so a moved card would reach Anki as a second note and leave the
-    first untagged.  ``anki_key`` is the note key a note had when its first card was added; a
-    trigger sets it for every inserted card, so no writer can forget it: a card joins the Anki
-    note of its siblings, and a note whose key another note's Anki identity already took (its
-    deck was renamed away and a new note took the old name) gets one of its own.  What
-    ``exported_notes`` remembers is keyed by it, with the deck a note was last exported to, so
-    an export can say which notes moved deck since (Anki's import never moves a card).
+    A note key holds the deck, so a moved card would reach Anki as a second note and leave the first untagged.
+    ``anki_key`` is the note key a note had when its first card was added; a trigger sets it for every inserted
+    card, so no writer can forget it: a card joins the Anki note of its siblings, and a note whose key another
+    note's Anki identity already took (its deck was renamed away and a new note took the old name) gets one of
+    its own.  What ``exported_notes`` remembers is keyed by it, with the deck a note was last exported to, so an
+    export can say which notes moved deck since (Anki's import never moves a card).
     """
     run_statements(
         conn,
@@ -376,3 +371,11 @@ def m015_search_backlog(conn: sqlite3.Connection) -> None:
     conn.execute(
         "CREATE TABLE search_backlog (first INTEGER NOT NULL, last INTEGER NOT NULL, cjk INTEGER NOT NULL) STRICT"
     )
+
+
+@migration
+def m016_review_days_up_to(conn: sqlite3.Connection) -> None:
+    """The day sums hold the grades up to a mark; later ones are summed when ``stats`` reads them (``review_days``)."""
+    from studycards.store.review_days import sum_up_to
+
+    sum_up_to(conn)

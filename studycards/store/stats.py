@@ -7,11 +7,17 @@ a day's first grade of a card already learned, since that is the grade that test
 from __future__ import annotations
 
 import sqlite3
+from contextlib import suppress
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from studycards.errors import BusyError
 from studycards.store.clauses import deck_clause
 from studycards.store.counts import MATURE_DAYS, Counts, spread
+from studycards.store.review_days import day_sums, fold, unfolded
+
+if TYPE_CHECKING:
+    from studycards.store.database import Store
 
 
 class Retention(NamedTuple):
@@ -59,7 +65,7 @@ def _filters(deck: str | None, paper: str | None) -> tuple[str, list[object]]:
 
 
 def collection_stats(
-    conn: sqlite3.Connection,
+    store: Store,
     day: date,
     *,
     deck: str | None = None,
@@ -73,8 +79,14 @@ def collection_stats(
     Without a filter the log is read from its per-day sums (``review_days``) and the cards from the
     ``status`` counts, each from an index: the same figures, computed where ``status`` computes them, in
     a few milliseconds at a million grades.  A deck or a paper reads the grades of its own cards.
+    Grades given since the sums were last brought up to date are summed into them first (:func:`fold`);
+    while another studycards is writing, they are read from the log instead, with the same figures.
     """
+    conn = store.conn
     clause, args = _filters(deck, paper)
+    if not (deck or paper) and unfolded(conn):
+        with suppress(BusyError), store.transaction():
+            fold(conn)
     since = (day - timedelta(days=days - 1)).isoformat()
     if deck or paper:
         per_day, retention = _log_of_cards(conn, day, since, clause, args)
@@ -96,11 +108,7 @@ def collection_stats(
 def _log_by_day(conn: sqlite3.Connection, day: date, since: str) -> tuple[dict[date, tuple[int, int]], Retention]:
     per_day: dict[date, tuple[int, int]] = {}
     young_passed = young_total = mature_passed = mature_total = 0
-    for d, n, ms, yp, yt, mp, mt in conn.execute(
-        "SELECT day, reviews, answer_ms, young_passed, young_total, mature_passed, mature_total FROM review_days"
-        " WHERE day <= ?",
-        [day.isoformat()],
-    ):
+    for d, n, ms, yp, yt, mp, mt in day_sums(conn, day.isoformat()):
         per_day[date.fromisoformat(d)] = (n, ms)
         if d >= since:
             young_passed, young_total = young_passed + yp, young_total + yt

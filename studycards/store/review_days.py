@@ -1,7 +1,7 @@
 """The review log summed per day (``review_days``, what ``stats`` reads): what one grade adds to its day.
 
 The sums hold the grades up to a mark (``review_days_upto``, the highest review id summed; migration
-15): a new grade is not summed as it is given, which would write a page more in each grade's commit,
+16): a new grade is not summed as it is given, which would write a page more in each grade's commit,
 but when ``stats`` next reads the sums (:func:`fold`), and read from the log meanwhile (:func:`day_sums`).
 Triggers move the sums when a grade they hold changes or goes (migration 11, guarded since 16).  A sync
 that rewrites a hundred thousand grades would run a trigger per row, costing twice the rows' own writing

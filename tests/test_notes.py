@@ -167,36 +167,89 @@ MARKDOWN_PIECES = [
     ">",
     "> ",
     "* ",
+    "+ ",
+    "0. ",
     "1. ",
+    "2) ",
     "# ",
+    "###### ",
     "$$",
     "```",
+    "~~~",
+    "***",
+    "_ _ _",
     "| a |",
+    "|-|",
+    ":-",
     "<div>",
+    "<!--SR:x-->",
     "[x]: y",
+    "[",
     ":: ",
     "Q: ",
     "\n- ",
     "\n> ",
+    "\n$$\n",
     "\n---\n",
     "\n===\n",
     "\n  -\n",
 ]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=400, deadline=None)
 @given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=40).map("".join))
 @example("> a\n> ---\n").via("an underline in a quote")
 @example("- a\n  ===\n").via("an underline in a list item")
 @example("a\n\t---\n").via("an underline after a tab")
-def test_the_setext_heading_rule_tried_only_where_an_underline_may_be_reads_the_same_blocks(text):
-    """``block_parser`` skips the underline search where no line below could be one: markdown-it reads the same."""
-    from studycards.notes.parser import markdown
+@example("a\n```\nb\n```\n").via("a fence ends a paragraph")
+@example("a\n> b\n- c\n1. d\n# e\n<div>\n***\n").via("each block a paragraph may end at")
+@example("a | b\n-|-\nc | d\n\nx\ne | f\n-|-\n").via("tables, one ending a paragraph")
+@example("x\n|a\n|-\n").via("a table whose first line holds one |, its first character")
+@example("---\ndeck: x\n---\n- ---\n").via("front matter, and a rule in a list")
+@example("a\n\n$$\nx\n$$\n> $$\n> y\n> $$\n").via("display math, and in a quote")
+@example("0. a\n\nb\n\n0) c\n").via("a list numbered from 0")
+def test_block_rules_tried_only_where_they_may_start_read_the_same_blocks(text):
+    """``block_parser`` tries each block rule only at the first characters it can start with, and the
+    setext-heading rule only where a line below could be an underline: markdown-it reads the same."""
+    from studycards.notes.blocks import markdown
 
     def blocks(md):
-        return [(t.type, t.tag, t.map, t.content, t.markup, t.level) for t in md.parse(text)]
+        return [(t.type, t.tag, t.map, t.content, t.markup, t.level, t.info) for t in md.parse(text)]
 
-    assert blocks(markdown(underline_first=True)) == blocks(markdown(underline_first=False))
+    assert blocks(markdown(guarded=True)) == blocks(markdown(guarded=False))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(MARKDOWN_PIECES), max_size=20).map("".join))
+@example("x\n\na | b\n-|-\n").via("a table below line 0")
+def test_each_guarded_block_rule_matches_nothing_at_a_line_it_cannot_start(text):
+    """The rule for each guarded block, tried at a line whose first character it does not start with (the front
+    matter below line 0, a table at a line without a ``|``), leaves the state as it was and says no, as the
+    dispatcher assumes."""
+    from markdown_it.rules_block import StateBlock
+
+    from studycards.notes.blocks import FIRST_LINE_ONLY, PIPED, STARTS, markdown
+
+    md = markdown(guarded=False)
+    rules = {rule.name: rule.fn for rule in md.block.ruler.__rules__ if rule.enabled}
+    assert {*STARTS, *FIRST_LINE_ONLY, *PIPED} <= set(rules)
+    lines = StateBlock(text, md, {}, []).lineMax
+    for name in [*STARTS, *FIRST_LINE_ONLY, *PIPED]:
+        for line in range(lines):
+            for silent in (True, False):
+                state = StateBlock(text, md, {}, [])
+                pos = state.bMarks[line] + state.tShift[line]
+                first = text[pos : pos + 1]
+                if (
+                    (name in STARTS and first and first in STARTS[name])
+                    or (name in FIRST_LINE_ONLY and not line)
+                    or (name in PIPED and "|" in text[pos : state.eMarks[line]])
+                ):
+                    continue
+                before = (list(state.bMarks), list(state.tShift), state.line, state.parentType, state.level)
+                assert not rules[name](state, line, lines, silent), (name, line, first)
+                assert state.tokens == []
+                assert (list(state.bMarks), list(state.tShift), state.line, state.parentType, state.level) == before
 
 
 @pytest.mark.parametrize("underline", ["===", "---", "  ---", "Wrapped title\n==="])

@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 
 from studycards.errors import StudycardsError
+from studycards.notes.blocks import block_parser
 from studycards.notes.importer import ImportPlan, apply_plan, content_hash, plan_import, read_notes
-from studycards.notes.parser import block_parser
 from studycards.notes.syntax import QUESTION_PREFIX, CardKind, QuestionStatus
 from studycards.store import journal
 from studycards.store.database import Store

@@ -9,20 +9,19 @@ a ``$$`` block does not interrupt a paragraph.  Quoted text and code are prose.
 from __future__ import annotations
 
 import re
-import sys
 from array import array
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
 
 from studycards.errors import NotesError
 from studycards.models import Note, Question
+from studycards.notes.blocks import MAX_NESTING, SINK, block_parser
 from studycards.notes.front_matter import deck_name, read_front_matter
 from studycards.notes.paragraphs import Cards
 from studycards.notes.pieces import cuts, runs_on
 from studycards.notes.syntax import CONTEXT_SEPARATOR, QUESTION_PREFIX, is_question_heading
 
-MAX_NESTING = 100  # markdown-it's block depth (a list level counts two); its default of 20 cut notes at 9 levels
+__all__ = ["MAX_NESTING", "ParsedNotes", "check_duplicates", "parse_notes"]
 
 
 @dataclass
@@ -46,73 +45,6 @@ class ParsedNotes:
     keys: list[str] = field(default_factory=list)  # each note's key, in ``notes`` order: computed once, kept once
 
 
-@lru_cache(maxsize=1)
-def block_parser():  # -> markdown_it.MarkdownIt, imported lazily
-    """The one markdown parser for notes files: whoever needs their line numbers must see the same blocks."""
-    return markdown(underline_first=True)
-
-
-def markdown(underline_first: bool):  # -> markdown_it.MarkdownIt
-    """The notes' markdown-it; ``underline_first`` tries its setext-heading rule only where an underline may be
-    (``_setext_heading``): the same blocks, which a test checks against the rule tried everywhere."""
-    from markdown_it import MarkdownIt
-    from markdown_it.rules_block.lheading import lheading
-    from mdit_py_plugins.dollarmath import dollarmath_plugin
-    from mdit_py_plugins.front_matter import front_matter_plugin
-
-    md = MarkdownIt("commonmark").use(front_matter_plugin).use(dollarmath_plugin, double_inline=True).enable("table")
-    md.core.ruler.disable("inline")  # cards are read from each paragraph's raw text: inline tokens are never used
-    md.options["maxNesting"] = MAX_NESTING
-    md.block.ruler.before("table", "studycards_hand_over", _hand_over)
-    if underline_first:
-        md.block.ruler.at("lheading", _setext_heading(lheading))
-    _silence_debug_logging()
-    return md
-
-
-_UNDERLINE_START = re.compile(r"^[ \t>]*[-=]", re.M)  # what a line of ``---`` or ``===`` starts with, quoted or not
-_BLANK_LINE = re.compile(r"\n[ \t]*(?:\n|$)")
-
-
-def _setext_heading(rule: Any) -> Any:
-    """markdown-it's setext-heading ``rule`` (a paragraph underlined with ``===`` or ``---``), tried only when a line
-    below, before the next blank one, starts with ``-`` or ``=`` (after any indent and quote marks).
-
-    The rule walks every line of every paragraph trying each block rule on it, and the paragraph
-    rule then walks them again: a fifth of markdown-it's time on a large file.  Where it is not
-    tried it leaves what it leaves finding no underline: no token, and the parent type it set.
-    """
-
-    def setext_heading(state: Any, start: int, end: int, silent: bool) -> bool:
-        src = state.src
-        after = state.eMarks[start]
-        blank = _BLANK_LINE.search(src, after)
-        if _UNDERLINE_START.search(src, after + 1, blank.start() if blank else len(src)):
-            return bool(rule(state, start, end, silent))
-        if not state.is_code_block(start):
-            state.parentType = "paragraph"
-        return False
-
-    return setext_heading
-
-
-class _NoDebug:
-    """Stands in for markdown-it's module loggers: ``debug`` accepts anything and does nothing, in C."""
-
-    debug = staticmethod("".format)
-
-
-def _silence_debug_logging() -> None:
-    """markdown-it calls ``LOGGER.debug`` once per block rule tried (13 calls a card, 3 % of a large ``add``).
-
-    A disabled logger still costs a Python call each time; nobody reads these messages.
-    """
-
-    for name, module in list(sys.modules.items()):
-        if name.startswith("markdown_it.") and hasattr(module, "LOGGER"):
-            vars(module)["LOGGER"] = _NoDebug()
-
-
 def parse_notes(
     text: str, path: str, deck: str | None = None, *, compact: bool = False, duplicates: bool = True
 ) -> ParsedNotes:
@@ -133,7 +65,7 @@ def parse_notes(
             reading.feed(tokens, line)
             start, line = cut, cut_line
     last = line
-    reading.feed(md.parse(text[start:], {_SINK: lambda tokens: reading.feed(tokens, last)}), last)
+    reading.feed(md.parse(text[start:], {SINK: lambda tokens: reading.feed(tokens, last)}), last)
     reading.finish()
     if duplicates:
         check_duplicates(result)
@@ -141,20 +73,6 @@ def parse_notes(
 
 
 _NEWLINE = re.compile("\n")
-_SINK = "studycards_blocks"  # in markdown-it's env: where finished top-level blocks go
-_BLOCKS_PER_BATCH = 256
-
-
-def _hand_over(state: Any, start: int, end: int, silent: bool) -> bool:
-    """A block rule that never matches: before each top-level block it hands the finished ones to the sink.
-
-    At level 0 every container is closed, and no block rule looks back at earlier blocks.
-    """
-    sink = state.env.get(_SINK)
-    if sink is not None and not silent and state.level == 0 and len(state.tokens) >= _BLOCKS_PER_BATCH:
-        sink(state.tokens[:])
-        state.tokens.clear()
-    return False
 
 
 class _Reading:

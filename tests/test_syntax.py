@@ -121,3 +121,27 @@ def test_terminal_draws_as_math_what_the_grammar_calls_math() -> None:
 def test_deletions_walk_brace_aware() -> None:
     text = "{{c1::\\sqrt{d_k}}} and {{c2::b::hint}}"
     assert [(d.number, text[d.body : d.end]) for d in deletions(text)] == [(1, "\\sqrt{d_k}"), (2, "b::hint")]
+
+
+WHITESPACE_AND_NEAR = [chr(c) for c in range(0x3100) if chr(c).isspace()] + ["\x00", "\x1b", "\u200b", "\ufeff"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from([*"ab:{}$`\\c1", "::", ":::", "{{c1::", "}}", *WHITESPACE_AND_NEAR]), max_size=20).map(
+        "".join
+    ),
+    st.booleans(),
+)
+def test_a_separator_outside_any_cloze_is_found_as_the_cloze_aware_scan_finds_it(text: str, compact: bool) -> None:
+    """Without a ``{{`` outside code and math, ``find_separator`` searches one expression; a ``{{`` appended
+    after the text makes it scan token by token, brace depth and all, and changes nothing before it."""
+    assert find_separator(text, compact=compact) == find_separator(text + " {{", compact=compact)
+
+
+def test_regular_expressions_call_space_what_str_isspace_calls_space() -> None:
+    """The separator's expression looks for ``\\s`` around it where the grammar says whitespace (``str.isspace``)."""
+    import re
+
+    space = re.compile(r"\s")
+    assert [c for c in map(chr, range(0x110000)) if bool(space.match(c)) != c.isspace()] == []

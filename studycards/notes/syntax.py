@@ -59,6 +59,10 @@ _SPAN = re.compile(
 )
 _ESCAPED = re.compile(r"\\.")
 _SEPARATOR_TOKENS = re.compile(r"\{\{|\}\}|:{2,3}")
+# Outside every cloze, the first separator ``find_separator`` finds: a run of two or three colons, with
+# whitespace or an end on each side (``\s`` is what ``str.isspace`` calls space), or, compact, no colon.
+_SPACED_SEPARATOR = re.compile(r"(?<!\S):{2,3}(?!\S)")
+_COMPACT_SEPARATOR = re.compile(r"(?<!:):{2,3}(?!:)")
 
 
 def is_question_heading(title: str) -> bool:
@@ -135,6 +139,11 @@ def find_separator(
     prose = outside_spans(text, found)
     if "\\" in prose:
         prose = _ESCAPED.sub("\x00\x00", prose)
+    if "{{" not in prose:  # no cloze: the first run of colons that separates, found in C
+        if found_run := (_COMPACT_SEPARATOR if compact else _SPACED_SEPARATOR).search(prose):
+            start, end = found_run.span()
+            return (CardKind.REVERSED if end - start == 3 else CardKind.BASIC), start, end - start
+        return None
     depth = 0
     for match in _SEPARATOR_TOKENS.finditer(prose):
         token = match.group()

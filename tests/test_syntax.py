@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from studycards.mathtext.lines import render_markdown
@@ -133,10 +133,14 @@ WHITESPACE_AND_NEAR = [chr(c) for c in range(0x3100) if chr(c).isspace()] + ["\x
     ),
     st.booleans(),
 )
+@example("x{{::y}} z", True).via("a compact separator right after a cloze opens")
+@example("{{c1:: a }} :: b", False).via("a spaced one inside a cloze, then one outside")
 def test_a_separator_outside_any_cloze_is_found_as_the_cloze_aware_scan_finds_it(text: str, compact: bool) -> None:
-    """Without a ``{{`` outside code and math, ``find_separator`` searches one expression; a ``{{`` appended
-    after the text makes it scan token by token, brace depth and all, and changes nothing before it."""
-    assert find_separator(text, compact=compact) == find_separator(text + " {{", compact=compact)
+    """Where no ``{{`` comes before the first run of colons that would separate, ``find_separator`` takes it from
+    one expression; behind a closed ``{{}}`` it scans token by token, brace depth and all, and finds the same."""
+    found = find_separator(text, compact=compact)
+    behind = find_separator("{{}} " + text, compact=compact)
+    assert behind == (found and (found[0], found[1] + 5, found[2]))
 
 
 def test_regular_expressions_call_space_what_str_isspace_calls_space() -> None:

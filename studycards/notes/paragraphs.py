@@ -106,7 +106,7 @@ class Cards:
                 self.add_basic(line, kind, text[:start], text[start + width :], found=found)  # spans read once
             elif qa is not None:
                 qa.append((line, text))
-            elif find_separator(text.replace("$", ""), compact=compact):
+            elif "$" in text and find_separator(text.replace("$", ""), compact=compact):
                 self.math_error(line, text)  # a separator hidden by an unclosed $
             else:
                 if not compact and find_separator(text, compact=True, found=found):

@@ -59,8 +59,9 @@ _SPAN = re.compile(
 )
 _ESCAPED = re.compile(r"\\.")
 _SEPARATOR_TOKENS = re.compile(r"\{\{|\}\}|:{2,3}")
-# Outside every cloze, the first separator ``find_separator`` finds: a run of two or three colons, with
-# whitespace or an end on each side (``\s`` is what ``str.isspace`` calls space), or, compact, no colon.
+# Where a separator may be, clozes aside: a run of two or three colons with whitespace or an end on each
+# side (``\s`` is what ``str.isspace`` calls space), or, compact, no colon.  The first is the separator
+# unless a ``{{`` comes before it: then ``find_separator`` scans token by token, counting the braces.
 _SPACED_SEPARATOR = re.compile(r"(?<!\S):{2,3}(?!\S)")
 _COMPACT_SEPARATOR = re.compile(r"(?<!:):{2,3}(?!:)")
 
@@ -139,11 +140,12 @@ def find_separator(
     prose = outside_spans(text, found)
     if "\\" in prose:
         prose = _ESCAPED.sub("\x00\x00", prose)
-    if "{{" not in prose:  # no cloze: the first run of colons that separates, found in C
-        if found_run := (_COMPACT_SEPARATOR if compact else _SPACED_SEPARATOR).search(prose):
-            start, end = found_run.span()
-            return (CardKind.REVERSED if end - start == 3 else CardKind.BASIC), start, end - start
+    first = (_COMPACT_SEPARATOR if compact else _SPACED_SEPARATOR).search(prose)
+    if first is None:
         return None
+    start, end = first.span()
+    if prose.find("{{", 0, start) < 0:  # no cloze opens before the first run of colons that would separate
+        return (CardKind.REVERSED if end - start == 3 else CardKind.BASIC), start, end - start
     depth = 0
     for match in _SEPARATOR_TOKENS.finditer(prose):
         token = match.group()

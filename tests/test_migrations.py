@@ -145,7 +145,7 @@ def test_an_old_log_is_summed_per_day_when_it_migrates_and_marked_summed(version
     install(version, home)
     open_store(home).close()
     assert rows(SUMS) == rows(LOG_BY_DAY) != []
-    assert rows("SELECT upto FROM review_days_upto") == rows("SELECT MAX(id) FROM reviews")
+    assert rows("SELECT * FROM review_days_upto") == rows("SELECT MAX(id) FROM reviews")
 
 
 def test_past_lapses_are_counted_from_the_log_when_cards_gain_a_lapse_count(home):

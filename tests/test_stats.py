@@ -22,7 +22,7 @@ LOG_BY_DAY = (  # the per-day sums stats reads, computed here from the log itsel
     f" SUM({FIRST} >= 21 AND grade >= 3), SUM({FIRST} >= 21) FROM reviews GROUP BY day ORDER BY day"
 )
 SUMS = "SELECT * FROM review_days ORDER BY day"  # the sums as folded: every grade up to the mark
-MARK = "SELECT upto FROM review_days_upto"
+MARK = "SELECT IFNULL((SELECT upto FROM review_days_upto), 0)"
 
 
 def read_sums(home: Path) -> list[tuple]:

@@ -27,7 +27,7 @@ PARTS = {
     "mature_passed": _FIRST + " >= 21 AND {r}.grade >= 3",
     "mature_total": _FIRST + " >= 21",
 }
-UPTO = "(SELECT upto FROM review_days_upto)"
+UPTO = "IFNULL((SELECT upto FROM review_days_upto), 0)"  # no row: nothing summed (a new home)
 LATER = f"r.id > {UPTO}"  # the grades the sums do not hold yet
 
 
@@ -58,14 +58,15 @@ def unfolded(conn: sqlite3.Connection) -> bool:
 
 
 def sum_up_to(conn: sqlite3.Connection) -> None:
-    """Migration 16: the mark, at the last grade (the triggers summed them all); no trigger on a new grade (one
-    whose ``WHEN`` says no still costs a grade 5 %), the others guarded to move only sums that hold their row.
+    """Migration 16: the mark, at the last grade (the triggers summed them all; no row while there is no grade,
+    as in a new home made from ``fresh_schema``); no trigger on a new grade (one whose ``WHEN`` says no still
+    costs a grade 5 %), the others guarded to move only sums that hold their row.
 
     A grade gets the id after the log's last (SQLite's rowid): for no new grade ever to get an id at or below
     the mark, undoing the last summed grade moves the mark down to the grade before it.
     """
     conn.execute("CREATE TABLE review_days_upto (upto INTEGER NOT NULL) STRICT")
-    conn.execute("INSERT INTO review_days_upto SELECT IFNULL(MAX(id), 0) FROM reviews")
+    conn.execute("INSERT INTO review_days_upto (rowid, upto) SELECT 1, MAX(id) FROM reviews HAVING COUNT(*)")
     triggers = conn.execute(
         "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND name GLOB 'review_days_*'"
     ).fetchall()
@@ -113,7 +114,7 @@ def summed_in_bulk(conn: sqlite3.Connection, rows: str) -> Iterator[None]:
 
 def _mark_all(conn: sqlite3.Connection) -> None:
     """Every grade in the log is in the sums now: the mark moves to the last one."""
-    conn.execute("UPDATE review_days_upto SET upto = (SELECT IFNULL(MAX(id), 0) FROM reviews)")
+    conn.execute("INSERT OR REPLACE INTO review_days_upto (rowid, upto) SELECT 1, IFNULL(MAX(id), 0) FROM reviews")
 
 
 def _move(conn: sqlite3.Connection, rows: str, sign: str) -> None:

@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 from studycards.errors import NotesError, NotesErrors, StudycardsError
 from studycards.home import SEPARATORS
+from studycards.mathtext import drawer
 from studycards.models import KEY_VERSION, Card, CardState, Note, Question, card_key
 from studycards.notes.parser import ParsedNotes, check_duplicates, parse_notes
 from studycards.notes.sources import MAX_NOTES_BYTES, content_hash, notes_files, read_notes
@@ -312,13 +313,14 @@ def _plan_questions(store: Store, plan: ImportPlan, questions: list[Question], s
 
 
 def apply_plan(
-    store: Store, plan: ImportPlan, now: datetime, progress: StepFn | None = None, *, index_later: bool = False
+    store: Store, plan: ImportPlan, now: datetime, progress: StepFn | None = None, *, background: bool = False
 ) -> None:
     """Write the whole plan in one transaction: all of it lands, or none of it (and nothing, if nothing changed).
 
     Nothing is drawn here: card sides are rendered when shown, and the display equations of the cards
     written wait in the same transaction for sympy's drawing (``mathtext.drawer``), kept by their LaTeX.
-    With ``index_later`` the new cards wait likewise for the search index (``store.search_backlog``).
+    With ``background`` new cards wait likewise for the search index (``store.search_backlog``), and the
+    drawer that indexes them starts as the write does (``drawer.start_for_write``).
     """
     if not (plan.changes or plan.moved or plan.hashes or plan.gone_files):
         return
@@ -330,7 +332,9 @@ def apply_plan(
         progress("write", 0, len(changed))
     try:
         with store.transaction():
-            store.cards.insert((row.content() for row in plan.added), now, starts, index_later=index_later)
+            if background and plan.added:
+                drawer.start_for_write(store)
+            store.cards.insert((row.content() for row in plan.added), now, starts, index_later=background)
             store.events.record_moves(((m.row.id, m.row.key) for m in plan.deck_moves if m.row.id is not None), now)
             store.cards.update(edits, now)
             store.cards.move([CardPlace(row.id, row.source, row.line) for row in plan.moved if row.id is not None])
@@ -376,20 +380,19 @@ def add_notes(
     indexes what it has not), or here before returning with ``draw_math = "at add"``.
     ``progress(step, done, total)`` hears of each step ("read" per file, "write", "draw") as it starts.
     """
-    from studycards.mathtext import drawer
-
+    background = draw_math != "at add"
     for attempt in range(2):
         plan = plan_import(store, paths, deck=deck, skip_bad=skip_bad, compact=compact, progress=progress)
         if dry_run:
             return plan
         try:
-            apply_plan(store, plan, now, progress, index_later=draw_math != "at add")
+            apply_plan(store, plan, now, progress, background=background)
             break
         except OutdatedPlan:  # the same notes were added at the same moment: plan again from what is stored
             if attempt:
                 raise
-    if draw_math == "at add":  # the cards are in: a Ctrl-C while drawing leaves the rest to the background
+    if not background:  # the cards are in: a Ctrl-C while drawing leaves the rest to the background
         with contextlib.suppress(KeyboardInterrupt):
             drawer.draw_pending(store, (lambda done, total: progress("draw", done, total)) if progress else None)
-    plan.drawing = drawer.start_if_pending(store)
+    plan.drawing = store.drawings.count_pending() if background and plan.added else drawer.start_if_pending(store)
     return plan

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
@@ -131,31 +129,41 @@ class Store:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextmanager
-    def transaction(self) -> Iterator[Store]:
+    def transaction(self) -> Transaction:
         """One atomic write; nested calls join the outer transaction."""
-        if self._depth:
-            self._depth += 1
-            try:
-                yield self
-            finally:
-                self._depth -= 1
-            return
+        return Transaction(self)
+
+
+class Transaction:
+    """:meth:`Store.transaction`, as a class rather than a generator: a grade takes two of them, nested, and
+    a generator's entering and leaving cost more than the grade's own Python (2.7 µs against 0.8)."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __enter__(self) -> Store:
+        store = self._store
+        if store._depth:
+            store._depth += 1
+            return store
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
+            store.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
-            raise (user_error(exc, self.path) or exc) from None
-        self._depth = 1
-        try:
-            yield self
-        except BaseException:
-            if self.conn.in_transaction:  # SQLite itself rolls back on some errors, a full disk among them
-                self.conn.execute("ROLLBACK")
-            raise
-        else:
-            self.conn.execute("COMMIT")
-        finally:
-            self._depth = 0
+            raise (user_error(exc, store.path) or exc) from None
+        store._depth = 1
+        return store
+
+    def __exit__(self, kind: type[BaseException] | None, *exc: object) -> None:
+        store = self._store
+        store._depth -= 1
+        if store._depth:
+            return
+        if kind is None:
+            store.conn.execute("COMMIT")
+        elif store.conn.in_transaction:  # SQLite itself rolls back on some errors, a full disk among them
+            store.conn.execute("ROLLBACK")
 
 
 def _use_wal(conn: sqlite3.Connection) -> None:

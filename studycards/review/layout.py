@@ -236,13 +236,19 @@ def _key_lines(
 
 def body(frame: Frame, width: int, style: Style) -> list[str]:
     """The front, and once revealed a short dashed rule and the back in bold."""
-    blank = frame.marks[0]
-    front = [line.replace(blank, style.bold(blank)) if blank else line for line in card_lines(frame.front, width)]
-    front = style.highlights(front)
-    if frame.back is None:
-        return front
-    back = [style.bold(line) for line in style.highlights(card_lines(frame.back, width))]
-    return [*front, "", " " + "╌" * min(20, width - 2), *back]
+    return list(_body(frame.front, frame.back, frame.marks[0], width, style))
+
+
+@lru_cache(maxsize=16)
+def _body(front: str, back: str | None, blank: str, width: int, style: Style) -> tuple[str, ...]:
+    """:func:`body` from what it depends on, laid out once: a card's front is laid out ahead, while the answer
+    of the card before it is read (``Screen.prepare``), and each side again for every frame that shows it."""
+    lines = [line.replace(blank, style.bold(blank)) if blank else line for line in card_lines(front, width)]
+    lines = style.highlights(lines)
+    if back is None:
+        return tuple(lines)
+    shown = [style.bold(line) for line in style.highlights(card_lines(back, width))]
+    return (*lines, "", " " + "╌" * min(20, width - 2), *shown)
 
 
 def notice_lines(notice: str, width: int) -> list[str]:

@@ -56,6 +56,9 @@ class Display:
         """Page a card taller than the display by ``key``; False when nothing moved."""
         return False
 
+    def prepare(self, frame: Frame) -> None:
+        """Lay out ahead a frame shown soon (the next card's front, while an answer is read), if it helps."""
+
 
 class Summary(NamedTuple):
     day: date

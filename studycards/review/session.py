@@ -208,25 +208,27 @@ class Session:
         if self._shown.revealed:  # the answer is read now: the grade's read done and the next card made ready
             if not self.cram:
                 self._looked = self.store.reviews.look(self.queue[0].card.id, self.day)
-            if len(self.queue) > 1:
-                self._prepared.sides(self.queue[1].card)
+            if len(self.queue) > 1:  # its sides worked out and its front laid out (the counts above it come later)
+                display.prepare(self._frame_of(self.queue[1], False, False, "", len(self.answers) + 2))
 
     def frame(self) -> Frame:
-        item = self.queue[0]
+        shown = self._shown
+        return self._frame_of(self.queue[0], shown.revealed, shown.latex, shown.notice, len(self.answers) + 1)
+
+    def _frame_of(self, item: Item, revealed: bool, latex: bool, notice: str, position: int) -> Frame:
         card = item.card
-        revealed = self._shown.revealed
-        sides = self._prepared.sides(card, self._shown.latex, revealed)
+        sides = self._prepared.sides(card, latex, revealed)
         schedules = revealed and not (item.redrill or self.cram)  # what each grade does is shown with the answer
         return Frame(
             context=sides.context,
-            position=len(self.answers) + 1,
+            position=position,
             total=len(self.answers) + len(self.queue),
             front=sides.front,
             back=sides.back if revealed else None,
             redrill=item.redrill,
-            latex=self._shown.latex,
+            latex=latex,
             has_latex=sides.has_latex,
-            notice=self._shown.notice,
+            notice=notice,
             left=self.queue.left(),
             intervals=tuple(schedule(card.state, g, self.day).interval for g in range(6)) if schedules else (),
             marks=sides.marks,

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from typing import TextIO
 
-from studycards.review.layout import Style, body, draw, draw_change, header, key_lines, notice_lines
+from studycards.review.layout import PLAIN, Style, body, draw, draw_change, header, key_lines, notice_lines
 from studycards.review.records import Display, Frame
 from studycards.text import columns as terminal_columns
 
@@ -187,6 +187,9 @@ class Screen(Display):
             self._draw(frame)
         else:
             self._write(draw_change(last, frame, self.size()[0]))
+
+    def prepare(self, frame: Frame) -> None:
+        body(frame, self.size()[0], self.style if self.is_tty else PLAIN)  # kept by layout's cache
 
     def _draw(self, frame: Frame) -> None:
         width, height = self.size()

@@ -440,6 +440,36 @@ def test_rows_inserted_many_to_a_statement_all_land_in_their_order(tmp_path: Pat
             insert_rows(store.conn, "INSERT INTO t (n, word, empty)", 3, [(1, "a", None), (2, "b")])
 
 
+def test_the_due_cards_are_read_in_queue_order_and_counted_per_deck_from_one_index(store):
+    """A grade moves a card's due day in one index only; the queue reads it in order, and ``status`` counts the
+    due cards of each deck from it, without a sort or a look at the table (the per-deck totals have their own)."""
+    statements: list[str] = []
+    add(store, *(content(n, deck="Papers::Adam" if n % 2 else "Papers::Attention") for n in range(6)))
+    store.conn.set_trace_callback(statements.append)
+    store.cards.due(DAY, 10, "Papers::Adam")
+    store.counts.status(DAY)
+    store.conn.set_trace_callback(None)
+    plans = {
+        sql: " | ".join(row[-1] for row in store.conn.execute("EXPLAIN QUERY PLAN " + sql))  # values in the text
+        for sql in statements
+        if sql.startswith("SELECT")
+    }
+    queue = next(plan for sql, plan in plans.items() if "ORDER BY c.due, c.id" in sql)
+    assert "USING INDEX cards_due" in queue and "TEMP B-TREE FOR ORDER BY" not in queue
+    due = next(plan for sql, plan in plans.items() if "'due', COUNT(*)" in sql)
+    assert "COVERING INDEX cards_due" in due
+    totals = next(plan for sql, plan in plans.items() if "'retired' ELSE 'live'" in sql)
+    assert "COVERING INDEX cards_deck" in totals
+    due_columns = [r[2] for r in store.conn.execute("SELECT * FROM pragma_index_info('cards_due')")]
+    assert [
+        name
+        for (name,) in store.conn.execute(
+            "SELECT name FROM pragma_index_list('cards') p WHERE EXISTS"
+            " (SELECT 1 FROM pragma_index_info(p.name) WHERE name = 'due')"
+        )
+    ] == ["cards_due"] and due_columns == ["retired", "due", "id", "deck"]
+
+
 # -- writing many cards at once ------------------------------------------------------------------
 
 CARD_INDEXES = "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cards' ORDER BY name"

@@ -92,7 +92,7 @@ class Counts:
                 args,
             ),
             (
-                "SELECT c.deck, 'due', COUNT(*) FROM cards c INDEXED BY cards_deck_due WHERE c.retired = 0"
+                "SELECT c.deck, 'due', COUNT(*) FROM cards c INDEXED BY cards_due WHERE c.retired = 0"
                 f" AND c.due <= ? AND {clause} GROUP BY c.deck",
                 [today, *args],
             ),

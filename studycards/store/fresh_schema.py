@@ -4,7 +4,7 @@
 
 # ruff: noqa: E501
 
-VERSION = 16
+VERSION = 17
 STATEMENTS = (
     "CREATE TABLE papers (\n            arxiv_id TEXT PRIMARY KEY,\n            version INTEGER,\n            title TEXT NOT NULL,\n            authors TEXT NOT NULL,\n            abstract TEXT NOT NULL,\n            published TEXT NOT NULL,\n            updated TEXT NOT NULL,\n            categories TEXT NOT NULL,\n            doi TEXT,\n            journal_ref TEXT,\n            comment TEXT,\n            pdf_url TEXT,\n            code_links TEXT NOT NULL,\n            source_dir TEXT,\n            fetched_at TEXT NOT NULL\n        ) STRICT",
     "CREATE TABLE equations (\n            paper_id TEXT NOT NULL REFERENCES papers(arxiv_id) ON DELETE CASCADE,\n            seq INTEGER NOT NULL,\n            number TEXT,\n            label TEXT,\n            section TEXT NOT NULL,\n            intro TEXT NOT NULL,\n            where_clause TEXT NOT NULL,\n            file TEXT NOT NULL,\n            line INTEGER NOT NULL,\n            environment TEXT NOT NULL,\n            latex TEXT NOT NULL,\n            symbols TEXT NOT NULL,\n            pretty TEXT,\n            PRIMARY KEY (paper_id, seq)\n        ) STRICT",
@@ -27,8 +27,6 @@ STATEMENTS = (
     "CREATE TABLE drawings (latex TEXT PRIMARY KEY, state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'drawn', 'none')), drawing TEXT, CHECK ((state = 'drawn') = (drawing IS NOT NULL))) STRICT, WITHOUT ROWID",
     "CREATE TABLE search_backlog (first INTEGER NOT NULL, last INTEGER NOT NULL, cjk INTEGER NOT NULL) STRICT",
     "CREATE TABLE review_days_upto (upto INTEGER NOT NULL) STRICT",
-    "CREATE INDEX cards_deck_due ON cards (deck, retired, due)",
-    "CREATE INDEX cards_due ON cards (retired, due)",
     "CREATE INDEX cards_source ON cards (source)",
     "CREATE INDEX cards_note ON cards (note_key)",
     "CREATE INDEX reviews_day ON reviews (day, card_id)",
@@ -44,6 +42,8 @@ STATEMENTS = (
     "CREATE INDEX sync_events_pending ON sync_events (card) WHERE applied = 0",
     "CREATE INDEX sync_events_moves ON sync_events (card) WHERE kind = 'move'",
     "CREATE INDEX drawings_pending ON drawings (state) WHERE state = 'pending'",
+    "CREATE INDEX cards_deck ON cards (deck, retired)",
+    "CREATE INDEX cards_due ON cards (retired, due, id, deck)",
     "CREATE TRIGGER search_cards_update AFTER UPDATE OF key, deck, paper, front, back, context, retired ON cards BEGIN DELETE FROM search_index WHERE rowid = (SELECT id FROM search_rows WHERE kind = 'card' AND ref = CAST(old.id AS TEXT)); DELETE FROM search_cjk WHERE rowid = (SELECT id FROM search_rows WHERE kind = 'card' AND ref = CAST(old.id AS TEXT)); DELETE FROM search_rows WHERE kind = 'card' AND ref = CAST(old.id AS TEXT); INSERT OR IGNORE INTO search_rows (kind, ref) SELECT 'card', CAST(new.id AS TEXT)  WHERE new.retired = 0; INSERT INTO search_index (rowid, kind, ref, deck, paper, head, body) SELECT s.id, s.kind, s.ref, new.deck, new.paper, new.front, new.back || ' ' || new.context FROM search_rows s  WHERE s.kind = 'card' AND s.ref = CAST(new.id AS TEXT) AND new.retired = 0; INSERT INTO search_cjk (rowid, head, body) SELECT s.id, new.front, new.back || ' ' || new.context FROM search_rows s  WHERE s.kind = 'card' AND s.ref = CAST(new.id AS TEXT) AND new.retired = 0 AND (new.front || ' ' || new.back || ' ' || new.context) GLOB '*[぀-ヿ㐀-鿿가-힯豈-﫿]*'; END",
     "CREATE TRIGGER search_cards_delete AFTER DELETE ON cards BEGIN DELETE FROM search_index WHERE rowid = (SELECT id FROM search_rows WHERE kind = 'card' AND ref = CAST(old.id AS TEXT)); DELETE FROM search_cjk WHERE rowid = (SELECT id FROM search_rows WHERE kind = 'card' AND ref = CAST(old.id AS TEXT)); DELETE FROM search_rows WHERE kind = 'card' AND ref = CAST(old.id AS TEXT); END",
     "CREATE TRIGGER search_questions_insert AFTER INSERT ON questions BEGIN INSERT OR IGNORE INTO search_rows (kind, ref) SELECT 'question', CAST(new.id AS TEXT)  WHERE new.status <> 'removed'; INSERT INTO search_index (rowid, kind, ref, deck, paper, head, body) SELECT s.id, s.kind, s.ref, new.deck, new.paper, new.text, new.context || ' ' || COALESCE(new.answer, '') FROM search_rows s  WHERE s.kind = 'question' AND s.ref = CAST(new.id AS TEXT) AND new.status <> 'removed'; INSERT INTO search_cjk (rowid, head, body) SELECT s.id, new.text, new.context || ' ' || COALESCE(new.answer, '') FROM search_rows s  WHERE s.kind = 'question' AND s.ref = CAST(new.id AS TEXT) AND new.status <> 'removed' AND (new.text || ' ' || new.context || ' ' || COALESCE(new.answer, '')) GLOB '*[぀-ヿ㐀-鿿가-힯豈-﫿]*'; END",

@@ -56,7 +56,9 @@ def markdown(guarded: bool):  # -> markdown_it.MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
     md = MarkdownIt("commonmark").use(front_matter_plugin).use(dollarmath_plugin, double_inline=True).enable("table")
-    md.core.ruler.disable("inline")  # cards are read from each paragraph's raw text: inline tokens are never used
+    # Cards are read from each paragraph's raw text: inline tokens (and text_join, which joins their children)
+    # are never used.
+    md.core.ruler.disable(["inline", "text_join"])
     md.options["maxNesting"] = MAX_NESTING
     md.block.ruler.before("table", "studycards_hand_over", _hand_over)
     if guarded:

@@ -53,10 +53,11 @@ ESCAPED_HIGHLIGHT = re.compile(r"\\(?===)")  # the backslash of \==, which a rea
 _SPAN = re.compile(
     r"\\."
     r"|`(?P<code>`*+)(?:.*?(?<!`)`(?P=code)(?!`)(?P<code_end>))?"
-    r"|\$(?P<display>\$(?:\\.|[^\\$]|\$(?!\$))*+(?P<display_end>\$\$)?)"
-    r"|\$(?P<math>(?:\\.|[^\\$])*+(?P<math_end>\$)?)",
+    r"|\$(?P<display>\$(?:\\.|[^\\$]|\$(?!\$))*+)(?:\$\$(?P<display_end>))?"
+    r"|\$(?P<math>(?:\\.|[^\\$])*+)(?:\$(?P<math_end>))?",
     re.S,
 )
+_CLOSED = {"code_end": "code", "display_end": "display", "math_end": "math"}  # a span's last group, when closed
 _ESCAPED = re.compile(r"\\.")
 _SEPARATOR_TOKENS = re.compile(r"\{\{|\}\}|:{2,3}")
 # Where a separator may be, clozes aside: a run of two or three colons with whitespace or an end on each
@@ -86,6 +87,9 @@ class Span(NamedTuple):
         return slice(self.start + width, self.end - width if self.closed else self.end)
 
 
+_span = Span._make  # a Span from a tuple, without the keyword handling of Span(...)
+
+
 def spans(text: str) -> list[Span]:
     """Code spans (a run of backticks closed by a run of the same length) and ``$…$`` / ``$$…$$`` math.
 
@@ -99,15 +103,11 @@ def spans(text: str) -> list[Span]:
         return []
     found: list[Span] = []
     for token in _SPAN.finditer(text):
-        kind = token.lastgroup  # the outermost group that matched; None for an escape
-        if kind is None or kind == "code":  # an escape, or a backtick run nothing closes: plain text
-            continue
-        if kind == "code_end":
-            found.append(Span("code", token.start(), token.end()))
-        elif token.start(kind + "_end") >= 0:
-            found.append(Span(kind, token.start(), token.end()))
-        else:
-            found.append(Span(kind, token.start(), len(text), False))
+        last = token.lastgroup  # the group that matched last: a closer's; None for an escape
+        if kind := _CLOSED.get(last):  # type: ignore[arg-type]
+            found.append(_span((kind, *token.span(), True)))
+        elif last is not None and last != "code":  # math never closed; code never closed is plain text
+            found.append(_span((last, token.start(), len(text), False)))
             break
     return found
 

@@ -149,3 +149,13 @@ def test_regular_expressions_call_space_what_str_isspace_calls_space() -> None:
 
     space = re.compile(r"\s")
     assert [c for c in map(chr, range(0x110000)) if bool(space.match(c)) != c.isspace()] == []
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from([*"ab $`\\:", "$$", "``"]), max_size=24).map("".join))
+def test_only_the_last_span_may_be_unclosed_and_it_is_math(text: str) -> None:
+    """``unbalanced_math`` looks at the last span alone: ``spans`` stops at the first one never closed."""
+    found = spans(text)
+    assert all(span.closed for span in found[:-1])
+    assert not found or found[-1].closed or found[-1].kind in ("math", "display")
+    assert unbalanced_math(text) == unbalanced_math(text, found) == any(not span.closed for span in found)

@@ -133,15 +133,20 @@ class ImportPlan:
 
 def card_rows(note: Note, note_key: str = "") -> list[CardRow]:
     """The cards a note makes: one per ord (two for ``:::``, one per cloze number); ``note_key`` if known."""
-    rows = []
     note_key = note_key or note.key  # once: it collapses the front's whitespace
-    kind, starts = note.kind, note.starts
-    for index, ord_ in enumerate(note.ords):
-        front, back = (note.back, note.front) if kind == CardKind.REVERSED and ord_ == 1 else (note.front, note.back)
+    deck, kind, front, back, context, source, line, tags, paper, ords, _, starts = note
+    if len(ords) == 1:  # most notes: one card, and its sides as written
+        ord_ = ords[0]
+        start = starts[0] if starts else None
+        return [CardRow(card_key(note_key, ord_), deck, kind, ord_, front, back, context, tags, source, line, paper,
+                        None, start)]  # fmt: skip
+    rows = []
+    for index, ord_ in enumerate(ords):
+        sides = (back, front) if kind == CardKind.REVERSED and ord_ == 1 else (front, back)
         rows.append(
             CardRow(
-                card_key(note_key, ord_), note.deck, kind, ord_, front, back, note.context, note.tags,
-                note.source, note.line, note.paper, None, starts[index] if index < len(starts) else None,
+                card_key(note_key, ord_), deck, kind, ord_, *sides, context, tags, source, line, paper, None,
+                starts[index] if index < len(starts) else None,
             )
         )  # fmt: skip
     return rows

@@ -64,9 +64,12 @@ class Cards:
 
     # -- a paragraph -------------------------------------------------------
 
-    def paragraph(self, lines: list[Line]) -> None:
-        """Card lines become cards; the prose between them becomes a cloze or a prompt."""
-        if any("<!--SR:" in text for _, text in lines):
+    def paragraph(self, lines: list[Line], scheduled: bool | None = None) -> None:
+        """Card lines become cards; the prose between them becomes a cloze or a prompt.
+
+        ``scheduled`` says whether the lines hold an ``<!--SR:`` comment, when the caller has looked.
+        """
+        if any("<!--SR:" in text for _, text in lines) if scheduled is None else scheduled:
             lines = [(line, self._without_schedule(line, text)) for line, text in lines]
         compact = self.compact
         prose: list[Line] = []

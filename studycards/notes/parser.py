@@ -168,37 +168,38 @@ class _Walker:
     def walk(self, tokens: list) -> None:
         quote_depth = list_depth = 0
         index = 0
+        cards = self.cards
         while index < len(tokens):
             token = tokens[index]
-            if self.cards.open_answer is not None and token.nesting >= 0 and token.map:
+            kind = token.type
+            if cards.open_answer is not None and token.nesting >= 0 and token.map:
                 if self._continues_answer(token):
                     index = _block_end(tokens, index)
                     continue
-                self.cards.close_answer()
-            prompt = self.cards.pending_prompt
-            self.cards.pending_prompt = prompt if token.type == "paragraph_close" else None
-            if token.type == "heading_open":
+                cards.close_answer()
+            prompt = cards.pending_prompt
+            cards.pending_prompt = prompt if kind == "paragraph_close" else None
+            if kind == "inline":  # a paragraph's text (or a heading's, read at its opening)
+                if tokens[index - 1].type == "paragraph_open" and token.map and not quote_depth:
+                    self._paragraph(token, list_depth)
+            elif kind == "heading_open":
                 level = int(token.tag[1])
                 self.headings = [h for h in self.headings if h[0] < level] + [
                     (level, tokens[index + 1].content.strip())
                 ]
-                self.cards.context = CONTEXT_SEPARATOR.join(title for _, title in self.headings)
-            elif token.type == "blockquote_open":
+                cards.context = CONTEXT_SEPARATOR.join(title for _, title in self.headings)
+            elif kind == "blockquote_open":
                 quote_depth += 1
-            elif token.type == "blockquote_close":
+            elif kind == "blockquote_close":
                 quote_depth -= 1
-            elif token.type in ("bullet_list_open", "ordered_list_open"):
+            elif kind in ("bullet_list_open", "ordered_list_open"):
                 list_depth += 1
-            elif token.type in ("bullet_list_close", "ordered_list_close"):
+            elif kind in ("bullet_list_close", "ordered_list_close"):
                 list_depth -= 1
-            elif token.type == "math_block" and prompt and token.map:
-                self.cards.add_equation(prompt[0], prompt[1], token.content, token.map[1])
-            elif token.type == "html_block" and token.map and "<!--SR:" in token.content:
-                self.cards.attach_schedule(token.content, token.map[0] + 1)
-            elif (
-                token.type == "inline" and tokens[index - 1].type == "paragraph_open" and token.map and not quote_depth
-            ):
-                self._paragraph(token, list_depth)
+            elif kind == "math_block" and prompt and token.map:
+                cards.add_equation(prompt[0], prompt[1], token.content, token.map[1])
+            elif kind == "html_block" and token.map and "<!--SR:" in token.content:
+                cards.attach_schedule(token.content, token.map[0] + 1)
             index += 1
 
     def _paragraph(self, token: Any, list_depth: int) -> None:
@@ -209,7 +210,7 @@ class _Walker:
         elif first.startswith(QUESTION_PREFIX):
             self.add_question([(lines[0][0], first[len(QUESTION_PREFIX) :])] + lines[1:])
         else:
-            self.cards.paragraph(lines)
+            self.cards.paragraph(lines, scheduled="<!--SR:" in token.content)
             self.answer_ends = token.map[1]
 
     def _continues_answer(self, token: Any) -> bool:

@@ -166,9 +166,13 @@ def find_separator(
 def unbalanced_math(text: str, found: list[Span] | None = None) -> bool:
     """True when a ``$`` or ``$$`` outside code has no partner: the rest of the card would silently become math.
 
-    ``found`` is the text's ``spans``, when the caller has them already.
+    ``found`` is the text's ``spans``, when the caller has them already: only the last of them can be
+    unclosed (``spans`` stops there), and only math is.
     """
-    return "$" in text and not all(span.closed for span in (spans(text) if found is None else found))
+    if "$" not in text:
+        return False
+    found = spans(text) if found is None else found
+    return bool(found) and not found[-1].closed
 
 
 def display_math(text: str) -> Iterator[str]:

@@ -190,7 +190,10 @@ def equation_key(latex: str) -> str:
 
 def _inside(found: list[Span], pos: int) -> Span | None:
     """The code or math span that ``pos`` lies strictly inside, if any."""
-    return next((span for span in found if span.start < pos < span.end), None)
+    for span in found:
+        if span.start < pos < span.end:
+            return span
+    return None
 
 
 def highlights(text: str) -> list[tuple[int, int]]:
@@ -256,20 +259,21 @@ def cloze_parts(text: str) -> tuple[str, str, list[int]]:
     ValueError with the message a notes error shows.
     """
     found = spans(text)
-    highlights = list(_highlights(text, found))
+    highlights = list(_highlights(text, found)) if "==" in text else []
     if any(crossing for _, crossing in highlights):
         raise ValueError("a highlight `==…==` may not cross a math or code boundary")
-    bodies = [text[m.start(1) : m.end(1)] for m, _ in highlights]  # found in the blanked text: read the real one
-    numbered = [NUMBERED_HIGHLIGHT.fullmatch(body) for body in bodies]
-    taken = {int(m.group(1)) for m in _deletion_opens(text, found)} | {int(n.group(1)) for n in numbered if n}
-    counter = iter(n for n in range(1, 10_000) if n not in taken)
-    pieces, pos = [], 0
-    for (match, _), given, inner in zip(highlights, numbered, bodies):
-        body = f"c{given.group(1)}::{given.group(2)}" if given else f"c{next(counter)}::{inner}"
-        pieces += [text[pos : match.start()], "{{" + body + "}}"]
-        pos = match.end()
-    text = "".join(pieces) + text[pos:]
-    found = spans(text)
+    if highlights:  # each becomes a deletion
+        bodies = [text[m.start(1) : m.end(1)] for m, _ in highlights]  # found in the blanked text: read the real one
+        numbered = [NUMBERED_HIGHLIGHT.fullmatch(body) for body in bodies]
+        taken = {int(m.group(1)) for m in _deletion_opens(text, found)} | {int(n.group(1)) for n in numbered if n}
+        counter = iter(n for n in range(1, 10_000) if n not in taken)
+        pieces, pos = [], 0
+        for (match, _), given, inner in zip(highlights, numbered, bodies):
+            body = f"c{given.group(1)}::{given.group(2)}" if given else f"c{next(counter)}::{inner}"
+            pieces += [text[pos : match.start()], "{{" + body + "}}"]
+            pos = match.end()
+        text = "".join(pieces) + text[pos:]
+        found = spans(text)
     numbers: list[int] = []
     out, masked = [], []
     pos = 0

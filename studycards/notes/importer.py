@@ -136,27 +136,22 @@ def card_rows(note: Note, note_key: str = "") -> list[CardRow]:
     note_key = note_key or note.key  # once: it collapses the front's whitespace
     deck, kind, front, back, context, source, line, tags, paper, ords, _, starts = note
     if len(ords) == 1:  # most notes: one card, and its sides as written
-        ord_ = ords[0]
-        start = starts[0] if starts else None
-        return [CardRow(card_key(note_key, ord_), deck, kind, ord_, front, back, context, tags, source, line, paper,
-                        None, start)]  # fmt: skip
-    rows = []
-    for index, ord_ in enumerate(ords):
-        sides = (back, front) if kind == CardKind.REVERSED and ord_ == 1 else (front, back)
-        rows.append(
-            CardRow(
-                card_key(note_key, ord_), deck, kind, ord_, *sides, context, tags, source, line, paper, None,
-                starts[index] if index < len(starts) else None,
-            )
-        )  # fmt: skip
-    return rows
+        return [CardRow(card_key(note_key, ords[0]), deck, kind, ords[0], front, back, context, tags, source, line,
+                        paper, None, starts[0] if starts else None)]  # fmt: skip
+    return [
+        CardRow(card_key(note_key, ord_), deck, kind, ord_,
+                *((back, front) if kind == CardKind.REVERSED and ord_ == 1 else (front, back)),
+                context, tags, source, line, paper, None, starts[index] if index < len(starts) else None)
+        for index, ord_ in enumerate(ords)
+    ]  # fmt: skip
 
 
-def _card_rows_letting_go(notes: ParsedNotes) -> Iterator[CardRow]:
-    """The file's cards, each note let go once its cards are made: never all notes and all cards at once."""
+def _card_rows_letting_go(notes: ParsedNotes, rows: list[CardRow]) -> None:
+    """The file's cards onto ``rows``, each note let go once its cards are made: never all notes and all cards
+    at once."""
     (pending, keys), notes.notes, notes.keys = (notes.notes[::-1], notes.keys[::-1]), [], []
     while pending:
-        yield from card_rows(pending.pop(), keys.pop())
+        rows += card_rows(pending.pop(), keys.pop())
 
 
 def plan_import(
@@ -204,7 +199,7 @@ def plan_import(
         check_duplicates(notes)
         errors.extend(notes.errors)
         _note_reading(plan, notes)
-        rows.extend(_card_rows_letting_go(notes))
+        _card_rows_letting_go(notes, rows)
         questions.extend(notes.questions)
         sources.add(notes.path)
     if len(sources) > 1:  # a front twice in one file was found with that file

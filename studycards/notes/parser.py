@@ -252,17 +252,19 @@ def _block_end(tokens: list, index: int) -> int:
 def check_duplicates(result: ParsedNotes) -> None:
     """A front twice in a deck is an error at its second line; each note's key is computed once here and
     kept in ``keys`` (collapsing a front's whitespace was 7 % of a large ``add``)."""
-    seen: dict[str, int] = {}
-    keep, keys = [], []
-    for note in result.notes:
-        key = note.key
-        first = seen.setdefault(key, note.line)
-        if first == note.line:
-            keep.append(note)
-            keys.append(key)
-        else:
-            result.errors.append(
-                NotesError(result.path, note.line, f"duplicate front in deck {note.deck} (first at line {first})")
-            )
-    result.notes, result.keys = keep, keys
+    keys = [note.key for note in result.notes]
+    if len(set(keys)) < len(keys):  # a front given twice: keep the first
+        seen: dict[str, int] = {}
+        keep, kept = [], []
+        for note, key in zip(result.notes, keys):
+            first = seen.setdefault(key, note.line)
+            if first == note.line:
+                keep.append(note)
+                kept.append(key)
+            else:
+                result.errors.append(
+                    NotesError(result.path, note.line, f"duplicate front in deck {note.deck} (first at line {first})")
+                )
+        result.notes, keys = keep, kept
+    result.keys = keys
     result.errors.sort(key=lambda e: e.line)

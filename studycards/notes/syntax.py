@@ -49,12 +49,13 @@ ESCAPED_HIGHLIGHT = re.compile(r"\\(?===)")  # the backslash of \==, which a rea
 # A span, whole: an escape (skipped), a backtick run and the same run closing it (lookarounds keep runs
 # whole), or ``$$`` / ``$`` with the body up to the first unescaped closer (``$$`` ends display math,
 # ``$`` inline math); a closer left out means the span was never closed.  Each branch starts with its
-# character, so the search skips the prose between spans in C.
+# character, so the search skips the prose between spans in C; a body is runs of ordinary characters
+# between escapes, each run one step of the matcher rather than one step a character.
 _SPAN = re.compile(
     r"\\."
     r"|`(?P<code>`*+)(?:.*?(?<!`)`(?P=code)(?!`)(?P<code_end>))?"
-    r"|\$(?P<display>\$(?:\\.|[^\\$]|\$(?!\$))*+)(?:\$\$(?P<display_end>))?"
-    r"|\$(?P<math>(?:\\.|[^\\$])*+)(?:\$(?P<math_end>))?",
+    r"|\$(?P<display>\$[^\\$]*+(?:(?:\\.|\$(?!\$))[^\\$]*+)*+)(?:\$\$(?P<display_end>))?"
+    r"|\$(?P<math>[^\\$]*+(?:\\.[^\\$]*+)*+)(?:\$(?P<math_end>))?",
     re.S,
 )
 _CLOSED = {"code_end": "code", "display_end": "display", "math_end": "math"}  # a span's last group, when closed
@@ -118,9 +119,10 @@ def outside_spans(text: str, found: list[Span] | None = None) -> str:
     if not found:
         return text
     pieces, pos = [], 0
-    for span in found:
-        pieces += [text[pos : span.start], "\x00" * (span.end - span.start)]
-        pos = span.end
+    for _, start, end, _ in found:
+        pieces.append(text[pos:start])
+        pieces.append("\x00" * (end - start))
+        pos = end
     pieces.append(text[pos:])
     return "".join(pieces)
 

@@ -529,3 +529,11 @@ def test_anki_keys_are_given_card_by_card_and_only_the_unusual_ones_are_kept():
     given = [keys("m"), keys("m"), keys("m@5"), keys("m@5"), keys("n"), keys("n"), keys("moved")]
     assert given == ["m@5", "m@5", "m@5@7", "m@5@7", "n", "n", "old identity"]
     assert keys.unusual == {"m": "m@5", "m@5": "m@5@7"}
+
+
+def test_a_new_and_an_existing_database_are_both_written_in_wal_with_normal_sync(tmp_path):
+    """Only a new database's switch to WAL, its first write, runs without fsync: every write after it syncs."""
+    for _ in range(2):  # made, then opened again
+        with open_store(tmp_path / "home") as store:
+            assert store.conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+            assert store.conn.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL

@@ -353,12 +353,17 @@ class AnkiKeys:
 
 
 def _holds_cjk(cards: list[CardContent]) -> bool:
-    """Whether the searched text of these cards (a front, a back, the heading path) holds a CJK character,
-    in one search over all of it."""
+    """Whether the searched text of these cards (a front, a back, the heading path) holds a CJK character.
+
+    Only text that is not ASCII can (``isascii`` is a flag Python keeps), and a file's cards share their
+    heading paths: one search over all of a batch's text was 4 ms of 10,000 cards, most of it ASCII.
+    """
+    wide = {text for card in cards for text in (card.front, card.back, card.context) if not text.isascii()}
+    if not wide:
+        return False
     from studycards.store.search_schema import HOLDS_CJK
 
-    text = "\n".join(text for card in cards for text in (card.front, card.back, card.context))
-    return HOLDS_CJK.search(text) is not None
+    return any(HOLDS_CJK.search(text) for text in wide)
 
 
 def _insert_params(

@@ -473,3 +473,26 @@ def test_a_one_step_schema_behind_the_migrations_is_brought_forward_by_the_newer
         version, entries, _ = made_of(conn)
     with open_store(tmp_path / "home") as store:
         assert made_of(store.conn)[:2] == (version, entries)
+
+
+@pytest.mark.parametrize("version", [1, 17])
+def test_cards_keep_their_ids_grades_and_search_when_their_table_is_made_again_for_its_key_index(version, home):
+    """Schema 18 makes the cards table again (the key unique by an index of its own): every card keeps its id and
+    row, every grade its card, the search its hits, and a second card with a taken key is still refused."""
+    db = install(version, home)
+    before = rows(db, {"cards": "id", "reviews": "id"})
+    with open_store(home) as store:
+        conn = store.conn
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert "UNIQUE" not in conn.execute("SELECT sql FROM sqlite_master WHERE name = 'cards'").fetchone()[0]
+        with pytest.raises(sqlite3.IntegrityError, match=r"UNIQUE constraint failed: cards\.key"):
+            conn.execute("INSERT INTO cards (key, note_key, deck, kind, ord, front, back, context, tags, source, line,"
+                         " created_at, updated_at) SELECT key, note_key, deck, kind, ord, front, back, context, tags,"
+                         " source, line, created_at, updated_at FROM cards LIMIT 1")  # fmt: skip
+    after = rows(db, {"cards": "id", "reviews": "id"})
+    assert [row[:3] for row in after["cards"][1]] == [row[:3] for row in before["cards"][1]]  # id, key, note key
+    assert [row[:3] for row in after["reviews"][1]] == [row[:3] for row in before["reviews"][1]]
+    if version == 17:
+        assert after == before  # every column of every row
+    assert json.loads(run("search", "recurrence", "--json").output)["results"]

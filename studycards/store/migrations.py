@@ -390,3 +390,11 @@ def m017_due_index_holds_the_deck(conn: sqlite3.Connection) -> None:
     conn.execute("DROP INDEX cards_due")
     conn.execute("CREATE INDEX cards_deck ON cards (deck, retired)")
     conn.execute("CREATE INDEX cards_due ON cards (retired, due, id, deck)")
+
+
+@migration
+def m018_cards_key_index(conn: sqlite3.Connection) -> None:
+    """The card key unique by an index of its own: a first add builds it after its cards (``schema.key_indexed``)."""
+    from studycards.store.schema import key_indexed
+
+    key_indexed(conn)

@@ -140,22 +140,38 @@ def test_the_drawer_keeps_to_itself(background, tmp_path):
     wait_until_drawn(background)
 
 
-def test_a_drawer_killed_halfway_leaves_the_rest_pending_and_the_next_add_starts_another(cli, background, tmp_path):
-    notes = tmp_path / "fractions.md"
-    notes.write_text(fractions(150))
+def killed_halfway(cli, home: Path, notes: Path, count: int) -> int:
+    """Add ``count`` fraction cards and kill their drawer once it has drawn some: how many are left pending."""
+    notes.write_text(fractions(count))
     assert cli("add", notes).exit_code == 0
     deadline = time.monotonic() + HANG
-    while pending(background) == 150 or not lock_holders(background):  # it has drawn some, and is at work
+    while pending(home) == count or not lock_holders(home):  # it has drawn some, and is at work
         assert time.monotonic() < deadline, "the drawer never started drawing"
         time.sleep(0.01)
-    for pid in lock_holders(background):
+    for pid in lock_holders(home):
         os.kill(pid, signal.SIGKILL)
-    while drawers(background):
+    while drawers(home):
         time.sleep(0.01)
-    left = pending(background)
-    assert 0 < left < 150
+    left = pending(home)
+    assert 0 < left < count
+    return left
+
+
+def test_a_drawer_killed_halfway_leaves_the_rest_pending_and_the_next_add_starts_another(cli, background, tmp_path):
+    notes = tmp_path / "fractions.md"
+    left = killed_halfway(cli, background, notes, 150)
     again = cli("add", notes)
     assert f"Drawing {left} equations in the background." in again.stdout, again.stdout
+    wait_until_drawn(background)
+    assert "─────" in cli("show", str(card_id(cli, "Fraction 149:"))).stdout
+
+
+def test_a_review_starts_a_drawer_for_what_a_killed_one_left_once_its_first_card_is_shown(cli, background, tmp_path):
+    killed_halfway(cli, background, tmp_path / "fractions.md", 150)
+    review = subprocess.run(
+        [sys.executable, "-m", "studycards", "review"], input="q\n", capture_output=True, text=True, timeout=HANG
+    )
+    assert "Fraction 0:" in review.stdout, review.stdout + review.stderr
     wait_until_drawn(background)
     assert "─────" in cli("show", str(card_id(cli, "Fraction 149:"))).stdout
 

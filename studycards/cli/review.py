@@ -51,7 +51,6 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None, c
     """
     from studycards.cli.review_views import idle_text, summary_text
     from studycards.home import load_settings, now
-    from studycards.mathtext.drawer import start_if_pending
     from studycards.review.session import Habits, Session, idle
     from studycards.review.terminal import Keys, Screen
     from studycards.store.database import check_deck
@@ -63,7 +62,12 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None, c
     with ctx.open_store() as store:
         check_deck(store, deck)
         auto_sync(ctx, store, settings, "before")
-        start_if_pending(store)  # a drawer killed before it was done: its equations are drawn meanwhile
+
+        def drawer() -> None:  # after the first card: a killed drawer's equations are drawn meanwhile
+            from studycards.mathtext.drawer import start_if_pending
+
+            start_if_pending(store)
+
         with Keys(sys.stdin) as keys:
             session = Session(
                 store,
@@ -75,8 +79,10 @@ def review(ctx: Context, deck: str | None, new: int | None, limit: int | None, c
                 open_editor=keys.open_editor,
                 habits=Habits(settings.bury_siblings, settings.leech_lapses, settings.leech_action),
                 cram=cram,
+                after_first_card=drawer,
             )
             if not session.queue:
+                drawer()
                 click.echo(idle_text(day, idle(store, day, deck, new_limit)))
                 return
             with Screen(sys.stdout) as screen:

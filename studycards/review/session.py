@@ -83,6 +83,7 @@ class Session:
 
     ``open_editor(path, line)`` is how ``e`` reaches the user's editor; without it ``e`` says so.
     With ``cram`` every live card comes up, due or not, and grades are logged as practice only.
+    ``after_first_card`` is called once the first card is on screen: work the reader need not wait for.
     """
 
     def __init__(
@@ -97,12 +98,14 @@ class Session:
         open_editor: Callable[[str, int], None] | None = None,
         habits: Habits = USUAL,
         cram: bool = False,
+        after_first_card: Callable[[], object] | None = None,
     ) -> None:
         self.store, self.day, self.clock, self.deck = store, day, clock, deck
         self.open_editor, self.habits, self.cram, self.new_limit = open_editor, habits, cram, new
         self._shown = _Shown()
         self._prepared = Prepared(store)
         self._looked: Looked | None = None  # not evaluated: an annotation in a function
+        self._after_first = after_first_card
         if cram:
             items = cram_queue(store, day, deck, limit)
         else:
@@ -205,6 +208,9 @@ class Session:
         self._dirty, self._shown.notice = False, ""
         if not self.answers:
             _ = self.store.reviews  # the first card is on screen: the grade's modules load while it is read
+            if self._after_first is not None:  # and what else can wait for it
+                after, self._after_first = self._after_first, None
+                after()
         if self._shown.revealed:  # the answer is read now: the grade's read done and the next card made ready
             if not self.cram:
                 self._looked = self.store.reviews.look(self.queue[0].card.id, self.day)

@@ -42,13 +42,19 @@ def iso(value: date | None) -> str | None:
     return value.isoformat() if value else None
 
 
+_TAGS: dict[str, tuple[str, ...]] = {}  # each stored list of tags as read: a file's cards share theirs
+
+
 def card_from_row(row: tuple[Any, ...]) -> Card:
     """A card from a row of ``CARD_COLUMNS``, built by position: a review builds its whole queue (hundreds of
-    cards) before the first is shown, and keywords made each card a third slower."""
-    (id_, key, note_key, deck, kind, ord_, front, back, context, tags, source, line, paper, paper_title, retired,
+    cards) before the first is shown, and keywords made each card a third slower; its tags read once a list."""
+    (id_, key, note_key, deck, kind, ord_, front, back, context, stored, source, line, paper, paper_title, retired,
      ef, repetitions, interval, due, suspended, buried_until, lapses, leech) = row  # fmt: skip
+    tags = _TAGS.get(stored)
+    if tags is None:
+        tags = _TAGS[stored] = tuple(json.loads(stored))
     return Card(
-        id_, key, note_key, deck, kind, ord_, front, back, context, source, line, tuple(json.loads(tags)), paper,
+        id_, key, note_key, deck, kind, ord_, front, back, context, source, line, tags, paper,
         paper_title, bool(retired), CardState(ef, repetitions, interval, day_of(due)),
         CardFlags(bool(suspended), day_of(buried_until), lapses, bool(leech)),
     )  # fmt: skip

@@ -11,7 +11,7 @@ from contextlib import suppress
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
-from studycards.errors import BusyError
+from studycards.errors import StudycardsError
 from studycards.store.clauses import deck_clause
 from studycards.store.counts import MATURE_DAYS, Counts, spread
 from studycards.store.review_days import day_sums, fold, unfolded
@@ -80,12 +80,13 @@ def collection_stats(
     ``status`` counts, each from an index: the same figures, computed where ``status`` computes them, in
     a few milliseconds at a million grades.  A deck or a paper reads the grades of its own cards.
     Grades given since the sums were last brought up to date are summed into them first (:func:`fold`);
-    while another studycards is writing, they are read from the log instead, with the same figures.
+    while another studycards is writing, or where the home cannot be written, they are read from the log
+    instead, with the same figures.
     """
     conn = store.conn
     clause, args = _filters(deck, paper)
     if not (deck or paper) and unfolded(conn):
-        with suppress(BusyError), store.transaction():
+        with suppress(StudycardsError), store.transaction():  # busy, or a home it may not write: read them as they are
             fold(conn)
     since = (day - timedelta(days=days - 1)).isoformat()
     if deck or paper:

@@ -156,11 +156,21 @@ class _Walker:
     def __init__(self, result: ParsedNotes, text: str, compact: bool) -> None:
         self.result = result
         self.text = text
-        self.line_starts = array("q", [0])  # offsets, not a list of lines: 8 bytes a line instead of about 70
-        self.line_starts.extend(match.end() for match in _NEWLINE.finditer(text))
+        self._line_starts: array | None = None
         self.cards = Cards(result, compact=compact)
         self.headings: list[tuple[int, str]] = []
         self.answer_ends = 0
+
+    @property
+    def line_starts(self) -> array:
+        """Where each line of the text starts, found when an answer first goes on over a block below it.
+
+        Offsets, not a list of lines: 8 bytes a line instead of about 70.
+        """
+        if self._line_starts is None:
+            self._line_starts = array("q", [0])
+            self._line_starts.extend(match.end() for match in _NEWLINE.finditer(self.text))
+        return self._line_starts
 
     def in_questions(self) -> bool:
         return bool(self.headings) and is_question_heading(self.headings[-1][1])

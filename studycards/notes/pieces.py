@@ -42,6 +42,11 @@ def cuts(text: str) -> Iterator[tuple[int, int]]:
 
 
 def runs_on(tokens: list, piece: str) -> bool:
-    """True when a fence, display math or HTML block of ``piece`` reaches its end: the cut fell inside it."""
+    """True when a fence, display math or HTML block of ``piece`` reaches its end: the cut fell inside it.
+
+    Only the last top-level block can: each one starts where the one before it ended, or below, and
+    a piece ends with a line break, so none starts at its last line count.
+    """
     lines = piece.count("\n")
-    return any(t.level == 0 and t.type in RUNS_ON and t.map and t.map[1] >= lines for t in tokens)
+    last = next((t for t in reversed(tokens) if t.level == 0 and t.map), None)
+    return last is not None and last.type in RUNS_ON and last.map[1] >= lines

@@ -14,6 +14,7 @@ from studycards.notes.syntax import (
     escape_block_start,
     escape_inline,
     find_separator,
+    separated,
     spans,
     unbalanced_math,
 )
@@ -159,3 +160,21 @@ def test_only_the_last_span_may_be_unclosed_and_it_is_math(text: str) -> None:
     assert all(span.closed for span in found[:-1])
     assert not found or found[-1].closed or found[-1].kind in ("math", "display")
     assert unbalanced_math(text) == unbalanced_math(text, found) == any(not span.closed for span in found)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*"ab :\t$`\\{}c1", "::", ":::", "$$", "``", "{{", "}}", "{{c1::", "\\:", "\\ ", "\xa0"]),
+        max_size=20,
+    ).map("".join),
+    st.booleans(),
+)
+@example("a\\ :: b", False).via("an escaped space before the separator")
+@example("a\\::: b", True).via("an escaped colon before a compact one")
+@example("{{c1::x}} :: y $z$", False).via("a cloze before the separator")
+@example("$x :: y$ :: `a :: b` $c", False).via("separators in math and code, then unclosed math")
+def test_one_scan_of_a_card_line_finds_its_separator_and_spans_as_the_two_readings_do(text: str, compact: bool) -> None:
+    """``separated`` reads a card line once for the card reader: the separator and the spans come out as
+    ``find_separator`` and ``spans`` find them."""
+    assert separated(text, compact) == (find_separator(text, compact, spans(text)), spans(text))

@@ -25,7 +25,7 @@ from studycards.notes.syntax import (
     find_separator,
     is_cloze,
     schedule_comments,
-    spans,
+    separated,
     unbalanced_math,
 )
 
@@ -99,7 +99,8 @@ class Cards:
                 continue
             elif "::" not in text and ":$" not in text:  # no separator, neither written nor hidden by a $
                 (prose if qa is None else qa).append((line, text))
-            elif separator := find_separator(text, compact=compact, found=(found := spans(text))):
+            elif (separator := (split := separated(text, compact))[0]) is not None:
+                found = split[1]
                 if prose:
                     self._prose(prose)
                 if qa:
@@ -112,7 +113,7 @@ class Cards:
             elif "$" in text and find_separator(text.replace("$", ""), compact=compact):
                 self.math_error(line, text)  # a separator hidden by an unclosed $
             else:
-                if not compact and find_separator(text, compact=True, found=found):
+                if not compact and find_separator(text, compact=True, found=split[1]):
                     self.result.compact_lookalikes.append(line)
                 prose.append((line, text))
             index += 1

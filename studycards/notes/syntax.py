@@ -61,11 +61,12 @@ _SPAN = re.compile(
 _CLOSED = {"code_end": "code", "display_end": "display", "math_end": "math"}  # a span's last group, when closed
 _ESCAPED = re.compile(r"\\.")
 _SEPARATOR_TOKENS = re.compile(r"\{\{|\}\}|:{2,3}")
-# Where a separator may be, clozes aside: a run of two or three colons with whitespace or an end on each
-# side (``\s`` is what ``str.isspace`` calls space), or, compact, no colon.  The first is the separator
-# unless a ``{{`` comes before it: then ``find_separator`` scans token by token, counting the braces.
-_SPACED_SEPARATOR = re.compile(r"(?<!\S):{2,3}(?!\S)")
-_COMPACT_SEPARATOR = re.compile(r"(?<!:):{2,3}(?!:)")
+# Where a separator may be, clozes aside: two or three colons with whitespace or an end on each side (``\s``
+# is what ``str.isspace`` calls space), or, compact, no colon beside them; the first unless a ``{{`` is before.
+_RUNS = {False: r":(?<!\S:):{1,2}(?!\S)", True: r":(?<!::):{1,2}(?!:)"}  # by ``compact``; a literal first, as
+_SEPARATOR = {compact: re.compile(run) for compact, run in _RUNS.items()}  # each branch: the search skips in C
+_LINE = {c: re.compile(f"{_SPAN.pattern}|{run}(?P<run>)|\\{{\\{{(?P<opens>)", re.S) for c, run in _RUNS.items()}
+_ESCAPED_SPACE_OR_COLON = re.compile(r"\\[\s:]")  # the one escape that one scan of a line reads otherwise
 
 
 def is_question_heading(title: str) -> bool:
@@ -142,7 +143,7 @@ def find_separator(
     prose = outside_spans(text, found)
     if "\\" in prose:
         prose = _ESCAPED.sub("\x00\x00", prose)
-    first = (_COMPACT_SEPARATOR if compact else _SPACED_SEPARATOR).search(prose)
+    first = _SEPARATOR[compact].search(prose)
     if first is None:
         return None
     start, end = first.span()
@@ -163,6 +164,28 @@ def find_separator(
             ):
                 return (CardKind.REVERSED if len(token) == 3 else CardKind.BASIC), start, len(token)
     return None
+
+
+def separated(text: str, compact: bool = False) -> tuple[tuple[CardKind, int, int] | None, list[Span]]:
+    """``find_separator(text, compact)`` and ``spans(text)`` from one scan, unless a ``{{`` comes before the
+    separator or an escape hides a space or a colon (a property test holds them equal)."""
+    found: list[Span] = []
+    first, cloze = None, _ESCAPED_SPACE_OR_COLON.search(text) is not None  # cloze: leave it to find_separator
+    for token in _LINE[compact].finditer(text):
+        last = token.lastgroup
+        if kind := _CLOSED.get(last):  # type: ignore[arg-type]
+            found.append(_span((kind, *token.span(), True)))
+        elif last == "run":
+            first = first or token.span()
+        elif last == "opens":
+            cloze = cloze or first is None
+        elif last is not None and last != "code":
+            found.append(_span((last, token.start(), len(text), False)))
+            break
+    if cloze or first is None:
+        return (find_separator(text, compact, found) if cloze else None), found
+    start, end = first
+    return ((CardKind.REVERSED if end - start == 3 else CardKind.BASIC), start, end - start), found
 
 
 def unbalanced_math(text: str, found: list[Span] | None = None) -> bool:

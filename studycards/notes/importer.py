@@ -335,7 +335,8 @@ def apply_plan(
             if background and plan.added:
                 drawer.start_for_write(store)
             store.cards.insert((row.content() for row in plan.added), now, starts, index_later=background)
-            store.events.record_moves(((m.row.id, m.row.key) for m in plan.deck_moves if m.row.id is not None), now)
+            if plan.deck_moves:  # the sync log's writer (and its day sums) loads only for a move to log
+                store.events.record_moves(((m.row.id, m.row.key) for m in plan.deck_moves if m.row.id is not None), now)
             store.cards.update(edits, now)
             store.cards.move([CardPlace(row.id, row.source, row.line) for row in plan.moved if row.id is not None])
             store.cards.retire([card.id for card in plan.retired], now)

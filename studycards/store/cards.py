@@ -36,6 +36,9 @@ INSERT_CARD = (  # the values follow, many rows to a statement (``sql.insert_row
 )
 CARD_VALUES = 19
 CARDS_PER_BATCH = 500  # cards written per statement: their notes' stored Anki keys are looked up together
+# Pages a connection that writes cards keeps in memory (SQLite's default is 2 MB): 10,000 new cards dirty 7 MB,
+# and beyond the cache they are written to the log mid-transaction and again at the commit (6-8 ms of CPU).
+WRITE_CACHE_KIB = 8192
 
 SET_SCHEDULE = (
     "UPDATE cards SET ef = ?, repetitions = ?, interval = ?, due = ?, suspended = ?, buried_until = ?, lapses = ?,"
@@ -165,6 +168,7 @@ class Cards:
         stamp = now.isoformat(timespec="seconds")
         conn = self._conn
         cjk = False
+        conn.execute(f"PRAGMA cache_size = -{WRITE_CACHE_KIB}")  # for the rest of the connection: until the commit
         with savepoint(conn, "cards_insert"):
             (last,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM cards").fetchone()
             conn.execute("INSERT INTO search_paused VALUES (1)")

@@ -160,6 +160,9 @@ MARKDOWN_PIECES = [
     "\t",
     "\n",
     "\n\n",
+    "\r\n",
+    "\r",
+    "\x00",
     "-",
     "---",
     "=",
@@ -208,10 +211,11 @@ MARKDOWN_PIECES = [
 @example("---\ndeck: x\n---\n- ---\n").via("front matter, and a rule in a list")
 @example("a\n\n$$\nx\n$$\n> $$\n> y\n> $$\n").via("display math, and in a quote")
 @example("0. a\n\nb\n\n0) c\n").via("a list numbered from 0")
+@example("a\r\n- b\r> c\x00\n").via("line breaks and a NUL that markdown-it normalises")
 def test_block_rules_tried_only_where_they_may_start_read_the_same_blocks(text):
     """``block_parser`` tries each block rule only at the first characters it can start with, and the
-    setext-heading rule only where a line below could be an underline, and skips text_join: markdown-it reads
-    the same."""
+    setext-heading rule only where a line below could be an underline, normalises only a text that needs it
+    and skips text_join: markdown-it reads the same."""
     from studycards.notes.blocks import markdown
 
     def blocks(md):

@@ -52,6 +52,7 @@ def markdown(guarded: bool):  # -> markdown_it.MarkdownIt
     rules tried everywhere."""
     from markdown_it import MarkdownIt
     from markdown_it.rules_block.lheading import lheading
+    from markdown_it.rules_core.normalize import normalize
     from mdit_py_plugins.dollarmath import dollarmath_plugin
     from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -62,6 +63,7 @@ def markdown(guarded: bool):  # -> markdown_it.MarkdownIt
     md.options["maxNesting"] = MAX_NESTING
     md.block.ruler.before("table", "studycards_hand_over", _hand_over)
     if guarded:
+        md.core.ruler.at("normalize", _normalize_if_needed(normalize))
         md.block.ruler.at("lheading", _setext_heading(lheading))
         _dispatch_by_first_character(md.block.ruler)
     _silence_debug_logging()
@@ -111,6 +113,17 @@ def _dispatcher(named: list[tuple[str, Rule]]) -> Rule:
         return False
 
     return dispatch
+
+
+def _normalize_if_needed(rule: Any) -> Any:
+    """markdown-it's ``normalize`` (``\\r\\n`` and ``\\r`` to ``\\n``, NUL to U+FFFD), run only on a text holding one:
+    on any other it rewrote every line break as itself, a new copy of the text for each piece read."""
+
+    def normalize(state: Any) -> None:
+        if "\r" in state.src or "\0" in state.src:
+            rule(state)
+
+    return normalize
 
 
 _UNDERLINE_START = re.compile(r"^[ \t>]*[-=]", re.M)  # what a line of ``---`` or ``===`` starts with, quoted or not

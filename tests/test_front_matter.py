@@ -55,6 +55,7 @@ ENTRIES = st.tuples(st.sampled_from(["deck", "tags", "paper", "Yes", "a-b", "x1"
 @example("paper: 1706.03762  # the arXiv id\ndeck: Papers::Transformer\n\ntags: attention, nlp").via("a comment")
 @example("deck:\ntags: []\ndeck: Two Words").via("empty values, and a key given twice")
 @example("deck: yes\n").via("a word yaml reads as true")
+@example("# only a comment\n\n").via("no entry at all, which yaml reads as no mapping")
 @example("deck: a:\n").via("not yaml at all")
 @example("deck: a: b\ntags: [a:: b]").via("a colon and a space, which yaml reads as a mapping")
 @example("paper: 17").via("a number without a dot")
@@ -62,7 +63,7 @@ ENTRIES = st.tuples(st.sampled_from(["deck", "tags", "paper", "Yes", "a-b", "x1"
 def test_simple_front_matter_reads_as_yaml_does(content):
     simple = simple_front_matter(content)
     if simple is not None:
-        assert repr(simple) == repr(yaml.safe_load(content) or {})
+        assert repr(simple) == repr(yaml.safe_load(content))
 
 
 @pytest.mark.parametrize(
@@ -96,6 +97,17 @@ def test_a_file_with_simple_front_matter_is_added_without_importing_yaml(tmp_pat
     assert out.split() == ["Papers::Adam", "('sgd',)", "1", "False"]
 
 
-def test_front_matter_yaml_reads_still_gives_its_errors_at_their_lines():
-    parsed = parse_notes("---\ndeck: A\ntags: {a: 1}\n---\nfront :: back\n", "f.md")
-    assert [str(e) for e in parsed.errors] == ["f.md:3: tags: must be a list of words, like [attention, nlp]"]
+@pytest.mark.parametrize(
+    "front_matter, error",
+    [
+        ("deck: A\ntags: {a: 1}", "f.md:3: tags: must be a list of words, like [attention, nlp]"),
+        ("# only a comment", "f.md:2: front matter must be `key: value` lines (paper, deck, tags)"),
+        (
+            "deck: A\nseparators: sideways",
+            "f.md:3: separators: must be compact (front::back) or spaced (front :: back)",
+        ),
+    ],
+)
+def test_front_matter_mistakes_are_errors_at_their_lines_whichever_reading_reads_it(front_matter, error):
+    parsed = parse_notes(f"---\n{front_matter}\n---\nfront :: back\n", "f.md")
+    assert [str(e) for e in parsed.errors] == [error]

@@ -75,7 +75,7 @@ _YAML_WORDS = frozenset(("yes", "no", "true", "false", "on", "off", "null"))  # 
 
 
 def simple_front_matter(content: str) -> dict[str, Any] | None:
-    """The mapping, when every line is an entry (or blank, or a comment) of the simple kind; else None."""
+    """The mapping, when every line is an entry (or blank, or a comment) of the simple kind, and one is; else None."""
     meta: dict[str, Any] = {}
     for line in content.split("\n"):
         entry = _SIMPLE_ENTRY.fullmatch(line)
@@ -99,7 +99,7 @@ def simple_front_matter(content: str) -> dict[str, Any] | None:
             meta[key] = listed
         else:
             meta[key] = None
-    return meta
+    return meta or None  # comments alone are no mapping to yaml (an error, given by the yaml path)
 
 
 def _load(content: str, error: Report) -> dict | None:

@@ -334,7 +334,7 @@ def apply_plan(
         with store.transaction():
             if background and plan.added:
                 drawer.start_for_write(store)
-            store.cards.insert((row.content() for row in plan.added), now, starts, index_later=background)
+            store.cards.insert(plan.added, now, starts, index_later=background)  # rows read as they are
             if plan.deck_moves:  # the sync log's writer (and its day sums) loads only for a move to log
                 store.events.record_moves(((m.row.id, m.row.key) for m in plan.deck_moves if m.row.id is not None), now)
             store.cards.update(edits, now)

@@ -15,6 +15,7 @@ from itertools import islice
 from typing import Any, NamedTuple
 
 from studycards.models import Card, CardFlags, CardState
+from studycards.store.new_cards import CARD_VALUES, INSERT_CARD, AnkiKeys, NewCard, holds_cjk, row_values
 from studycards.store.sql import (
     CARD_COLUMNS,
     CARD_FROM,
@@ -30,11 +31,6 @@ from studycards.store.sql import (
 
 KEYS_PER_QUERY = 500
 
-INSERT_CARD = (  # the values follow, many rows to a statement (``sql.insert_rows``)
-    "INSERT INTO cards (key, note_key, deck, kind, ord, front, back, context, tags, source, line, paper,"
-    " ef, repetitions, interval, due, created_at, updated_at, anki_key)"
-)
-CARD_VALUES = 19
 CARDS_PER_BATCH = 500  # cards written per statement: their notes' stored Anki keys are looked up together
 # Pages a connection that writes cards keeps in memory (SQLite's default is 2 MB): 10,000 new cards dirty 7 MB,
 # and beyond the cache they are written to the log mid-transaction and again at the commit (6-8 ms of CPU).
@@ -149,7 +145,7 @@ class Cards:
 
     def insert(
         self,
-        cards: Iterable[CardContent],
+        cards: Iterable[NewCard],
         now: datetime,
         starts: Mapping[str, CardState] | None = None,
         *,
@@ -178,8 +174,8 @@ class Cards:
                 while chunk := list(islice(batch, CARDS_PER_BATCH)):
                     if last:  # an empty table holds no other card's identity: the batch's own are kept here
                         identities.stored(self._anki_keys_of(card.note_key for card in chunk))
-                    cjk = cjk or _holds_cjk(chunk)
-                    insert_rows(conn, INSERT_CARD, CARD_VALUES, _insert_params(chunk, stamp, starts or {}, identities))
+                    cjk = cjk or holds_cjk(chunk)
+                    insert_rows(conn, INSERT_CARD, CARD_VALUES, row_values(chunk, stamp, starts or {}, identities))
             conn.execute("DELETE FROM search_paused")
             (newest,) = conn.execute("SELECT COALESCE(MAX(id), 0) FROM cards").fetchone()
             backlog = SearchBacklog(conn)
@@ -316,84 +312,6 @@ class Cards:
             [after.isoformat(), *args],
         ).fetchone()
         return day_of(row[0])
-
-
-class AnkiKeys:
-    """A new card's Anki identity (``anki_key``, see migration 9), card by card in the order they are written.
-
-    It is its note's if a card of that note has one; else its note key, unless another note's identity
-    already took that key, then the key and its own id (the next rowid: ids are never given by hand
-    here).  Each card sees the cards written before it, stored or just written.  Pure: ``stored``
-    hears what the store holds of each batch's notes.  (Set by the INSERT, this rule's look-ups needed
-    two of the cards' indexes, which a first ``add`` builds only after its cards.)
-
-    Only the unusual identities are kept, so memory stays flat however many cards come: a note whose
-    card took its plain note key needs no record, since its next card reaches the same key by the
-    same rule (no identity made since can equal that key, unless the key holds an ``@``: those are kept).
-    """
-
-    def __init__(self, first_id: int) -> None:
-        self.next_id = first_id
-        self.unusual: dict[str, str] = {}  # note key -> Anki key, for the notes whose key is not their note key
-        self.made: set[str] = set()  # the ``key@id`` identities given here
-        self.found: tuple[dict[str, str], set[str]] = ({}, set())
-
-    def stored(self, found: tuple[dict[str, str], set[str]]) -> None:
-        """What the store holds of the next batch's notes (``Cards._anki_keys_of``), cards written before included."""
-        self.found = found
-
-    def __call__(self, note_key: str) -> str:
-        own, taken = self.found
-        anki_key = self.unusual.get(note_key) or own.get(note_key)
-        if anki_key is None:
-            anki_key = note_key
-            if note_key in taken or note_key in self.made:
-                anki_key = f"{note_key}@{self.next_id}"
-                self.made.add(anki_key)
-            if anki_key != note_key or "@" in note_key:
-                self.unusual[note_key] = anki_key
-        self.next_id += 1
-        return anki_key
-
-
-def _holds_cjk(cards: list[CardContent]) -> bool:
-    """Whether the searched text of these cards (a front, a back, the heading path) holds a CJK character.
-
-    Only text that is not ASCII can (``isascii`` is a flag Python keeps), and a file's cards share their
-    heading paths: one search over all of a batch's text was 4 ms of 10,000 cards, most of it ASCII.
-    """
-    wide = {text for card in cards for text in (card.front, card.back, card.context) if not text.isascii()}
-    if not wide:
-        return False
-    from studycards.store.search_schema import HOLDS_CJK
-
-    return any(HOLDS_CJK.search(text) for text in wide)
-
-
-def _insert_params(
-    cards: Iterable[CardContent], stamp: str, starts: Mapping[str, CardState], identity: AnkiKeys
-) -> Iterator[tuple]:
-    """Each new card's row (CardContent's fields in order, tags as JSON, its Anki key last), made as SQLite
-    asks for it: a dict per card cost 18 µs, a tuple about 2 µs."""
-    tags_json: dict[tuple[str, ...], str] = {}  # a file's cards share their tags
-    new = CardState()
-    for card in cards:
-        tags = tags_json.get(card.tags)
-        if tags is None:
-            tags = tags_json[card.tags] = json.dumps(list(card.tags))
-        state = starts.get(card.key, new) if starts else new
-        yield (
-            *card[:8],
-            tags,
-            *card[9:],
-            state.ef,
-            state.repetitions,
-            state.interval,
-            iso(state.due),
-            stamp,
-            stamp,
-            identity(card.note_key),
-        )
 
 
 def _params(card: CardContent, stamp: str) -> dict[str, object]:

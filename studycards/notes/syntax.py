@@ -65,7 +65,7 @@ _SEPARATOR_TOKENS = re.compile(r"\{\{|\}\}|:{2,3}")
 # is what ``str.isspace`` calls space), or, compact, no colon beside them; the first unless a ``{{`` is before.
 _RUNS = {False: r":(?<!\S:):{1,2}(?!\S)", True: r":(?<!::):{1,2}(?!:)"}  # by ``compact``; a literal first, as
 _SEPARATOR = {compact: re.compile(run) for compact, run in _RUNS.items()}  # each branch: the search skips in C
-_LINE = {c: re.compile(f"{_SPAN.pattern}|{run}(?P<run>)|\\{{\\{{(?P<opens>)", re.S) for c, run in _RUNS.items()}
+_LINE: dict[bool, re.Pattern[str]] = {}  # by ``compact``: made at a card line's first reading (not for review)
 _ESCAPED_SPACE_OR_COLON = re.compile(r"\\[\s:]")  # the one escape that one scan of a line reads otherwise
 
 
@@ -171,7 +171,9 @@ def separated(text: str, compact: bool = False) -> tuple[tuple[CardKind, int, in
     separator or an escape hides a space or a colon (a property test holds them equal)."""
     found: list[Span] = []
     first, cloze = None, _ESCAPED_SPACE_OR_COLON.search(text) is not None  # cloze: leave it to find_separator
-    for token in _LINE[compact].finditer(text):
+    if (scan := _LINE.get(compact)) is None:
+        scan = _LINE[compact] = re.compile(f"{_SPAN.pattern}|{_RUNS[compact]}(?P<run>)|\\{{\\{{(?P<opens>)", re.S)
+    for token in scan.finditer(text):
         last = token.lastgroup
         if kind := _CLOSED.get(last):  # type: ignore[arg-type]
             found.append(_span((kind, *token.span(), True)))
@@ -194,9 +196,7 @@ def unbalanced_math(text: str, found: list[Span] | None = None) -> bool:
     ``found`` is the text's ``spans``, when the caller has them already: only the last of them can be
     unclosed (``spans`` stops there), and only math is.
     """
-    if "$" not in text:
-        return False
-    found = spans(text) if found is None else found
+    found = (spans(text) if found is None else found) if "$" in text else []
     return bool(found) and not found[-1].closed
 
 

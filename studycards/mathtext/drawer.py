@@ -1,7 +1,7 @@
 """The drawer: sympy draws the display equations ``add`` left pending, in a process of its own, after ``add``.
 
-It first indexes for search the cards ``add`` left to it (``store.search_backlog``: a fifth of a first
-``add``'s time), a few thousand to a short transaction; a ``search`` before it is done indexes the rest.
+It first indexes for search the cards ``add`` left to it (``store.search_backlog``: a fifth of what a
+first ``add`` spent writing), a few thousand to a short transaction; a ``search`` before it is done indexes the rest.
 
 sympy takes half a second to load and about 20 ms an equation: the user never waits for it.  ``add``
 writes its cards with their equations pending and starts ``python -m studycards.mathtext.drawer HOME``,

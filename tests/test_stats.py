@@ -240,3 +240,21 @@ def test_papers_counts_each_papers_cards_questions_and_last_review(a_year, rows)
     assert paper["questions"] == 2 and paper["last_reviewed"] == rows("SELECT MAX(day) FROM reviews")[0][0]
     line = a_year("papers").output.splitlines()[1].split(None, 9)
     assert line[3:9] == [str(paper[k]) for k in ("cards", "learned", "due", "new", "questions", "last_reviewed")]
+
+
+def test_the_grades_not_summed_yet_are_read_from_the_end_of_the_log_not_the_whole_of_it(a_year, home):
+    """Summing or reading the grades after the mark reads them by id: the log's whole index, in day order, was
+    read for a million grades at every ``stats``, however few were new."""
+    from studycards.store.review_days import day_sums, fold
+
+    statements: list[str] = []
+    with closing(sqlite3.connect(home / "studycards.db", isolation_level=None)) as conn:
+        conn.set_trace_callback(statements.append)
+        day_sums(conn, DAY.isoformat())
+        fold(conn)
+        conn.set_trace_callback(None)
+        later = [sql for sql in statements if "review_days_upto" in sql and "GROUP BY" in sql]
+        plans = [" | ".join(row[-1] for row in conn.execute("EXPLAIN QUERY PLAN " + sql)) for sql in later]
+    assert len(plans) == 2
+    for plan in plans:
+        assert "SEARCH r USING INTEGER PRIMARY KEY (rowid>?)" in plan and "reviews_day" not in plan, plan

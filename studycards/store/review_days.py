@@ -29,6 +29,9 @@ PARTS = {
 }
 UPTO = "IFNULL((SELECT upto FROM review_days_upto), 0)"  # no row: nothing summed (a new home)
 LATER = f"r.id > {UPTO}"  # the grades the sums do not hold yet
+# Where they are read from: by id, a range at the log's end.  With an index SQLite would read the whole log
+# in day order for its GROUP BY (the range's bound is not known to it), however few grades the range holds.
+LATER_FROM = "reviews r NOT INDEXED"
 
 
 def day_sums(conn: sqlite3.Connection, until: str) -> list[tuple[str, int, int, int, int, int, int]]:
@@ -38,7 +41,7 @@ def day_sums(conn: sqlite3.Connection, until: str) -> list[tuple[str, int, int, 
     later = ", ".join(f"SUM({part.format(r='r')})" for part in PARTS.values())
     return conn.execute(
         f"SELECT day, {totals} FROM (SELECT day, reviews, {names} FROM review_days WHERE day <= ?1"
-        f" UNION ALL SELECT r.day, COUNT(*), {later} FROM reviews r WHERE {LATER} AND r.day <= ?1 GROUP BY r.day)"
+        f" UNION ALL SELECT r.day, COUNT(*), {later} FROM {LATER_FROM} WHERE {LATER} AND r.day <= ?1 GROUP BY r.day)"
         " GROUP BY day ORDER BY day",
         (until,),
     ).fetchall()
@@ -48,7 +51,7 @@ def fold(conn: sqlite3.Connection) -> None:
     """Sum the grades logged since the last fold into their days, and move the mark past them (a write, in a
     savepoint of its own); ``stats`` folds before it reads when there are any, so the log read stays short."""
     with savepoint(conn, "review_days_fold"):
-        _move(conn, LATER, "+")
+        _move(conn, LATER, "+", LATER_FROM)
         _mark_all(conn)
 
 
@@ -117,12 +120,12 @@ def _mark_all(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT OR REPLACE INTO review_days_upto (rowid, upto) SELECT 1, IFNULL(MAX(id), 0) FROM reviews")
 
 
-def _move(conn: sqlite3.Connection, rows: str, sign: str) -> None:
-    """Add (``+``) or take off (``-``) the sums of the selected rows, day by day."""
+def _move(conn: sqlite3.Connection, rows: str, sign: str, source: str = "reviews r") -> None:
+    """Add (``+``) or take off (``-``) the sums of the selected rows (of ``source``, as ``r``), day by day."""
     names = ", ".join(PARTS)
     sums = ", ".join(f"{sign}SUM({part.format(r='r')})" for part in PARTS.values())
     moved = ", ".join(f"{name} = {name} + excluded.{name}" for name in ["reviews", *PARTS])
     conn.execute(
-        f"INSERT INTO review_days (day, reviews, {names}) SELECT r.day, {sign}COUNT(*), {sums} FROM reviews r"
+        f"INSERT INTO review_days (day, reviews, {names}) SELECT r.day, {sign}COUNT(*), {sums} FROM {source}"
         f" WHERE {rows} GROUP BY r.day ON CONFLICT (day) DO UPDATE SET {moved}"
     )

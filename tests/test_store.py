@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from studycards.errors import GradedElsewhere, StudycardsError
 from studycards.models import CardFlags, CardState, Equation, Paper, Question
@@ -16,6 +21,7 @@ from studycards.store.counts import DueOn
 from studycards.store.exports import ExportDeck, ExportedNote
 from studycards.store.files import FileHash
 from studycards.store.reviews import Review
+from studycards.store.sql import tags_of
 
 DAY = date(2026, 11, 23)
 NOW = datetime(2026, 11, 23, 9, 0)
@@ -537,3 +543,43 @@ def test_a_new_and_an_existing_database_are_both_written_in_wal_with_normal_sync
         with open_store(tmp_path / "home") as store:
             assert store.conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
             assert store.conn.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+
+
+# -- tags as stored ------------------------------------------------------------------------------------
+
+
+@given(st.lists(st.text(max_size=8), max_size=4), st.booleans())
+def test_tags_read_without_json_are_those_json_writes_and_reads(tags, ascii_only):
+    """The plain list is read without the json module; any list, as json wrote it, reads back as json reads it."""
+    stored = json.dumps(tags, ensure_ascii=ascii_only)
+    assert tags_of(stored) == tuple(tags) == tuple(json.loads(stored))
+
+
+@given(st.text(alphabet='[]", \\ab', max_size=14))
+def test_any_stored_text_of_tags_reads_as_json_reads_it_or_fails_as_json_does(text):
+    try:
+        expected: object = tuple(json.loads(text))
+    except (ValueError, TypeError):
+        expected = ValueError
+    try:
+        found: object = tags_of(text)
+    except (ValueError, TypeError):
+        found = ValueError
+    if isinstance(expected, tuple) and not all(isinstance(tag, str) for tag in expected):
+        return  # not a list of strings: never a card's tags
+    assert found == expected
+
+
+def test_a_review_of_cards_with_plain_tags_never_imports_json(tmp_path):
+    """The plain tags of a queue's cards cost the start of a review no json import."""
+    probe = (
+        "import sys; from pathlib import Path; from datetime import date;"
+        " from studycards.store.database import open_store; from studycards.review.queue import build_queue;"
+        f" store = open_store(Path({str(tmp_path)!r}));"
+        " items = build_queue(store, date(2026, 11, 23), None, 20, 200);"
+        " print(len(items), [i.card.tags for i in items][:1], 'json' in sys.modules)"
+    )
+    with open_store(tmp_path) as store, store.transaction():
+        store.cards.insert([content(1, tags=("adam", "optimiser")), content(2, tags=())], NOW)
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["2", "[('adam',", "'optimiser')]", "False"]

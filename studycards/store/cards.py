@@ -7,7 +7,6 @@ never content.
 
 # Annotations are evaluated here (no __future__ import): a NamedTuple compiles each string annotation, at start-up.
 
-import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping
 from datetime import date, datetime
@@ -27,6 +26,7 @@ from studycards.store.sql import (
     iso,
     queued_clause,
     savepoint,
+    stored_tags,
 )
 
 KEYS_PER_QUERY = 500
@@ -315,4 +315,4 @@ class Cards:
 
 
 def _params(card: CardContent, stamp: str) -> dict[str, object]:
-    return {**card._asdict(), "tags": json.dumps(list(card.tags)), "now": stamp}
+    return {**card._asdict(), "tags": stored_tags(card.tags), "now": stamp}

@@ -7,13 +7,12 @@ anything that reads as a :class:`NewCard`: the importer's own rows, written with
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from operator import attrgetter
 from typing import Protocol
 
 from studycards.models import CardState
-from studycards.store.sql import iso
+from studycards.store.sql import iso, stored_tags
 
 INSERT_CARD = (  # the values follow, many rows to a statement (``sql.insert_rows``)
     "INSERT INTO cards (key, note_key, deck, kind, ord, front, back, context, tags, source, line, paper,"
@@ -118,7 +117,7 @@ def row_values(
     for card in cards:
         tags = tags_json.get(card.tags)
         if tags is None:
-            tags = tags_json[card.tags] = json.dumps(list(card.tags))
+            tags = tags_json[card.tags] = stored_tags(card.tags)
         state = starts.get(card.key) if starts else None
         schedule = (
             fresh if state is None else (state.ef, state.repetitions, state.interval, iso(state.due), stamp, stamp)

@@ -221,7 +221,8 @@ def first_card_time(environ: dict[str, str]) -> float:
 
 def grade_to_next(home: Path, grades: int = 100) -> tuple[float, float]:
     """Median seconds from a grade to the next card drawn, in process, as the session does it (then undone);
-    and from the reveal to the answer drawn, which now includes making the next card's sides ready."""
+    and from the reveal to the answer drawn, which now includes the grade's read of its card and laying out the
+    next card."""
     from studycards.review.session import Session
     from studycards.review.terminal import Screen
     from studycards.store.database import open_store
@@ -272,7 +273,8 @@ def review(home: Path, tmp: Path) -> None:
         0.2,
     )
     reveal = statistics.median(reveals) * 1000
-    print(f"(ours, reveal → answer on screen, with the next card's sides made ready meanwhile: {reveal:.3f} ms)")
+    made_ready = "the grade's read and the next card's front made ready meanwhile"
+    print(f"(ours, reveal → answer on screen, with {made_ready}: {reveal:.3f} ms)")
 
 
 def memory(tmp: Path, home100k: Path) -> None:

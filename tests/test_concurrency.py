@@ -304,6 +304,22 @@ def test_re_adding_unchanged_notes_does_not_wait_for_a_writer(adam, short_timeou
     assert result.stdout.startswith("No changes")
 
 
+def test_a_search_while_new_cards_wait_to_be_indexed_and_another_writer_holds_on_says_it_is_busy(
+    home, background, short_timeout, monkeypatch
+):
+    """A search indexes what ``add`` left to the background before it asks, so that it misses no card: past the
+    busy timeout it says the collection is busy, in one line, rather than answer without those cards."""
+    from studycards.mathtext import drawer
+
+    monkeypatch.setattr(drawer, "start", lambda home: None)  # no background process: the new cards wait
+    assert CliRunner().invoke(main, ["add", str(DECKS / "adam.md")], env={"STUDYCARDS_NOW": NOW}).exit_code == 0
+    with held(home):
+        busy = CliRunner().invoke(main, ["search", "moment"])
+        assert busy.exit_code == 1 and busy.stderr.strip() == BUSY
+    found = CliRunner().invoke(main, ["search", "moment"])
+    assert found.exit_code == 0 and "Papers::Adam" in found.stdout and "[moment]" in found.stdout
+
+
 def test_a_grade_past_the_busy_timeout_keeps_the_card_to_grade_again(adam, short_timeout):
     with open_store(adam) as store:
         session = Session(store, DAY, lambda: MORNING, new=3)

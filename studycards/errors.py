@@ -51,3 +51,7 @@ class UnknownDeck(StudycardsError):
         elif len(known) <= self.FEW:
             message += f" (decks: {', '.join(known)})"
         super().__init__(message)
+
+
+class WrittenThenInterrupted(KeyboardInterrupt):
+    """A Ctrl-C as ``add``'s write ended, or after it: the cards are in, and what says so must not say otherwise."""

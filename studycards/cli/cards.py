@@ -35,6 +35,7 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
     from studycards.cli.base import Interrupted
     from studycards.cli.card_views import drawing_text, plan_text, step_text, warnings_text
     from studycards.cli.progress import Progress
+    from studycards.errors import WrittenThenInterrupted
     from studycards.home import load_settings
     from studycards.notes.importer import add_notes
 
@@ -54,6 +55,8 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
                     draw_math=settings.draw_math,
                     progress=lambda step, done, total: progress.spin(step_text(step, done, total, paths)),
                 )
+        except WrittenThenInterrupted:  # the write had landed: every card of it is in
+            raise Interrupted("the notes were added before it (studycards status shows them)") from None
         except KeyboardInterrupt:  # add writes in one transaction at the end: a Ctrl-C before it keeps nothing
             raise Interrupted("nothing was added (run add again to add the notes)") from None
         arrived = 0

@@ -1,11 +1,9 @@
 """Notes files -> the store: plan what changes (added, updated, retired), then apply it atomically.
 
-Identity (``Note.key``) decides history: an edited back updates a card in place,
-an edited front retires the old card and adds a new one, and a card whose front
-comes back is restored with its history.  A card of the same file whose only
-change is its deck moves with its history; the cards of a file gone from a folder
-given again are retired.  Unchanged files are skipped by hash.
-"""
+Identity (``Note.key``) decides history: an edited back updates a card in place, an edited front retires the
+old card and adds a new one, and a card whose front comes back is restored with its history.  A card of the same
+file whose only change is its deck moves with its history; the cards of a file gone from a folder given again are
+retired.  Unchanged files are skipped by hash."""
 
 from __future__ import annotations
 
@@ -18,7 +16,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import NamedTuple
 
-from studycards.errors import NotesError, NotesErrors, StudycardsError
+from studycards.errors import NotesError, NotesErrors, StudycardsError, WrittenThenInterrupted
 from studycards.home import SEPARATORS
 from studycards.mathtext import drawer
 from studycards.models import KEY_VERSION, Card, CardState, Note, Question, card_key
@@ -45,8 +43,7 @@ class OutdatedPlan(StudycardsError):
 class CardRow:
     """A card as the notes now describe it; ``id`` is set when it already exists.  Never changed once made:
     ``replace`` makes the one with an id.  (Not frozen: a frozen dataclass sets its thirteen fields one call at
-    a time, 2.8 µs a card against 1; and not a NamedTuple, which held 300,000 cards in 40 MB more.)
-    """
+    a time, 2.8 µs a card against 1; and not a NamedTuple, which held 300,000 cards in 40 MB more.)"""
 
     key: str
     deck: str
@@ -90,10 +87,9 @@ class QuestionMove(NamedTuple):
 class ImportPlan:
     """What ``add`` will do; ``--dry-run`` prints it, ``apply_plan`` writes it.
 
-    ``empty_files`` were read and hold no card; ``lookalikes`` are the ``(file, line)``
-    that would be cards with compact separators; ``gone_files`` were added from a
-    folder given again and are no longer there.  ``drawing`` counts the display equations
-    left to the background drawer once the plan is written.
+    ``empty_files`` were read and hold no card; ``lookalikes`` are the ``(file, line)`` that would be cards with
+    compact separators; ``gone_files`` were added from a folder given again and are no longer there.
+    ``drawing`` counts the display equations left to the background drawer once the plan is written.
     """
 
     files: list[str] = field(default_factory=list)
@@ -392,8 +388,13 @@ def add_notes(
         except OutdatedPlan:  # the same notes were added at the same moment: plan again from what is stored
             if attempt:
                 raise
-    if not background:  # the cards are in: a Ctrl-C while drawing leaves the rest to the background
-        with contextlib.suppress(KeyboardInterrupt):
-            drawer.draw_pending(store, (lambda done, total: progress("draw", done, total)) if progress else None)
-    plan.drawing = store.drawings.count_pending() if background and plan.added else drawer.start_if_pending(store)
+        except KeyboardInterrupt as stop:  # as the write ended, it may have landed all the same
+            raise (WrittenThenInterrupted() if store.files.remembered(plan.hashes) else stop) from None
+    try:
+        if not background:  # the cards are in: a Ctrl-C while drawing leaves the rest to the background
+            with contextlib.suppress(KeyboardInterrupt):
+                drawer.draw_pending(store, (lambda done, total: progress("draw", done, total)) if progress else None)
+        plan.drawing = store.drawings.count_pending() if background and plan.added else drawer.start_if_pending(store)
+    except KeyboardInterrupt:
+        raise WrittenThenInterrupted() from None
     return plan

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import NamedTuple
 
@@ -26,6 +26,10 @@ class Files:
     def hash(self, path: str) -> FileHash | None:
         row = self._conn.execute("SELECT sha256, deck_option, separators FROM files WHERE path = ?", (path,)).fetchone()
         return FileHash(row[0], row[1], row[2]) if row else None
+
+    def remembered(self, readings: Mapping[str, FileHash]) -> bool:
+        """Whether these files are all remembered as read so: an ``add``'s write of them landed (it wrote them)."""
+        return bool(readings) and all(self.hash(path) == reading for path, reading in readings.items())
 
     def remember(self, path: str, known: FileHash, now: datetime) -> None:
         self._conn.execute(

@@ -56,7 +56,7 @@ def test_ctrl_c_during_a_large_add(home: Path, tmp_path: Path) -> None:
             assert total and out.startswith(("Added", "No changes"))
 
 
-@pytest.mark.parametrize("where", ["as the commit returns", "after the write"])
+@pytest.mark.parametrize("where", ["as the commit returns", "after the write", "while add says what it did"])
 def test_a_ctrl_c_once_the_write_has_landed_says_the_notes_were_added(home, background, monkeypatch, where):
     """A Ctrl-C that lands just after the commit (before add has returned) or while add says what it did must
     not say that nothing was added: the cards are in."""
@@ -75,8 +75,10 @@ def test_a_ctrl_c_once_the_write_has_landed_says_the_notes_were_added(home, back
                 raise KeyboardInterrupt
 
         monkeypatch.setattr(database.Transaction, "__exit__", exit_then_interrupt)
-    else:
+    elif where == "after the write":
         monkeypatch.setattr(Drawings, "count_pending", interrupt)
+    else:
+        monkeypatch.setattr(database, "status_of", interrupt)
     monkeypatch.setattr("studycards.mathtext.drawer.start", lambda home: None)
     result = CliRunner().invoke(main, ["add", str(DECKS / "adam.md")])
     assert result.exit_code == 130

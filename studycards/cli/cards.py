@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from studycards.cli.base import Context, clock, echo_json, handles_errors, main, pass_ctx, say
+
+if TYPE_CHECKING:
+    from studycards.home import Settings
+    from studycards.notes.importer import ImportPlan
+    from studycards.store import Store
 
 
 @main.command()
@@ -33,7 +40,7 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
         studycards add notes/attention.md
     """
     from studycards.cli.base import Interrupted
-    from studycards.cli.card_views import drawing_text, plan_text, step_text, warnings_text
+    from studycards.cli.card_views import step_text
     from studycards.cli.progress import Progress
     from studycards.errors import WrittenThenInterrupted
     from studycards.home import load_settings
@@ -41,6 +48,7 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
 
     moment, day = clock(ctx)
     settings = load_settings(ctx.home)
+    added = "the notes were added before it (studycards status shows them)"
     with ctx.open_store() as store:
         try:
             with Progress() as progress:
@@ -56,19 +64,31 @@ def add(ctx: Context, paths: tuple[str, ...], deck: str | None, dry_run: bool, s
                     progress=lambda step, done, total: progress.spin(step_text(step, done, total, paths)),
                 )
         except WrittenThenInterrupted:  # the write had landed: every card of it is in
-            raise Interrupted("the notes were added before it (studycards status shows them)") from None
+            raise Interrupted(added) from None
         except KeyboardInterrupt:  # add writes in one transaction at the end: a Ctrl-C before it keeps nothing
             raise Interrupted("nothing was added (run add again to add the notes)") from None
-        arrived = 0
-        if not dry_run and (plan.added or plan.deck_moves):
-            from studycards.cli.sync import apply_arrived
+        try:
+            _report_add(ctx, store, plan, dry_run, day, settings)
+        except KeyboardInterrupt:  # while add says what it did: what it wrote is in
+            if dry_run or not plan.changes:
+                raise
+            raise Interrupted(added) from None
 
-            arrived = apply_arrived(ctx, store)
-        ready = None
-        if plan.changes and not dry_run:  # an add that changed nothing has no news about today
-            from studycards.store.database import status_of
 
-            ready = status_of(store, day, new_per_day=settings.new_per_day)
+def _report_add(ctx: Context, store: Store, plan: ImportPlan, dry_run: bool, day: date, settings: Settings) -> None:
+    """What ``add`` did: its plan, the drawing left to the background, what a sync brought, and today's cards."""
+    from studycards.cli.card_views import drawing_text, plan_text, warnings_text
+
+    arrived = 0
+    if not dry_run and (plan.added or plan.deck_moves):
+        from studycards.cli.sync import apply_arrived
+
+        arrived = apply_arrived(ctx, store)
+    ready = None
+    if plan.changes and not dry_run:  # an add that changed nothing has no news about today
+        from studycards.store.database import status_of
+
+        ready = status_of(store, day, new_per_day=settings.new_per_day)
     if plan.warnings:
         click.echo(warnings_text(plan), err=True)
     click.echo(plan_text(plan, dry_run))

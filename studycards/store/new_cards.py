@@ -18,7 +18,7 @@ INSERT_CARD = (  # the values follow, many rows to a statement (``sql.insert_row
     "INSERT INTO cards (key, note_key, deck, kind, ord, front, back, context, tags, source, line, paper,"
     " ef, repetitions, interval, due, created_at, updated_at, anki_key)"
 )
-CARD_VALUES = 19
+CARD_VALUES = INSERT_CARD.count(",") + 1  # a value a column named
 
 
 class NewCard(Protocol):

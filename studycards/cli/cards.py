@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +10,8 @@ import click
 from studycards.cli.base import Context, clock, echo_json, handles_errors, main, pass_ctx, say
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from studycards.home import Settings
     from studycards.notes.importer import ImportPlan
     from studycards.store import Store

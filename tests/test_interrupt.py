@@ -21,6 +21,11 @@ from tests.paths import DECKS
 ADAM_CARDS = 23  # the cards of the sample deck adam.md
 
 
+def interrupt(*args: object, **kwargs: object) -> None:
+    """Stands in for a step of ``add``: a Ctrl-C arrives there."""
+    raise KeyboardInterrupt
+
+
 def cards_in(home: Path) -> int:
     db = home / "studycards.db"
     if not db.exists():
@@ -63,9 +68,6 @@ def test_a_ctrl_c_once_the_write_has_landed_says_the_notes_were_added(home, back
     from studycards.store import database
     from studycards.store.drawings import Drawings
 
-    def interrupt(*args: object, **kwargs: object) -> None:
-        raise KeyboardInterrupt
-
     if where == "as the commit returns":
         committed = database.Transaction.__exit__
 
@@ -88,9 +90,6 @@ def test_a_ctrl_c_once_the_write_has_landed_says_the_notes_were_added(home, back
 
 def test_a_ctrl_c_before_the_write_lands_adds_nothing_and_says_so(home, monkeypatch):
     from studycards.store.cards import Cards
-
-    def interrupt(*args: object, **kwargs: object) -> None:
-        raise KeyboardInterrupt
 
     monkeypatch.setattr(Cards, "retire", interrupt)  # inside the write, after the cards' rows
     result = CliRunner().invoke(main, ["add", str(DECKS / "adam.md")])

@@ -38,11 +38,10 @@ def day_sums(conn: sqlite3.Connection, until: str) -> list[tuple[str, int, int, 
     """Each day's sums up to ``until`` (an ISO day), the grades not summed yet included: (day, reviews, *PARTS)."""
     names = ", ".join(PARTS)
     totals = ", ".join(f"SUM({name})" for name in ["reviews", *PARTS])
-    later = ", ".join(f"SUM({part.format(r='r')})" for part in PARTS.values())
     return conn.execute(
         f"SELECT day, {totals} FROM (SELECT day, reviews, {names} FROM review_days WHERE day <= ?1"
-        f" UNION ALL SELECT r.day, COUNT(*), {later} FROM {LATER_FROM} WHERE {LATER} AND r.day <= ?1 GROUP BY r.day)"
-        " GROUP BY day ORDER BY day",
+        f" UNION ALL SELECT r.day, COUNT(*), {_logged()} FROM {LATER_FROM} WHERE {LATER} AND r.day <= ?1"
+        " GROUP BY r.day) GROUP BY day ORDER BY day",
         (until,),
     ).fetchall()
 
@@ -115,6 +114,11 @@ def summed_in_bulk(conn: sqlite3.Connection, rows: str) -> Iterator[None]:
         _mark_all(conn)
 
 
+def _logged(sign: str = "") -> str:
+    """The sums of the log's rows ``r``, one per part, in ``PARTS``' order (``sign``: ``-`` to take them off)."""
+    return ", ".join(f"{sign}SUM({part.format(r='r')})" for part in PARTS.values())
+
+
 def _mark_all(conn: sqlite3.Connection) -> None:
     """Every grade in the log is in the sums now: the mark moves to the last one."""
     conn.execute("INSERT OR REPLACE INTO review_days_upto (rowid, upto) SELECT 1, IFNULL(MAX(id), 0) FROM reviews")
@@ -123,7 +127,7 @@ def _mark_all(conn: sqlite3.Connection) -> None:
 def _move(conn: sqlite3.Connection, rows: str, sign: str, source: str = "reviews r") -> None:
     """Add (``+``) or take off (``-``) the sums of the selected rows (of ``source``, as ``r``), day by day."""
     names = ", ".join(PARTS)
-    sums = ", ".join(f"{sign}SUM({part.format(r='r')})" for part in PARTS.values())
+    sums = _logged(sign)
     moved = ", ".join(f"{name} = {name} + excluded.{name}" for name in ["reviews", *PARTS])
     conn.execute(
         f"INSERT INTO review_days (day, reviews, {names}) SELECT r.day, {sign}COUNT(*), {sums} FROM {source}"

@@ -161,12 +161,17 @@ def test_a_torn_last_line_waits_for_the_next_sync(world, tmp_path):
     assert world.cards("B") == world.cards("A")
 
 
-def test_a_damaged_line_in_the_middle_is_skipped_with_its_file_and_line(world):
+def synced_log(world, keys: str) -> Path:
+    """Homes A and B with the same notes and A's grades (``keys``, a review's input) synced: A's log file."""
     for name in "AB":
         world.add(name)
-    world.review("A", "\n5\n\n5\n\n5\n")
+    world.review("A", keys)
     world.sync("A")
-    log = world.log("A")
+    return world.log("A")
+
+
+def test_a_damaged_line_in_the_middle_is_skipped_with_its_file_and_line(world):
+    log = synced_log(world, "\n5\n\n5\n\n5\n")
     lines = lines_of(log)
     log.write_text("\n".join([lines[0], lines[1][:15] + "#garbage", lines[2]]) + "\n", encoding="utf-8")
     result = world.sync("B")
@@ -178,11 +183,7 @@ def test_a_damaged_line_in_the_middle_is_skipped_with_its_file_and_line(world):
 
 def test_a_line_of_broken_utf8_is_skipped_with_its_line_and_the_lines_around_it_are_read(world):
     """The log is decoded whole: bytes that are not UTF-8 spoil only their own line, and lines keep their numbers."""
-    for name in "AB":
-        world.add(name)
-    world.review("A", "\n5\n\n5\n\n5\n")
-    world.sync("A")
-    log = world.log("A")
+    log = synced_log(world, "\n5\n\n5\n\n5\n")
     lines = log.read_bytes().split(b"\n")
     log.write_bytes(b"\n".join([lines[0], lines[1][:40] + b"\xff\xfe" + lines[1][40:] + b"\xc3", lines[2], b""]))
     result = world.sync("B")
@@ -192,11 +193,7 @@ def test_a_line_of_broken_utf8_is_skipped_with_its_line_and_the_lines_around_it_
 
 
 def test_a_conflict_copy_is_read_too_and_its_events_kept_once(world):
-    for name in "AB":
-        world.add(name)
-    world.review("A", "\n5\n\n4\n")
-    world.sync("A")
-    log = world.log("A")
+    log = synced_log(world, "\n5\n\n4\n")
     early = lines_of(log)
     world.review("A", "\n5\n", DAY1)
     world.sync("A")
@@ -214,11 +211,7 @@ def test_a_conflict_copy_is_read_too_and_its_events_kept_once(world):
 
 def test_a_log_holding_an_event_twice_keeps_it_once(world):
     """A sync tool that wrote a line twice into one file: the event counts once (all the others are new)."""
-    for name in "AB":
-        world.add(name)
-    world.review("A", "\n5\n\n4\n")
-    world.sync("A")
-    log = world.log("A")
+    log = synced_log(world, "\n5\n\n4\n")
     lines = lines_of(log)
     log.write_text("\n".join([*lines, lines[0]]) + "\n", encoding="utf-8")
     result = world.sync("B")
@@ -319,11 +312,7 @@ def test_a_deck_renamed_on_one_home_still_gets_the_grades_of_the_other(world):
 
 
 def test_a_lost_own_log_is_written_again_whole(world):
-    for name in "AB":
-        world.add(name)
-    world.review("A", "\n5\n\n5\n")
-    world.sync("A")
-    log = world.log("A")
+    log = synced_log(world, "\n5\n\n5\n")
     log.unlink()
     result = world.sync("A")
     assert "sent 0 events" in result.stdout and len(lines_of(log)) == 2
